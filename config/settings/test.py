@@ -1,0 +1,15 @@
+"""Test settings: SQLite in memory by default, PostgreSQL when SERVICELOOP_DATABASE_URL says so."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import DATABASES
+
+if not os.environ.get("SERVICELOOP_DATABASE_URL"):
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+LANGUAGE_CODE = "en"
+WHITENOISE_AUTOREFRESH = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}

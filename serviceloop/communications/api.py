@@ -1,0 +1,141 @@
+"""API for `communications` (interface.md)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.models import Department, User
+from serviceloop.customers.models import Contact
+
+from . import selectors, services
+from .schemas import (
+    CommunicationIn,
+    CommunicationOut,
+    CommunicationPatch,
+    ExtendIn,
+    FlagIn,
+    RouteIn,
+    RoutingOut,
+    TextIn,
+)
+
+router = Router(tags=["communications"], auth=API_AUTH)
+
+
+class CommunicationFilters(Schema):
+    q: str = ""
+    customer: int | None = None
+    channel: str = ""
+    status: str = ""
+    overdue: bool | None = None
+    major: bool | None = None
+    owner: int | None = None
+    department: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+def _lookup(model, pk: int | None, field: str):
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise ValidationError({field: f"Unknown {field} {pk}."})
+    return obj
+
+
+def _departments(ids: list[int], field: str) -> list[Department]:
+    found = list(Department.objects.filter(pk__in=ids))
+    missing = set(ids) - {d.pk for d in found}
+    if missing:
+        raise ValidationError({field: f"Unknown department(s): {sorted(missing)}."})
+    return found
+
+
+@router.get("/", response=list[CommunicationOut])
+@paginate(LimitOffsetPagination)
+def list_communications(request: HttpRequest, filters: Query[CommunicationFilters]):
+    return selectors.communication_list(user_of(request), **filters.dict()).prefetch_related(
+        "routings__department"
+    )
+
+
+@router.post("/", response={201: CommunicationOut})
+def create_communication(request: HttpRequest, data: CommunicationIn):
+    payload = data.dict()
+    payload["contact"] = _lookup(Contact, payload["contact"], "contact")
+    payload["owner"] = _lookup(User, payload["owner"], "owner")
+    payload["route_to"] = _departments(payload.pop("route_to"), "route_to")
+    return Status(201, services.communication_register(actor=user_of(request), **payload))
+
+
+@router.get("/{int:comm_id}", response=CommunicationOut)
+def get_communication(request: HttpRequest, comm_id: int):
+    return selectors.communication_get(user_of(request), comm_id)
+
+
+@router.patch("/{int:comm_id}", response=CommunicationOut)
+def update_communication(request: HttpRequest, comm_id: int, data: CommunicationPatch):
+    user = user_of(request)
+    comm = selectors.communication_get(user, comm_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    if "owner" in payload:
+        payload["owner"] = _lookup(User, payload["owner"], "owner")
+    return services.communication_update(actor=user, communication=comm, reason=reason, **payload)
+
+
+@router.post("/{int:comm_id}/answer", response=CommunicationOut)
+def answer(request: HttpRequest, comm_id: int, data: TextIn):
+    user = user_of(request)
+    comm = selectors.communication_get(user, comm_id)
+    return services.communication_answer(actor=user, communication=comm, text=data.text, at=data.at)
+
+
+@router.post("/{int:comm_id}/feedback", response=CommunicationOut)
+def feedback(request: HttpRequest, comm_id: int, data: TextIn):
+    user = user_of(request)
+    comm = selectors.communication_get(user, comm_id)
+    return services.communication_feedback(
+        actor=user, communication=comm, text=data.text, at=data.at
+    )
+
+
+@router.post("/{int:comm_id}/extend", response=CommunicationOut)
+def extend(request: HttpRequest, comm_id: int, data: ExtendIn):
+    user = user_of(request)
+    comm = selectors.communication_get(user, comm_id)
+    return services.communication_extend_feedback(
+        actor=user, communication=comm, new_due=data.new_due, reason=data.reason
+    )
+
+
+@router.post("/{int:comm_id}/route", response=list[RoutingOut])
+def route(request: HttpRequest, comm_id: int, data: RouteIn):
+    user = user_of(request)
+    comm = selectors.communication_get(user, comm_id)
+    services.communication_route(
+        actor=user,
+        communication=comm,
+        departments=_departments(data.departments, "departments"),
+        instruction=data.instruction,
+    )
+    return list(comm.routings.select_related("department"))
+
+
+@router.post("/{int:comm_id}/flag-major", response=CommunicationOut)
+def flag_major(request: HttpRequest, comm_id: int, data: FlagIn):
+    user = user_of(request)
+    comm = selectors.communication_get(user, comm_id)
+    return services.communication_flag_major(actor=user, communication=comm, reason=data.reason)
+
+
+@router.post("/routings/{int:routing_id}/respond", response=RoutingOut)
+def respond(request: HttpRequest, routing_id: int, data: TextIn):
+    user = user_of(request)
+    routing = selectors.routing_get(user, routing_id)
+    return services.routing_respond(actor=user, routing=routing, text=data.text)

@@ -1,0 +1,206 @@
+"""Customer communications: calls, letters, visits and e-mails (来电、来函、来访, R-5.2.3).
+
+Two clocks run on each (deadlines.md): the first answer within 24 hours (R-5.9.1) and the
+feedback to the customer within one week (R-5.2.4), which a sales leader may extend once
+with a recorded special circumstance.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.models import Department, TrackedModel
+from serviceloop.customers.models import Contact, Customer
+
+
+class Channel(models.TextChoices):
+    CALL = "call", _("Call")
+    LETTER = "letter", _("Letter")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("E-mail")
+
+
+class Status(models.TextChoices):
+    REGISTERED = "registered", _("Registered")  # heard and registered; first answer owed (24 h)
+    ANSWERED = "answered", _("Answered")  # first answer given; feedback owed (1 week)
+    CLOSED = "closed", _("Feedback given")  # customer has had the substantive feedback
+
+
+# The allowed transitions, in one table (design rule 2): (from, to) -> the service's verb.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.REGISTERED, Status.ANSWERED): "answer",
+    (Status.REGISTERED, Status.CLOSED): "feedback",  # feedback that is also the first answer
+    (Status.ANSWERED, Status.CLOSED): "feedback",
+}
+
+
+def overdue_q(now: datetime) -> Q:
+    """Communications with a clock that has run out and is still open."""
+    return Q(answered_at__isnull=True, answer_due_at__lt=now) | Q(
+        feedback_at__isnull=True, feedback_due_at__lt=now
+    )
+
+
+class Communication(TrackedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="communications",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"))
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("customer contact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="communications",
+    )
+    contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("content"))
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="owned_communications",
+        help_text=_("Who owes the customer the answer and the feedback."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
+    )
+    major_quality_issue = models.BooleanField(_("major quality problem"), default=False)
+    major_flagged_at = models.DateTimeField(_("major problem flagged at"), null=True, blank=True)
+
+    answer_due_at = models.DateTimeField(_("answer due"))
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answer_text = models.TextField(_("answer"), blank=True)
+
+    feedback_due_original_at = models.DateTimeField(_("feedback originally due"))
+    feedback_due_at = models.DateTimeField(_("feedback due"))
+    feedback_extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
+    feedback_extended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("extended by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    feedback_extension_reason = models.TextField(_("special circumstance"), blank=True)
+    feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
+    feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("feedback by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    feedback_text = models.TextField(_("feedback"), blank=True)
+
+    # Set once by the periodic sweep; makes its notices idempotent and the record auditable.
+    answer_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    feedback_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("communication")
+        verbose_name_plural = _("communications")
+        indexes = [
+            models.Index(fields=["status", "answer_due_at"]),
+            models.Index(fields=["status", "feedback_due_at"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.subject}"
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return (self.answered_at is None and now > self.answer_due_at) or (
+            self.feedback_at is None and now > self.feedback_due_at
+        )
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+    @property
+    def answered_late(self) -> bool:
+        return self.answered_at is not None and self.answered_at > self.answer_due_at
+
+    @property
+    def feedback_late(self) -> bool:
+        return self.feedback_at is not None and self.feedback_at > self.feedback_due_at
+
+    @property
+    def can_extend(self) -> bool:
+        return self.feedback_extended_at is None and self.feedback_at is None
+
+    def next_due(self) -> datetime | None:
+        if self.answered_at is None:
+            return min(self.answer_due_at, self.feedback_due_at)
+        if self.feedback_at is None:
+            return self.feedback_due_at
+        return None
+
+
+class Routing(models.Model):
+    """Sales routes a communication to a department that must act (R-5.2.4)."""
+
+    communication = models.ForeignKey(
+        Communication, on_delete=models.CASCADE, related_name="routings"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    instruction = models.TextField(_("what is needed"), blank=True)
+    routed_at = models.DateTimeField(_("routed at"), default=timezone.now)
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    response = models.TextField(_("department's response"), blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["routed_at"]
+        verbose_name = _("routing")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["communication", "department"], name="routing_unique_department"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.communication.number} → {self.department}"

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from ninja import Schema
+from pydantic import AwareDatetime, Field
+
+from serviceloop.core.api_support import LocalDateTime
+
+from .models import Channel
+
+
+class CommunicationIn(Schema):
+    customer: int
+    channel: Channel
+    received_at: AwareDatetime
+    subject: str = Field(min_length=1, max_length=200)
+    body: str = Field(min_length=1)
+    major_quality_issue: bool = False
+    contact: int | None = None
+    contact_name: str = ""
+    owner: int | None = None
+    route_to: list[int] = Field(default=[], description="Department ids to route to.")
+    instruction: str = ""
+
+
+class CommunicationPatch(Schema):
+    subject: str | None = Field(default=None, min_length=1, max_length=200)
+    body: str | None = Field(default=None, min_length=1)
+    channel: Channel | None = None
+    received_at: AwareDatetime | None = None
+    contact_name: str | None = None
+    owner: int | None = None
+    reason: str = ""
+
+
+class TextIn(Schema):
+    text: str = Field(min_length=1)
+    at: AwareDatetime | None = None
+
+
+class ExtendIn(Schema):
+    new_due: AwareDatetime
+    reason: str = Field(min_length=1)
+
+
+class RouteIn(Schema):
+    departments: list[int] = Field(min_length=1)
+    instruction: str = ""
+
+
+class FlagIn(Schema):
+    reason: str = ""
+
+
+class RoutingOut(Schema):
+    id: int
+    department: int = Field(alias="department_id")
+    department_name: str
+    instruction: str
+    routed_at: LocalDateTime
+    response: str
+    responded_at: LocalDateTime | None
+
+    @staticmethod
+    def resolve_department_name(obj) -> str:
+        return str(obj.department)
+
+
+class CommunicationOut(Schema):
+    id: int
+    number: str
+    customer: int = Field(alias="customer_id")
+    channel: str
+    received_at: LocalDateTime
+    subject: str
+    body: str
+    contact: int | None = Field(None, alias="contact_id")
+    contact_name: str
+    taken_by: int = Field(alias="taken_by_id")
+    owner: int = Field(alias="owner_id")
+    status: str
+    major_quality_issue: bool
+    answer_due_at: LocalDateTime
+    answered_at: LocalDateTime | None
+    answer_text: str
+    feedback_due_at: LocalDateTime
+    feedback_due_original_at: LocalDateTime
+    feedback_extended_at: LocalDateTime | None
+    feedback_extension_reason: str
+    feedback_at: LocalDateTime | None
+    feedback_text: str
+    overdue: bool
+    answered_late: bool
+    feedback_late: bool
+    routings: list[RoutingOut] = []
+
+    @staticmethod
+    def resolve_routings(obj) -> list:
+        return list(obj.routings.all())

@@ -1,0 +1,373 @@
+"""Every write to communications goes through these services (R-5.2.3, R-5.2.4, R-5.9.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from serviceloop.core import deadlines
+from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.models import Department, User
+from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.numbering import next_number
+from serviceloop.core.permissions import require, visible_customers
+from serviceloop.core.roles import RoleCode
+from serviceloop.customers.models import Contact, Customer
+
+from .models import TRANSITIONS, Communication, Routing, Status
+
+# A record may be entered a little ahead of the server clock (a phone's clock, say).
+CLOCK_SKEW = timedelta(minutes=5)
+MAJOR_PROBLEM_ROLES = (
+    RoleCode.PRODUCTION_QUALITY,
+    RoleCode.SALES,
+    RoleCode.SALES_LEADER,
+    RoleCode.COMPANY_LEADER,
+)
+# clock -> (done-at field, due-at field, overdue-flag field)
+CLOCKS = {
+    "answer": ("answered_at", "answer_due_at", "answer_overdue_flagged_at"),
+    "feedback": ("feedback_at", "feedback_due_at", "feedback_overdue_flagged_at"),
+}
+EDITABLE_FIELDS = ("subject", "body", "contact", "contact_name", "owner", "channel", "received_at")
+
+
+def _transition(comm: Communication, to: str) -> None:
+    if (comm.status, to) not in TRANSITIONS:
+        raise ValidationError(
+            {
+                "status": _("Cannot go from %(a)s to %(b)s.")
+                % {"a": comm.get_status_display(), "b": Status(to).label}
+            }
+        )
+    comm.status = to
+
+
+def _check_time(field: str, at: datetime, *, not_before: datetime | None = None) -> None:
+    if at.tzinfo is None:
+        raise ValidationError({field: _("Give the time with its time zone offset.")})
+    if at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({field: _("This time lies in the future.")})
+    if not_before is not None and at < not_before:
+        raise ValidationError({field: _("This time is before the communication was received.")})
+
+
+def _customer_for(actor: User, customer: Customer | int) -> Customer:
+    pk = customer.pk if isinstance(customer, Customer) else customer
+    found = visible_customers(actor).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"customer": _("Unknown customer.")})
+    return found
+
+
+def _set_clocks(comm: Communication) -> None:
+    comm.answer_due_at = deadlines.first_answer_due(comm.received_at)
+    original = deadlines.feedback_due(comm.received_at)
+    comm.feedback_due_original_at = original
+    if comm.feedback_extended_at is None or comm.feedback_due_at <= original:
+        comm.feedback_due_at = original
+
+
+def _url(comm: Communication) -> str:
+    return reverse("communications:detail", args=[comm.pk])
+
+
+def _announce_major(comm: Communication, actor: User | None) -> None:
+    """R-5.9.1 / R-5.3.4.2: a major quality problem goes at once to Production Quality,
+    Sales and company leadership."""
+    comm.major_flagged_at = timezone.now()
+    notify(
+        users_with_roles(*MAJOR_PROBLEM_ROLES),
+        kind="major_quality_issue",
+        title=_("Major quality problem: %(customer)s — %(subject)s")
+        % {"customer": comm.customer.name, "subject": comm.subject},
+        body=_("Registered by %(who)s as %(number)s.\n\n%(body)s")
+        % {"who": actor or _("system"), "number": comm.number, "body": comm.body},
+        url=_url(comm),
+        dedupe_key=f"major:communication:{comm.pk}",
+    )
+
+
+@transaction.atomic
+def communication_register(
+    *,
+    actor: User,
+    customer: Customer | int,
+    channel: str,
+    received_at: datetime,
+    subject: str,
+    body: str,
+    major_quality_issue: bool = False,
+    contact: Contact | None = None,
+    contact_name: str = "",
+    owner: User | None = None,
+    route_to: Iterable[Department] = (),
+    instruction: str = "",
+) -> Communication:
+    """Register a call, letter, visit or e-mail (R-5.2.3) and start its two clocks."""
+    require(actor, "communication.create")
+    cust = _customer_for(actor, customer)
+    if received_at is None:
+        raise ValidationError({"received_at": _("This field is required.")})
+    _check_time("received_at", received_at)
+    if contact is not None and contact.customer_id != cust.pk:
+        raise ValidationError({"contact": _("This contact belongs to another customer.")})
+    comm = Communication(
+        customer=cust,
+        channel=channel,
+        received_at=received_at,
+        subject=subject,
+        body=body,
+        major_quality_issue=major_quality_issue,
+        contact=contact,
+        contact_name=contact_name,
+        taken_by=actor,
+        owner=owner or actor,
+        created_by=actor,
+        number="pending",
+    )
+    _set_clocks(comm)
+    comm.full_clean(exclude=["number"])
+    comm.number = next_number("COM", received_at)
+    comm.save()
+    audit_create(actor=actor, obj=comm)
+    departments = list(route_to)
+    if departments:
+        _route(actor, comm, departments, instruction)
+    if major_quality_issue:
+        _announce_major(comm, actor)
+        comm.save(update_fields=["major_flagged_at"])
+    return comm
+
+
+@transaction.atomic
+def communication_update(
+    *, actor: User, communication: Communication, reason: str = "", **data: Any
+) -> Communication:
+    """Correct what was registered. A changed receipt time recomputes the clocks."""
+    require(actor, "communication.change")
+    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    before = snapshot(comm)
+    unknown = [k for k in data if k not in EDITABLE_FIELDS]
+    if unknown:
+        raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
+    for key, value in data.items():
+        setattr(comm, key, value)
+    if "received_at" in data:
+        _check_time("received_at", comm.received_at)
+        if comm.answered_at and comm.answered_at < comm.received_at:
+            raise ValidationError({"received_at": _("The answer was given before this time.")})
+        _set_clocks(comm)
+    if comm.contact is not None and comm.contact.customer_id != comm.customer_id:
+        raise ValidationError({"contact": _("This contact belongs to another customer.")})
+    comm.full_clean()
+    comm.save()
+    audit_update(actor=actor, obj=comm, before=before, reason=reason)
+    return comm
+
+
+@transaction.atomic
+def communication_answer(
+    *, actor: User, communication: Communication, text: str, at: datetime | None = None
+) -> Communication:
+    """The first answer to the customer (R-5.9.1: within 24 hours)."""
+    require(actor, "communication.respond")
+    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Say what the customer was answered.")})
+    at = at or timezone.now()
+    _check_time("at", at, not_before=comm.received_at)
+    before = snapshot(comm)
+    _transition(comm, Status.ANSWERED)
+    comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
+    comm.save()
+    audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
+    return comm
+
+
+@transaction.atomic
+def communication_feedback(
+    *, actor: User, communication: Communication, text: str, at: datetime | None = None
+) -> Communication:
+    """The substantive feedback to the customer (R-5.2.4: within one week). Feedback given
+    before any first answer counts as the first answer too."""
+    require(actor, "communication.respond")
+    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    if not (text or "").strip():
+        raise ValidationError({"text": _("Say what feedback the customer was given.")})
+    at = at or timezone.now()
+    _check_time("at", at, not_before=comm.received_at)
+    if comm.answered_at is not None and at < comm.answered_at:
+        raise ValidationError({"at": _("Feedback cannot come before the first answer.")})
+    before = snapshot(comm)
+    _transition(comm, Status.CLOSED)
+    if comm.answered_at is None:
+        comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
+    comm.feedback_at, comm.feedback_by, comm.feedback_text = at, actor, text.strip()
+    comm.save()
+    audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
+    return comm
+
+
+@transaction.atomic
+def communication_extend_feedback(
+    *, actor: User, communication: Communication, new_due: datetime, reason: str
+) -> Communication:
+    """A sales leader extends the one-week feedback deadline once, for a recorded special
+    circumstance (R-5.2.4). The new deadline must be later than the original."""
+    require(actor, "communication.extend")
+    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    if comm.feedback_extended_at is not None:
+        raise ValidationError({"new_due": _("The feedback deadline was already extended once.")})
+    if comm.feedback_at is not None:
+        raise ValidationError({"new_due": _("Feedback has already been given.")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Record the special circumstance.")})
+    if new_due is None or new_due.tzinfo is None:
+        raise ValidationError({"new_due": _("Give the new deadline with its time zone.")})
+    try:
+        deadlines.validate_extension(comm.feedback_due_original_at, new_due)
+    except ValueError:
+        raise ValidationError(
+            {"new_due": _("The new deadline must be later than the original deadline.")}
+        ) from None
+    before = snapshot(comm)
+    comm.feedback_due_at = new_due
+    comm.feedback_extended_at, comm.feedback_extended_by = timezone.now(), actor
+    comm.feedback_extension_reason = reason.strip()
+    comm.feedback_overdue_flagged_at = None
+    comm.save()
+    audit_update(actor=actor, obj=comm, before=before, reason=reason.strip())
+    return comm
+
+
+@transaction.atomic
+def communication_flag_major(
+    *, actor: User, communication: Communication, reason: str = ""
+) -> Communication:
+    """Flag an existing communication as a major quality problem; notifies at once."""
+    require(actor, "communication.change")
+    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    if comm.major_quality_issue:
+        return comm
+    before = snapshot(comm)
+    comm.major_quality_issue = True
+    _announce_major(comm, actor)
+    comm.save()
+    audit_update(actor=actor, obj=comm, before=before, reason=reason)
+    return comm
+
+
+def _route(actor: User, comm: Communication, departments: list[Department], instruction: str):
+    routings = []
+    for dept in departments:
+        routing, created = Routing.objects.get_or_create(
+            communication=comm,
+            department=dept,
+            defaults={"routed_by": actor, "instruction": instruction},
+        )
+        if not created:
+            continue
+        routings.append(routing)
+        audit_create(actor=actor, obj=routing)
+        notify(
+            dept.members.filter(is_active=True),
+            kind="routed",
+            title=_("Routed to %(dept)s: %(number)s %(subject)s")
+            % {"dept": dept, "number": comm.number, "subject": comm.subject},
+            body=instruction,
+            url=_url(comm),
+            dedupe_key=f"routed:{routing.pk}",
+        )
+    return routings
+
+
+@transaction.atomic
+def communication_route(
+    *,
+    actor: User,
+    communication: Communication,
+    departments: Iterable[Department],
+    instruction: str = "",
+) -> list[Routing]:
+    """Sales routes the communication to the departments that must act (R-5.2.4)."""
+    require(actor, "communication.route")
+    depts = list(departments)
+    if not depts:
+        raise ValidationError({"departments": _("Choose at least one department.")})
+    return _route(actor, communication, depts, instruction)
+
+
+@transaction.atomic
+def routing_respond(*, actor: User, routing: Routing, text: str) -> Routing:
+    """A department records what it did for a routed communication."""
+    require(actor, "communication.respond")
+    routing = Routing.objects.select_for_update().get(pk=routing.pk)
+    if routing.responded_at is not None:
+        raise ValidationError({"text": _("This department has already responded.")})
+    if not (text or "").strip():
+        raise ValidationError({"text": _("This field is required.")})
+    before = snapshot(routing)
+    routing.response, routing.responded_at, routing.responded_by = (
+        text.strip(),
+        timezone.now(),
+        actor,
+    )
+    routing.save()
+    audit_update(actor=actor, obj=routing, before=before, action=AuditAction.TRANSITION)
+    return routing
+
+
+def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
+    """Flag communications whose clocks ran out and notify their owners and Sales leadership.
+    Idempotent: a record is flagged and announced once per clock, whatever runs it again."""
+    now = now or timezone.now()
+    counts = {"answer": 0, "feedback": 0}
+    leaders = list(users_with_roles(RoleCode.SALES_LEADER))
+    for clock, (done, due, flag) in CLOCKS.items():
+        ids = list(
+            Communication.objects.filter(
+                **{f"{done}__isnull": True, f"{due}__lt": now, f"{flag}__isnull": True}
+            ).values_list("pk", flat=True)
+        )
+        for pk in ids:
+            with transaction.atomic():
+                comm = (
+                    Communication.objects.select_for_update()
+                    .select_related("customer", "owner")
+                    .get(pk=pk)
+                )
+                if getattr(comm, flag) is not None or getattr(comm, done) is not None:
+                    continue
+                setattr(comm, flag, now)
+                comm.save(update_fields=[flag])
+                audit_record(
+                    actor=None,
+                    system="sweep_overdue",
+                    action=AuditAction.EVENT,
+                    obj=comm,
+                    after={flag: now.isoformat()},
+                    reason=f"{clock} deadline passed",
+                )
+                title = (
+                    _("Answer overdue: %(number)s %(subject)s")
+                    if clock == "answer"
+                    else _("Feedback overdue: %(number)s %(subject)s")
+                ) % {"number": comm.number, "subject": comm.subject}
+                key = f"{clock}_overdue:{comm.pk}:{getattr(comm, due).isoformat()}"
+                notify(
+                    [comm.owner, *leaders],
+                    kind=f"{clock}_overdue",
+                    title=title,
+                    url=_url(comm),
+                    dedupe_key=key,
+                )
+                counts[clock] += 1
+    return counts

@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from serviceloop.core.exports import xlsx_response
+from serviceloop.core.permissions import can, require
+from serviceloop.core.selectors import record_history
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    list_template,
+    paginate,
+    querystring_without_page,
+    run_service,
+)
+
+from . import selectors, services
+from .forms import (
+    CommunicationFilterForm,
+    CommunicationForm,
+    ExtendForm,
+    RespondForm,
+    RouteForm,
+    TextForm,
+)
+
+
+def communication_list(request: AuthedRequest) -> HttpResponse:
+    form = CommunicationFilterForm(request.GET or None)
+    qs = selectors.communication_list(request.user, **form.filters(request.user))
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "communication.export")
+        return _export(qs)
+    ctx = {
+        "form": form,
+        "page": paginate(request, qs),
+        "qs": querystring_without_page(request),
+        "now": timezone.now(),
+        "can_create": can(request.user, "communication.create"),
+    }
+    return render(
+        request,
+        list_template(request, "communications/list.html", "communications/_table.html"),
+        ctx,
+    )
+
+
+def _export(qs) -> HttpResponse:
+    headers = [
+        _("Number"),
+        _("Customer"),
+        _("Channel"),
+        _("Received at"),
+        _("Subject"),
+        _("Taken by"),
+        _("Owner"),
+        _("Status"),
+        _("Answer due"),
+        _("Answered at"),
+        _("Feedback due"),
+        _("Feedback given at"),
+        _("Major quality problem"),
+        _("Overdue"),
+    ]
+    now = timezone.now()
+    rows = (
+        [
+            c.number,
+            c.customer.name,
+            c.get_channel_display(),
+            c.received_at,
+            c.subject,
+            c.taken_by,
+            c.owner,
+            c.get_status_display(),
+            c.answer_due_at,
+            c.answered_at,
+            c.feedback_due_at,
+            c.feedback_at,
+            _("yes") if c.major_quality_issue else "",
+            _("yes") if c.is_overdue(now) else "",
+        ]
+        for c in qs
+    )
+    return xlsx_response("communications.xlsx", _("Communications"), headers, rows)
+
+
+def communication_create(request: AuthedRequest) -> HttpResponse:
+    require(request.user, "communication.create")
+    initial = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    if request.GET.get("customer"):
+        initial["customer"] = request.GET["customer"]
+    form = CommunicationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        comm = run_service(
+            form,
+            lambda: services.communication_register(
+                actor=request.user,
+                customer=d["customer"],
+                channel=d["channel"],
+                received_at=d["received_at"],
+                subject=d["subject"],
+                body=d["body"],
+                major_quality_issue=d["major_quality_issue"],
+                contact_name=d["contact_name"],
+                owner=d["owner"],
+                route_to=d["route_to"],
+                instruction=d["instruction"],
+            ),
+        )
+        if comm:
+            messages.success(request, _("Registered as %s.") % comm.number)
+            return redirect("communications:detail", comm.pk)
+    return render(
+        request, "communications/form.html", {"form": form, "title": _("Register a communication")}
+    )
+
+
+def communication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    comm = selectors.communication_get(request.user, pk)
+    require(request.user, "communication.change")
+    form = CommunicationForm(request.POST or None, instance=comm, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: form.cleaned_data[k]
+            for k in ("channel", "received_at", "contact_name", "subject", "body")
+        }
+        data["owner"] = form.cleaned_data["owner"] or comm.owner
+        fresh = selectors.communication_get(request.user, pk)
+        if run_service(
+            form,
+            lambda: services.communication_update(actor=request.user, communication=fresh, **data),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("communications:detail", pk)
+    return render(
+        request,
+        "communications/form.html",
+        {"form": form, "title": _("Edit %s") % comm.number, "comm": comm},
+    )
+
+
+def communication_detail(
+    request: AuthedRequest, pk: int, forms_: dict | None = None
+) -> HttpResponse:
+    comm = selectors.communication_get(request.user, pk)
+    user = request.user
+    ctx = {
+        "comm": comm,
+        "now": timezone.now(),
+        "routings": comm.routings.select_related("department", "routed_by", "responded_by"),
+        "history": record_history("communications.communication", comm.pk),
+        "answer_form": TextForm(prefix="answer"),
+        "feedback_form": TextForm(prefix="feedback"),
+        "extend_form": ExtendForm(prefix="extend"),
+        "route_form": RouteForm(prefix="route"),
+        "respond_form": RespondForm(prefix="respond"),
+        "can_respond": can(user, "communication.respond"),
+        "can_extend": can(user, "communication.extend") and comm.can_extend,
+        "can_route": can(user, "communication.route"),
+        "can_change": can(user, "communication.change"),
+        "my_department": user.department_id,
+    }
+    ctx.update(forms_ or {})
+    return render(request, "communications/detail.html", ctx, status=400 if forms_ else 200)
+
+
+def _action(
+    request: AuthedRequest,
+    pk: int,
+    permission: str,
+    form_cls: type[forms.Form],
+    prefix: str,
+    call: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    comm = selectors.communication_get(request.user, pk)
+    require(request.user, permission)
+    form = form_cls(request.POST, prefix=prefix)
+    if form.is_valid() and run_service(form, lambda: call(comm, form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect("communications:detail", pk)
+    return communication_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+
+
+@require_POST
+def answer(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "communication.respond",
+        TextForm,
+        "answer",
+        lambda c, d: services.communication_answer(
+            actor=request.user, communication=c, text=d["text"], at=d["at"]
+        ),
+        _("Answer recorded."),
+    )
+
+
+@require_POST
+def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "communication.respond",
+        TextForm,
+        "feedback",
+        lambda c, d: services.communication_feedback(
+            actor=request.user, communication=c, text=d["text"], at=d["at"]
+        ),
+        _("Feedback recorded."),
+    )
+
+
+@require_POST
+def extend(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "communication.extend",
+        ExtendForm,
+        "extend",
+        lambda c, d: services.communication_extend_feedback(
+            actor=request.user, communication=c, new_due=d["new_due"], reason=d["reason"]
+        ),
+        _("Feedback deadline extended."),
+    )
+
+
+@require_POST
+def route(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "communication.route",
+        RouteForm,
+        "route",
+        lambda c, d: services.communication_route(
+            actor=request.user,
+            communication=c,
+            departments=d["departments"],
+            instruction=d["instruction"],
+        ),
+        _("Routed."),
+    )
+
+
+@require_POST
+def flag_major(request: AuthedRequest, pk: int) -> HttpResponse:
+    comm = selectors.communication_get(request.user, pk)
+    services.communication_flag_major(
+        actor=request.user, communication=comm, reason=request.POST.get("reason", "")
+    )
+    messages.warning(request, _("Flagged as a major quality problem; leadership was notified."))
+    return redirect("communications:detail", pk)
+
+
+@require_POST
+def respond(request: AuthedRequest, pk: int) -> HttpResponse:
+    routing = selectors.routing_get(request.user, pk)
+    require(request.user, "communication.respond")
+    form = RespondForm(request.POST, prefix="respond")
+    comm_pk = routing.communication_id
+    if form.is_valid() and None is not run_service(
+        form,
+        lambda: services.routing_respond(
+            actor=request.user, routing=routing, text=form.cleaned_data["text"]
+        ),
+    ):
+        messages.success(request, _("Response recorded."))
+        return redirect("communications:detail", comm_pk)
+    return communication_detail(request, comm_pk, {"respond_form": form})

@@ -1,0 +1,59 @@
+"""Shared pieces of the HTTP API: authentication, error shapes, schema types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+from pydantic import PlainSerializer
+
+from .models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return ApiToken.objects.authenticate(token)
+
+
+API_AUTH = [BearerToken(), django_auth]
+
+
+def user_of(request: HttpRequest) -> Any:
+    """The authenticated user, whether by bearer token or session."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+# Datetimes go out in the company's time zone with its offset (interface.md).
+LocalDateTime = Annotated[
+    datetime, PlainSerializer(lambda v: timezone.localtime(v).isoformat(), return_type=str)
+]
+
+
+def validation_detail(exc: DjangoValidationError) -> list[dict[str, Any]]:
+    """A Django ValidationError as the API's `detail`: one entry per field, naming it."""
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": ["body", field], "field": field, "msg": " ".join(str(m) for m in e.messages)}
+            for field, errors in exc.error_dict.items()
+            for e in [DjangoValidationError(errors)]
+        ]
+    return [{"loc": ["body"], "field": None, "msg": " ".join(exc.messages)}]
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    def on_validation(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+        return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+    def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": "You are not allowed to do this."}, status=403
+        )
+
+    api.add_exception_handler(DjangoValidationError, on_validation)  # type: ignore[arg-type]
+    api.add_exception_handler(PermissionDenied, on_denied)  # type: ignore[arg-type]

@@ -1,0 +1,71 @@
+"""Deadline arithmetic from deadlines.md — the one place clocks are computed (design rule 5).
+
+Pure functions: aware datetimes in, aware UTC datetimes out. The company time zone matters
+for calendar-based clocks (days, weeks); clock-hour clocks are plain UTC arithmetic.
+A task is on time when it is done at or before its deadline (`is_late` is strict).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+FIRST_ANSWER_HOURS = 24  # R-5.9.1
+FEEDBACK_DAYS = 7  # R-5.2.4
+
+
+def company_tz() -> tzinfo:
+    from django.conf import settings
+
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must carry a time zone offset")
+
+
+def first_answer_due(received_at: datetime) -> datetime:
+    """R-5.9.1: every call, letter, visit and e-mail is answered within 24 clock hours."""
+    _require_aware(received_at, "received_at")
+    # Add in UTC: aware arithmetic in a local zone would count wall-clock hours across DST.
+    return received_at.astimezone(UTC) + timedelta(hours=FIRST_ANSWER_HOURS)
+
+
+def feedback_due(received_at: datetime, tz: tzinfo | None = None) -> datetime:
+    """R-5.2.4: feedback to the customer within one week — seven calendar days later at the
+    same wall-clock time in the company's time zone (stable across DST where it applies)."""
+    _require_aware(received_at, "received_at")
+    tz = tz or company_tz()
+    local = received_at.astimezone(tz)
+    wall = datetime.combine(local.date() + timedelta(days=FEEDBACK_DAYS), local.time())
+    return wall.replace(tzinfo=tz).astimezone(UTC)
+
+
+def validate_extension(original_due: datetime, new_due: datetime) -> None:
+    """An extension may only move a deadline later (deadlines.md)."""
+    _require_aware(new_due, "new_due")
+    if new_due <= original_due:
+        raise ValueError("the extended deadline must be later than the original deadline")
+
+
+def is_late(done_at: datetime | None, due_at: datetime, now: datetime) -> bool:
+    """Done after the deadline, or not done and past it. Done exactly at it is on time."""
+    return (done_at if done_at is not None else now) > due_at
+
+
+def week_start(day: date) -> date:
+    """Monday of the company week (Mon–Sun) that contains `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_feedback_due(week_monday: date, tz: tzinfo | None = None) -> datetime:
+    """R-5.9.4: a week's quality feedback is due by the end of the following Monday."""
+    tz = tz or company_tz()
+    following_monday = week_start(week_monday) + timedelta(days=7)
+    end = datetime.combine(following_monday + timedelta(days=1), time.min).replace(tzinfo=tz)
+    return (end - timedelta(microseconds=1)).astimezone(UTC)
+
+
+def time_left(due_at: datetime, now: datetime) -> timedelta:
+    return due_at - now

@@ -1,0 +1,92 @@
+"""The one audit log (design rule 3): who, when, what changed, why — hash-chained.
+
+Each entry's hash covers its content and the previous entry's hash, and entries carry a
+gap-free sequence number; the chain head stores the count and the last hash. Altering an
+entry, removing one (in the middle or at the end), or reordering them breaks the chain,
+which `serviceloop audit verify` detects and names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("updated")
+    DELETE = "delete", _("deleted")
+    TRANSITION = "transition", _("state changed")
+    EVENT = "event", _("event")
+
+
+class AuditEntry(models.Model):
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept as text too, so the entry reads the same after a user is renamed; "system:<job>"
+    # for background jobs and commands.
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=300, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+            "prev_hash": self.prev_hash,
+        }
+
+    def compute_hash(self) -> str:
+        blob = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """One row: the number of entries and the last hash. Locked to append (serializes writers)."""
+
+    count = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    def __str__(self) -> str:
+        return f"audit chain: {self.count} entries"

@@ -1,0 +1,106 @@
+"""The one permission mechanism: UI views, API endpoints and exports all ask here.
+
+Two questions, answered in one place:
+- `can(user, action)`: may this user perform this kind of action at all? Actions are
+  strings like "customer.view"; the table below maps each to the roles that may.
+- `visible_customers(user)`: which customers' records may the user see? Agents see only
+  the customers they serve (R-5.3.5); everybody inside the company sees all. Every list,
+  detail, API endpoint and export filters through a selector that applies this scope, so a
+  record outside it is a 404, never a leak.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from .roles import RoleCode as R
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+INTERNAL = frozenset(R) - {R.AGENT}
+EVERYONE = frozenset(R)
+SALES_SIDE = frozenset({R.SALES, R.SALES_LEADER, R.DEPT_HEAD, R.ADMIN})
+LEADERS = frozenset({R.SALES_LEADER, R.COMPANY_LEADER, R.GENERAL_MANAGER, R.MGMT_REP})
+
+ACTIONS: dict[str, frozenset[str]] = {
+    # Customer archive (R-5.2.2): Sales keeps it; everyone may read what they may see.
+    "customer.view": EVERYONE,
+    "customer.create": SALES_SIDE,
+    "customer.change": SALES_SIDE,
+    "customer.export": EVERYONE - {R.SERVICE_ENGINEER},
+    "agreement.view": EVERYONE,
+    "agreement.change": SALES_SIDE,
+    # Communications (R-5.2.3, R-5.2.4, R-5.9.1): anyone who hears the customer registers.
+    "communication.view": EVERYONE,
+    "communication.create": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT} | LEADERS,
+    "communication.change": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT},
+    "communication.route": SALES_SIDE,
+    "communication.respond": INTERNAL | {R.AGENT},
+    "communication.extend": frozenset({R.SALES_LEADER, R.ADMIN}),
+    "communication.export": EVERYONE - {R.SERVICE_ENGINEER},
+    # Operators.
+    "audit.view": frozenset({R.ADMIN, R.MGMT_REP, R.GENERAL_MANAGER}),
+}
+
+
+def role_codes(user: Any) -> frozenset[str]:
+    """The user's role codes, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_role_codes", None)
+    if cached is None:
+        cached = frozenset(user.roles.values_list("code", flat=True))
+        if user.is_superuser:
+            cached = cached | {R.ADMIN}
+        user._role_codes = cached
+    return cached
+
+
+def has_role(user: Any, *codes: str) -> bool:
+    return bool(role_codes(user) & set(codes))
+
+
+def can(user: Any, action: str) -> bool:
+    if action not in ACTIONS:
+        raise KeyError(f"unknown action {action!r}")
+    return bool(role_codes(user) & ACTIONS[action])
+
+
+def require(user: Any, action: str) -> None:
+    """Raise PermissionDenied (403) unless the user may perform the action."""
+    if not can(user, action):
+        raise PermissionDenied(action)
+
+
+def is_agent_only(user: Any) -> bool:
+    """True for an agent's login: such a user is limited to the agent's own customers."""
+    codes = role_codes(user)
+    return R.AGENT in codes and not (codes & INTERNAL)
+
+
+def visible_customers(user: Any, qs: QuerySet | None = None) -> QuerySet:
+    """Customers the user may see (R-5.3.5: an agent serves only its own customers)."""
+    from serviceloop.customers.models import Customer
+
+    qs = Customer.objects.all() if qs is None else qs
+    if not role_codes(user):
+        return qs.none()
+    if is_agent_only(user):
+        if user.agent_id is None:
+            return qs.none()
+        return qs.filter(agent_id=user.agent_id)
+    return qs
+
+
+def scope_by_customer(user: Any, qs: QuerySet, field: str = "customer") -> QuerySet:
+    """Restrict any queryset of customer-owned records to the customers the user may see."""
+    if not role_codes(user):
+        return qs.none()
+    if is_agent_only(user):
+        if user.agent_id is None:
+            return qs.none()
+        return qs.filter(**{f"{field}__agent_id": user.agent_id})
+    return qs

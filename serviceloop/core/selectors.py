@@ -1,0 +1,42 @@
+"""Reads of the core: my work, notifications, audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .models import AuditEntry, Notification
+from .permissions import require
+from .work import PROVIDERS, WorkItem, sort_key
+
+
+def work_items(user: Any) -> list[WorkItem]:
+    items: list[WorkItem] = []
+    for provider in PROVIDERS:
+        items.extend(provider(user))
+    return sorted(items, key=sort_key)
+
+
+def notifications_for(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs
+
+
+def audit_trail(user: Any, *, object_type: str = "", object_id: str = "") -> QuerySet[AuditEntry]:
+    require(user, "audit.view")
+    qs = AuditEntry.objects.select_related("actor")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    return qs
+
+
+def record_history(object_type: str, object_id: Any) -> QuerySet[AuditEntry]:
+    """The audit entries of one record, for its own page (visible to whoever sees the record)."""
+    return AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by(
+        "seq"
+    )

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(abs(delta.total_seconds()) // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return _("%(d)d d %(h)d h") % {"d": days, "h": hours}
+    if hours:
+        return _("%(h)d h %(m)d min") % {"h": hours, "m": mins}
+    return _("%(m)d min") % {"m": mins}
+
+
+@register.simple_tag
+def time_left(due: datetime | None, done: datetime | None = None):
+    """A badge: time left, overdue by, done on time / late."""
+    if due is None:
+        return ""
+    if done is not None:
+        if done <= due:
+            return format_html('<span class="badge ok">{}</span>', _("on time"))
+        return format_html(
+            '<span class="badge late">{}</span>', _("late by %s") % _span(done - due)
+        )
+    delta = due - timezone.now()
+    if delta.total_seconds() < 0:
+        return format_html(
+            '<span class="badge overdue">{}</span>', _("overdue by %s") % _span(delta)
+        )
+    cls = "soon" if delta < timedelta(hours=4) else "open"
+    return format_html('<span class="badge {}">{}</span>', cls, _("%s left") % _span(delta))
+
+
+@register.filter
+def seconds_badge(seconds: int | None):
+    if seconds is None:
+        return ""
+    return time_left(timezone.now() + timedelta(seconds=seconds))
+
+
+@register.simple_tag(takes_context=True)
+def qs_with(context, **kwargs) -> str:
+    params = context["request"].GET.copy()
+    for k, v in kwargs.items():
+        params[k] = v
+    return params.urlencode()
+
+
+HIDDEN_AUDIT_FIELDS = {"updated_at", "id"}
+
+
+@register.filter
+def audit_changes(entry) -> list[tuple[str, str]]:
+    """An audit entry's changed fields as (label, value) pairs in the user's language."""
+    from django.apps import apps
+    from django.utils.dateparse import parse_datetime
+
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    pairs = []
+    for key, value in (entry.after or {}).items():
+        if key in HIDDEN_AUDIT_FIELDS:
+            continue
+        label = key
+        if model is not None:
+            name = key[:-3] if key.endswith("_id") else key
+            try:
+                label = str(model._meta.get_field(name).verbose_name)
+            except Exception:
+                label = key
+        if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and "T" in value:
+            parsed = parse_datetime(value)
+            if parsed is not None:
+                value = timezone.localtime(parsed).strftime("%Y-%m-%d %H:%M")
+        if value is None or value == "":
+            value = "—"
+        elif value is True:
+            value = _("yes")
+        elif value is False:
+            value = _("no")
+        pairs.append((label, str(value)))
+    return pairs

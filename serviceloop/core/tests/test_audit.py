@@ -1,0 +1,100 @@
+"""The audit log: written by services in their transaction, hash-chained, verifiable."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from serviceloop.communications.services import sweep_overdue
+from serviceloop.core.audit import verify_chain
+from serviceloop.core.models import AuditChainHead, AuditEntry
+from serviceloop.core.testing.factories import register_communication, user_with
+from serviceloop.customers.models import Customer
+from serviceloop.customers.services import customer_create, customer_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _some_history(n=5):
+    actor = user_with("sales")
+    for i in range(n):
+        c = customer_create(actor=actor, code=f"A{i}", name=f"客户{i}", tier="retail")
+        customer_update(actor=actor, customer=c, name=f"客户{i}改", reason="名称变更")
+    return actor
+
+
+def test_services_write_entries_with_actor_before_after_and_reason():
+    actor = user_with("sales")
+    c = customer_create(actor=actor, code="X1", name="甲", tier="retail")
+    customer_update(actor=actor, customer=c, name="乙", reason="客户更名")
+    create, update = AuditEntry.objects.filter(
+        object_id=str(c.pk), object_type="customers.customer"
+    ).order_by("seq")
+    assert create.action == "create" and create.actor == actor and create.after["name"] == "甲"
+    assert update.before == {"name": "甲", "updated_at": update.before["updated_at"]}
+    assert update.after["name"] == "乙" and update.reason == "客户更名"
+    assert verify_chain().ok
+
+
+def test_failed_write_leaves_no_entry():
+    actor = user_with("sales")
+    count = AuditEntry.objects.count()
+    with pytest.raises(ValidationError), transaction.atomic():
+        customer_create(actor=actor, code="", name="", tier="nope")
+    assert AuditEntry.objects.count() == count
+    assert not Customer.objects.exists()
+
+
+def test_jobs_write_audit_entries_without_a_request():
+    actor = user_with("sales")
+    register_communication(actor, received_at=timezone.now() - timedelta(days=2))
+    sweep_overdue()
+    entry = AuditEntry.objects.filter(actor_label="system:sweep_overdue").first()
+    assert entry is not None and entry.actor is None
+    assert verify_chain().ok
+
+
+def test_verify_detects_an_altered_entry():
+    _some_history()
+    AuditEntry.objects.filter(seq=4).update(reason="tampered")
+    result = verify_chain()
+    assert not result.ok and result.first_bad_seq == 4 and "altered" in result.problem
+
+
+def test_verify_detects_an_altered_hash_too():
+    _some_history()
+    e = AuditEntry.objects.get(seq=3)
+    e.after = {"name": "forged"}
+    e.hash = e.compute_hash()
+    e.save()
+    result = verify_chain()
+    assert not result.ok and result.first_bad_seq == 4  # entry 4 no longer follows entry 3
+
+
+def test_verify_detects_a_removed_entry_in_the_middle():
+    _some_history()
+    AuditEntry.objects.filter(seq=5).delete()
+    result = verify_chain()
+    assert not result.ok and result.first_bad_seq == 5 and "missing" in result.problem
+
+
+def test_verify_detects_removal_of_the_last_entries():
+    _some_history()
+    last = AuditChainHead.objects.get().count
+    AuditEntry.objects.filter(seq__gte=last - 1).delete()
+    result = verify_chain()
+    assert not result.ok and result.first_bad_seq == last - 1
+
+
+def test_audit_verify_command_exit_codes(capsys):
+    _some_history(2)
+    call_command("audit", "verify")
+    assert "OK" in capsys.readouterr().out
+    AuditEntry.objects.filter(seq=2).update(object_repr="x")
+    with pytest.raises(SystemExit) as exc:
+        call_command("audit", "verify")
+    assert exc.value.code != 0
+    assert "#2" in capsys.readouterr().err

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .models import ApiToken
+from .notifications import mark_read
+from .permissions import require, role_codes
+from .selectors import audit_trail, notifications_for, work_items
+from .views_support import AuthedRequest, paginate, querystring_without_page
+
+
+def home(request: AuthedRequest) -> HttpResponse:
+    return redirect("core:my_work")
+
+
+def my_work(request: AuthedRequest) -> HttpResponse:
+    now = timezone.now()
+    items = [item.as_dict(now) for item in work_items(request.user)]
+    return render(
+        request,
+        "core/my_work.html",
+        {
+            "items": items,
+            "overdue_count": sum(1 for i in items if i["overdue"]),
+            "notifications": notifications_for(request.user, unread_only=True)[:10],
+            "now": now,
+        },
+    )
+
+
+def notifications(request: AuthedRequest) -> HttpResponse:
+    page = paginate(request, notifications_for(request.user), 30)
+    return render(request, "core/notifications.html", {"page": page})
+
+
+@require_POST
+def notifications_read(request: AuthedRequest) -> HttpResponse:
+    ids = request.POST.getlist("id")
+    mark_read(actor=request.user, notification_ids=[int(i) for i in ids if i.isdigit()] or None)
+    return redirect(request.POST.get("next") or "core:notifications")
+
+
+def audit(request: AuthedRequest) -> HttpResponse:
+    require(request.user, "audit.view")
+    qs = audit_trail(
+        request.user,
+        object_type=request.GET.get("object_type", ""),
+        object_id=request.GET.get("object_id", ""),
+    )
+    return render(
+        request,
+        "core/audit.html",
+        {
+            "page": paginate(request, qs, 50),
+            "qs": querystring_without_page(request),
+        },
+    )
+
+
+def profile(request: AuthedRequest) -> HttpResponse:
+    """The user's own page: roles, department, API tokens."""
+    new_token = None
+    if request.method == "POST" and request.POST.get("action") == "new_token":
+        _token, new_token = ApiToken.issue(request.user)  # type: ignore[arg-type]
+        messages.success(request, _("A new API token was issued. Copy it now; it is shown once."))
+    elif request.method == "POST" and request.POST.get("action") == "revoke":
+        ApiToken.objects.filter(user=request.user, pk=request.POST.get("token", "")).update(
+            revoked_at=timezone.now()
+        )
+        messages.success(request, _("The token was revoked."))
+        return redirect("core:profile")
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "roles": sorted(role_codes(request.user)),
+            "tokens": tokens,
+            "new_token": new_token,
+        },
+    )

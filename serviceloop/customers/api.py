@@ -1,0 +1,122 @@
+"""API for `customers` and `service-agreements` (interface.md)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.models import Agent
+
+from . import selectors, services
+from .schemas import (
+    AgreementIn,
+    AgreementOut,
+    AgreementPatch,
+    ContactIn,
+    ContactOut,
+    CustomerIn,
+    CustomerOut,
+    CustomerPatch,
+)
+
+router = Router(tags=["customers"], auth=API_AUTH)
+agreements_router = Router(tags=["service-agreements"], auth=API_AUTH)
+
+
+class CustomerFilters(Schema):
+    q: str = ""
+    tier: str = ""
+    agent: int | None = None
+    province: str = ""
+    active: bool | None = None
+
+
+def _agent(pk: int | None) -> Agent | None:
+    if pk is None:
+        return None
+    agent = Agent.objects.filter(pk=pk).first()
+    if agent is None:
+        raise ValidationError({"agent": "Unknown agent."})
+    return agent
+
+
+@router.get("/", response=list[CustomerOut])
+@paginate(LimitOffsetPagination)
+def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
+    return selectors.customer_list(user_of(request), **filters.dict()).prefetch_related("contacts")
+
+
+@router.post("/", response={201: CustomerOut})
+def create_customer(request: HttpRequest, data: CustomerIn):
+    user = user_of(request)
+    payload = data.dict(exclude={"contacts"})
+    payload["agent"] = _agent(payload.pop("agent"))
+    with transaction.atomic():
+        customer = services.customer_create(actor=user, **payload)
+        for contact in data.contacts:
+            services.contact_create(actor=user, customer=customer, **contact.dict())
+    return Status(201, customer)
+
+
+@router.get("/{int:customer_id}", response=CustomerOut)
+def get_customer(request: HttpRequest, customer_id: int):
+    return selectors.customer_get(user_of(request), customer_id)
+
+
+@router.patch("/{int:customer_id}", response=CustomerOut)
+def update_customer(request: HttpRequest, customer_id: int, data: CustomerPatch):
+    user = user_of(request)
+    customer = selectors.customer_get(user, customer_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    if "agent" in payload:
+        payload["agent"] = _agent(payload["agent"])
+    return services.customer_update(actor=user, customer=customer, reason=reason, **payload)
+
+
+@router.post("/{int:customer_id}/contacts", response={201: ContactOut})
+def add_contact(request: HttpRequest, customer_id: int, data: ContactIn):
+    user = user_of(request)
+    customer = selectors.customer_get(user, customer_id)
+    return Status(201, services.contact_create(actor=user, customer=customer, **data.dict()))
+
+
+class AgreementFilters(Schema):
+    customer: int | None = None
+    in_force_on: date | None = None
+
+
+@agreements_router.get("/", response=list[AgreementOut])
+@paginate(LimitOffsetPagination)
+def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]):
+    return selectors.agreement_list(user_of(request), **filters.dict())
+
+
+@agreements_router.post("/", response={201: AgreementOut})
+def create_agreement(request: HttpRequest, data: AgreementIn):
+    user = user_of(request)
+    payload = data.dict()
+    customer_id = payload.pop("customer")
+    try:
+        customer = selectors.customer_get(user, customer_id)
+    except Http404:
+        raise ValidationError({"customer": "Unknown customer."}) from None
+    return Status(201, services.agreement_create(actor=user, customer=customer, **payload))
+
+
+@agreements_router.get("/{int:agreement_id}", response=AgreementOut)
+def get_agreement(request: HttpRequest, agreement_id: int):
+    return selectors.agreement_get(user_of(request), agreement_id)
+
+
+@agreements_router.patch("/{int:agreement_id}", response=AgreementOut)
+def update_agreement(request: HttpRequest, agreement_id: int, data: AgreementPatch):
+    user = user_of(request)
+    agreement = selectors.agreement_get(user, agreement_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.agreement_update(actor=user, agreement=agreement, reason=reason, **payload)

@@ -1,0 +1,79 @@
+"""Reads of the customer archive, shared by UI, API and exports; always scoped to the user."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from serviceloop.core.permissions import require, scope_by_customer, visible_customers
+
+from .models import Contact, Customer, ServiceAgreement
+
+
+def customer_list(
+    user: Any,
+    *,
+    q: str = "",
+    tier: str = "",
+    agent: int | str | None = None,
+    province: str = "",
+    active: bool | None = None,
+) -> QuerySet[Customer]:
+    require(user, "customer.view")
+    qs = visible_customers(user).select_related("agent")
+    if q:
+        qs = qs.filter(
+            Q(code__icontains=q)
+            | Q(name__icontains=q)
+            | Q(city__icontains=q)
+            | Q(contacts__name__icontains=q)
+            | Q(contacts__phone__icontains=q)
+        ).distinct()
+    if tier:
+        qs = qs.filter(tier=tier)
+    if agent:
+        qs = qs.filter(agent_id=agent)
+    if province:
+        qs = qs.filter(province=province)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    # Aggregation drops Meta.ordering, so order explicitly for stable pages.
+    return qs.annotate(
+        open_communications=Count(
+            "communications", filter=Q(communications__feedback_at__isnull=True), distinct=True
+        )
+    ).order_by("code")
+
+
+def customer_get(user: Any, pk: int) -> Customer:
+    require(user, "customer.view")
+    return get_object_or_404(visible_customers(user).select_related("agent"), pk=pk)
+
+
+def contact_get(user: Any, pk: int) -> Contact:
+    require(user, "customer.view")
+    return get_object_or_404(scope_by_customer(user, Contact.objects.all()), pk=pk)
+
+
+def agreement_list(
+    user: Any, *, customer: int | None = None, in_force_on: date | None = None
+) -> QuerySet[ServiceAgreement]:
+    require(user, "agreement.view")
+    qs = scope_by_customer(user, ServiceAgreement.objects.select_related("customer"))
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    if in_force_on:
+        qs = qs.filter(valid_from__lte=in_force_on).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=in_force_on)
+        )
+    return qs
+
+
+def agreement_get(user: Any, pk: int) -> ServiceAgreement:
+    require(user, "agreement.view")
+    return get_object_or_404(
+        scope_by_customer(user, ServiceAgreement.objects.select_related("customer")), pk=pk
+    )

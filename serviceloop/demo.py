@@ -1,0 +1,274 @@
+"""`serviceloop demo`: a believable company to try ServiceLoop with. Idempotent: running it
+again adds nothing that is already there. Every record goes through the services, so the
+demo data is audited like real data."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from serviceloop.communications import services as comm_services
+from serviceloop.communications.models import Channel, Communication
+from serviceloop.core.models import Agent, Department, Role, User
+from serviceloop.core.roles import RoleCode as R
+from serviceloop.customers import services as cust_services
+from serviceloop.customers.models import Customer
+
+DEMO_PASSWORD = "demo1234"
+
+# username, display name, department code, roles
+PEOPLE = [
+    ("admin", "系统管理员", None, [R.ADMIN]),
+    ("sales1", "张伟", "sales", [R.SALES]),
+    ("sales2", "李娜", "sales", [R.SALES]),
+    ("saleslead", "王强", "sales", [R.SALES_LEADER]),
+    ("salesmgr", "朱军", "sales", [R.DEPT_HEAD]),
+    ("quality1", "刘洋", "quality", [R.QUALITY]),
+    ("pq1", "陈静", "production_quality", [R.PRODUCTION_QUALITY]),
+    ("prod1", "杨磊", "production", [R.PRODUCTION]),
+    ("tech1", "赵敏", "technical", [R.TECHNICAL]),
+    ("rnd1", "黄涛", "rnd", [R.RND]),
+    ("purch1", "周杰", "purchasing", [R.PURCHASING]),
+    ("wh1", "吴芳", "warehouse", [R.WAREHOUSE]),
+    ("eng1", "徐鹏", "sales", [R.SERVICE_ENGINEER]),
+    ("eng2", "孙丽", "sales", [R.SERVICE_ENGINEER]),
+    ("agent1", "华东汽配(代理)", None, [R.AGENT]),
+    ("agent2", "西南汽配(代理)", None, [R.AGENT]),
+    ("leader", "胡斌", "management", [R.COMPANY_LEADER]),
+    ("mrep", "郭红", "management", [R.MGMT_REP]),
+    ("gm", "马云飞", "management", [R.GENERAL_MANAGER]),
+]
+
+AGENTS = [("east", "华东汽配服务有限公司", "华东"), ("southwest", "西南汽配贸易有限公司", "西南")]
+
+OEM1 = [
+    "华北重型汽车集团",
+    "长江汽车股份有限公司",
+    "东岭客车有限公司",
+    "南方商用车有限公司",
+    "北岳专用汽车有限公司",
+    "中原轻型汽车有限公司",
+    "江淮工程机械集团",
+    "海川新能源汽车",
+]
+OEM2 = [
+    "鲁东改装车厂",
+    "晋中农用车制造",
+    "皖南特种车辆",
+    "湘江汽车配套",
+    "闽西客车改装",
+    "川北物流车辆",
+    "冀中挂车制造",
+    "粤海车桥",
+]
+RETAIL_KEY = ["顺达物流车队", "远航客运集团", "恒通工程车队", "城市公交三公司", "联运冷链车队"]
+RETAIL = [
+    "李师傅汽修",
+    "鑫源汽配店",
+    "路路通修理厂",
+    "老王汽车服务",
+    "驰远汽配",
+    "安达修理部",
+    "兴隆汽配城",
+    "鸿运车行",
+    "快修一站",
+]
+PLACES = [
+    ("北京", "北京"),
+    ("湖北", "武汉"),
+    ("山东", "济南"),
+    ("四川", "成都"),
+    ("广东", "广州"),
+    ("江苏", "南京"),
+    ("河南", "郑州"),
+    ("安徽", "合肥"),
+]
+CONTACTS = [("采购经理", "赵"), ("质量工程师", "钱"), ("售后主管", "孙"), ("技术科长", "周")]
+SUBJECTS = [
+    ("减振器异响", "客户反映车辆在颠簸路面行驶时减振器有异响,要求派人检查。"),
+    ("到货数量不符", "本批到货比送货单少 20 件,请核实。"),
+    ("漏油", "三台车的减振器出现漏油现象,行驶里程约 8000 km。"),
+    ("索取技术资料", "客户需要新型号的安装说明和扭矩参数。"),
+    ("交货期询问", "询问 12 月订单的交货进度。"),
+    ("包装破损", "运输途中包装破损,部分产品外观磕碰。"),
+    ("三包索赔咨询", "用户咨询购买 10 个月后出现故障是否在三包期内。"),
+    ("产品断裂", "一件连杆在使用中断裂,要求分析原因。"),
+    ("来访交流", "客户质量部来访,交流上季度质量问题的整改情况。"),
+    ("发票问题", "客户要求重开发票,抬头有误。"),
+]
+
+
+def _roles() -> dict[str, Role]:
+    return {r.code: r for r in Role.objects.all()}
+
+
+def ensure_people(stdout=None) -> list[tuple[str, str, str]]:
+    roles = _roles()
+    agents = {}
+    for code, name, region in AGENTS:
+        agents[code], _ = Agent.objects.get_or_create(
+            code=code, defaults={"name": name, "region": region}
+        )
+    logins = []
+    for username, display, dept, role_codes in PEOPLE:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User(
+                username=username,
+                display_name=display,
+                email=f"{username}@serviceloop.local",
+                is_superuser=username == "admin",
+                is_staff=username == "admin",
+            )
+            user.department = Department.objects.filter(code=dept).first() if dept else None
+            if username.startswith("agent"):
+                user.agent = agents["east" if username == "agent1" else "southwest"]
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+            user.roles.set([roles[c] for c in role_codes])
+        logins.append((username, display, ", ".join(str(roles[c]) for c in role_codes)))
+    return logins
+
+
+def ensure_customers(admin: User, rng: random.Random) -> list[Customer]:
+    customers = []
+    groups = [
+        ("oem_tier1", OEM1),
+        ("oem_tier2", OEM2),
+        ("retail_key", RETAIL_KEY),
+        ("retail", RETAIL),
+    ]
+    n = 0
+    for tier, names in groups:
+        for name in names:
+            n += 1
+            code = f"C{n:03d}"
+            existing = Customer.objects.filter(code=code).first()
+            if existing:
+                customers.append(existing)
+                continue
+            province, city = rng.choice(PLACES)
+            agent = None
+            if tier == "retail":
+                agent = Agent.objects.get(code="east" if n % 2 else "southwest")
+            customer = cust_services.customer_create(
+                actor=admin,
+                code=code,
+                name=name,
+                tier=tier,
+                agent=agent,
+                province=province,
+                city=city,
+                mailing_address=f"{province}省{city}市经济开发区{rng.randint(1, 99)}号",
+                postal_code=f"{rng.randint(100000, 899999)}",
+                phone=f"0{rng.randint(10, 99)}-{rng.randint(6000000, 8999999)}",
+            )
+            for i, (title, surname) in enumerate(rng.sample(CONTACTS, 2)):
+                cust_services.contact_create(
+                    actor=admin,
+                    customer=customer,
+                    name=f"{surname}{rng.choice('明华强丽军')}",
+                    title=title,
+                    phone=f"13{rng.randint(100000000, 999999999)}",
+                    email=f"contact{n}{i}@example.cn",
+                    is_primary=i == 0,
+                )
+            if tier == "oem_tier1":
+                start = timezone.localdate() - timedelta(days=rng.randint(200, 600))
+                cust_services.agreement_create(
+                    actor=admin,
+                    customer=customer,
+                    reference=f"SA-{code}",
+                    valid_from=start,
+                    valid_to=start + timedelta(days=365 * 3),
+                    warranty_months=rng.choice([12, 18, 24]),
+                    warranty_km=rng.choice([None, 50000]),
+                )
+            customers.append(customer)
+    return customers
+
+
+def ensure_communications(customers: list[Customer], rng: random.Random, count: int = 300) -> int:
+    takers = list(User.objects.filter(username__in=["sales1", "sales2", "eng1", "eng2"]))
+    if Communication.objects.filter(taken_by__in=takers).exists():
+        return 0
+    leader = User.objects.get(username="saleslead")
+    depts = list(Department.objects.exclude(code="management"))
+    now = timezone.now()
+    made = 0
+    for i in range(count):
+        customer = rng.choice(customers)
+        taker = rng.choice(takers)
+        if customer.agent_id and rng.random() < 0.5:
+            taker = User.objects.get(agent=customer.agent_id)
+        received = now - timedelta(minutes=rng.randint(30, 90 * 24 * 60))
+        subject, body = rng.choice(SUBJECTS)
+        with transaction.atomic():
+            comm = comm_services.communication_register(
+                actor=taker,
+                customer=customer,
+                channel=rng.choice(list(Channel.values)),
+                received_at=received,
+                subject=subject,
+                body=body,
+                major_quality_issue=(i % 40 == 7),
+                contact_name=rng.choice(["赵明", "钱华", "孙强"]),
+                owner=rng.choice(takers[:2]),
+                route_to=rng.sample(depts, rng.randint(0, 2)),
+                instruction="请分析原因并在一周内回复。",
+            )
+            age = now - received
+            stage = rng.random()
+            if age > timedelta(days=1) and stage < 0.85 or stage < 0.3 and age > timedelta(hours=2):
+                late = rng.random() < 0.1
+                answered = received + timedelta(
+                    hours=rng.uniform(26, 40) if late else rng.uniform(0.5, 23)
+                )
+                answered = min(answered, now)
+                comm_services.communication_answer(
+                    actor=comm.owner,
+                    communication=comm,
+                    at=answered,
+                    text="已电话回复客户,正在安排相关部门分析。",
+                )
+                if age > timedelta(days=8) and rng.random() < 0.9 or rng.random() < 0.3:
+                    fb = min(received + timedelta(days=rng.uniform(2, 7.5)), now)
+                    for routing in comm.routings.all():
+                        responder = routing.department.members.first()
+                        if responder:
+                            comm_services.routing_respond(
+                                actor=responder,
+                                routing=routing,
+                                text="已分析原因,纠正措施已落实,详见附件报告。",
+                            )
+                    comm_services.communication_feedback(
+                        actor=comm.owner,
+                        communication=comm,
+                        at=max(fb, answered),
+                        text="已将分析结果和纠正措施反馈客户,客户认可。",
+                    )
+                elif rng.random() < 0.15:
+                    comm_services.communication_extend_feedback(
+                        actor=leader,
+                        communication=comm,
+                        new_due=comm.feedback_due_original_at + timedelta(days=7),
+                        reason="需等待客户退回样件后分析,特殊情况延期一周。",
+                    )
+        made += 1
+    return made
+
+
+def run(stdout=None) -> list[tuple[str, str, str]]:
+    rng = random.Random(20261125)
+    with transaction.atomic():
+        logins = ensure_people()
+    admin = User.objects.get(username="admin")
+    customers = ensure_customers(admin, rng)
+    made = ensure_communications(customers, rng)
+    comm_services.sweep_overdue()
+    if stdout is not None:
+        stdout.write(f"Demo data: {len(customers)} customers, {made} new communications.")
+    return logins
