@@ -1,4 +1,6 @@
-"""The one NinjaAPI at /api/v1/: each app's router is mounted here."""
+"""The one NinjaAPI at /api/v1/: each app's routers are mounted here."""
+
+from importlib import import_module
 
 from ninja import NinjaAPI
 
@@ -22,3 +24,6 @@ api.add_router("/me", me_router)
 api.add_router("/customers", customers_router)
 api.add_router("/service-agreements", agreements_router)
 api.add_router("/communications", communications_router)
+for app in ("complaints", "warranty", "fieldservice", "earlywarning"):
+    for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:
+        api.add_router(prefix, router)

@@ -20,5 +20,9 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("customers/", include("serviceloop.customers.urls")),
     path("communications/", include("serviceloop.communications.urls")),
+    path("complaints/", include("serviceloop.complaints.urls")),
+    path("warranty/", include("serviceloop.warranty.urls")),
+    path("field-service/", include("serviceloop.fieldservice.urls")),
+    path("early-warning/", include("serviceloop.earlywarning.urls")),
     path("", include("serviceloop.core.urls")),
 ]

@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "serviceloop.core",
     "serviceloop.customers",
     "serviceloop.communications",
+    "serviceloop.complaints",
+    "serviceloop.warranty",
+    "serviceloop.fieldservice",
     "serviceloop.earlywarning",
 ]
 

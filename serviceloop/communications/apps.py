@@ -8,4 +8,8 @@ class CommunicationsConfig(AppConfig):
     verbose_name = _("Communications")
 
     def ready(self) -> None:
-        from . import work  # noqa: F401  (registers the "my work" provider)
+        from serviceloop.core import nav
+
+        from . import permissions, work  # noqa: F401  (registers actions and "my work")
+
+        nav.register("communications:list", _("Communications"), "communication.view", 10)

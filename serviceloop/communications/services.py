@@ -19,6 +19,7 @@ from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require, visible_customers
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.signals import major_quality_problem
 from serviceloop.customers.models import Contact, Customer
 
 from .models import TRANSITIONS, Communication, Routing, Status
@@ -92,6 +93,10 @@ def _announce_major(comm: Communication, actor: User | None) -> None:
         % {"who": actor or _("system"), "number": comm.number, "body": comm.body},
         url=_url(comm),
         dedupe_key=f"major:communication:{comm.pk}",
+    )
+    major_quality_problem.send(
+        sender=Communication, instance=comm, actor=actor, customer=comm.customer,
+        summary=f"{comm.subject}\n{comm.body}",
     )
 
 

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "serviceloop.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import nav
+
+        nav.register("core:my_work", _("My work"), None, 0)
+        nav.register("core:audit", _("Audit log"), "audit.view", 900)

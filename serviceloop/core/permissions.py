@@ -25,25 +25,24 @@ EVERYONE = frozenset(R)
 SALES_SIDE = frozenset({R.SALES, R.SALES_LEADER, R.DEPT_HEAD, R.ADMIN})
 LEADERS = frozenset({R.SALES_LEADER, R.COMPANY_LEADER, R.GENERAL_MANAGER, R.MGMT_REP})
 
+# The one table of actions -> roles. Each app contributes its rows from its own
+# `permissions.py` (imported by its AppConfig.ready) through `register_actions`, so the
+# table grows with the product while every check still goes through `can`.
 ACTIONS: dict[str, frozenset[str]] = {
-    # Customer archive: Sales keeps it; everyone may read what they may see.
-    "customer.view": EVERYONE,
-    "customer.create": SALES_SIDE,
-    "customer.change": SALES_SIDE,
-    "customer.export": EVERYONE - {R.SERVICE_ENGINEER},
-    "agreement.view": EVERYONE,
-    "agreement.change": SALES_SIDE,
-    # Communications: anyone who hears the customer registers.
-    "communication.view": EVERYONE,
-    "communication.create": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT} | LEADERS,
-    "communication.change": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT},
-    "communication.route": SALES_SIDE,
-    "communication.respond": INTERNAL | {R.AGENT},
-    "communication.extend": frozenset({R.SALES_LEADER, R.ADMIN}),
-    "communication.export": EVERYONE - {R.SERVICE_ENGINEER},
     # Operators.
     "audit.view": frozenset({R.ADMIN, R.MGMT_REP, R.GENERAL_MANAGER}),
 }
+
+
+def register_actions(actions: dict[str, frozenset[str]]) -> None:
+    for name, roles in actions.items():
+        if name in ACTIONS and ACTIONS[name] != roles:
+            raise ValueError(f"action {name!r} is registered twice with different roles")
+        unknown = set(roles) - set(R.values)
+        if unknown:
+            raise ValueError(f"action {name!r} names unknown roles {sorted(unknown)}")
+        ACTIONS[name] = frozenset(roles)
+
 
 
 def role_codes(user: Any) -> frozenset[str]:

@@ -1,0 +1,44 @@
+"""Permission-matrix rows of the customer archive (see core/tests/test_permission_matrix.py).
+
+API rows: (method, OpenAPI path) -> (action or None, body builder); path placeholders are
+filled from `w` by name (`{customer_id}` -> w["customer_id"]). UI rows: URL name ->
+(action or None, method, args builder). EXPORTS: URL name -> action for `?export=xlsx`.
+"""
+
+from serviceloop.core.testing.factories import AgreementFactory, ContactFactory, CustomerFactory
+
+
+def build(w: dict) -> None:
+    customer = CustomerFactory(agent=w["agency"], tier="retail")
+    w.update(customer=customer, contact=ContactFactory(customer=customer),
+             agreement=AgreementFactory(customer=customer))
+    w.update(customer_id=customer.pk, agreement_id=w["agreement"].pk)
+
+
+API = {
+    ("get", "/api/v1/customers/"): ("customer.view", lambda w: None),
+    ("post", "/api/v1/customers/"): ("customer.create", lambda w: {
+        "code": "NEW1", "name": "新客户", "tier": "retail"}),
+    ("get", "/api/v1/customers/{customer_id}"): ("customer.view", lambda w: None),
+    ("patch", "/api/v1/customers/{customer_id}"): ("customer.change", lambda w: {"city": "武汉"}),
+    ("post", "/api/v1/customers/{customer_id}/contacts"): ("customer.change",
+                                                          lambda w: {"name": "钱华"}),
+    ("get", "/api/v1/service-agreements/"): ("agreement.view", lambda w: None),
+    ("post", "/api/v1/service-agreements/"): ("agreement.change", lambda w: {
+        "customer": w["customer"].pk, "valid_from": "2020-01-01", "valid_to": "2020-12-31"}),
+    ("get", "/api/v1/service-agreements/{agreement_id}"): ("agreement.view", lambda w: None),
+    ("patch", "/api/v1/service-agreements/{agreement_id}"): ("agreement.change",
+                                                             lambda w: {"notes": "n"}),
+}
+UI = {
+    "customers:list": ("customer.view", "get", lambda w: []),
+    "customers:create": ("customer.create", "get", lambda w: []),
+    "customers:detail": ("customer.view", "get", lambda w: [w["customer"].pk]),
+    "customers:edit": ("customer.change", "get", lambda w: [w["customer"].pk]),
+    "customers:contact_create": ("customer.change", "get", lambda w: [w["customer"].pk]),
+    "customers:contact_edit": ("customer.change", "get", lambda w: [w["contact"].pk]),
+    "customers:agreement_list": ("agreement.view", "get", lambda w: []),
+    "customers:agreement_create": ("agreement.change", "get", lambda w: [w["customer"].pk]),
+    "customers:agreement_edit": ("agreement.change", "get", lambda w: [w["agreement"].pk]),
+}
+EXPORTS = {"customers:list": "customer.export"}
