@@ -5,6 +5,7 @@ demo data is audited like real data."""
 from __future__ import annotations
 
 import random
+from importlib import import_module
 from datetime import timedelta
 
 from django.db import transaction
@@ -18,6 +19,8 @@ from serviceloop.customers import services as cust_services
 from serviceloop.customers.models import Customer
 
 DEMO_PASSWORD = "demo1234"
+# Apps with a `demo.run(*, rng, stdout)` of their own, run after customers and communications.
+APP_DEMOS = ("complaints", "warranty", "fieldservice", "earlywarning")
 
 # username, display name, department code, roles
 PEOPLE = [
@@ -268,6 +271,12 @@ def run(stdout=None) -> list[tuple[str, str, str]]:
     admin = User.objects.get(username="admin")
     customers = ensure_customers(admin, rng)
     made = ensure_communications(customers, rng)
+    for app in APP_DEMOS:
+        try:
+            module = import_module(f"serviceloop.{app}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.run(rng=rng, stdout=stdout)
     comm_services.sweep_overdue()
     if stdout is not None:
         stdout.write(f"Demo data: {len(customers)} customers, {made} new communications.")
