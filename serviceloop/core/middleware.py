@@ -8,3 +8,26 @@ class LoginRequiredMiddleware(_Base):
         if request.path.startswith(("/api/", "/static/", "/i18n/")):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class CompanyLanguageMiddleware:
+    """The UI language: the user's explicit choice (the language cookie set by the switch in
+    the header), else the company default (Simplified Chinese). A browser's Accept-Language
+    is deliberately ignored: the company works in Chinese whatever the PC's locale."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = choice if choice in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

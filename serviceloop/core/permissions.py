@@ -44,7 +44,6 @@ def register_actions(actions: dict[str, frozenset[str]]) -> None:
         ACTIONS[name] = frozenset(roles)
 
 
-
 def role_codes(user: Any) -> frozenset[str]:
     """The user's role codes, cached on the user object for the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

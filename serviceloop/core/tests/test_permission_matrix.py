@@ -70,8 +70,9 @@ def _app_url_names():
     names = set()
     for p in get_resolver().url_patterns:
         if isinstance(p, URLResolver) and p.namespace and p.namespace != "api":
-            names |= {f"{p.namespace}:{q.name}" for q in p.url_patterns
-                      if isinstance(q, URLPattern)}
+            names |= {
+                f"{p.namespace}:{q.name}" for q in p.url_patterns if isinstance(q, URLPattern)
+            }
     return names
 
 
