@@ -5,9 +5,10 @@ demo data is audited like real data."""
 from __future__ import annotations
 
 import random
-from importlib import import_module
 from datetime import timedelta
+from importlib import import_module
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -116,6 +117,7 @@ def ensure_people(stdout=None) -> list[tuple[str, str, str]]:
             code=code, defaults={"name": name, "region": region}
         )
     logins = []
+    hashed = make_password(DEMO_PASSWORD)  # hash once: PBKDF2 is slow on purpose
     for username, display, dept, role_codes in PEOPLE:
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -129,7 +131,7 @@ def ensure_people(stdout=None) -> list[tuple[str, str, str]]:
             user.department = Department.objects.filter(code=dept).first() if dept else None
             if username.startswith("agent"):
                 user.agent = agents["east" if username == "agent1" else "southwest"]
-            user.set_password(DEMO_PASSWORD)
+            user.password = hashed
             user.save()
             user.roles.set([roles[c] for c in role_codes])
         logins.append((username, display, ", ".join(str(roles[c]) for c in role_codes)))
@@ -266,11 +268,12 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
 
 def run(stdout=None) -> list[tuple[str, str, str]]:
     rng = random.Random(20261125)
+    # One transaction: all or nothing, and one commit (SQLite syncs to disk per commit).
     with transaction.atomic():
         logins = ensure_people()
-    admin = User.objects.get(username="admin")
-    customers = ensure_customers(admin, rng)
-    made = ensure_communications(customers, rng)
+        admin = User.objects.get(username="admin")
+        customers = ensure_customers(admin, rng)
+        made = ensure_communications(customers, rng)
     for app in APP_DEMOS:
         try:
             module = import_module(f"serviceloop.{app}.demo")

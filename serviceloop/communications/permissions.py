@@ -2,16 +2,22 @@
 customer registers; Sales routes; any department responds; a sales leader extends."""
 
 from serviceloop.core.permissions import (
-    EVERYONE, INTERNAL, LEADERS, SALES_SIDE, register_actions,
+    EVERYONE,
+    INTERNAL,
+    LEADERS,
+    SALES_SIDE,
+    register_actions,
 )
 from serviceloop.core.roles import RoleCode as R
 
-register_actions({
-    "communication.view": EVERYONE,
-    "communication.create": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT} | LEADERS,
-    "communication.change": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT},
-    "communication.route": SALES_SIDE,
-    "communication.respond": INTERNAL | {R.AGENT},
-    "communication.extend": frozenset({R.SALES_LEADER, R.ADMIN}),
-    "communication.export": EVERYONE - {R.SERVICE_ENGINEER},
-})
+register_actions(
+    {
+        "communication.view": EVERYONE,
+        "communication.create": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT} | LEADERS,
+        "communication.change": SALES_SIDE | {R.SERVICE_ENGINEER, R.AGENT},
+        "communication.route": SALES_SIDE,
+        "communication.respond": INTERNAL | {R.AGENT},
+        "communication.extend": frozenset({R.SALES_LEADER, R.ADMIN}),
+        "communication.export": EVERYONE - {R.SERVICE_ENGINEER},
+    }
+)

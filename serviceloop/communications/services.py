@@ -95,7 +95,10 @@ def _announce_major(comm: Communication, actor: User | None) -> None:
         dedupe_key=f"major:communication:{comm.pk}",
     )
     major_quality_problem.send(
-        sender=Communication, instance=comm, actor=actor, customer=comm.customer,
+        sender=Communication,
+        instance=comm,
+        actor=actor,
+        customer=comm.customer,
         summary=f"{comm.subject}\n{comm.body}",
     )
 

@@ -4,11 +4,13 @@ may see (agents only their own customers, see core.permissions.visible_customers
 from serviceloop.core.permissions import EVERYONE, SALES_SIDE, register_actions
 from serviceloop.core.roles import RoleCode as R
 
-register_actions({
-    "customer.view": EVERYONE,
-    "customer.create": SALES_SIDE,
-    "customer.change": SALES_SIDE,
-    "customer.export": EVERYONE - {R.SERVICE_ENGINEER},
-    "agreement.view": EVERYONE,
-    "agreement.change": SALES_SIDE,
-})
+register_actions(
+    {
+        "customer.view": EVERYONE,
+        "customer.create": SALES_SIDE,
+        "customer.change": SALES_SIDE,
+        "customer.export": EVERYONE - {R.SERVICE_ENGINEER},
+        "agreement.view": EVERYONE,
+        "agreement.change": SALES_SIDE,
+    }
+)

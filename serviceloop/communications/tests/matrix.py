@@ -23,24 +23,48 @@ def _now():
 
 API = {
     ("get", "/api/v1/communications/"): ("communication.view", lambda w: None),
-    ("post", "/api/v1/communications/"): ("communication.create", lambda w: {
-        "customer": w["customer"].pk, "channel": "call", "received_at": _now(),
-        "subject": "s", "body": "b"}),
+    ("post", "/api/v1/communications/"): (
+        "communication.create",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "channel": "call",
+            "received_at": _now(),
+            "subject": "s",
+            "body": "b",
+        },
+    ),
     ("get", "/api/v1/communications/{comm_id}"): ("communication.view", lambda w: None),
-    ("patch", "/api/v1/communications/{comm_id}"): ("communication.change",
-                                                   lambda w: {"subject": "新主题"}),
-    ("post", "/api/v1/communications/{comm_id}/answer"): ("communication.respond",
-                                                         lambda w: {"text": "t"}),
-    ("post", "/api/v1/communications/{comm_id}/feedback"): ("communication.respond",
-                                                           lambda w: {"text": "t"}),
-    ("post", "/api/v1/communications/{comm_id}/extend"): ("communication.extend", lambda w: {
-        "new_due": (w["comm"].feedback_due_at + timedelta(days=2)).isoformat(), "reason": "r"}),
-    ("post", "/api/v1/communications/{comm_id}/route"): ("communication.route",
-                                                        lambda w: {"departments": [w["dept"].pk]}),
-    ("post", "/api/v1/communications/{comm_id}/flag-major"): ("communication.change",
-                                                             lambda w: {"reason": "r"}),
+    ("patch", "/api/v1/communications/{comm_id}"): (
+        "communication.change",
+        lambda w: {"subject": "新主题"},
+    ),
+    ("post", "/api/v1/communications/{comm_id}/answer"): (
+        "communication.respond",
+        lambda w: {"text": "t"},
+    ),
+    ("post", "/api/v1/communications/{comm_id}/feedback"): (
+        "communication.respond",
+        lambda w: {"text": "t"},
+    ),
+    ("post", "/api/v1/communications/{comm_id}/extend"): (
+        "communication.extend",
+        lambda w: {
+            "new_due": (w["comm"].feedback_due_at + timedelta(days=2)).isoformat(),
+            "reason": "r",
+        },
+    ),
+    ("post", "/api/v1/communications/{comm_id}/route"): (
+        "communication.route",
+        lambda w: {"departments": [w["dept"].pk]},
+    ),
+    ("post", "/api/v1/communications/{comm_id}/flag-major"): (
+        "communication.change",
+        lambda w: {"reason": "r"},
+    ),
     ("post", "/api/v1/communications/routings/{routing_id}/respond"): (
-        "communication.respond", lambda w: {"text": "t"}),
+        "communication.respond",
+        lambda w: {"text": "t"},
+    ),
 }
 UI = {
     "communications:list": ("communication.view", "get", lambda w: []),

@@ -10,25 +10,40 @@ from serviceloop.core.testing.factories import AgreementFactory, ContactFactory,
 
 def build(w: dict) -> None:
     customer = CustomerFactory(agent=w["agency"], tier="retail")
-    w.update(customer=customer, contact=ContactFactory(customer=customer),
-             agreement=AgreementFactory(customer=customer))
+    w.update(
+        customer=customer,
+        contact=ContactFactory(customer=customer),
+        agreement=AgreementFactory(customer=customer),
+    )
     w.update(customer_id=customer.pk, agreement_id=w["agreement"].pk)
 
 
 API = {
     ("get", "/api/v1/customers/"): ("customer.view", lambda w: None),
-    ("post", "/api/v1/customers/"): ("customer.create", lambda w: {
-        "code": "NEW1", "name": "新客户", "tier": "retail"}),
+    ("post", "/api/v1/customers/"): (
+        "customer.create",
+        lambda w: {"code": "NEW1", "name": "新客户", "tier": "retail"},
+    ),
     ("get", "/api/v1/customers/{customer_id}"): ("customer.view", lambda w: None),
     ("patch", "/api/v1/customers/{customer_id}"): ("customer.change", lambda w: {"city": "武汉"}),
-    ("post", "/api/v1/customers/{customer_id}/contacts"): ("customer.change",
-                                                          lambda w: {"name": "钱华"}),
+    ("post", "/api/v1/customers/{customer_id}/contacts"): (
+        "customer.change",
+        lambda w: {"name": "钱华"},
+    ),
     ("get", "/api/v1/service-agreements/"): ("agreement.view", lambda w: None),
-    ("post", "/api/v1/service-agreements/"): ("agreement.change", lambda w: {
-        "customer": w["customer"].pk, "valid_from": "2020-01-01", "valid_to": "2020-12-31"}),
+    ("post", "/api/v1/service-agreements/"): (
+        "agreement.change",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "valid_from": "2020-01-01",
+            "valid_to": "2020-12-31",
+        },
+    ),
     ("get", "/api/v1/service-agreements/{agreement_id}"): ("agreement.view", lambda w: None),
-    ("patch", "/api/v1/service-agreements/{agreement_id}"): ("agreement.change",
-                                                             lambda w: {"notes": "n"}),
+    ("patch", "/api/v1/service-agreements/{agreement_id}"): (
+        "agreement.change",
+        lambda w: {"notes": "n"},
+    ),
 }
 UI = {
     "customers:list": ("customer.view", "get", lambda w: []),
