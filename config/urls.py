@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -16,6 +17,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="core/password_done.html"),
         name="password_change_done",
     ),
+    path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("customers/", include("serviceloop.customers.urls")),

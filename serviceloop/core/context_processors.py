@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .nav import ENTRIES
 from .permissions import can
@@ -19,6 +20,14 @@ def navigation(request):
             continue
         active = request.path.startswith(url) and (url != "/" or request.path == "/")
         items.append({"url": url, "label": entry.label, "active": active})
+    if user.is_staff:
+        items.append(
+            {
+                "url": reverse("admin:index"),
+                "label": _("Administration"),
+                "active": request.path.startswith("/admin/"),
+            }
+        )
     return {
         "nav_items": items,
         "unread_notifications": user.notifications.filter(read_at__isnull=True).count(),

@@ -110,3 +110,38 @@ def test_static_assets_are_local(client):
     body = client.get("/my-work/").content.decode()
     assert "http://" not in body.replace("http://testserver", "") and "https://" not in body
     assert client.get("/static/serviceloop/app.css").status_code == 200
+
+
+def test_admin_changes_to_users_are_audited(client):
+    from serviceloop.core.audit import verify_chain
+    from serviceloop.core.models import AuditEntry, Role, User
+
+    admin_user = User.objects.create_superuser("root", "root@example.cn", "pw-Admin-1")
+    client.force_login(admin_user)
+    target = user_with("sales")
+    r = client.get(f"/admin/core/user/{target.pk}/change/")
+    assert r.status_code == 200
+    form = r.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+    data.update(
+        display_name="新名字",
+        roles=[Role.objects.get(code="quality").pk],
+        last_login_0="",
+        last_login_1="",
+        date_joined_0="2026-01-01",
+        date_joined_1="08:00:00",
+        groups=[],
+        user_permissions=[],
+    )
+    data = {k: v for k, v in data.items() if not hasattr(v, "pk")}
+    r = client.post(f"/admin/core/user/{target.pk}/change/", data)
+    assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+    entries = AuditEntry.objects.filter(object_type="core.user", object_id=str(target.pk))
+    changed = {k for e in entries for k in (e.after or {})}
+    assert "display_name" in changed and "roles" in changed
+    assert verify_chain().ok
+
+
+def test_non_staff_cannot_open_admin(client):
+    client.force_login(user_with("sales"))
+    assert client.get("/admin/").status_code == 302
