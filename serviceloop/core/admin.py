@@ -19,6 +19,7 @@ class AuditedAdmin(admin.ModelAdmin):
     """Writes an audit entry for each save and delete made in the admin."""
 
     def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        obj._audited = True  # the user-created receiver must not record it a second time
         with transaction.atomic():
             before = snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
             super().save_model(request, obj, form, change)

@@ -3,6 +3,7 @@ it works the same from web requests, background jobs and management commands."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -18,11 +19,20 @@ def _jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
+# Secrets are never copied into the log; a short digest still shows that they changed.
+SECRET_FIELDS = {"password", "key_hash"}
+
+
+def _digest(value: Any) -> str:
+    return "sha256:" + hashlib.sha256(str(value).encode()).hexdigest()[:12]
+
+
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """Field values of a model instance (FKs as ids, many-to-many as sorted id lists)."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        data[field.attname] = field.value_from_object(obj)
+        value = field.value_from_object(obj)
+        data[field.attname] = _digest(value) if field.attname in SECRET_FIELDS else value
     if obj.pk is not None:
         for m2m in obj._meta.many_to_many:
             data[m2m.name] = sorted(o.pk for o in getattr(obj, m2m.name).all())

@@ -98,3 +98,10 @@ def test_audit_verify_command_exit_codes(capsys):
         call_command("audit", "verify")
     assert exc.value.code != 0
     assert "#2" in capsys.readouterr().err
+
+
+def test_users_created_by_commands_are_audited():
+    call_command("createsuperuser", "--noinput", username="boss", email="b@example.cn")
+    entry = AuditEntry.objects.get(object_type="core.user", action="create")
+    assert entry.actor_label == "system:user_created" and entry.after["username"] == "boss"
+    assert entry.after["password"].startswith("sha256:")  # redacted, not the stored hash
