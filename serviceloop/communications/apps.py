@@ -9,7 +9,10 @@ class CommunicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from serviceloop.core import nav
+        from serviceloop.core.jobs import register_periodic
 
-        from . import permissions, work  # noqa: F401  (registers actions and "my work")
+        from . import permissions, tasks, work  # noqa: F401  (registers actions and "my work")
+
+        register_periodic(tasks.sweep_overdue_task)
 
         nav.register("communications:list", _("Communications"), "communication.view", 10)

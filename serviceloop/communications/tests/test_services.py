@@ -210,3 +210,11 @@ def test_changing_receipt_time_recomputes_clocks(sales):
         actor=sales, communication=comm, received_at=new_time, reason="录入时间有误"
     )
     assert comm.answer_due_at == new_time + timedelta(hours=24)
+
+
+def test_sweep_command_runs_registered_periodic_jobs(sales, capsys):
+    from django.core.management import call_command
+
+    register_communication(sales, received_at=timezone.now() - timedelta(days=2))
+    call_command("sweep")
+    assert "sweep_overdue_task: {'answer': 1, 'feedback': 0}" in capsys.readouterr().out

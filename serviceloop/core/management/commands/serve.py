@@ -18,13 +18,14 @@ from django.core.management.base import BaseCommand
 
 
 def _sweep_loop(stop: threading.Event, interval: int) -> None:
-    from serviceloop.communications.tasks import sweep_overdue_task
+    from serviceloop.core.jobs import PERIODIC
 
     while not stop.is_set():
-        try:
-            sweep_overdue_task.enqueue()
-        except Exception as exc:  # keep serving; the next tick tries again
-            print(f"could not enqueue the deadline sweep: {exc}", file=sys.stderr)
+        for task in PERIODIC:
+            try:
+                task.enqueue()
+            except Exception as exc:  # keep serving; the next tick tries again
+                print(f"could not enqueue {task.name}: {exc}", file=sys.stderr)
         stop.wait(interval)
 
 
