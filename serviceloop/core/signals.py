@@ -9,3 +9,8 @@ Receivers must be idempotent: the same record may be announced again by a retry.
 from django.dispatch import Signal
 
 major_quality_problem = Signal()
+
+# Sent after field data arrived in bulk (warranty claims, service records, shipments,
+# surveys), on commit of the import. Keyword arguments: `source` (e.g. "warranty_claims"),
+# `count` (rows imported). The early-warning engine listens and schedules an analysis run.
+field_data_imported = Signal()
