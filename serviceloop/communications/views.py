@@ -94,7 +94,7 @@ def _export(qs) -> HttpResponse:
 
 def communication_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "communication.create")
-    initial = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    initial = {"received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"), "channel": "call"}
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = CommunicationForm(request.POST or None, user=request.user, initial=initial)
