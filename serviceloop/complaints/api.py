@@ -1,5 +1,110 @@
-"""HTTP API of this app: each (prefix, router) in ROUTERS is mounted under /api/v1/."""
+"""HTTP API of complaints (interface.md: `complaints`, `eight-d-reports`). Each (prefix, router)
+in ROUTERS is mounted under /api/v1/."""
 
-from ninja import Router
+import json
+from datetime import date
 
-ROUTERS: list[tuple[str, Router]] = []
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+
+from . import selectors, services
+from .api_eightd import router as eightd_router
+from .api_letters import templates_router
+from .review import default_period, review_summary
+from .schemas import ComplaintIn, ComplaintOut, ComplaintPatch, EightDDetailOut, EightDOpenIn
+from .services.common import active_user
+
+router = Router(tags=["complaints"], auth=API_AUTH)
+
+
+class ComplaintFilters(Schema):
+    q: str = ""
+    customer: int | None = None
+    status: str = ""
+    kind: str = ""
+    severity: str = ""
+    in_production: bool | None = None
+    part_number: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+
+
+@router.get("/", response=list[ComplaintOut])
+@paginate(LimitOffsetPagination)
+def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]):
+    """The Customer Complaint Register (R-5.5.1), newest first."""
+    return selectors.complaint_list(user_of(request), **filters.dict())
+
+
+@router.post("/", response={201: ComplaintOut})
+def create_complaint(request: HttpRequest, data: ComplaintIn):
+    """Register a complaint or a customer return; a return opens its 8D at once (R-5.5.7)."""
+    payload = data.dict()
+    payload["leader"] = active_user("leader", payload["leader"])
+    return Status(201, services.complaint_register(actor=user_of(request), **payload))
+
+
+@router.get("/review")
+def management_review(
+    request: HttpRequest, date_from: date | None = None, date_to: date | None = None
+):
+    """Management-review input for a period (R-5.5.9; default: the last twelve months):
+    counts by customer, part and cause, time to close, overdue actions."""
+    default_from, default_to = default_period()
+    summary = review_summary(user_of(request), date_from or default_from, date_to or default_to)
+    return summary.as_dict()
+
+
+@router.get("/{int:complaint_id}", response=ComplaintOut)
+def get_complaint(request: HttpRequest, complaint_id: int):
+    return selectors.complaint_get(user_of(request), complaint_id)
+
+
+@router.patch("/{int:complaint_id}", response=ComplaintOut)
+def update_complaint(request: HttpRequest, complaint_id: int, data: ComplaintPatch):
+    user = user_of(request)
+    complaint = selectors.complaint_get(user, complaint_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.complaint_update(actor=user, complaint=complaint, reason=reason, **payload)
+
+
+def _open_body(request: HttpRequest) -> EightDOpenIn:
+    """The body is optional: an empty POST converts without naming a leader."""
+    if not request.body:
+        return EightDOpenIn()
+    try:
+        return EightDOpenIn.model_validate(json.loads(request.body))
+    except (ValueError, TypeError):
+        raise ValidationError({"leader": 'Send a JSON object such as {"leader": 7}.'}) from None
+
+
+@router.post(
+    "/{int:complaint_id}/eight-d",
+    response={200: EightDDetailOut, 201: EightDDetailOut},
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": EightDOpenIn.json_schema()}},
+        }
+    },
+)
+def open_eight_d(request: HttpRequest, complaint_id: int):
+    """Convert the complaint into its 8D report, handed to Quality (R-5.5.1). One 8D per
+    complaint: the first call answers 201, later calls 200 with the same report."""
+    user = user_of(request)
+    complaint = selectors.complaint_get(user, complaint_id)
+    body = _open_body(request)
+    report, created = services.eightd_open(actor=user, complaint=complaint, leader=body.leader)
+    return Status(201 if created else 200, selectors.report_get(user, report.pk))
+
+
+ROUTERS: list[tuple[str, Router]] = [
+    ("/complaints", router),
+    ("/eight-d-reports", eightd_router),
+    ("/reply-templates", templates_router),
+]

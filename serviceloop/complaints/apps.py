@@ -8,4 +8,13 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints and 8D")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers this app's actions)
+        from serviceloop.core import nav
+        from serviceloop.core.jobs import register_periodic
+
+        from . import permissions, receivers, tasks, work  # noqa: F401  (actions, "my work")
+
+        receivers.connect()
+        register_periodic(tasks.sweep_overdue_task)
+        nav.register("complaints:list", _("Complaints"), "complaint.view", 30)
+        nav.register("complaints:actions", _("8D actions"), "eightd.view", 31)
+        nav.register("complaints:review", _("Complaint review"), "review.view", 32)

@@ -1,0 +1,276 @@
+"""API of `eight-d-reports`: the report with its disciplines d0…d8 as nested objects, and the
+actions of the 8D workflow (disciplines, team, containment, causes, action items, referral,
+negotiation, closure, circulation)."""
+
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+
+from . import selectors, services
+from .api_letters import register_letter_routes
+from .models import ActionItem, EightDReport
+from .schemas import (
+    ActionOut,
+    CirculationOut,
+    ContainmentOut,
+    EightDDetailOut,
+    EightDOut,
+    RootCauseOut,
+    TeamMemberOut,
+)
+from .schemas_workflow import (
+    AcknowledgeIn,
+    ActionIn,
+    ActionPatch,
+    CancelIn,
+    CauseIn,
+    CausePatch,
+    CloseIn,
+    CompleteIn,
+    ContainmentDoneIn,
+    ContainmentIn,
+    ContainmentPatch,
+    DisciplineIn,
+    EightDPatch,
+    NegotiationIn,
+    ReasonIn,
+    ReinspectIn,
+    TeamIn,
+    VerifyIn,
+)
+
+router = Router(tags=["eight-d-reports"], auth=API_AUTH)
+
+PREFETCH = (
+    "disciplines",
+    "team__user",
+    "team__department",
+    "containments",
+    "root_causes",
+    Prefetch("actions", queryset=ActionItem.objects.select_related("report")),
+    "circulation",
+)
+
+
+class ReportFilters(Schema):
+    q: str = ""
+    status: str = ""
+    leader: int | None = None
+    customer: int | None = None
+
+
+class ActionFilters(Schema):
+    status: str = ""
+    overdue: bool | None = None
+    owner: int | None = None
+    discipline: str = ""
+
+
+def _detail(request: HttpRequest, report: EightDReport) -> EightDReport:
+    return selectors.report_get(user_of(request), report.pk)
+
+
+@router.get("/", response=list[EightDOut])
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
+    return selectors.report_list(user_of(request), **filters.dict()).prefetch_related(*PREFETCH)
+
+
+@router.get("/action-items", response=list[ActionOut])
+@paginate(LimitOffsetPagination)
+def list_action_items(request: HttpRequest, filters: Query[ActionFilters]):
+    """8D action items; `overdue=true` is Quality's list of overdue actions (R-5.5.7)."""
+    return selectors.action_list(user_of(request), **filters.dict())
+
+
+@router.get("/{int:report_id}", response=EightDDetailOut)
+def get_report(request: HttpRequest, report_id: int):
+    return selectors.report_get(user_of(request), report_id)
+
+
+@router.patch("/{int:report_id}", response=EightDDetailOut)
+def update_report(request: HttpRequest, report_id: int, data: EightDPatch):
+    """Name the 8D leader."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    services.eightd_set_leader(actor=user, report=report, leader=data.leader)
+    return _detail(request, report)
+
+
+@router.patch("/{int:report_id}/disciplines/{code}", response=EightDDetailOut)
+def update_discipline(request: HttpRequest, report_id: int, code: str, data: DisciplineIn):
+    """Edit one discipline: summary; owner and due date (Quality); 5W2H fields on d2."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    services.discipline_update(actor=user, report=report, code=code, reason=reason, **payload)
+    return _detail(request, report)
+
+
+@router.post("/{int:report_id}/disciplines/{code}/complete", response=EightDDetailOut)
+def complete_discipline(request: HttpRequest, report_id: int, code: str):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    services.discipline_complete(actor=user, report=report, code=code)
+    return _detail(request, report)
+
+
+@router.post("/{int:report_id}/disciplines/{code}/reopen", response=EightDDetailOut)
+def reopen_discipline(request: HttpRequest, report_id: int, code: str, data: ReasonIn):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    services.discipline_reopen(actor=user, report=report, code=code, reason=data.reason)
+    return _detail(request, report)
+
+
+@router.post("/{int:report_id}/team", response={201: TeamMemberOut})
+def add_team_member(request: HttpRequest, report_id: int, data: TeamIn):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    return Status(201, services.team_add(actor=user, report=report, **data.dict()))
+
+
+@router.post("/team/{int:member_id}/remove", response=list[TeamMemberOut])
+def remove_team_member(request: HttpRequest, member_id: int, data: ReasonIn):
+    user = user_of(request)
+    member = selectors.team_member_get(user, member_id)
+    services.team_remove(actor=user, member=member, reason=data.reason)
+    return list(member.report.team.select_related("user", "department"))
+
+
+@router.post("/{int:report_id}/containments", response={201: ContainmentOut})
+def add_containment(request: HttpRequest, report_id: int, data: ContainmentIn):
+    """D3: containment at one location (R-5.5.2, R-5.5.3)."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    payload = data.dict(exclude_unset=True)
+    return Status(201, services.containment_add(actor=user, report=report, **payload))
+
+
+@router.patch("/containments/{int:containment_id}", response=ContainmentOut)
+def update_containment(request: HttpRequest, containment_id: int, data: ContainmentPatch):
+    user = user_of(request)
+    containment = selectors.containment_get(user, containment_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.containment_update(
+        actor=user, containment=containment, reason=reason, **payload
+    )
+
+
+@router.post("/containments/{int:containment_id}/done", response=ContainmentOut)
+def containment_done(request: HttpRequest, containment_id: int, data: ContainmentDoneIn):
+    user = user_of(request)
+    containment = selectors.containment_get(user, containment_id)
+    payload = {k: v for k, v in data.dict().items() if v is not None or k in ("result", "at")}
+    return services.containment_done(actor=user, containment=containment, **payload)
+
+
+@router.post("/containments/{int:containment_id}/reinspect", response=ContainmentOut)
+def reinspect(request: HttpRequest, containment_id: int, data: ReinspectIn):
+    """R-5.5.3: Quality re-inspects reworked goods before they go back to stock."""
+    user = user_of(request)
+    containment = selectors.containment_get(user, containment_id)
+    return services.containment_reinspect(
+        actor=user, containment=containment, passed=data.passed, note=data.note
+    )
+
+
+@router.post("/{int:report_id}/root-causes", response={201: RootCauseOut})
+def add_cause(request: HttpRequest, report_id: int, data: CauseIn):
+    """D4: a root cause with its work station, operator and inspector (R-5.5.5)."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    return Status(201, services.cause_add(actor=user, report=report, **data.dict()))
+
+
+@router.patch("/root-causes/{int:cause_id}", response=RootCauseOut)
+def update_cause(request: HttpRequest, cause_id: int, data: CausePatch):
+    user = user_of(request)
+    cause = selectors.cause_get(user, cause_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.cause_update(actor=user, cause=cause, reason=reason, **payload)
+
+
+@router.post("/{int:report_id}/action-items", response={201: ActionOut})
+def add_action(request: HttpRequest, report_id: int, data: ActionIn):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    return Status(201, services.action_add(actor=user, report=report, **data.dict()))
+
+
+@router.patch("/action-items/{int:action_id}", response=ActionOut)
+def update_action(request: HttpRequest, action_id: int, data: ActionPatch):
+    user = user_of(request)
+    action = selectors.action_get(user, action_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.action_update(actor=user, action=action, reason=reason, **payload)
+
+
+@router.post("/action-items/{int:action_id}/complete", response=ActionOut)
+def complete_action(request: HttpRequest, action_id: int, data: CompleteIn):
+    user = user_of(request)
+    action = selectors.action_get(user, action_id)
+    return services.action_complete(actor=user, action=action, **data.dict())
+
+
+@router.post("/action-items/{int:action_id}/verify", response=ActionOut)
+def verify_action(request: HttpRequest, action_id: int, data: VerifyIn):
+    """D6: verify the effect (not effective sends it back to its owner)."""
+    user = user_of(request)
+    action = selectors.action_get(user, action_id)
+    return services.action_verify(
+        actor=user, action=action, effective=data.effective, note=data.note
+    )
+
+
+@router.post("/action-items/{int:action_id}/cancel", response=ActionOut)
+def cancel_action(request: HttpRequest, action_id: int, data: CancelIn):
+    user = user_of(request)
+    action = selectors.action_get(user, action_id)
+    return services.action_cancel(actor=user, action=action, reason=data.reason)
+
+
+@router.post("/{int:report_id}/refer-to-sales", response=EightDDetailOut)
+def refer_to_sales(request: HttpRequest, report_id: int, data: ReasonIn):
+    """R-5.5.7: the cause is the customer's own design or manufacture; Sales negotiates."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    services.eightd_refer_to_sales(actor=user, report=report, reason=data.reason)
+    return _detail(request, report)
+
+
+@router.post("/{int:report_id}/negotiation", response=EightDDetailOut)
+def record_negotiation(request: HttpRequest, report_id: int, data: NegotiationIn):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    services.eightd_record_negotiation(
+        actor=user, report=report, outcome=data.outcome, text=data.text
+    )
+    return _detail(request, report)
+
+
+@router.post("/{int:report_id}/close", response=EightDDetailOut)
+def close(request: HttpRequest, report_id: int, data: CloseIn):
+    """D8: close the 8D and the complaint; circulate to the MR and the GM (R-5.5.8)."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    services.eightd_close(actor=user, report=report, summary=data.summary, at=data.at)
+    return _detail(request, report)
+
+
+@router.post("/{int:report_id}/acknowledge", response=list[CirculationOut])
+def acknowledge(request: HttpRequest, report_id: int, data: AcknowledgeIn):
+    """The Management Representative or the General Manager acknowledges (R-5.5.8)."""
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    return services.circulation_acknowledge(actor=user, report=report, note=data.note)
+
+
+register_letter_routes(router)

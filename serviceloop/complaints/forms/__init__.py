@@ -1,0 +1,1 @@
+"""Forms of complaints (register, 8D editor, letters)."""

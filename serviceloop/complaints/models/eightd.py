@@ -1,0 +1,207 @@
+"""The 8D report (8D报告) a complaint is converted into (R-5.5.1), its nine disciplines and its
+team. Kept three years after it is closed (R-7.5): `closed_at` starts that clock."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.models import Department, TrackedModel
+
+from .complaint import Complaint
+
+
+class EightDStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # the team works through D0–D7 under Quality's lead (R-5.5.1)
+    NEGOTIATION = "negotiation", _("With Sales for negotiation")  # customer's cause (R-5.5.7)
+    CLOSED = "closed", _("Closed")  # D8: closed by Quality and circulated (R-5.5.8)
+
+
+EIGHTD_TRANSITIONS: dict[tuple[str, str], str] = {
+    (EightDStatus.OPEN, EightDStatus.NEGOTIATION): "eightd_refer_to_sales",
+    (EightDStatus.NEGOTIATION, EightDStatus.OPEN): "eightd_record_negotiation",
+    (EightDStatus.OPEN, EightDStatus.CLOSED): "eightd_close",
+    (EightDStatus.NEGOTIATION, EightDStatus.CLOSED): "eightd_close",
+}
+
+
+class NegotiationOutcome(models.TextChoices):
+    CUSTOMER_ACCEPTS = "customer_accepts", _("Customer accepts responsibility")
+    SHARED = "shared", _("Responsibility and cost shared")
+    COMPANY_ACCEPTS = "company_accepts", _("We accept responsibility; the 8D continues")
+
+
+# After these outcomes the customer carries the cause: D5–D7 do not apply (R-5.5.7).
+CUSTOMER_CARRIES = (NegotiationOutcome.CUSTOMER_ACCEPTS, NegotiationOutcome.SHARED)
+
+
+class DisciplineCode(models.TextChoices):
+    D0 = "d0", _("D0 Emergency response")
+    D1 = "d1", _("D1 Team")
+    D2 = "d2", _("D2 Problem description")
+    D3 = "d3", _("D3 Containment")
+    D4 = "d4", _("D4 Root causes")
+    D5 = "d5", _("D5 Corrective actions")
+    D6 = "d6", _("D6 Implementation and verification")
+    D7 = "d7", _("D7 Prevention")
+    D8 = "d8", _("D8 Closure")
+
+
+CODES: list[str] = list(DisciplineCode.values)
+
+
+class DisciplineStatus(models.TextChoices):
+    OPEN = "open", _("Open")  # being worked on by its owner
+    DONE = "done", _("Done")  # content complete (checked by discipline_complete)
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")  # D5–D7 after negotiation (R-5.5.7)
+
+
+DISCIPLINE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (DisciplineStatus.OPEN, DisciplineStatus.DONE): "discipline_complete",
+    (DisciplineStatus.DONE, DisciplineStatus.OPEN): "discipline_reopen",
+    (DisciplineStatus.OPEN, DisciplineStatus.NOT_APPLICABLE): "eightd_close",
+    (DisciplineStatus.NOT_APPLICABLE, DisciplineStatus.OPEN): "discipline_reopen",
+}
+
+
+class EightDReport(TrackedModel):
+    complaint = models.OneToOneField(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="eight_d"
+    )
+    number = models.CharField(_("8D number"), max_length=30, unique=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EightDStatus.choices, default=EightDStatus.OPEN
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("8D leader"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_eight_d_reports",
+        help_text=_("Quality Management leads the 8D (R-5.5.1)."),
+    )
+    # D2: the problem in 5W2H.
+    problem_statement = models.TextField(_("problem statement"), blank=True)
+    d2_what = models.TextField(_("What (defect, part)"), blank=True)
+    d2_why = models.TextField(_("Why is it a problem"), blank=True)
+    d2_where = models.TextField(_("Where (found, made)"), blank=True)
+    d2_when = models.TextField(_("When (found, made)"), blank=True)
+    d2_who = models.TextField(_("Who found it"), blank=True)
+    d2_how = models.TextField(_("How was it found"), blank=True)
+    d2_how_many = models.TextField(_("How many"), blank=True)
+    # R-5.5.7: a cause in the customer's own design or manufacture goes to Sales.
+    referred_at = models.DateTimeField(_("referred to Sales at"), null=True, blank=True)
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referral_reason = models.TextField(_("reason for the referral"), blank=True)
+    negotiation_outcome = models.CharField(
+        _("negotiation outcome"), max_length=30, choices=NegotiationOutcome.choices, blank=True
+    )
+    negotiation_text = models.TextField(_("negotiation record"), blank=True)
+    negotiated_at = models.DateTimeField(_("negotiated at"), null=True, blank=True)
+    negotiated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # D8; also the start of the retention clock (R-7.5).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("8D report")
+        verbose_name_plural = _("8D reports")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == EightDStatus.CLOSED
+
+
+class Discipline(models.Model):
+    """One of D0–D8 of a report: its owner, due date, narrative and completion."""
+
+    report = models.ForeignKey(EightDReport, on_delete=models.CASCADE, related_name="disciplines")
+    code = models.CharField(_("discipline"), max_length=2, choices=DisciplineCode.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=DisciplineStatus.choices, default=DisciplineStatus.OPEN
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="eight_d_disciplines",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["report", "code"]
+        verbose_name = _("8D discipline")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "code"], name="discipline_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.number} {self.get_code_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == DisciplineStatus.OPEN
+
+
+class TeamRole(models.TextChoices):
+    CHAMPION = "champion", _("Champion")
+    LEADER = "leader", _("Team leader")
+    MEMBER = "member", _("Member")
+
+
+class TeamMember(models.Model):
+    """D1: a named person on the 8D team, with the role they play."""
+
+    report = models.ForeignKey(EightDReport, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="eight_d_teams",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    responsibility = models.CharField(_("responsibility"), max_length=200, blank=True)
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "role", "pk"]
+        verbose_name = _("8D team member")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "user"], name="team_member_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"

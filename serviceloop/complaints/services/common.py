@@ -1,0 +1,124 @@
+"""Pieces every complaints service shares: state moves by the tables, time and deadline checks,
+looking up people and customers, links and notices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from serviceloop.core.models import User
+from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.permissions import visible_customers
+from serviceloop.core.roles import RoleCode
+from serviceloop.customers.models import Customer
+
+from .. import clocks
+from ..models import Complaint, EightDReport, EightDStatus
+
+# A record may be entered a little ahead of the server clock (a phone's clock, say).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def move(obj: models.Model, to: str, table: dict[tuple[str, str], str], field: str = "status"):
+    """Move a record to another state if the table allows it; otherwise name the field."""
+    current = getattr(obj, field)
+    if (current, to) not in table:
+        choices = dict(obj._meta.get_field(field).choices or [])  # type: ignore[union-attr,arg-type]
+        raise ValidationError(
+            {
+                field: _("Cannot go from %(a)s to %(b)s.")
+                % {"a": choices.get(current, current), "b": choices.get(to, to)}
+            }
+        )
+    setattr(obj, field, to)
+
+
+def check_time(field: str, at: datetime | None, *, not_before: datetime | None = None) -> None:
+    """A time that was recorded: with an offset, not in the future, not before the start."""
+    if at is None:
+        raise ValidationError({field: _("This field is required.")})
+    if at.tzinfo is None:
+        raise ValidationError({field: _("Give the time with its time zone offset.")})
+    if at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({field: _("This time lies in the future.")})
+    if not_before is not None and at < not_before:
+        raise ValidationError({field: _("This time is before the complaint was received.")})
+
+
+def check_due(field: str, due_at: datetime | None, complaint: Complaint) -> None:
+    """A deadline: with an offset and not before the complaint was received."""
+    if due_at is None:
+        raise ValidationError({field: _("Give a due date.")})
+    if due_at.tzinfo is None:
+        raise ValidationError({field: _("Give the time with its time zone offset.")})
+    if clocks.is_before(due_at, complaint.received_at):
+        raise ValidationError({field: _("The due date lies before the complaint was received.")})
+
+
+def required_text(field: str, value: str | None, message: str = "") -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message or _("This field is required.")})
+    return text
+
+
+def customer_for(actor: Any, customer: Customer | int | None) -> Customer:
+    """A customer the actor may see; anything else is 'unknown' (never a leak)."""
+    if customer is None:
+        raise ValidationError({"customer": _("This field is required.")})
+    pk = customer.pk if isinstance(customer, Customer) else customer
+    found = visible_customers(actor).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"customer": _("Unknown customer.")})
+    return found
+
+
+def active_user(field: str, user: User | int | None, *, required: bool = False) -> User | None:
+    if user is None:
+        if required:
+            raise ValidationError({field: _("This field is required.")})
+        return None
+    pk = user.pk if isinstance(user, User) else user
+    found = User.objects.filter(pk=pk, is_active=True).first()
+    if found is None:
+        raise ValidationError({field: _("Unknown or inactive user.")})
+    return found
+
+
+def refuse_if_closed(report: EightDReport) -> None:
+    if report.status == EightDStatus.CLOSED:
+        raise ValidationError({"status": _("The 8D report is closed; it can no longer change.")})
+
+
+def complaint_url(complaint: Complaint) -> str:
+    return reverse("complaints:detail", args=[complaint.pk])
+
+
+def report_url(report: EightDReport, code: str = "") -> str:
+    if code:
+        return reverse("complaints:discipline", args=[report.pk, code])
+    return reverse("complaints:eightd", args=[report.pk])
+
+
+def quality_people() -> list[User]:
+    return list(users_with_roles(RoleCode.QUALITY))
+
+
+def notify_people(
+    people: Iterable[User | None], *, kind: str, title: str, url: str, key: str, body: str = ""
+) -> None:
+    notify(
+        [p for p in people if p is not None and p.is_active],
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        dedupe_key=key,
+    )

@@ -1,0 +1,1 @@
+"""Pages of complaints (register, 8D editor, work, letters, review)."""

@@ -1,0 +1,162 @@
+"""Pages of the Customer Complaint Register (R-5.5.1): list with filters and XLSX export,
+register, correct, detail, convert into an 8D."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.permissions import can, require
+from serviceloop.core.selectors import record_history
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    list_template,
+    paginate,
+    querystring_without_page,
+    run_service,
+)
+
+from .. import selectors, services
+from ..documents.files import file_response
+from ..documents.xlsx import register_xlsx
+from ..forms.register import ComplaintFilterForm, ComplaintForm, OpenEightDForm
+from ..models import Kind
+
+FIELDS = (
+    "customer_reference",
+    "received_at",
+    "part_number",
+    "part_name",
+    "lot",
+    "quantity",
+    "description",
+    "in_production",
+    "severity",
+)
+
+
+def complaint_list(request: AuthedRequest) -> HttpResponse:
+    form = ComplaintFilterForm(request.GET or None)
+    qs = selectors.complaint_list(request.user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "complaint.export")
+        rows = qs.prefetch_related(
+            "eight_d__root_causes__department", "eight_d__actions", "eight_d__circulation"
+        ).select_related("eight_d__leader", "eight_d__reply")
+        content = register_xlsx(rows, exported_by=str(request.user), filters=form.describe())
+        stamp = timezone.localdate().isoformat()
+        return file_response(content, f"complaint-register-{stamp}.xlsx", XLSX_TYPE)
+    ctx = {
+        "form": form,
+        "page": paginate(request, qs),
+        "qs": querystring_without_page(request),
+        "can_create": can(request.user, "complaint.create"),
+        "can_export": can(request.user, "complaint.export"),
+    }
+    return render(
+        request, list_template(request, "complaints/list.html", "complaints/_table.html"), ctx
+    )
+
+
+def complaint_create(request: AuthedRequest) -> HttpResponse:
+    require(request.user, "complaint.create")
+    initial = {
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "kind": request.GET.get("kind") or Kind.COMPLAINT,
+        "customer": request.GET.get("customer") or None,
+    }
+    form = ComplaintForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        complaint = run_service(
+            form,
+            lambda: services.complaint_register(
+                actor=request.user,
+                customer=d["customer"],
+                kind=d["kind"],
+                **{k: d[k] for k in FIELDS},
+            ),
+        )
+        if complaint:
+            messages.success(request, _("Registered as %s.") % complaint.number)
+            return redirect("complaints:detail", complaint.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "complaints/form.html",
+        {"form": form, "title": _("Register a complaint")},
+        status=status,
+    )
+
+
+def complaint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    complaint = selectors.complaint_get(request.user, pk)
+    require(request.user, "complaint.change")
+    form = ComplaintForm(request.POST or None, instance=complaint, user=request.user, editing=True)
+    if request.method == "POST" and form.is_valid():
+        fresh = selectors.complaint_get(request.user, pk)
+        data = {
+            k: form.cleaned_data[k]
+            for k in FIELDS
+            if k in form.fields and not form.fields[k].disabled
+        }
+        if run_service(
+            form,
+            lambda: services.complaint_update(
+                actor=request.user, complaint=fresh, reason=request.POST.get("reason", ""), **data
+            ),
+        ):
+            messages.success(request, _("Saved."))
+            return redirect("complaints:detail", pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "complaints/form.html",
+        {"form": form, "title": _("Edit %s") % complaint.number, "complaint": complaint},
+        status=status,
+    )
+
+
+def complaint_detail(request: AuthedRequest, pk: int, open_form=None) -> HttpResponse:
+    complaint = selectors.complaint_get(request.user, pk)
+    user = request.user
+    report = getattr(complaint, "eight_d", None)
+    ctx = {
+        "complaint": complaint,
+        "report": report,
+        "reply": getattr(report, "reply", None) if report else None,
+        "circulation": list(report.circulation.select_related("acknowledged_by")) if report else [],
+        "history": record_history("complaints.complaint", complaint.pk),
+        "open_form": open_form or OpenEightDForm(),
+        "can_open": can(user, "eightd.open") and report is None,
+        "can_change": can(user, "complaint.change") and not complaint.is_closed,
+        "can_view_8d": can(user, "eightd.view"),
+    }
+    return render(request, "complaints/detail.html", ctx, status=400 if open_form else 200)
+
+
+@require_POST
+def open_eight_d(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Convert the complaint into its 8D report (R-5.5.1); a second time just shows it."""
+    complaint = selectors.complaint_get(request.user, pk)
+    require(request.user, "eightd.open")
+    form = OpenEightDForm(request.POST)
+    if not form.is_valid():
+        return complaint_detail(request, pk, open_form=form)
+    result = run_service(
+        form,
+        lambda: services.eightd_open(
+            actor=request.user, complaint=complaint, leader=form.cleaned_data["leader"]
+        ),
+    )
+    if result is None:
+        return complaint_detail(request, pk, open_form=form)
+    report, created = result
+    if created:
+        messages.success(request, _("8D report %s opened and handed to Quality.") % report.number)
+    return redirect("complaints:eightd", report.pk)
