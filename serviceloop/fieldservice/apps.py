@@ -8,4 +8,13 @@ class FieldServiceConfig(AppConfig):
     verbose_name = _("Field service")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers this app's actions)
+        from serviceloop.core import nav
+        from serviceloop.core.jobs import register_periodic
+
+        from . import permissions, tasks, work  # noqa: F401  (registers actions and "my work")
+
+        register_periodic(tasks.sweep_fieldservice_task)
+
+        nav.register("fieldservice:home", _("Field service"), "fieldservice.view", 50)
+        nav.register("fieldservice:record_quick", _("Record service"), "record.create", 51)
+        nav.register("fieldservice:warehouse", _("Warehouse queue"), "warehouse.handle", 52)

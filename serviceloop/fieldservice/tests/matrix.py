@@ -1,10 +1,497 @@
-"""Permission-matrix rows of this app (see core/tests/test_permission_matrix.py)."""
+"""Permission-matrix rows of field service (see core/tests/test_permission_matrix.py).
+
+Every record is built at w["customer"] (a retail customer of w["agency"]) so that agents can
+see them; path placeholders carry distinct names so that they do not clash with other apps'.
+"""
+
+import base64
+from datetime import timedelta
+
+from django.utils import timezone
+
+from serviceloop.core import deadlines
+from serviceloop.core.models import Department
+from serviceloop.core.testing.factories import user_with
+from serviceloop.fieldservice import importing, services
+from serviceloop.fieldservice.tests.factories import PartFactory
 
 
 def build(w: dict) -> None:
-    pass
+    customer = w["customer"]
+    eng = user_with("service_engineer")
+    sales = user_with("sales")
+    leader = user_with("sales_leader")
+    today = timezone.localdate()
+    last_monday = deadlines.week_start(today) - timedelta(days=7)
+    part = PartFactory()
+    assignment = services.assignment_create(
+        actor=sales,
+        kind="named",
+        engineer=eng,
+        customer=customer,
+        start_date=today - timedelta(days=30),
+        exception_reason="矩阵测试",
+    )
+    record = services.service_record_create(
+        actor=eng,
+        customer=customer,
+        part=part,
+        service_date=last_monday,
+        defect="漏油",
+        failure_mode="leak",
+        outcome="pending",
+    )
+    escalation = services.escalation_raise(
+        actor=eng, customer=customer, title="异响", description="无法解决"
+    )
+    spare = services.parts_request_create(
+        actor=eng,
+        kind="spare",
+        customer=customer,
+        lines=[{"part": part, "quantity": 1}],
+        reason="备用",
+    )
+    approved = services.parts_request_create(
+        actor=eng,
+        kind="spare",
+        customer=customer,
+        lines=[{"part": part, "quantity": 2}],
+        reason="备用",
+    )
+    services.parts_request_approve(actor=leader, request=approved)
+    tag = services.tag_create(
+        actor=eng,
+        customer=customer,
+        part=part,
+        quantity=2,
+        location="客户二号库",
+        found_on=today,
+        nonconformity="漏油",
+        disposition="repair_parts",
+    )
+    draft = services.return_create(
+        actor=eng,
+        customer=customer,
+        return_date=today,
+        reason="退修",
+        lines=[{"part": part, "quantity": 2}],
+    )
+    signed = services.return_create(
+        actor=eng,
+        customer=customer,
+        return_date=today,
+        reason="退修",
+        lines=[{"part": part, "quantity": 1}],
+    )
+    services.return_countersign(actor=eng, form=signed)
+    fb = services.weekly_feedback_submit(actor=eng, week_start=last_monday, summary="本周正常")
+    info = services.infoform_create(
+        actor=sales,
+        title="漏油汇总",
+        category="product_quality",
+        period_from=last_monday,
+        period_to=today,
+        summary="漏油集中",
+        records=[record],
+    )
+    services.infoform_issue(
+        actor=sales, form=info, departments=[Department.objects.get(code="quality")]
+    )
+    batch = importing.service_records_import(
+        actor=sales,
+        filename="m.csv",
+        content=_csv(eng.username, customer.code, part.part_number, today),
+    )
+    w.update(
+        fs_eng=eng,
+        fs_part=part,
+        fs_record=record,
+        fs_week=last_monday,
+        fs_spare=spare,
+        fs_approved=approved,
+        fs_draft=draft,
+        fs_signed=signed,
+        fs_info=info,
+        assignment_id=assignment.pk,
+        escalation_id=escalation.pk,
+        service_record_id=record.pk,
+        import_batch_id=batch.pk,
+        spare_part_id=part.pk,
+        parts_request_id=approved.pk,
+        nc_tag_id=tag.pk,
+        return_form_id=signed.pk,
+        weekly_feedback_id=fb.pk,
+        info_form_id=info.pk,
+        info_routing_id=info.routings.get().pk,
+    )
 
 
-API: dict = {}
-UI: dict = {}
-EXPORTS: dict = {}
+def _csv(username, code, part_number, day) -> bytes:
+    head = "日期,服务人员,客户编码,配套厂家,零件号,车辆,缺陷,故障模式,处理结果\n"
+    return (
+        head + f"{day},{username},{code},华北重汽,{part_number},HN1090,导入缺陷,漏油,已更换\n"
+    ).encode()
+
+
+def _b64(w) -> str:
+    return base64.b64encode(
+        _csv(
+            w["fs_eng"].username, w["customer"].code, w["fs_part"].part_number, timezone.localdate()
+        )
+    ).decode()
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _lines(w) -> list:
+    return [{"part": w["fs_part"].pk, "quantity": 1}]
+
+
+P = "/api/v1/"
+API = {
+    ("get", P + "resident-assignments/"): ("fieldservice.view", lambda w: None),
+    ("get", P + "resident-assignments/who-is-where"): ("fieldservice.view", lambda w: None),
+    ("post", P + "resident-assignments/"): (
+        "assignment.manage",
+        lambda w: {
+            "kind": "resident",
+            "engineer": w["fs_eng"].pk,
+            "customer": w["customer"].pk,
+            "start_date": _today(),
+            "exception_reason": "临时驻点",
+        },
+    ),
+    ("get", P + "resident-assignments/{assignment_id}"): ("fieldservice.view", lambda w: None),
+    ("patch", P + "resident-assignments/{assignment_id}"): (
+        "assignment.manage",
+        lambda w: {"site": "二号库"},
+    ),
+    ("post", P + "resident-assignments/{assignment_id}/end"): (
+        "assignment.manage",
+        lambda w: {"end_date": _today(), "reason": "调岗"},
+    ),
+    ("get", P + "escalations/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "escalations/"): (
+        "escalation.create",
+        lambda w: {"customer": w["customer"].pk, "title": "断裂", "description": "现场无法处理"},
+    ),
+    ("get", P + "escalations/{escalation_id}"): ("fieldservice.view", lambda w: None),
+    ("post", P + "escalations/{escalation_id}/coordinate"): (
+        "escalation.coordinate",
+        lambda w: {"departments": [Department.objects.get(code="production_quality").pk]},
+    ),
+    ("post", P + "escalations/{escalation_id}/due"): (
+        "escalation.coordinate",
+        lambda w: {"due_date": _today(), "reason": "等待样件"},
+    ),
+    ("post", P + "escalations/{escalation_id}/agree"): (
+        "escalation.coordinate",
+        lambda w: {"solution": "更换批次"},
+    ),
+    ("post", P + "escalations/{escalation_id}/complete"): (
+        "escalation.coordinate",
+        lambda w: {"result": "已验证"},
+    ),
+    ("post", P + "escalations/{escalation_id}/reopen"): (
+        "escalation.coordinate",
+        lambda w: {"reason": "复发"},
+    ),
+    ("post", P + "escalations/{escalation_id}/notes"): (
+        "escalation.note",
+        lambda w: {"text": "已电话沟通"},
+    ),
+    ("get", P + "service-records/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "service-records/"): (
+        "record.create",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "part": w["fs_part"].pk,
+            "service_date": _today(),
+            "defect": "漏油",
+            "failure_mode": "leak",
+            "outcome": "replaced",
+        },
+    ),
+    ("get", P + "service-records/defaults"): ("fieldservice.view", lambda w: None),
+    ("get", P + "service-records/{service_record_id}"): ("fieldservice.view", lambda w: None),
+    ("patch", P + "service-records/{service_record_id}"): (
+        "record.change",
+        lambda w: {"vehicle": "HN1091"},
+    ),
+    ("post", P + "service-records/{service_record_id}/flag-major"): (
+        "record.flag_major",
+        lambda w: {"reason": "批量"},
+    ),
+    ("post", P + "service-records/{service_record_id}/handling"): (
+        "handling.decide",
+        lambda w: {"confirmed_our_problem": True, "repairable": False, "handling": "replace"},
+    ),
+    ("post", P + "service-records/{service_record_id}/parts-used"): (
+        "parts.use",
+        lambda w: {"part": w["fs_part"].pk, "quantity": 1},
+    ),
+    ("post", P + "service-records/import"): (
+        "record.import",
+        lambda w: {"filename": "r.csv", "content_base64": _b64(w)},
+    ),
+    ("get", P + "service-records/imports/{import_batch_id}"): ("record.import", lambda w: None),
+    ("get", P + "service-records/imports/{import_batch_id}/errors.xlsx"): (
+        "record.import",
+        lambda w: None,
+    ),
+    ("get", P + "parts/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "parts/"): ("part.manage", lambda w: {"part_number": "NEW-1", "name": "新件"}),
+    ("get", P + "parts/{spare_part_id}"): ("fieldservice.view", lambda w: None),
+    ("patch", P + "parts/{spare_part_id}"): ("part.manage", lambda w: {"name": "改名"}),
+    ("get", P + "parts-requests/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "parts-requests/"): (
+        "parts.request",
+        lambda w: {
+            "kind": "spare",
+            "customer": w["customer"].pk,
+            "holder": w["fs_eng"].pk,
+            "lines": _lines(w),
+            "reason": "备用",
+        },
+    ),
+    ("get", P + "parts-requests/failure-frequency"): ("fieldservice.view", lambda w: None),
+    ("get", P + "parts-requests/{parts_request_id}"): ("fieldservice.view", lambda w: None),
+    ("post", P + "parts-requests/{parts_request_id}/approve"): (
+        "parts.approve",
+        lambda w: {"note": ""},
+    ),
+    ("post", P + "parts-requests/{parts_request_id}/reject"): (
+        "parts.approve",
+        lambda w: {"reason": "r"},
+    ),
+    ("post", P + "parts-requests/{parts_request_id}/issue"): ("warehouse.handle", lambda w: {}),
+    ("post", P + "parts-requests/{parts_request_id}/close"): ("parts.request", lambda w: {}),
+    ("post", P + "parts-requests/{parts_request_id}/cancel"): (
+        "parts.request",
+        lambda w: {"reason": "r"},
+    ),
+    ("get", P + "warehouse-queue/"): ("fieldservice.view", lambda w: None),
+    ("get", P + "part-balances/"): ("fieldservice.view", lambda w: None),
+    ("get", P + "part-movements/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "part-movements/returns"): (
+        "warehouse.handle",
+        lambda w: {"holder": w["fs_eng"].pk, "part": w["fs_part"].pk, "quantity": 1},
+    ),
+    ("get", P + "nonconforming-tags/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "nonconforming-tags/"): (
+        "tag.manage",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "part": w["fs_part"].pk,
+            "quantity": 1,
+            "location": "库房",
+            "found_on": _today(),
+            "nonconformity": "锈蚀",
+            "disposition": "rework_assembly",
+        },
+    ),
+    ("get", P + "nonconforming-tags/{nc_tag_id}"): ("fieldservice.view", lambda w: None),
+    ("patch", P + "nonconforming-tags/{nc_tag_id}"): ("tag.manage", lambda w: {"lot": "L9"}),
+    ("post", P + "nonconforming-tags/{nc_tag_id}/resolve"): (
+        "tag.manage",
+        lambda w: {"resolution": "已返修"},
+    ),
+    ("get", P + "return-forms/"): ("fieldservice.view", lambda w: None),
+    ("post", P + "return-forms/"): (
+        "return.fill",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "return_date": _today(),
+            "reason": "退修",
+            "lines": _lines(w),
+        },
+    ),
+    ("get", P + "return-forms/{return_form_id}"): ("fieldservice.view", lambda w: None),
+    ("patch", P + "return-forms/{return_form_id}"): (
+        "return.fill",
+        lambda w: {"customer_signatory": "赵明"},
+    ),
+    ("post", P + "return-forms/{return_form_id}/countersign"): ("return.fill", lambda w: {}),
+    ("post", P + "return-forms/{return_form_id}/check"): (
+        "warehouse.handle",
+        lambda w: {
+            "lines": [{"line": w["fs_signed"].lines.get().pk, "counted": 1}],
+            "signatures_ok": True,
+        },
+    ),
+    ("post", P + "return-forms/{return_form_id}/correct"): (
+        "return.fill",
+        lambda w: {"note": "更正数量"},
+    ),
+    ("post", P + "return-forms/{return_form_id}/cancel"): (
+        "return.fill",
+        lambda w: {"reason": "r"},
+    ),
+    ("get", P + "weekly-feedback/"): ("feedback.view", lambda w: None),
+    ("get", P + "weekly-feedback/week"): ("feedback.view", lambda w: None),
+    ("get", P + "weekly-feedback/compliance"): ("feedback.view", lambda w: None),
+    ("post", P + "weekly-feedback/submit"): (
+        "feedback.submit",
+        lambda w: {"week_start": w["fs_week"].isoformat(), "summary": "无"},
+    ),
+    ("get", P + "weekly-feedback/{weekly_feedback_id}"): ("feedback.view", lambda w: None),
+    ("post", P + "weekly-feedback/{weekly_feedback_id}/review"): (
+        "feedback.review",
+        lambda w: {"note": ""},
+    ),
+    ("post", P + "weekly-feedback/{weekly_feedback_id}/return"): (
+        "feedback.review",
+        lambda w: {"reason": "补充"},
+    ),
+    ("get", P + "information-feedback-forms/"): ("infoform.view", lambda w: None),
+    ("post", P + "information-feedback-forms/"): (
+        "infoform.manage",
+        lambda w: {
+            "title": "汇总",
+            "category": "product_quality",
+            "period_from": _today(),
+            "period_to": _today(),
+            "summary": "s",
+        },
+    ),
+    ("get", P + "information-feedback-forms/{info_form_id}"): ("infoform.view", lambda w: None),
+    ("patch", P + "information-feedback-forms/{info_form_id}"): (
+        "infoform.manage",
+        lambda w: {"title": "改"},
+    ),
+    ("post", P + "information-feedback-forms/{info_form_id}/issue"): (
+        "infoform.manage",
+        lambda w: {"departments": [Department.objects.get(code="production").pk]},
+    ),
+    ("post", P + "information-feedback-forms/{info_form_id}/flag-major"): (
+        "infoform.manage",
+        lambda w: {},
+    ),
+    ("post", P + "information-feedback-forms/routings/{info_routing_id}/acknowledge"): (
+        "infoform.acknowledge",
+        lambda w: {"response": "收到"},
+    ),
+}
+
+
+def _week_args(w) -> list:
+    return [w["fs_eng"].pk, w["fs_week"].isoformat()]
+
+
+UI = {
+    "fieldservice:home": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:where": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:assignment_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:assignment_create": ("assignment.manage", "get", lambda w: []),
+    "fieldservice:assignment_detail": ("fieldservice.view", "get", lambda w: [w["assignment_id"]]),
+    "fieldservice:assignment_edit": ("assignment.manage", "get", lambda w: [w["assignment_id"]]),
+    "fieldservice:assignment_end": ("assignment.manage", "post", lambda w: [w["assignment_id"]]),
+    "fieldservice:escalation_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:escalation_create": ("escalation.create", "get", lambda w: []),
+    "fieldservice:escalation_detail": ("fieldservice.view", "get", lambda w: [w["escalation_id"]]),
+    "fieldservice:escalation_coordinate": (
+        "escalation.coordinate",
+        "post",
+        lambda w: [w["escalation_id"]],
+    ),
+    "fieldservice:escalation_due": (
+        "escalation.coordinate",
+        "post",
+        lambda w: [w["escalation_id"]],
+    ),
+    "fieldservice:escalation_agree": (
+        "escalation.coordinate",
+        "post",
+        lambda w: [w["escalation_id"]],
+    ),
+    "fieldservice:escalation_complete": (
+        "escalation.coordinate",
+        "post",
+        lambda w: [w["escalation_id"]],
+    ),
+    "fieldservice:escalation_reopen": (
+        "escalation.coordinate",
+        "post",
+        lambda w: [w["escalation_id"]],
+    ),
+    "fieldservice:escalation_note": ("escalation.note", "post", lambda w: [w["escalation_id"]]),
+    "fieldservice:record_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:record_create": ("record.create", "get", lambda w: []),
+    "fieldservice:record_quick": ("record.create", "get", lambda w: []),
+    "fieldservice:record_detail": ("fieldservice.view", "get", lambda w: [w["service_record_id"]]),
+    "fieldservice:record_edit": ("record.change", "get", lambda w: [w["service_record_id"]]),
+    "fieldservice:record_flag_major": (
+        "record.flag_major",
+        "post",
+        lambda w: [w["service_record_id"]],
+    ),
+    "fieldservice:record_handling": ("handling.decide", "post", lambda w: [w["service_record_id"]]),
+    "fieldservice:record_use_parts": ("parts.use", "post", lambda w: [w["service_record_id"]]),
+    "fieldservice:record_import": ("record.import", "get", lambda w: []),
+    "fieldservice:import_template": ("record.import", "get", lambda w: []),
+    "fieldservice:import_detail": ("record.import", "get", lambda w: [w["import_batch_id"]]),
+    "fieldservice:import_errors": ("record.import", "get", lambda w: [w["import_batch_id"]]),
+    "fieldservice:part_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:part_create": ("part.manage", "get", lambda w: []),
+    "fieldservice:part_edit": ("part.manage", "get", lambda w: [w["spare_part_id"]]),
+    "fieldservice:request_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:request_create": ("parts.request", "get", lambda w: []),
+    "fieldservice:request_frequency": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:request_detail": ("fieldservice.view", "get", lambda w: [w["parts_request_id"]]),
+    "fieldservice:request_approve": ("parts.approve", "post", lambda w: [w["fs_spare"].pk]),
+    "fieldservice:request_reject": ("parts.approve", "post", lambda w: [w["fs_spare"].pk]),
+    "fieldservice:request_issue": ("warehouse.handle", "post", lambda w: [w["fs_approved"].pk]),
+    "fieldservice:request_close": ("parts.request", "post", lambda w: [w["fs_approved"].pk]),
+    "fieldservice:request_cancel": ("parts.request", "post", lambda w: [w["fs_spare"].pk]),
+    "fieldservice:warehouse": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:balances": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:parts_return": ("warehouse.handle", "get", lambda w: []),
+    "fieldservice:tag_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:tag_create": ("tag.manage", "get", lambda w: []),
+    "fieldservice:tag_detail": ("fieldservice.view", "get", lambda w: [w["nc_tag_id"]]),
+    "fieldservice:tag_edit": ("tag.manage", "get", lambda w: [w["nc_tag_id"]]),
+    "fieldservice:tag_resolve": ("tag.manage", "post", lambda w: [w["nc_tag_id"]]),
+    "fieldservice:return_list": ("fieldservice.view", "get", lambda w: []),
+    "fieldservice:return_create": ("return.fill", "get", lambda w: []),
+    "fieldservice:return_detail": ("fieldservice.view", "get", lambda w: [w["return_form_id"]]),
+    "fieldservice:return_edit": ("return.fill", "get", lambda w: [w["fs_draft"].pk]),
+    "fieldservice:return_countersign": ("return.fill", "post", lambda w: [w["fs_draft"].pk]),
+    "fieldservice:return_check": ("warehouse.handle", "post", lambda w: [w["fs_signed"].pk]),
+    "fieldservice:return_correct": ("return.fill", "post", lambda w: [w["fs_signed"].pk]),
+    "fieldservice:return_cancel": ("return.fill", "post", lambda w: [w["fs_draft"].pk]),
+    "fieldservice:feedback_mine": ("feedback.view", "get", lambda w: []),
+    "fieldservice:feedback_compliance": ("feedback.view", "get", lambda w: []),
+    "fieldservice:feedback_week": ("feedback.view", "get", _week_args),
+    "fieldservice:feedback_submit": ("feedback.submit", "post", _week_args),
+    "fieldservice:feedback_review": (
+        "feedback.review",
+        "post",
+        lambda w: [w["weekly_feedback_id"]],
+    ),
+    "fieldservice:feedback_return": (
+        "feedback.review",
+        "post",
+        lambda w: [w["weekly_feedback_id"]],
+    ),
+    "fieldservice:infoform_list": ("infoform.view", "get", lambda w: []),
+    "fieldservice:infoform_create": ("infoform.manage", "get", lambda w: []),
+    "fieldservice:infoform_detail": ("infoform.view", "get", lambda w: [w["info_form_id"]]),
+    "fieldservice:infoform_edit": ("infoform.manage", "get", lambda w: [w["info_form_id"]]),
+    "fieldservice:infoform_issue": ("infoform.manage", "post", lambda w: [w["info_form_id"]]),
+    "fieldservice:infoform_flag_major": ("infoform.manage", "post", lambda w: [w["info_form_id"]]),
+    "fieldservice:infoform_acknowledge": (
+        "infoform.acknowledge",
+        "post",
+        lambda w: [w["info_routing_id"]],
+    ),
+}
+EXPORTS = {
+    "fieldservice:where": "fieldservice.export",
+    "fieldservice:record_list": "fieldservice.export",
+    "fieldservice:escalation_list": "fieldservice.export",
+    "fieldservice:return_list": "fieldservice.export",
+    "fieldservice:balances": "fieldservice.export",
+    "fieldservice:feedback_compliance": "feedback.view",
+}

@@ -1,0 +1,76 @@
+"""API: `resident-assignments` — resident engineers at tier-1 OEMs and named engineers for key
+retail users (R-5.3.1/5.3.2, R-5.3.4.1, R-5.3.5)."""
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.permissions import require
+
+from .. import selectors, services
+from ..schemas import AssignmentEndIn, AssignmentIn, AssignmentOut, AssignmentPatch, WhoIsWhereOut
+
+router = Router(tags=["resident-assignments"], auth=API_AUTH)
+
+
+class Filters(Schema):
+    q: str = ""
+    kind: str = ""
+    state: str = ""
+    engineer: int | None = None
+    customer: int | None = None
+
+
+@router.get("/", response=list[AssignmentOut])
+@paginate(LimitOffsetPagination)
+def list_assignments(request: HttpRequest, filters: Query[Filters]):
+    return selectors.assignment_list(user_of(request), **filters.dict())
+
+
+@router.get("/who-is-where", response=WhoIsWhereOut)
+def who_is_where(request: HttpRequest, day: date | None = None):
+    """Who is where on a day (default today), and tier-1 OEMs / key retail users without one."""
+    w = selectors.who_is_where(user_of(request), day)
+    return {
+        "day": w.day,
+        "resident": w.resident,
+        "named": w.named,
+        "planned": w.planned,
+        "tier1_without_resident": w.tier1_without,
+        "key_retail_without_named": w.key_retail_without,
+    }
+
+
+@router.post("/", response={201: AssignmentOut})
+def create_assignment(request: HttpRequest, data: AssignmentIn):
+    actor = user_of(request)
+    require(actor, "assignment.manage")
+    return Status(201, services.assignment_create(actor=actor, **data.dict()))
+
+
+@router.get("/{int:assignment_id}", response=AssignmentOut)
+def get_assignment(request: HttpRequest, assignment_id: int):
+    return selectors.assignment_get(user_of(request), assignment_id)
+
+
+@router.patch("/{int:assignment_id}", response=AssignmentOut)
+def update_assignment(request: HttpRequest, assignment_id: int, data: AssignmentPatch):
+    actor = user_of(request)
+    require(actor, "assignment.manage")
+    a = selectors.assignment_get(actor, assignment_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.assignment_update(actor=actor, assignment=a, reason=reason, **payload)
+
+
+@router.post("/{int:assignment_id}/end", response=AssignmentOut)
+def end_assignment(request: HttpRequest, assignment_id: int, data: AssignmentEndIn):
+    actor = user_of(request)
+    require(actor, "assignment.manage")
+    a = selectors.assignment_get(actor, assignment_id)
+    return services.assignment_end(
+        actor=actor, assignment=a, end_date=data.end_date, reason=data.reason
+    )

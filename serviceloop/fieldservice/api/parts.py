@@ -1,0 +1,267 @@
+"""API: the parts catalogue, `parts-requests` (spare parts by failure frequency, R-5.3.4.3;
+urgent draws, R-5.9.3), the `warehouse-queue`, holders' `part-balances` and
+`part-movements`, and `nonconforming-tags` (R-5.3.4.3)."""
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.permissions import require
+
+from .. import rules, selectors, services
+from ..schemas import (
+    BalanceOut,
+    FrequencyOut,
+    IssueIn,
+    MovementOut,
+    OptionalNote,
+    PartIn,
+    PartOut,
+    PartPatch,
+    PartsReturnIn,
+    Reason,
+    RequestIn,
+    RequestOut,
+    ResolveIn,
+    TagIn,
+    TagOut,
+    TagPatch,
+)
+
+parts_router = Router(tags=["parts"], auth=API_AUTH)
+requests_router = Router(tags=["parts-requests"], auth=API_AUTH)
+warehouse_router = Router(tags=["warehouse-queue"], auth=API_AUTH)
+balances_router = Router(tags=["part-balances"], auth=API_AUTH)
+movements_router = Router(tags=["part-movements"], auth=API_AUTH)
+tags_router = Router(tags=["nonconforming-tags"], auth=API_AUTH)
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+@parts_router.get("/", response=list[PartOut])
+@paginate(LimitOffsetPagination)
+def list_parts(request: HttpRequest, q: str = "", active: bool | None = None):
+    return selectors.part_list(user_of(request), q=q, active=active)
+
+
+@parts_router.post("/", response={201: PartOut})
+def create_part(request: HttpRequest, data: PartIn):
+    actor = user_of(request)
+    require(actor, "part.manage")
+    return Status(201, services.part_create(actor=actor, **data.dict()))
+
+
+@parts_router.get("/{int:spare_part_id}", response=PartOut)
+def get_part(request: HttpRequest, spare_part_id: int):
+    return selectors.part_get(user_of(request), spare_part_id)
+
+
+@parts_router.patch("/{int:spare_part_id}", response=PartOut)
+def update_part(request: HttpRequest, spare_part_id: int, data: PartPatch):
+    actor = user_of(request)
+    require(actor, "part.manage")
+    part = selectors.part_get(actor, spare_part_id)
+    return services.part_update(actor=actor, part=part, **data.dict(exclude_unset=True))
+
+
+# ---------------------------------------------------------------- requests
+
+
+class RequestFilters(Schema):
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    mine: bool = False
+
+
+@requests_router.get("/", response=list[RequestOut])
+@paginate(LimitOffsetPagination)
+def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
+    return selectors.request_list(user_of(request), **filters.dict())
+
+
+@requests_router.post("/", response={201: RequestOut})
+def create_request(request: HttpRequest, data: RequestIn):
+    actor = user_of(request)
+    require(actor, "parts.request")
+    payload = data.dict()
+    payload["lines"] = [
+        {"part": line["part"], "quantity": line["quantity"]} for line in payload["lines"]
+    ]
+    return Status(201, services.parts_request_create(actor=actor, **payload))
+
+
+@requests_router.get("/failure-frequency", response=list[FrequencyOut])
+def failure_frequency(
+    request: HttpRequest, engineer: int | None = None, weeks: int = rules.FREQUENCY_WEEKS
+):
+    """R-5.3.4.3: an engineer's (default: the caller's) failed units per part over the last
+    `weeks` weeks, what he holds, and the quantity that would cover four weeks."""
+    actor = user_of(request)
+    require(actor, "fieldservice.view")
+    if not 1 <= weeks <= 52:
+        raise ValidationError({"weeks": "Give a window of 1 to 52 weeks."})
+    rows = selectors.failure_frequency(actor, engineer or actor.pk, weeks)
+    return [
+        {
+            "part": f.part.pk,
+            "part_number": f.part.part_number,
+            "records": f.records,
+            "failed_units": f.failed_units,
+            "per_week": f.per_week,
+            "balance": f.balance,
+            "suggested": f.suggested,
+        }
+        for f in rows
+    ]
+
+
+@requests_router.get("/{int:parts_request_id}", response=RequestOut)
+def get_request(request: HttpRequest, parts_request_id: int):
+    return selectors.request_get(user_of(request), parts_request_id)
+
+
+def _get(request: HttpRequest, parts_request_id: int, action: str):
+    actor = user_of(request)
+    require(actor, action)
+    return actor, selectors.request_get(actor, parts_request_id)
+
+
+@requests_router.post("/{int:parts_request_id}/approve", response=RequestOut)
+def approve(request: HttpRequest, parts_request_id: int, data: OptionalNote):
+    actor, r = _get(request, parts_request_id, "parts.approve")
+    return services.parts_request_approve(actor=actor, request=r, note=data.note)
+
+
+@requests_router.post("/{int:parts_request_id}/reject", response=RequestOut)
+def reject(request: HttpRequest, parts_request_id: int, data: Reason):
+    actor, r = _get(request, parts_request_id, "parts.approve")
+    return services.parts_request_reject(actor=actor, request=r, reason=data.reason)
+
+
+@requests_router.post("/{int:parts_request_id}/issue", response=RequestOut)
+def issue(request: HttpRequest, parts_request_id: int, data: IssueIn):
+    """The warehouse issues; `lines` gives issued quantities per line (default: all)."""
+    actor, r = _get(request, parts_request_id, "warehouse.handle")
+    return services.parts_request_issue(
+        actor=actor,
+        request=r,
+        quantities={x.line: x.quantity for x in data.lines},
+        note=data.note,
+    )
+
+
+@requests_router.post("/{int:parts_request_id}/close", response=RequestOut)
+def close(request: HttpRequest, parts_request_id: int, data: OptionalNote):
+    actor, r = _get(request, parts_request_id, "parts.request")
+    return services.parts_request_close(actor=actor, request=r, note=data.note)
+
+
+@requests_router.post("/{int:parts_request_id}/cancel", response=RequestOut)
+def cancel(request: HttpRequest, parts_request_id: int, data: Reason):
+    actor, r = _get(request, parts_request_id, "parts.request")
+    return services.parts_request_cancel(actor=actor, request=r, reason=data.reason)
+
+
+@warehouse_router.get("/", response=list[RequestOut])
+@paginate(LimitOffsetPagination)
+def warehouse_queue(request: HttpRequest):
+    """R-5.9.3: approved requests waiting at the finished-goods warehouse, urgent draws first,
+    then in order of request."""
+    return selectors.warehouse_queue(user_of(request))
+
+
+# ---------------------------------------------------------------- ledger
+
+
+@balances_router.get("/", response=list[BalanceOut])
+@paginate(LimitOffsetPagination)
+def list_balances(
+    request: HttpRequest, holder: int | None = None, part: int | None = None, nonzero: bool = False
+):
+    rows = selectors.balance_rows(user_of(request), holder=holder, part=part, nonzero=nonzero)
+    return [
+        {
+            **r,
+            "holder": r["holder_id"],
+            "holder_name": str(r["holder"]),
+            "part": r["part_id"],
+            "part_number": r["part"].part_number,
+        }
+        for r in rows
+    ]
+
+
+@movements_router.get("/", response=list[MovementOut])
+@paginate(LimitOffsetPagination)
+def list_movements(
+    request: HttpRequest, holder: int | None = None, part: int | None = None, kind: str = ""
+):
+    return selectors.movement_list(user_of(request), holder=holder, part=part, kind=kind)
+
+
+@movements_router.post("/returns", response={201: MovementOut})
+def return_parts(request: HttpRequest, data: PartsReturnIn):
+    """The warehouse takes unused spare parts back from a holder."""
+    actor = user_of(request)
+    require(actor, "warehouse.handle")
+    return Status(201, services.parts_return(actor=actor, **data.dict()))
+
+
+# ---------------------------------------------------------------- tags
+
+
+class TagFilters(Schema):
+    q: str = ""
+    status: str = ""
+    customer: int | None = None
+
+
+@tags_router.get("/", response=list[TagOut])
+@paginate(LimitOffsetPagination)
+def list_tags(request: HttpRequest, filters: Query[TagFilters]):
+    return selectors.tag_list(user_of(request), **filters.dict())
+
+
+def _request_for(actor, pk):
+    if pk is None:
+        return None
+    r = selectors.request_list(actor).filter(pk=pk).first()
+    if r is None:
+        raise ValidationError({"parts_request": "Unknown parts request."})
+    return r
+
+
+@tags_router.post("/", response={201: TagOut})
+def create_tag(request: HttpRequest, data: TagIn):
+    actor = user_of(request)
+    require(actor, "tag.manage")
+    payload = data.dict()
+    payload["parts_request"] = _request_for(actor, payload["parts_request"])
+    return Status(201, services.tag_create(actor=actor, **payload))
+
+
+@tags_router.get("/{int:nc_tag_id}", response=TagOut)
+def get_tag(request: HttpRequest, nc_tag_id: int):
+    return selectors.tag_get(user_of(request), nc_tag_id)
+
+
+@tags_router.patch("/{int:nc_tag_id}", response=TagOut)
+def update_tag(request: HttpRequest, nc_tag_id: int, data: TagPatch):
+    actor = user_of(request)
+    require(actor, "tag.manage")
+    tag = selectors.tag_get(actor, nc_tag_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.tag_update(actor=actor, tag=tag, reason=reason, **payload)
+
+
+@tags_router.post("/{int:nc_tag_id}/resolve", response=TagOut)
+def resolve(request: HttpRequest, nc_tag_id: int, data: ResolveIn):
+    actor = user_of(request)
+    require(actor, "tag.manage")
+    tag = selectors.tag_get(actor, nc_tag_id)
+    return services.tag_resolve(actor=actor, tag=tag, resolution=data.resolution)

@@ -1,0 +1,155 @@
+"""API: `service-records` (R-5.9.4) with the repair-or-replace decision (R-5.3.4.2), parts used
+(R-5.3.4.3), major problems (R-5.9.5) and the bulk import."""
+
+import base64
+import binascii
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.permissions import require
+
+from .. import importing, selectors, services
+from ..models import Part, Source
+from ..schemas import (
+    DefaultsOut,
+    FlagIn,
+    HandlingIn,
+    HandlingOut,
+    ImportIn,
+    ImportOut,
+    MovementOut,
+    PartsUsedIn,
+    RecordIn,
+    RecordOut,
+    RecordPatch,
+)
+
+router = Router(tags=["service-records"], auth=API_AUTH)
+
+
+class Filters(Schema):
+    q: str = ""
+    engineer: int | None = None
+    customer: int | None = None
+    part: int | None = None
+    failure_mode: str = ""
+    outcome: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    week: date | None = None
+    major: bool | None = None
+
+
+def _part(pk: int | None, number: str | None):
+    if pk is None and number:
+        part = Part.objects.filter(part_number=number.strip()).first()
+        if part is None:
+            raise ValidationError({"part": f"Unknown part number {number}."})
+        return part
+    if pk is None:
+        raise ValidationError({"part": "Give `part` (id) or `part_number`."})
+    return pk
+
+
+@router.get("/", response=list[RecordOut])
+@paginate(LimitOffsetPagination)
+def list_records(request: HttpRequest, filters: Query[Filters]):
+    return selectors.record_list(user_of(request), **filters.dict()).select_related("handling")
+
+
+@router.post("/", response={201: RecordOut})
+def create_record(request: HttpRequest, data: RecordIn):
+    actor = user_of(request)
+    require(actor, "record.create")
+    payload = data.dict()
+    payload["part"] = _part(payload.pop("part"), payload.pop("part_number"))
+    return Status(201, services.service_record_create(actor=actor, source=Source.API, **payload))
+
+
+@router.get("/defaults", response=DefaultsOut)
+def defaults(request: HttpRequest):
+    """What a quick entry form should fill in for the caller (usual customer, OEM, part)."""
+    actor = user_of(request)
+    require(actor, "fieldservice.view")
+    return selectors.usual_defaults(actor)
+
+
+@router.get("/{int:service_record_id}", response=RecordOut)
+def get_record(request: HttpRequest, service_record_id: int):
+    return selectors.record_get(user_of(request), service_record_id)
+
+
+@router.patch("/{int:service_record_id}", response=RecordOut)
+def update_record(request: HttpRequest, service_record_id: int, data: RecordPatch):
+    actor = user_of(request)
+    require(actor, "record.change")
+    rec = selectors.record_get(actor, service_record_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.service_record_update(actor=actor, record=rec, reason=reason, **payload)
+
+
+@router.post("/{int:service_record_id}/flag-major", response=RecordOut)
+def flag_major(request: HttpRequest, service_record_id: int, data: FlagIn):
+    actor = user_of(request)
+    require(actor, "record.flag_major")
+    rec = selectors.record_get(actor, service_record_id)
+    return services.service_record_flag_major(actor=actor, record=rec, reason=data.reason)
+
+
+@router.post("/{int:service_record_id}/handling", response=HandlingOut)
+def decide_handling(request: HttpRequest, service_record_id: int, data: HandlingIn):
+    """R-5.3.4.2: repair if repairable, otherwise return or replace."""
+    actor = user_of(request)
+    require(actor, "handling.decide")
+    rec = selectors.record_get(actor, service_record_id)
+    return services.handling_decide(actor=actor, record=rec, **data.dict())
+
+
+@router.post("/{int:service_record_id}/parts-used", response={201: MovementOut})
+def parts_used(request: HttpRequest, service_record_id: int, data: PartsUsedIn):
+    actor = user_of(request)
+    require(actor, "parts.use")
+    rec = selectors.record_get(actor, service_record_id)
+    return Status(
+        201,
+        services.parts_use(
+            actor=actor, record=rec, part=data.part, quantity=data.quantity, note=data.note
+        ),
+    )
+
+
+@router.post("/import", response={201: ImportOut, 422: ImportOut})
+def import_records(request: HttpRequest, data: ImportIn):
+    """Import from XLSX/CSV (base64). Errors and not `valid_only`: 422, nothing stored; the
+    batch and its error report stay available."""
+    actor = user_of(request)
+    require(actor, "record.import")
+    try:
+        content = base64.b64decode(data.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"content_base64": "Not valid base64."}) from None
+    batch = importing.service_records_import(
+        actor=actor, filename=data.filename, content=content, valid_only=data.valid_only
+    )
+    return Status(422 if batch.status == "rejected" else 201, batch)
+
+
+@router.get("/imports/{int:import_batch_id}", response=ImportOut)
+def get_import(request: HttpRequest, import_batch_id: int):
+    return selectors.import_get(user_of(request), import_batch_id)
+
+
+@router.get("/imports/{int:import_batch_id}/errors.xlsx")
+def import_errors(request: HttpRequest, import_batch_id: int):
+    """The error report as XLSX: row, column, message."""
+    batch = selectors.import_get(user_of(request), import_batch_id)
+    response = HttpResponse(importing.error_report(batch), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.xlsx"'
+    return response

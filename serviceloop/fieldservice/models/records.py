@@ -1,0 +1,181 @@
+"""Service records (服务记录, R-5.9.4): what the service engineer found and did, case by case,
+and the handling decision once a fault is confirmed as our quality problem (R-5.3.4.2)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.models import TrackedModel
+from serviceloop.customers.models import Customer
+
+
+class FailureMode(models.TextChoices):
+    LEAK = "leak", _("Oil leak")
+    NOISE = "noise", _("Abnormal noise")
+    FRACTURE = "fracture", _("Fracture")
+    NO_DAMPING = "no_damping", _("Loss of damping")
+    WEAR = "wear", _("Wear")
+    DEFORMATION = "deformation", _("Deformation")
+    CORROSION = "corrosion", _("Corrosion")
+    LOOSE = "loose", _("Loosening")
+    APPEARANCE = "appearance", _("Appearance defect")
+    OTHER = "other", _("Other")
+
+
+class Outcome(models.TextChoices):
+    REPAIRED = "repaired", _("Repaired")
+    REPLACED = "replaced", _("Replaced")
+    RETURNED = "returned", _("Returned for repair")
+    ADJUSTED = "adjusted", _("Adjusted / advised")
+    PENDING = "pending", _("Pending")
+    NOT_OURS = "not_ours", _("Not our quality problem")
+
+
+class Source(models.TextChoices):
+    FORM = "form", _("Form")
+    QUICK = "quick", _("Phone form")
+    IMPORT = "import", _("Import")
+    API = "api", _("API")
+
+
+class ServiceRecord(TrackedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service person"),
+        on_delete=models.PROTECT,
+        related_name="fieldservice_records",
+    )
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    service_date = models.DateField(_("date"))
+    week_start = models.DateField(_("week"), editable=False, db_index=True)
+    oem = models.CharField(
+        _("OEM (vehicle maker)"),
+        max_length=200,
+        blank=True,
+        help_text=_("配套厂家: the maker of the vehicle the part is fitted to."),
+    )
+    part = models.ForeignKey(
+        "fieldservice.Part", verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
+    )
+    vehicle = models.CharField(_("vehicle"), max_length=200, blank=True)
+    mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    defect = models.TextField(_("defect"))
+    failure_mode = models.CharField(_("failure mode"), max_length=20, choices=FailureMode.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    outcome_note = models.TextField(_("outcome details"), blank=True)
+    major_problem = models.BooleanField(_("major quality problem"), default=False)
+    major_flagged_at = models.DateTimeField(_("flagged major at"), null=True, blank=True)
+    major_flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(
+        _("entered via"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    import_batch = models.ForeignKey(
+        "fieldservice.ImportBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        editable=False,
+    )
+    weekly_feedback = models.ForeignKey(
+        "fieldservice.WeeklyFeedback",
+        verbose_name=_("weekly feedback"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="records",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-service_date", "-pk"]
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        indexes = [
+            models.Index(fields=["engineer", "week_start"]),
+            models.Index(fields=["engineer", "service_date"]),
+            models.Index(fields=["customer", "service_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.part_id and self.part.part_number} {self.defect[:40]}"
+
+
+class Handling(models.TextChoices):
+    REPAIR = "repair", _("Repair")  # 能修则修
+    RETURN = "return", _("Return")  # 不能修则退
+    REPLACE = "replace", _("Replace")  # 不能修则换
+
+
+class HandlingDecision(TrackedModel):
+    """R-5.3.4.2: once the fault is confirmed as our product's quality problem, repair it if it
+    can be repaired, otherwise take it back or replace it."""
+
+    record = models.OneToOneField(
+        ServiceRecord,
+        verbose_name=_("service record"),
+        on_delete=models.PROTECT,
+        related_name="handling",
+    )
+    confirmed_our_problem = models.BooleanField(_("confirmed as our quality problem"))
+    repairable = models.BooleanField(_("repairable"))
+    handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    notes = models.TextField(_("notes"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("handling decision")
+        verbose_name_plural = _("handling decisions")
+
+    def __str__(self) -> str:
+        return f"{self.record.number}: {self.get_handling_display()}"
+
+
+class ImportStatus(models.TextChoices):
+    IMPORTED = "imported", _("Imported")  # every row was valid and is stored
+    PARTIAL = "partial", _("Valid rows imported")  # the user asked for valid rows only
+    REJECTED = "rejected", _("Rejected")  # errors found; nothing was stored
+
+
+class ImportBatch(models.Model):
+    """One upload of service records from XLSX/CSV, kept with its error report."""
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    filename = models.CharField(_("file"), max_length=255)
+    valid_only = models.BooleanField(_("valid rows only"), default=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("service-record import")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors or [])

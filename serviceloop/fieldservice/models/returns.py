@@ -1,0 +1,117 @@
+"""Return-for-repair forms (退修单, R-5.9.2): the service engineer fills and countersigns the
+form; the finished-goods warehouse checks quantities and signatures before receiving, and
+holds the goods when they do not match."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.models import TrackedModel
+from serviceloop.customers.models import Customer
+
+
+class ReturnStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # being filled by the engineer; not countersigned
+    SIGNED = "signed", _("Countersigned")  # countersigned; waiting for the warehouse check
+    HELD = "held", _("Held")  # the check found a discrepancy; not received, to be corrected
+    RECEIVED = "received", _("Received")  # checked and received into the warehouse
+    CANCELLED = "cancelled", _("Cancelled")  # withdrawn before countersigning
+
+
+RETURN_TRANSITIONS: dict[tuple[str, str], str] = {
+    (ReturnStatus.DRAFT, ReturnStatus.SIGNED): "countersign",
+    (ReturnStatus.DRAFT, ReturnStatus.CANCELLED): "cancel",
+    (ReturnStatus.SIGNED, ReturnStatus.RECEIVED): "check",
+    (ReturnStatus.SIGNED, ReturnStatus.HELD): "check",
+    # The engineer corrects the held form and countersigns it again; then it is re-checked.
+    (ReturnStatus.HELD, ReturnStatus.SIGNED): "correct",
+}
+
+
+class ReturnForRepairForm(TrackedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("service engineer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Fills the form and countersigns it."),
+    )
+    service_record = models.ForeignKey(
+        "fieldservice.ServiceRecord",
+        verbose_name=_("service record"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="return_forms",
+    )
+    return_date = models.DateField(_("returned on"))
+    reason = models.TextField(_("reason for return"))
+    customer_signatory = models.CharField(
+        _("customer's signatory"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who signed for the customer when the goods were handed over."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("countersigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    signed_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checked by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    signatures_ok = models.BooleanField(_("signatures complete"), null=True, blank=True)
+    discrepancy = models.TextField(_("discrepancy"), blank=True)
+    check_note = models.TextField(_("warehouse note"), blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    correction_note = models.TextField(_("correction"), blank=True)
+
+    class Meta:
+        ordering = ["-return_date", "-pk"]
+        verbose_name = _("return-for-repair form")
+        verbose_name_plural = _("return-for-repair forms")
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.customer.name}"
+
+    @property
+    def total_quantity(self) -> int:
+        return sum(line.quantity for line in self.lines.all())
+
+
+class ReturnLine(models.Model):
+    form = models.ForeignKey(ReturnForRepairForm, on_delete=models.CASCADE, related_name="lines")
+    part = models.ForeignKey(
+        "fieldservice.Part", verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.CharField(_("lot"), max_length=60, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity on the form"))
+    counted_quantity = models.PositiveIntegerField(_("counted"), null=True, blank=True)
+    fault = models.CharField(_("fault"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("returned item")
+
+    def __str__(self) -> str:
+        return f"{self.part.part_number} × {self.quantity}"

@@ -1,0 +1,207 @@
+"""Reads of parts, requests, the warehouse queue, balances, tags and return forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from serviceloop.core.models import User
+from serviceloop.core.permissions import (
+    is_agent_only,
+    require,
+    scope_by_customer,
+)
+
+from .. import queries
+from ..models import (
+    NonconformingTag,
+    Part,
+    PartMovement,
+    PartsRequest,
+    RequestKind,
+    RequestStatus,
+    ReturnForRepairForm,
+)
+from .placements import VIEW
+
+# ---------------------------------------------------------------- parts
+
+
+def part_list(user: Any, *, q: str = "", active: bool | None = None) -> QuerySet[Part]:
+    require(user, VIEW)
+    qs = Part.objects.all()
+    if q:
+        qs = qs.filter(Q(part_number__icontains=q) | Q(name__icontains=q))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs
+
+
+def part_get(user: Any, pk: int) -> Part:
+    require(user, VIEW)
+    return get_object_or_404(Part, pk=pk)
+
+
+def request_list(
+    user: Any, *, kind: str = "", status: str = "", mine: bool = False, q: str = ""
+) -> QuerySet[PartsRequest]:
+    require(user, VIEW)
+    qs = scope_by_customer(user, PartsRequest.objects.all()).select_related(
+        "customer", "holder", "requested_by"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if mine:
+        qs = qs.filter(Q(requested_by=user) | Q(holder=user))
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(reason__icontains=q)
+            | Q(lines__part__part_number__icontains=q)
+        ).distinct()
+    return qs
+
+
+def request_get(user: Any, pk: int) -> PartsRequest:
+    require(user, VIEW)
+    qs = scope_by_customer(
+        user,
+        PartsRequest.objects.select_related(
+            "customer", "holder", "requested_by", "decided_by", "issued_by"
+        ),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def warehouse_queue(user: Any) -> QuerySet[PartsRequest]:
+    """R-5.9.3: approved requests waiting at the finished-goods warehouse — urgent draws
+    first, then in the order they were requested."""
+    require(user, VIEW)
+    qs = scope_by_customer(user, PartsRequest.objects.filter(status=RequestStatus.APPROVED))
+    return (
+        qs.select_related("customer", "holder", "requested_by")
+        .prefetch_related("lines__part")
+        .annotate(
+            priority=Case(
+                When(kind=RequestKind.URGENT, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("priority", "requested_at", "pk")
+    )
+
+
+def returns_to_check(user: Any) -> QuerySet[ReturnForRepairForm]:
+    return return_list(user, status="signed").order_by("signed_at", "pk")
+
+
+def movement_list(
+    user: Any, *, holder: int | None = None, part: int | None = None, kind: str = ""
+) -> QuerySet[PartMovement]:
+    require(user, VIEW)
+    qs = PartMovement.objects.select_related("holder", "part", "service_record", "recorded_by")
+    if is_agent_only(user):
+        return qs.none()
+    if holder:
+        qs = qs.filter(holder_id=holder)
+    if part:
+        qs = qs.filter(part_id=part)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def balance_rows(
+    user: Any, *, holder: int | None = None, part: int | None = None, nonzero: bool = False
+) -> list[dict[str, Any]]:
+    """Per holder and part: issued, used, returned, balance (with the user and part objects)."""
+    rows = queries.balances(movement_list(user, holder=holder, part=part))
+    users = User.objects.in_bulk({r["holder_id"] for r in rows})
+    parts = Part.objects.in_bulk({r["part_id"] for r in rows})
+    out = []
+    for r in rows:
+        if nonzero and not r["balance"]:
+            continue
+        out.append({**r, "holder": users[r["holder_id"]], "part": parts[r["part_id"]]})
+    return sorted(out, key=lambda r: (r["holder"].username, r["part"].part_number))
+
+
+def failure_frequency(user: Any, engineer: int, weeks: int) -> list[queries.PartFrequency]:
+    require(user, VIEW)
+    if is_agent_only(user):
+        return []
+    return queries.failure_counts(engineer, weeks)
+
+
+def tag_list(
+    user: Any, *, status: str = "", customer: int | None = None, q: str = ""
+) -> QuerySet[NonconformingTag]:
+    require(user, VIEW)
+    qs = scope_by_customer(user, NonconformingTag.objects.all()).select_related(
+        "customer", "part", "tagged_by"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(part__part_number__icontains=q)
+            | Q(lot__icontains=q)
+            | Q(customer__name__icontains=q)
+        )
+    return qs
+
+
+def tag_get(user: Any, pk: int) -> NonconformingTag:
+    require(user, VIEW)
+    qs = scope_by_customer(
+        user,
+        NonconformingTag.objects.select_related(
+            "customer", "part", "tagged_by", "resolved_by", "parts_request"
+        ),
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+# ---------------------------------------------------------------- returns
+
+
+def return_list(
+    user: Any, *, status: str = "", customer: int | None = None, mine: bool = False, q: str = ""
+) -> QuerySet[ReturnForRepairForm]:
+    require(user, VIEW)
+    qs = scope_by_customer(user, ReturnForRepairForm.objects.all()).select_related(
+        "customer", "engineer"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    if mine:
+        qs = qs.filter(engineer=user)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(lines__part__part_number__icontains=q)
+        ).distinct()
+    return qs
+
+
+def return_get(user: Any, pk: int) -> ReturnForRepairForm:
+    require(user, VIEW)
+    qs = scope_by_customer(
+        user,
+        ReturnForRepairForm.objects.select_related(
+            "customer", "engineer", "signed_by", "checked_by", "service_record"
+        ),
+    )
+    return get_object_or_404(qs, pk=pk)

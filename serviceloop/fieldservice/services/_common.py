@@ -1,0 +1,199 @@
+"""Helpers shared by the field-service services: state transitions, input checks that name
+the field, announcing a major quality problem."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from serviceloop.core import deadlines
+from serviceloop.core.models import User
+from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.permissions import has_role, role_codes, visible_customers
+from serviceloop.core.roles import RoleCode
+from serviceloop.core.signals import major_quality_problem
+from serviceloop.customers.models import Customer
+
+from ..models import Part
+
+# A record may be entered a little ahead of the server clock (a phone's clock, say).
+CLOCK_SKEW = timedelta(minutes=5)
+# R-5.9.1 / R-5.3.4.2: who hears of a major quality problem at once.
+MAJOR_PROBLEM_ROLES = (
+    RoleCode.SALES_LEADER,
+    RoleCode.PRODUCTION_QUALITY,
+    RoleCode.SALES,
+    RoleCode.COMPANY_LEADER,
+)
+SALES_ROLES = (RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.DEPT_HEAD, RoleCode.ADMIN)
+
+
+def transition(
+    obj: models.Model, to: str, table: dict[tuple[str, str], str], enum: Any, verb: str = ""
+) -> None:
+    """Move `obj.status` to `to` if the table allows it (by that verb, when given); else a
+    validation error on status."""
+    current = obj.status  # type: ignore[attr-defined]
+    if (current, to) not in table or (verb and table[(current, to)] != verb):
+        raise ValidationError(
+            {
+                "status": _("Cannot go from %(a)s to %(b)s.")
+                % {"a": enum(current).label, "b": enum(to).label}
+            }
+        )
+    obj.status = to  # type: ignore[attr-defined]
+
+
+def required_text(field: str, value: str | None, message: str | None = None) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError({field: message or _("This field is required.")})
+    return text
+
+
+def check_past_date(field: str, value: date | None, *, required: bool = True) -> None:
+    if value is None:
+        if required:
+            raise ValidationError({field: _("This field is required.")})
+        return
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise ValidationError({field: _("Enter a valid date.")})
+    if value > timezone.localdate():
+        raise ValidationError({field: _("This date lies in the future.")})
+
+
+def check_past_time(field: str, value: datetime) -> None:
+    if value.tzinfo is None:
+        raise ValidationError({field: _("Give the time with its time zone offset.")})
+    if value > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({field: _("This time lies in the future.")})
+
+
+def positive(field: str, value: Any) -> int:
+    if value is None or isinstance(value, bool):
+        raise ValidationError({field: _("This field is required.")})
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Enter a whole number.")}) from None
+    if number != value and not isinstance(value, str):
+        raise ValidationError({field: _("Enter a whole number.")})
+    if number <= 0:
+        raise ValidationError({field: _("The quantity must be greater than zero.")})
+    return number
+
+
+def customer_for(actor: Any, customer: Customer | int | None, field: str = "customer") -> Customer:
+    """The customer, if the actor may see it (agents: only their own)."""
+    if customer is None:
+        raise ValidationError({field: _("This field is required.")})
+    pk = customer.pk if isinstance(customer, Customer) else customer
+    found = (
+        visible_customers(actor).filter(pk=pk).first()
+        if actor is not None
+        else (Customer.objects.filter(pk=pk).first())
+    )
+    if found is None:
+        raise ValidationError({field: _("Unknown customer.")})
+    return found
+
+
+def part_for(part: Part | int | None, field: str = "part") -> Part:
+    if part is None:
+        raise ValidationError({field: _("This field is required.")})
+    pk = part.pk if isinstance(part, Part) else part
+    found = Part.objects.filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("Unknown part.")})
+    if not found.is_active:
+        raise ValidationError({field: _("Part %s is no longer active.") % found.part_number})
+    return found
+
+
+def is_engineer(user: Any) -> bool:
+    return has_role(user, RoleCode.SERVICE_ENGINEER)
+
+
+def is_sales_side(user: Any) -> bool:
+    return bool(role_codes(user) & set(SALES_ROLES))
+
+
+def engineer_for(user: User | int | None, field: str = "engineer") -> User:
+    """A user who holds the service-engineer role."""
+    if user is None:
+        raise ValidationError({field: _("This field is required.")})
+    pk = user.pk if isinstance(user, User) else user
+    found = User.objects.filter(pk=pk, is_active=True).first()
+    if found is None:
+        raise ValidationError({field: _("Unknown engineer.")})
+    if not is_engineer(found):
+        raise ValidationError({field: _("%s is not a service engineer.") % found})
+    return found
+
+
+def local_noon(day: date) -> datetime:
+    """A date as an aware datetime (for numbering by year)."""
+    return datetime.combine(day, time(12)).replace(tzinfo=deadlines.company_tz())
+
+
+def announce_major(
+    *,
+    sender: type[models.Model],
+    instance: models.Model,
+    actor: Any,
+    customer: Customer | None,
+    summary: str,
+    title: str,
+    url: str,
+) -> None:
+    """R-5.3.4.2 / R-5.9.1 / R-5.9.5: a major quality problem goes at once to Sales leadership,
+    Production Quality, Sales and company leadership; other apps (complaints: the 8D) react
+    through core.signals.major_quality_problem."""
+    notify(
+        users_with_roles(*MAJOR_PROBLEM_ROLES),
+        kind="major_quality_issue",
+        title=title,
+        body=summary,
+        url=url,
+        dedupe_key=f"major:{instance._meta.label_lower}:{instance.pk}",
+    )
+    major_quality_problem.send(
+        sender=sender, instance=instance, actor=actor, customer=customer, summary=summary
+    )
+
+
+def snapshot_with_lines(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
+    """A record's audit snapshot including its lines (so line changes are audited too)."""
+    from serviceloop.core.audit import snapshot
+
+    data = snapshot(obj)
+    data["lines"] = [
+        [line.part.part_number if f == "part" else getattr(line, f) for f in fields]
+        for line in obj.lines.select_related("part").order_by("pk")  # type: ignore[attr-defined]
+    ]
+    return data
+
+
+def audit_with_lines(
+    *,
+    actor: Any,
+    obj: models.Model,
+    before: dict[str, Any] | None,
+    fields: tuple[str, ...],
+    action: str,
+    reason: str = "",
+) -> None:
+    from serviceloop.core.audit import AuditAction, audit_record, changes
+
+    after = snapshot_with_lines(obj, fields)
+    if before is None:
+        audit_record(actor=actor, action=AuditAction.CREATE, obj=obj, after=after, reason=reason)
+        return
+    old, new = changes(before, after)
+    if new or action != AuditAction.UPDATE:
+        audit_record(actor=actor, action=action, obj=obj, before=old, after=new, reason=reason)

@@ -1,0 +1,98 @@
+"""Pure rules: tiers, repair-or-replace, spare-part quantities, weeks, return checks."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from serviceloop.core import deadlines
+from serviceloop.fieldservice import rules
+
+SH = ZoneInfo("Asia/Shanghai")
+
+
+@pytest.mark.parametrize(
+    ("kind", "tier", "needs"),
+    [
+        ("resident", "oem_tier1", False),
+        ("resident", "oem_tier2", True),
+        ("resident", "retail_key", True),
+        ("named", "retail_key", False),
+        ("named", "oem_tier1", True),
+        ("named", "retail", True),
+    ],
+)
+def test_exception_reason_is_needed_outside_the_intended_tier(kind, tier, needs):
+    assert rules.needs_exception_reason(kind, tier) is needs
+
+
+def test_repair_if_repairable_otherwise_return_or_replace():
+    assert rules.allowed_handling(True) == {"repair"}
+    assert rules.allowed_handling(False) == {"return", "replace"}
+
+
+@pytest.mark.parametrize(
+    ("failed", "weeks", "balance", "expected"),
+    [(8, 8, 0, 4), (8, 8, 3, 1), (8, 8, 10, 0), (1, 8, 0, 1), (0, 8, 0, 0), (9, 4, 0, 9)],
+)
+def test_suggested_quantity_covers_four_weeks_less_what_is_held(failed, weeks, balance, expected):
+    assert rules.suggest_quantity(failed, weeks, balance) == expected
+
+
+def test_suggested_quantity_needs_a_window():
+    with pytest.raises(ValueError):
+        rules.suggest_quantity(1, 0, 0)
+
+
+def test_week_label_is_iso():
+    assert rules.week_label(date(2025, 12, 29)) == "2026-W01"
+    assert rules.week_label(date(2026, 11, 23)) == "2026-W48"
+
+
+def test_weekly_feedback_due_across_the_year_end():
+    """The week Mon 29 Dec 2025 – Sun 4 Jan 2026 is due by the end of Mon 5 Jan 2026."""
+    monday = deadlines.week_start(date(2026, 1, 2))
+    assert monday == date(2025, 12, 29)
+    assert deadlines.week_start(date(2025, 12, 31)) == monday
+    due = deadlines.weekly_feedback_due(monday, SH)
+    assert due.astimezone(SH) == datetime(2026, 1, 5, 23, 59, 59, 999999, tzinfo=SH)
+    assert due.tzinfo == UTC
+
+
+def test_last_due_week_turns_over_at_the_end_of_monday():
+    # Monday 5 Jan 2026 23:59 local: last year's final week is not yet due.
+    before = datetime(2026, 1, 5, 23, 59, tzinfo=SH)
+    after = datetime(2026, 1, 6, 0, 0, 1, tzinfo=SH)
+    assert rules.last_due_week(before, SH) == date(2025, 12, 22)
+    assert rules.last_due_week(after, SH) == date(2025, 12, 29)
+
+
+def test_owed_weeks_from_the_first_day_with_a_lookback():
+    now = datetime(2026, 1, 6, 9, 0, tzinfo=SH)
+    weeks = rules.owed_weeks(date(2025, 12, 10), now, SH)
+    assert weeks == [date(2025, 12, 8), date(2025, 12, 15), date(2025, 12, 22), date(2025, 12, 29)]
+    assert rules.owed_weeks(date(2025, 1, 1), now, SH, lookback=2) == [
+        date(2025, 12, 22),
+        date(2025, 12, 29),
+    ]
+    assert rules.owed_weeks(None, now, SH) == []
+    assert rules.owed_weeks(date(2026, 1, 6), now, SH) == []
+
+
+def test_end_of_day_in_company_time():
+    assert rules.end_of_day(date(2026, 2, 28), SH).astimezone(SH) == datetime(
+        2026, 2, 28, 23, 59, 59, 999999, tzinfo=SH
+    )
+
+
+def test_return_discrepancies():
+    ok = [rules.CountedLine("SA-1", 5, 5)]
+    assert rules.return_discrepancies(ok, countersigned=True, signatures_ok=True) == []
+    short = rules.return_discrepancies(
+        [rules.CountedLine("SA-1", 5, 4)], countersigned=True, signatures_ok=True
+    )
+    assert short == ["SA-1: form says 5, counted 4"]
+    problems = rules.return_discrepancies(
+        [rules.CountedLine("SA-1", 5, None)], countersigned=False, signatures_ok=False
+    )
+    assert len(problems) == 3

@@ -1,0 +1,1 @@
+"""Pages of field service, by section."""

@@ -1,0 +1,264 @@
+"""Pages: escalations from resident engineers to Sales (R-5.3.3)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from serviceloop.core.exports import xlsx_response
+from serviceloop.core.permissions import can, require
+from serviceloop.core.selectors import record_history
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    list_template,
+    paginate,
+    querystring_without_page,
+    run_service,
+)
+
+from .. import selectors, services
+from ..forms import (
+    CoordinateForm,
+    DueForm,
+    EscalationFilterForm,
+    EscalationForm,
+    NoteForm,
+    ReasonForm,
+    ResultForm,
+    SolutionForm,
+)
+from .common import ctx, post_action
+
+
+def escalation_list(request: AuthedRequest) -> HttpResponse:
+    form = EscalationFilterForm(request.GET or None)
+    qs = selectors.escalation_list(request.user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "fieldservice.export")
+        return xlsx_response(
+            "escalations.xlsx",
+            _("Escalations"),
+            [
+                _("Number"),
+                _("Customer"),
+                _("Problem"),
+                _("Raised by"),
+                _("Raised at"),
+                _("Status"),
+                _("Coordinator"),
+                _("Due date"),
+                _("Solution"),
+                _("Done at"),
+                _("Overdue"),
+            ],
+            (
+                [
+                    e.number,
+                    e.customer.name,
+                    e.title,
+                    e.raised_by,
+                    e.raised_at,
+                    e.get_status_display(),
+                    e.coordinator or "",
+                    e.due_date,
+                    e.solution,
+                    e.done_at,
+                    _("yes") if e.overdue else "",
+                ]
+                for e in qs
+            ),
+        )
+    return render(
+        request,
+        list_template(
+            request, "fieldservice/escalation_list.html", "fieldservice/_escalation_table.html"
+        ),
+        ctx(
+            request,
+            form=form,
+            page=paginate(request, qs),
+            qs=querystring_without_page(request),
+            can_create=can(request.user, "escalation.create"),
+            now=timezone.now(),
+        ),
+    )
+
+
+def escalation_create(request: AuthedRequest) -> HttpResponse:
+    require(request.user, "escalation.create")
+    initial = {}
+    record_pk = request.GET.get("record")
+    if record_pk and record_pk.isdigit():
+        rec = selectors.record_list(request.user).filter(pk=int(record_pk)).first()
+        if rec is not None:
+            initial = {
+                "customer": rec.customer_id,
+                "service_record": rec.pk,
+                "title": f"{rec.part.part_number} {rec.get_failure_mode_display()}",
+                "description": rec.defect,
+            }
+    form = EscalationForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        e = run_service(
+            form,
+            lambda: services.escalation_raise(
+                actor=request.user,
+                customer=d["customer"],
+                title=d["title"],
+                description=d["description"],
+                service_record=d["service_record"],
+            ),
+        )
+        if e:
+            messages.success(request, _("Escalated to Sales as %s.") % e.number)
+            return redirect("fieldservice:escalation_detail", e.pk)
+    return render(
+        request,
+        "fieldservice/form.html",
+        ctx(
+            request,
+            form=form,
+            title=_("Escalate a problem to Sales"),
+            intro=_(
+                "For a quality problem you cannot solve on site (R-5.3.3). Sales coordinates "
+                "Production Quality and the other departments on a solution."
+            ),
+            cancel=reverse("fieldservice:escalation_list"),
+        ),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def escalation_detail(request: AuthedRequest, pk: int, forms_: dict | None = None):
+    e = selectors.escalation_get(request.user, pk)
+    user = request.user
+    c = ctx(
+        request,
+        e=e,
+        now=timezone.now(),
+        notes=e.notes.select_related("author"),
+        departments=e.departments.all(),
+        history=record_history("fieldservice.escalation", e.pk),
+        can_coordinate=can(user, "escalation.coordinate"),
+        can_note=can(user, "escalation.note"),
+        coordinate_form=CoordinateForm(prefix="coordinate", initial={"due_date": e.due_date}),
+        due_form=DueForm(prefix="due"),
+        agree_form=SolutionForm(prefix="agree"),
+        complete_form=ResultForm(prefix="complete"),
+        reopen_form=ReasonForm(prefix="reopen"),
+        note_form=NoteForm(prefix="note"),
+    )
+    c.update(forms_ or {})
+    return render(request, "fieldservice/escalation_detail.html", c, status=400 if forms_ else 200)
+
+
+def _act(request: AuthedRequest, pk: int, prefix: str, form_cls, permission: str, call, done):
+    e = selectors.escalation_get(request.user, pk)
+    return post_action(
+        request,
+        permission=permission,
+        form=form_cls(request.POST, prefix=prefix),
+        prefix=prefix,
+        call=lambda d: call(e, d),
+        done=done,
+        success_url=reverse("fieldservice:escalation_detail", args=[pk]),
+        rerender=lambda f: escalation_detail(request, pk, f),
+    )
+
+
+@require_POST
+def escalation_coordinate(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "coordinate",
+        CoordinateForm,
+        "escalation.coordinate",
+        lambda e, d: services.escalation_coordinate(
+            actor=request.user,
+            escalation=e,
+            departments=d["departments"],
+            due_date=d["due_date"],
+            note=d["note"],
+        ),
+        _("You coordinate this escalation; the departments were notified."),
+    )
+
+
+@require_POST
+def escalation_due(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "due",
+        DueForm,
+        "escalation.coordinate",
+        lambda e, d: services.escalation_set_due(
+            actor=request.user, escalation=e, due_date=d["due_date"], reason=d["reason"]
+        ),
+        _("Due date moved."),
+    )
+
+
+@require_POST
+def escalation_agree(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "agree",
+        SolutionForm,
+        "escalation.coordinate",
+        lambda e, d: services.escalation_agree(
+            actor=request.user, escalation=e, solution=d["solution"]
+        ),
+        _("Solution recorded."),
+    )
+
+
+@require_POST
+def escalation_complete(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "complete",
+        ResultForm,
+        "escalation.coordinate",
+        lambda e, d: services.escalation_complete(
+            actor=request.user, escalation=e, result=d["result"]
+        ),
+        _("Escalation done."),
+    )
+
+
+@require_POST
+def escalation_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "reopen",
+        ReasonForm,
+        "escalation.coordinate",
+        lambda e, d: services.escalation_reopen(
+            actor=request.user, escalation=e, reason=d["reason"]
+        ),
+        _("Back to coordination."),
+    )
+
+
+@require_POST
+def escalation_note(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "note",
+        NoteForm,
+        "escalation.note",
+        lambda e, d: services.escalation_add_note(actor=request.user, escalation=e, text=d["text"]),
+        _("Note added."),
+    )

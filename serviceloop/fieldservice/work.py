@@ -1,0 +1,145 @@
+"""Field service's contribution to "my work": what each user owes here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from serviceloop.core import deadlines
+from serviceloop.core.permissions import can, has_role, scope_by_customer
+from serviceloop.core.roles import RoleCode
+from serviceloop.core.work import WorkItem, register
+
+from . import rules
+from .models import (
+    Escalation,
+    EscalationStatus,
+    InfoFormRouting,
+    PartsRequest,
+    RequestKind,
+    RequestStatus,
+    ReturnForRepairForm,
+    ReturnStatus,
+    WeeklyFeedback,
+)
+
+
+@register
+def fieldservice_work(user: Any) -> Iterator[WorkItem]:
+    if not can(user, "fieldservice.view"):
+        return
+    yield from _engineer(user)
+    yield from _sales(user)
+    yield from _warehouse(user)
+    yield from _departments(user)
+
+
+def _engineer(user: Any) -> Iterator[WorkItem]:
+    if not has_role(user, RoleCode.SERVICE_ENGINEER):
+        return
+    from .selectors import owed_weeks_of
+
+    for week in owed_weeks_of(user):
+        yield WorkItem(
+            "fieldservice.weekly_feedback",
+            _("Weekly quality feedback, week %s") % rules.week_label(week),
+            reverse("fieldservice:feedback_week", args=[user.pk, week.isoformat()]),
+            deadlines.weekly_feedback_due(week),
+            _("To Sales by the end of the following Monday (R-5.9.4)"),
+        )
+    forms = ReturnForRepairForm.objects.filter(
+        engineer=user, status__in=[ReturnStatus.DRAFT, ReturnStatus.HELD]
+    ).select_related("customer")
+    for f in forms:
+        held = f.status == ReturnStatus.HELD
+        yield WorkItem(
+            "fieldservice.return",
+            (_("Correct the held return form %s") if held else _("Countersign the return form %s"))
+            % f.number,
+            reverse("fieldservice:return_detail", args=[f.pk]),
+            None,
+            f.discrepancy if held else f.customer.name,
+        )
+
+
+def _sales(user: Any) -> Iterator[WorkItem]:
+    if can(user, "escalation.coordinate"):
+        qs = scope_by_customer(user, Escalation.objects.exclude(status=EscalationStatus.DONE))
+        qs = qs.filter(Q(coordinator=user) | Q(status=EscalationStatus.OPEN))
+        for e in qs.select_related("customer"):
+            yield WorkItem(
+                "fieldservice.escalation",
+                _("Escalation %(n)s: %(c)s — %(t)s")
+                % {"n": e.number, "c": e.customer.name, "t": e.title},
+                reverse("fieldservice:escalation_detail", args=[e.pk]),
+                e.due_at,
+                e.get_status_display(),
+            )
+    if can(user, "feedback.review"):
+        waiting = WeeklyFeedback.objects.filter(status="submitted").count()
+        if waiting:
+            yield WorkItem(
+                "fieldservice.feedback_review",
+                _("%d weekly feedbacks to review") % waiting,
+                reverse("fieldservice:feedback_compliance"),
+                None,
+            )
+    if can(user, "parts.approve"):
+        for r in (
+            scope_by_customer(user, PartsRequest.objects.filter(status=RequestStatus.SUBMITTED))
+            .exclude(requested_by=user)
+            .select_related("customer")
+        ):
+            yield WorkItem(
+                "fieldservice.parts_approve",
+                (
+                    _("Approve the URGENT draw %s")
+                    if r.kind == RequestKind.URGENT
+                    else _("Approve the spare-parts request %s")
+                )
+                % r.number,
+                reverse("fieldservice:request_detail", args=[r.pk]),
+                None,
+                r.customer.name,
+            )
+
+
+def _warehouse(user: Any) -> Iterator[WorkItem]:
+    if not can(user, "warehouse.handle"):
+        return
+    queued = PartsRequest.objects.filter(status=RequestStatus.APPROVED)
+    urgent = queued.filter(kind=RequestKind.URGENT).count()
+    if queued.exists():
+        yield WorkItem(
+            "fieldservice.warehouse",
+            _("%(n)d parts requests to issue (%(u)d urgent)") % {"n": queued.count(), "u": urgent},
+            reverse("fieldservice:warehouse"),
+            None,
+        )
+    to_check = ReturnForRepairForm.objects.filter(status=ReturnStatus.SIGNED).count()
+    if to_check:
+        yield WorkItem(
+            "fieldservice.return_check",
+            _("%d return forms to check") % to_check,
+            reverse("fieldservice:warehouse"),
+            None,
+        )
+
+
+def _departments(user: Any) -> Iterator[WorkItem]:
+    if not (can(user, "infoform.acknowledge") and user.department_id):
+        return
+    for r in InfoFormRouting.objects.filter(
+        department_id=user.department_id, acknowledged_at__isnull=True
+    ).select_related("form"):
+        yield WorkItem(
+            "fieldservice.infoform",
+            _("Acknowledge the information feedback form %(n)s %(t)s")
+            % {"n": r.form.number, "t": r.form.title},
+            reverse("fieldservice:infoform_detail", args=[r.form_id]),
+            None,
+        )
