@@ -1,5 +1,304 @@
-"""HTTP API of this app: each (prefix, router) in ROUTERS is mounted under /api/v1/."""
+"""HTTP API of this app: `warranty-claims` (interface.md) and `warranty-imports`.
 
-from ninja import Router
+Each (prefix, router) in ROUTERS is mounted under /api/v1/. The decision fields of a claim
+(`decision`, `reasons`, `remedy`, `last_covered_day`, `km_limit`, `terms_from_agreement`)
+follow warranty-rules.md; `decision` and `remedy` are those in force — an override where
+there is one (`overridden`, `override_*`), else the rule's (`rule_decision`, `rule_remedy`).
+`explanation` gives the rule's decision in plain sentences, in the request's language.
+Money amounts are decimal strings.
+"""
 
-ROUTERS: list[tuple[str, Router]] = []
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of, validation_detail
+from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.permissions import require
+
+from . import selectors, services
+from .schemas import (
+    AttachmentOut,
+    ClaimIn,
+    ClaimOut,
+    ClaimPatch,
+    ConfirmIn,
+    DecisionRecordOut,
+    ImportOut,
+    NoteIn,
+    OverrideIn,
+    ReasonIn,
+    SettleIn,
+)
+
+router = Router(tags=["warranty-claims"], auth=API_AUTH)
+imports_router = Router(tags=["warranty-imports"], auth=API_AUTH)
+ROUTERS: list[tuple[str, Router]] = [
+    ("/warranty-claims", router),
+    ("/warranty-imports", imports_router),
+]
+
+
+def _multipart(fields: dict) -> dict:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": fields, "required": ["file"]}
+                }
+            },
+        }
+    }
+
+
+FILE_FIELD = {"type": "string", "format": "binary"}
+
+
+class ClaimFilters(Schema):
+    q: str = ""
+    customer: int | None = None
+    status: str = ""
+    decision: str = ""
+    part_number: str = ""
+    build_month: str = ""
+    overridden: bool | None = None
+    failure_from: date | None = None
+    failure_to: date | None = None
+    import_batch: int | None = None
+
+
+@router.get("/", response=list[ClaimOut])
+@paginate(LimitOffsetPagination)
+def list_claims(request: HttpRequest, filters: Query[ClaimFilters]):
+    return selectors.claim_list(user_of(request), **filters.dict())
+
+
+@router.post("/", response={201: ClaimOut})
+def create_claim(request: HttpRequest, data: ClaimIn):
+    payload = data.dict()
+    return Status(201, services.claim_create(actor=user_of(request), **payload))
+
+
+@router.get("/{int:claim_id}", response=ClaimOut)
+def get_claim(request: HttpRequest, claim_id: int):
+    return selectors.claim_get(user_of(request), claim_id)
+
+
+@router.patch("/{int:claim_id}", response=ClaimOut)
+def update_claim(request: HttpRequest, claim_id: int, data: ClaimPatch):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.claim_update(actor=user, claim=claim, reason=reason, **payload)
+
+
+@router.get("/{int:claim_id}/decisions", response=list[DecisionRecordOut])
+def list_decisions(request: HttpRequest, claim_id: int):
+    claim = selectors.claim_get(user_of(request), claim_id)
+    return list(selectors.decision_history(claim))
+
+
+@router.post("/{int:claim_id}/override", response=ClaimOut)
+def override(request: HttpRequest, claim_id: int, data: OverrideIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    return services.claim_override(
+        actor=user,
+        claim=claim,
+        decision=data.decision.value if data.decision else None,
+        remedy=data.remedy.value if data.remedy else None,
+        reason=data.reason,
+    )
+
+
+@router.post("/{int:claim_id}/redecide", response=ClaimOut)
+def redecide(request: HttpRequest, claim_id: int, data: NoteIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    services.claim_redecide(actor=user, claim=claim, reason=data.note)
+    return selectors.claim_get(user, claim_id)
+
+
+@router.post("/{int:claim_id}/approve", response=ClaimOut)
+def approve(request: HttpRequest, claim_id: int, data: NoteIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    return services.claim_approve(actor=user, claim=claim, note=data.note)
+
+
+@router.post("/{int:claim_id}/reject", response=ClaimOut)
+def reject(request: HttpRequest, claim_id: int, data: NoteIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    return services.claim_reject(actor=user, claim=claim, note=data.note)
+
+
+@router.post("/{int:claim_id}/reopen", response=ClaimOut)
+def reopen(request: HttpRequest, claim_id: int, data: ReasonIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    return services.claim_reopen(actor=user, claim=claim, reason=data.reason)
+
+
+@router.post("/{int:claim_id}/settle", response=ClaimOut)
+def settle(request: HttpRequest, claim_id: int, data: SettleIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    return services.claim_settle(actor=user, claim=claim, **data.dict())
+
+
+@router.post("/{int:claim_id}/close", response=ClaimOut)
+def close(request: HttpRequest, claim_id: int, data: ReasonIn):
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    return services.claim_close(actor=user, claim=claim, reason=data.reason)
+
+
+@router.get("/{int:claim_id}/attachments", response=list[AttachmentOut])
+def list_attachments(request: HttpRequest, claim_id: int):
+    claim = selectors.claim_get(user_of(request), claim_id)
+    return list(claim.attachments.all())
+
+
+@router.post(
+    "/{int:claim_id}/attachments",
+    response={201: AttachmentOut},
+    openapi_extra=_multipart({"file": FILE_FIELD, "description": {"type": "string"}}),
+)
+def add_attachment(request: HttpRequest, claim_id: int):
+    """Upload a photo or document (multipart field `file`, optional `description`)."""
+    user = user_of(request)
+    claim = selectors.claim_get(user, claim_id)
+    require(user, "warranty.change")  # before looking at the body
+    return Status(
+        201,
+        services.attachment_add(
+            actor=user,
+            claim=claim,
+            upload=request.FILES.get("file"),
+            description=request.POST.get("description", ""),
+        ),
+    )
+
+
+@router.get(
+    "/{int:claim_id}/attachments/{int:attachment_id}", url_name="warranty_attachment_download"
+)
+def download_attachment(request: HttpRequest, claim_id: int, attachment_id: int):
+    """The file itself (404 unless its claim is visible to the caller)."""
+    attachment = selectors.attachment_get(user_of(request), claim_id, attachment_id)
+    return file_response(attachment)
+
+
+def file_response(attachment) -> FileResponse:
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
+
+
+# --- imports -----------------------------------------------------------------------------
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return request.POST.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+@imports_router.get("/", response=list[ImportOut])
+@paginate(LimitOffsetPagination)
+def list_imports(request: HttpRequest):
+    return selectors.import_list(user_of(request))
+
+
+@imports_router.post(
+    "/",
+    response={201: ImportOut, 422: dict},
+    openapi_extra=_multipart(
+        {
+            "file": FILE_FIELD,
+            "valid_rows_only": {"type": "boolean", "default": False},
+            "dry_run": {"type": "boolean", "default": False},
+        }
+    ),
+)
+def create_import(request: HttpRequest):
+    """Import claims from an XLSX or CSV file (multipart field `file`).
+
+    The file is checked row by row and every valid row decided by the rule. With `dry_run`
+    nothing is stored but the check (confirm it later). A file with errors imports nothing
+    (422, with the import and its errors) unless `valid_rows_only` is true.
+    """
+    user = user_of(request)
+    require(user, "warranty.import")  # before looking at the body
+    batch = services.import_check(actor=user, upload=request.FILES.get("file"))
+    if _flag(request, "dry_run"):
+        return Status(201, batch)
+    try:
+        batch = services.import_confirm(
+            actor=user, batch=batch, valid_rows_only=_flag(request, "valid_rows_only")
+        )
+    except ValidationError as exc:
+        return _refused(batch, exc)
+    return Status(201, batch)
+
+
+def _refused(batch, exc: ValidationError):
+    batch.refresh_from_db()
+    return Status(
+        422, {"detail": validation_detail(exc), "import": ImportOut.from_orm(batch).dict()}
+    )
+
+
+@imports_router.get("/template", url_name="warranty_import_template")
+def import_template(request: HttpRequest, format: str = "xlsx"):
+    """The import template (XLSX with the Chinese headers, an example and the codes; or CSV)."""
+    require(user_of(request), "warranty.import")
+    if format == "csv":
+        response = HttpResponse(services.template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="warranty-claims-template.csv"'
+        return response
+    response = HttpResponse(services.template_xlsx(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="warranty-claims-template.xlsx"'
+    return response
+
+
+@imports_router.get("/{int:import_id}", response=ImportOut)
+def get_import(request: HttpRequest, import_id: int):
+    return selectors.import_get(user_of(request), import_id)
+
+
+@imports_router.post("/{int:import_id}/confirm", response={200: ImportOut, 422: dict})
+def confirm_import(request: HttpRequest, import_id: int, data: ConfirmIn):
+    user = user_of(request)
+    batch = selectors.import_get(user, import_id)
+    try:
+        return services.import_confirm(
+            actor=user, batch=batch, valid_rows_only=data.valid_rows_only
+        )
+    except ValidationError as exc:
+        return _refused(batch, exc)
+
+
+@imports_router.post("/{int:import_id}/discard", response=ImportOut)
+def discard_import(request: HttpRequest, import_id: int):
+    user = user_of(request)
+    batch = selectors.import_get(user, import_id)
+    return services.import_discard(actor=user, batch=batch)
+
+
+@imports_router.get("/{int:import_id}/error-report", url_name="warranty_import_error_report")
+def import_error_report(request: HttpRequest, import_id: int):
+    """Every error of the import's check as XLSX: row number, column, value, message."""
+    batch = selectors.import_get(user_of(request), import_id)
+    response = HttpResponse(services.error_report_xlsx(batch), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{batch.number}-errors.xlsx"'
+    return response

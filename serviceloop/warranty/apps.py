@@ -8,4 +8,8 @@ class WarrantyConfig(AppConfig):
     verbose_name = _("Warranty (三包)")
 
     def ready(self) -> None:
-        from . import permissions  # noqa: F401  (registers this app's actions)
+        from serviceloop.core import nav
+
+        from . import permissions, work  # noqa: F401  (registers actions and "my work")
+
+        nav.register("warranty:list", _("Warranty claims"), "warranty.view", 40)

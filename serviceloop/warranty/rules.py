@@ -308,7 +308,7 @@ def decide(
     *,
     purchase_date: date | None,
     failure_date: date | None,
-    mileage_km: float | int | None,
+    mileage_km: float | int | Decimal | None,
     findings: Iterable[str],
     repairable: bool | None,
     agreement_terms: Terms | None,
@@ -442,22 +442,36 @@ def agreement_in_force(agreements: Iterable[Any], purchase_date: date | None) ->
     with the latest `valid_from` wins; two starting the same day with different terms are
     refused (field "agreements") rather than guessed between.
     """
+    chosen = agreement_applied(agreements, purchase_date)
+    return None if chosen is None else chosen[1]
+
+
+def agreement_applied(
+    agreements: Iterable[Any], purchase_date: date | None
+) -> tuple[Any, Terms] | None:
+    """The agreement `agreement_in_force` takes its terms from, with those terms, else None.
+
+    Callers that store a decision use it to record *which* agreement set the terms. Where two
+    agreements starting the same day set the same terms, the first given is named.
+    """
     if purchase_date is None:
         return None
     purchase = _as_date("purchase_date", purchase_date)
-    in_force: list[tuple[date, Terms]] = []
+    in_force: list[tuple[date, Terms, Any]] = []
     for agreement in agreements:
         start, end = _attr(agreement, "valid_from"), _attr(agreement, "valid_to")
         if (start is None or start <= purchase) and (end is None or purchase <= end):
             terms = Terms(_attr(agreement, "warranty_months"), _attr(agreement, "warranty_km"))
-            in_force.append((start or date.min, terms))
+            in_force.append((start or date.min, terms, agreement))
     if not in_force:
         return None
-    latest = max(start for start, _ in in_force)
-    chosen = {terms for start, terms in in_force if start == latest}
-    if len(chosen) > 1:
+    latest = max(start for start, _, _ in in_force)
+    chosen = [(terms, agreement) for start, terms, agreement in in_force if start == latest]
+    if len({terms for terms, _ in chosen}) > 1:
         raise WarrantyInputError(
             "agreements",
-            f"{len(chosen)} agreements with different terms take effect on {latest}",
+            f"{len({t for t, _ in chosen})} agreements with different terms take effect on "
+            f"{latest}",
         )
-    return chosen.pop()
+    terms, agreement = chosen[0]
+    return agreement, terms

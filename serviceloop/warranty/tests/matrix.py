@@ -1,10 +1,91 @@
-"""Permission-matrix rows of this app (see core/tests/test_permission_matrix.py)."""
+"""Permission-matrix rows of the warranty app (see core/tests/test_permission_matrix.py)."""
+
+from serviceloop.core.testing.factories import user_with
+from serviceloop.warranty.services import attachment_add, import_check
+from serviceloop.warranty.tests.factories import csv_file, make_claim, png_upload, row
 
 
 def build(w: dict) -> None:
-    pass
+    quality = user_with("quality")
+    claim = make_claim(quality, w["customer"])
+    attachment = attachment_add(actor=quality, claim=claim, upload=png_upload())
+    batch = import_check(
+        actor=quality, upload=csv_file([row(w["customer"].code), row("NO-SUCH-CUSTOMER")])
+    )
+    w.update(
+        claim=claim,
+        claim_id=claim.pk,
+        attachment=attachment,
+        attachment_id=attachment.pk,
+        batch=batch,
+        import_id=batch.pk,
+    )
 
 
-API: dict = {}
-UI: dict = {}
-EXPORTS: dict = {}
+CLAIM = "/api/v1/warranty-claims/{claim_id}"
+BATCH = "/api/v1/warranty-imports/{import_id}"
+API = {
+    ("get", "/api/v1/warranty-claims/"): ("warranty.view", lambda w: None),
+    ("post", "/api/v1/warranty-claims/"): (
+        "warranty.create",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "purchase_date": "2025-03-10",
+            "failure_date": "2025-09-01",
+            "mileage_km": 1000,
+            "findings": ["manufacturing_defect"],
+            "repairable": True,
+        },
+    ),
+    ("get", CLAIM): ("warranty.view", lambda w: None),
+    ("patch", CLAIM): ("warranty.change", lambda w: {"description": "拆检发现油封漏油"}),
+    ("get", CLAIM + "/decisions"): ("warranty.view", lambda w: None),
+    ("post", CLAIM + "/override"): (
+        "warranty.override",
+        lambda w: {"remedy": "refund", "reason": "用户选择退货"},
+    ),
+    ("post", CLAIM + "/redecide"): ("warranty.change", lambda w: {}),
+    ("post", CLAIM + "/approve"): ("warranty.approve", lambda w: {}),
+    ("post", CLAIM + "/reject"): ("warranty.approve", lambda w: {}),
+    ("post", CLAIM + "/reopen"): ("warranty.approve", lambda w: {"reason": "新证据"}),
+    ("post", CLAIM + "/settle"): ("warranty.settle", lambda w: {}),
+    ("post", CLAIM + "/close"): ("warranty.settle", lambda w: {"reason": "已告知客户"}),
+    ("get", CLAIM + "/attachments"): ("warranty.view", lambda w: None),
+    ("post", CLAIM + "/attachments"): ("warranty.change", lambda w: {}),
+    ("get", CLAIM + "/attachments/{attachment_id}"): ("warranty.view", lambda w: None),
+    ("get", "/api/v1/warranty-imports/"): ("warranty.import", lambda w: None),
+    ("post", "/api/v1/warranty-imports/"): ("warranty.import", lambda w: {}),
+    ("get", "/api/v1/warranty-imports/template"): ("warranty.import", lambda w: None),
+    ("get", BATCH): ("warranty.import", lambda w: None),
+    ("post", BATCH + "/confirm"): ("warranty.import", lambda w: {"valid_rows_only": False}),
+    ("post", BATCH + "/discard"): ("warranty.import", lambda w: {}),
+    ("get", BATCH + "/error-report"): ("warranty.import", lambda w: None),
+}
+
+
+def _claim(w):
+    return [w["claim"].pk]
+
+
+UI = {
+    "warranty:list": ("warranty.view", "get", lambda w: []),
+    "warranty:create": ("warranty.create", "get", lambda w: []),
+    "warranty:detail": ("warranty.view", "get", _claim),
+    "warranty:edit": ("warranty.change", "get", _claim),
+    "warranty:override": ("warranty.override", "post", _claim),
+    "warranty:redecide": ("warranty.change", "post", _claim),
+    "warranty:approve": ("warranty.approve", "post", _claim),
+    "warranty:reject": ("warranty.approve", "post", _claim),
+    "warranty:reopen": ("warranty.approve", "post", _claim),
+    "warranty:settle": ("warranty.settle", "post", _claim),
+    "warranty:close": ("warranty.settle", "post", _claim),
+    "warranty:attachment_add": ("warranty.change", "post", _claim),
+    "warranty:attachment": ("warranty.view", "get", lambda w: [w["claim"].pk, w["attachment"].pk]),
+    "warranty:imports": ("warranty.import", "get", lambda w: []),
+    "warranty:import_template": ("warranty.import", "get", lambda w: []),
+    "warranty:import_detail": ("warranty.import", "get", lambda w: [w["batch"].pk]),
+    "warranty:import_confirm": ("warranty.import", "post", lambda w: [w["batch"].pk]),
+    "warranty:import_discard": ("warranty.import", "post", lambda w: [w["batch"].pk]),
+    "warranty:import_errors": ("warranty.import", "get", lambda w: [w["batch"].pk]),
+}
+EXPORTS = {"warranty:list": "warranty.export"}

@@ -1,0 +1,176 @@
+"""Reads of warranty claims for UI, API and exports — always scoped to what the user may see
+(an agent only its own customers' claims; anything else is a 404). `claims_for_analysis` is
+the one exception: a plain read for background jobs (see its docstring)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from serviceloop.core.models import AuditEntry
+from serviceloop.core.permissions import require, scope_by_customer
+
+from .models import ClaimAttachment, WarrantyClaim, WarrantyDecisionRecord, WarrantyImport
+
+CLAIM_TYPE = "warranty.warrantyclaim"
+ATTACHMENT_TYPE = "warranty.claimattachment"
+
+
+def claim_list(
+    user: Any,
+    *,
+    q: str = "",
+    customer: int | None = None,
+    status: str = "",
+    decision: str = "",
+    part_number: str = "",
+    build_month: str = "",
+    overridden: bool | None = None,
+    failure_from: date | None = None,
+    failure_to: date | None = None,
+    import_batch: int | None = None,
+) -> QuerySet[WarrantyClaim]:
+    require(user, "warranty.view")
+    qs = scope_by_customer(user, WarrantyClaim.objects.all()).select_related("customer")
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(customer__name__icontains=q)
+            | Q(customer__code__icontains=q)
+            | Q(part_number__icontains=q)
+            | Q(serial_number__icontains=q)
+            | Q(lot__icontains=q)
+            | Q(vin__icontains=q)
+            | Q(failure_mode__icontains=q)
+            | Q(oem__icontains=q)
+        )
+    if customer:
+        qs = qs.filter(customer_id=customer)
+    if status:
+        qs = qs.filter(status=status)
+    if decision:
+        qs = qs.filter(decision=decision)
+    if part_number:
+        qs = qs.filter(part_number=part_number)
+    if build_month:
+        qs = qs.filter(build_month=build_month)
+    if overridden is True:
+        qs = qs.filter(overridden_at__isnull=False)
+    elif overridden is False:
+        qs = qs.filter(overridden_at__isnull=True)
+    if failure_from:
+        qs = qs.filter(failure_date__gte=failure_from)
+    if failure_to:
+        qs = qs.filter(failure_date__lte=failure_to)
+    if import_batch:
+        qs = qs.filter(import_batch_id=import_batch)
+    return qs
+
+
+def claim_get(user: Any, pk: int) -> WarrantyClaim:
+    require(user, "warranty.view")
+    qs = scope_by_customer(user, WarrantyClaim.objects.all()).select_related(
+        "customer",
+        "agreement",
+        "created_by",
+        "overridden_by",
+        "reviewed_by",
+        "settled_by",
+        "closed_by",
+        "import_batch",
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def decision_history(claim: WarrantyClaim) -> QuerySet[WarrantyDecisionRecord]:
+    """Every decision on a claim the caller already holds (so may see), oldest first."""
+    return claim.decisions.select_related("decided_by").order_by("seq")
+
+
+def claim_history(claim: WarrantyClaim) -> QuerySet[AuditEntry]:
+    """The audit entries of a claim and of its attachments, in order."""
+    attachment_ids = [str(pk) for pk in claim.attachments.values_list("pk", flat=True)]
+    return (
+        AuditEntry.objects.filter(
+            Q(object_type=CLAIM_TYPE, object_id=str(claim.pk))
+            | Q(object_type=ATTACHMENT_TYPE, object_id__in=attachment_ids)
+        )
+        .select_related("actor")
+        .order_by("seq")
+    )
+
+
+def attachment_get(user: Any, claim_pk: int, pk: int) -> ClaimAttachment:
+    """An attachment of a claim the user may see; a 404 otherwise."""
+    claim = claim_get(user, claim_pk)
+    return get_object_or_404(ClaimAttachment.objects.select_related("claim"), claim=claim, pk=pk)
+
+
+def import_list(user: Any) -> QuerySet[WarrantyImport]:
+    require(user, "warranty.import")
+    return WarrantyImport.objects.select_related("created_by")
+
+
+def import_get(user: Any, pk: int) -> WarrantyImport:
+    require(user, "warranty.import")
+    return get_object_or_404(WarrantyImport.objects.select_related("created_by"), pk=pk)
+
+
+class AnalysisRow(NamedTuple):
+    part_number: str
+    build_month: str  # "YYYY-MM" or "" when unknown
+    failure_date: date
+    purchase_date: date | None
+    mileage_km: float | None
+    failure_mode: str
+    decision: str  # the decision in force (an override where there is one)
+
+
+def claims_for_analysis(part_number: str | None = None) -> list[AnalysisRow]:
+    """Every warranty claim as plain rows for the early-warning engine (R-5.4.3 (a)),
+    optionally of one part number, ordered by failure date.
+
+    For background jobs and analyses only: it applies NO permission and NO customer scope,
+    so it must never feed a page or an API answer directly. One query, no model instances;
+    `analysis_columns` turns the rows into NumPy arrays.
+    """
+    qs = WarrantyClaim.objects.all()
+    if part_number is not None:
+        qs = qs.filter(part_number=part_number)
+    rows = qs.order_by("failure_date", "id").values_list(
+        "part_number",
+        "build_month",
+        "failure_date",
+        "purchase_date",
+        "mileage_km",
+        "failure_mode",
+        "decision",
+    )
+    return [
+        AnalysisRow(p, b, f, pd, None if km is None else float(km), mode, d)
+        for p, b, f, pd, km, mode, d in rows.iterator(chunk_size=5000)
+    ]
+
+
+def analysis_columns(rows: list[AnalysisRow]) -> dict[str, Any]:
+    """The rows as NumPy columns: dates as datetime64[D] (NaT when missing), mileage as
+    float (NaN when missing), text as object arrays."""
+    import numpy as np
+
+    def dates(values: list[date | None]) -> Any:
+        return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+
+    return {
+        "part_number": np.array([r.part_number for r in rows], dtype=object),
+        "build_month": np.array([r.build_month for r in rows], dtype=object),
+        "failure_date": dates([r.failure_date for r in rows]),
+        "purchase_date": dates([r.purchase_date for r in rows]),
+        "mileage_km": np.array(
+            [np.nan if r.mileage_km is None else r.mileage_km for r in rows], dtype=float
+        ),
+        "failure_mode": np.array([r.failure_mode for r in rows], dtype=object),
+        "decision": np.array([r.decision for r in rows], dtype=object),
+    }

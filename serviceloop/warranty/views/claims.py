@@ -1,0 +1,395 @@
+"""Pages of warranty claims: register, list (htmx filters, XLSX export), detail with the
+decision explained, its history and files, edit, and the actions of the state machine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from serviceloop.core.exports import xlsx_response
+from serviceloop.core.permissions import can, require
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    list_template,
+    paginate,
+    querystring_without_page,
+    run_service,
+)
+
+from .. import selectors, services
+from ..api import file_response
+from ..forms import (
+    FAILURE_MODES,
+    AttachmentForm,
+    ClaimFilterForm,
+    ClaimForm,
+    NoteForm,
+    OverrideForm,
+    ReasonForm,
+    SettleForm,
+)
+from ..models import INPUTS_OPEN, Status, WarrantyClaim
+from ..templatetags.warranty_tags import label
+
+
+def claim_list(request: AuthedRequest) -> HttpResponse:
+    form = ClaimFilterForm(request.GET or None)
+    qs = selectors.claim_list(request.user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "warranty.export")
+        return _export(qs)
+    ctx = {
+        "form": form,
+        "page": paginate(request, qs),
+        "qs": querystring_without_page(request),
+        "can_create": can(request.user, "warranty.create"),
+        "can_import": can(request.user, "warranty.import"),
+        "can_export": can(request.user, "warranty.export"),
+    }
+    return render(
+        request, list_template(request, "warranty/list.html", "warranty/_table.html"), ctx
+    )
+
+
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else (_("yes") if value else _("no"))
+
+
+def _export(qs: Any) -> HttpResponse:
+    headers = [
+        _("Number"),
+        _("Customer code"),
+        _("Customer"),
+        _("Status"),
+        _("Reported on"),
+        _("Purchase date"),
+        _("Failure date"),
+        _("Mileage (km)"),
+        _("Inspection findings"),
+        _("Repairable"),
+        _("Decision"),
+        _("Reasons"),
+        _("Remedy"),
+        _("Overridden"),
+        _("Override reason"),
+        _("Rule decision"),
+        _("Last covered day"),
+        _("Warranty months"),
+        _("km limit"),
+        _("Terms from the service agreement"),
+        _("Rule version"),
+        _("Part number"),
+        _("Part name"),
+        _("Serial number"),
+        _("Lot"),
+        _("Production month"),
+        _("OEM (配套厂家)"),
+        _("VIN"),
+        _("Vehicle model"),
+        _("Failure mode"),
+        _("Parts cost"),
+        _("Labour cost"),
+        _("Travel cost"),
+        _("Total cost"),
+        _("Replacement part serial"),
+    ]
+    rows = (
+        [
+            c.number,
+            c.customer.code,
+            c.customer.name,
+            c.get_status_display(),
+            c.reported_on,
+            c.purchase_date,
+            c.failure_date,
+            float(c.mileage_km) if c.mileage_km is not None else "",
+            "、".join(label(f) for f in c.findings),
+            _yes_no(c.repairable),
+            label(c.decision),
+            "、".join(label(r) for r in c.reasons),
+            label(c.remedy),
+            _yes_no(c.overridden),
+            c.override_reason,
+            label(c.rule_decision),
+            c.last_covered_day,
+            c.warranty_months,
+            c.km_limit,
+            _yes_no(c.terms_from_agreement),
+            c.rule_version,
+            c.part_number,
+            c.part_name,
+            c.serial_number,
+            c.lot,
+            c.build_month,
+            c.oem,
+            c.vin,
+            c.vehicle_model,
+            c.failure_mode,
+            float(c.cost_parts),
+            float(c.cost_labour),
+            float(c.cost_travel),
+            float(c.cost_total),
+            c.replacement_serial,
+        ]
+        for c in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response("warranty-claims.xlsx", _("Warranty claims"), headers, rows)
+
+
+def claim_create(request: AuthedRequest) -> HttpResponse:
+    require(request.user, "warranty.create")
+    initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else {}
+    form = ClaimForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        claim = run_service(
+            form, lambda: services.claim_create(actor=request.user, **form.service_data())
+        )
+        if claim:
+            messages.success(
+                request,
+                _("Registered as %(number)s: %(decision)s.")
+                % {"number": claim.number, "decision": label(claim.decision)},
+            )
+            return redirect("warranty:detail", claim.pk)
+    return _form_page(request, form, _("Register a warranty claim"), None)
+
+
+def _form_page(
+    request: AuthedRequest, form: ClaimForm, title: str, claim: WarrantyClaim | None
+) -> HttpResponse:
+    return render(
+        request,
+        "warranty/form.html",
+        {"form": form, "title": title, "claim": claim, "failure_modes": FAILURE_MODES},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def claim_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_get(request.user, pk)
+    require(request.user, "warranty.change")
+    if claim.is_final:
+        messages.warning(request, _("A settled or closed claim cannot be changed any more."))
+        return redirect("warranty:detail", pk)
+    form = ClaimForm(request.POST or None, user=request.user, claim=claim)
+    if request.method == "POST" and form.is_valid():
+        updated = run_service(
+            form,
+            lambda: services.claim_update(
+                actor=request.user,
+                claim=claim,
+                reason=form.cleaned_data.get("reason") or "",
+                **form.service_data(),
+            ),
+        )
+        if updated:
+            if updated.decided_at != claim.decided_at:
+                messages.info(
+                    request,
+                    _("The inputs changed, so the rule decided again: %(decision)s.")
+                    % {"decision": label(updated.decision)},
+                )
+            messages.success(request, _("Saved."))
+            return redirect("warranty:detail", pk)
+    return _form_page(request, form, _("Edit %s") % claim.number, claim)
+
+
+def claim_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -> HttpResponse:
+    claim = selectors.claim_get(request.user, pk)
+    user = request.user
+    status = claim.status
+    open_inputs = status in INPUTS_OPEN
+    ctx: dict[str, Any] = {
+        "claim": claim,
+        "explanation": claim.explanation(get_language() or "zh-hans"),
+        "decisions": selectors.decision_history(claim),
+        "attachments": claim.attachments.select_related("uploaded_by"),
+        "history": selectors.claim_history(claim),
+        "override_form": OverrideForm(prefix="override"),
+        "approve_form": NoteForm(prefix="approve"),
+        "reject_form": NoteForm(prefix="reject"),
+        "reopen_form": ReasonForm(prefix="reopen"),
+        "close_form": ReasonForm(prefix="close"),
+        "settle_form": SettleForm(
+            prefix="settle",
+            initial={
+                "replacement_serial": claim.replacement_serial,
+                "cost_parts": claim.cost_parts,
+                "cost_labour": claim.cost_labour,
+                "cost_travel": claim.cost_travel,
+            },
+        ),
+        "attachment_form": AttachmentForm(prefix="attachment"),
+        "can_change": can(user, "warranty.change") and not claim.is_final,
+        "can_redecide": can(user, "warranty.change") and open_inputs,
+        "can_override": can(user, "warranty.override") and open_inputs,
+        "can_approve": can(user, "warranty.approve")
+        and status == Status.DECIDED
+        and claim.decision == "covered",
+        "can_reject": can(user, "warranty.approve")
+        and status == Status.DECIDED
+        and claim.decision == "not_covered",
+        "can_reopen": can(user, "warranty.approve")
+        and status in (Status.APPROVED, Status.REJECTED),
+        "can_settle": can(user, "warranty.settle") and status == Status.APPROVED,
+        "can_close": can(user, "warranty.settle")
+        and status in (Status.REJECTED, Status.REGISTERED, Status.DECIDED),
+    }
+    ctx.update(forms_ or {})
+    return render(request, "warranty/detail.html", ctx, status=400 if forms_ else 200)
+
+
+def _action(
+    request: AuthedRequest,
+    pk: int,
+    permission: str,
+    form_cls: type[forms.Form],
+    prefix: str,
+    call: Callable[[WarrantyClaim, dict], object],
+    done: str,
+) -> HttpResponse:
+    claim = selectors.claim_get(request.user, pk)
+    require(request.user, permission)
+    form = form_cls(request.POST, request.FILES, prefix=prefix)
+    if form.is_valid() and run_service(form, lambda: call(claim, form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect("warranty:detail", pk)
+    return claim_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+
+
+@require_POST
+def override(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.override",
+        OverrideForm,
+        "override",
+        lambda c, d: services.claim_override(
+            actor=request.user,
+            claim=c,
+            decision=d["decision"] or None,
+            remedy=d["remedy"] or None,
+            reason=d["reason"],
+        ),
+        _("The override was recorded."),
+    )
+
+
+@require_POST
+def approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.approve",
+        NoteForm,
+        "approve",
+        lambda c, d: services.claim_approve(actor=request.user, claim=c, note=d["note"]),
+        _("The claim was approved."),
+    )
+
+
+@require_POST
+def reject(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.approve",
+        NoteForm,
+        "reject",
+        lambda c, d: services.claim_reject(actor=request.user, claim=c, note=d["note"]),
+        _("The claim was rejected."),
+    )
+
+
+@require_POST
+def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.approve",
+        ReasonForm,
+        "reopen",
+        lambda c, d: services.claim_reopen(actor=request.user, claim=c, reason=d["reason"]),
+        _("The claim was reopened."),
+    )
+
+
+@require_POST
+def settle(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.settle",
+        SettleForm,
+        "settle",
+        lambda c, d: services.claim_settle(
+            actor=request.user,
+            claim=c,
+            note=d["note"],
+            replacement_serial=d["replacement_serial"],
+            cost_parts=d["cost_parts"],
+            cost_labour=d["cost_labour"],
+            cost_travel=d["cost_travel"],
+        ),
+        _("The claim was settled."),
+    )
+
+
+@require_POST
+def close(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.settle",
+        ReasonForm,
+        "close",
+        lambda c, d: services.claim_close(actor=request.user, claim=c, reason=d["reason"]),
+        _("The claim was closed."),
+    )
+
+
+@require_POST
+def redecide(request: AuthedRequest, pk: int) -> HttpResponse:
+    claim = selectors.claim_get(request.user, pk)
+    require(request.user, "warranty.change")
+    try:
+        changed = services.claim_redecide(actor=request.user, claim=claim)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("warranty:detail", pk)
+    if changed:
+        messages.info(request, _("The rule decided again; the new decision is in the history."))
+    else:
+        messages.info(request, _("The rule gives the same decision; nothing changed."))
+    return redirect("warranty:detail", pk)
+
+
+@require_POST
+def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _action(
+        request,
+        pk,
+        "warranty.change",
+        AttachmentForm,
+        "attachment",
+        lambda c, d: services.attachment_add(
+            actor=request.user, claim=c, upload=d["file"], description=d["description"]
+        ),
+        _("The file was added."),
+    )
+
+
+def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    attachment = selectors.attachment_get(request.user, pk, attachment_pk)
+    return file_response(attachment)
