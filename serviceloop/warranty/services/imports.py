@@ -12,9 +12,9 @@
 Why one audit entry per imported claim rather than one per batch: every claim's own history
 must say who created it, when and how (the import's number is the entry's reason) — an
 auditor opening a claim should not have to know it came from a spreadsheet. The entries are
-appended to the hash chain in bulk (`bulk.audit_create_many`), which costs a few seconds per
-100,000 claims; the batch itself gets its own entries (created, then imported with the claim
-number range).
+appended to the hash chain in bulk (`bulk.audit_create_many`), about a third of the storing
+time (benchmarks/warranty_import.py); the batch itself gets its own entries (created, then
+imported with the claim number range).
 """
 
 from __future__ import annotations
