@@ -1,12 +1,16 @@
 """Test settings: SQLite in memory by default, PostgreSQL when SERVICELOOP_DATABASE_URL says so."""
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import DATABASES
 
 if not os.environ.get("SERVICELOOP_DATABASE_URL"):
     DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+# Uploads made by tests go to a throw-away folder, never into ./var/media.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="serviceloop-test-media-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -32,6 +32,8 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
         value = field.value_from_object(obj)
+        if isinstance(field, models.FileField):
+            value = value.name if value else ""
         data[field.attname] = _digest(value) if field.attname in SECRET_FIELDS else value
     if obj.pk is not None:
         for m2m in obj._meta.many_to_many:
