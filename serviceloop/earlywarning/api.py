@@ -1,5 +1,408 @@
-"""HTTP API of this app: each (prefix, router) in ROUTERS is mounted under /api/v1/."""
+"""HTTP API of the early warning (R-5.4): alerts and their actions, the written reports and
+customer notifications, analysis runs ("run now"), the input data and its imports."""
 
-from ninja import Router
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
 
-ROUTERS: list[tuple[str, Router]] = []
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.permissions import require
+
+from . import selectors, services
+from .dashboard import heat_rows
+from .engine import analyse_one_part
+from .engine.warranty import fit_dict, group_table, pareto_rows
+from .models import AlertStatus
+from .pdf import report_pdf
+from .schemas import (
+    AlertDetailOut,
+    AlertOut,
+    ImportOut,
+    NoteIn,
+    NotificationIn,
+    NotificationOut,
+    PartOut,
+    ProductionIn,
+    ProductionOut,
+    ProductionPatch,
+    PurchaseIn,
+    PurchaseOut,
+    PurchasePatch,
+    ReasonIn,
+    ReportOut,
+    ReportPatch,
+    RunOut,
+    SurveyIn,
+    SurveyOut,
+    SurveyPatch,
+)
+
+alerts = Router(tags=["early-warning"], auth=API_AUTH)
+reports = Router(tags=["early-warning"], auth=API_AUTH)
+runs = Router(tags=["early-warning"], auth=API_AUTH)
+imports = Router(tags=["early-warning"], auth=API_AUTH)
+production = Router(tags=["early-warning"], auth=API_AUTH)
+purchases = Router(tags=["early-warning"], auth=API_AUTH)
+surveys = Router(tags=["early-warning"], auth=API_AUTH)
+parts = Router(tags=["early-warning"], auth=API_AUTH)
+
+ROUTERS: list[tuple[str, Router]] = [
+    ("/early-warning/alerts", alerts),
+    ("/early-warning/reports", reports),
+    ("/early-warning/runs", runs),
+    ("/early-warning/imports", imports),
+    ("/early-warning/production-volumes", production),
+    ("/early-warning/purchase-volumes", purchases),
+    ("/early-warning/surveys", surveys),
+    ("/early-warning/parts", parts),
+]
+
+
+# --------------------------------------------------------------------------- alerts
+
+
+class AlertFilters(Schema):
+    q: str = ""
+    kind: str = ""
+    status: str = ""
+    severity: str = ""
+    part_number: str = ""
+    customer: int | None = None
+    signalling: bool | None = None
+    open_only: bool = False
+
+
+@alerts.get("/", response=list[AlertOut])
+@paginate(LimitOffsetPagination)
+def list_alerts(request: HttpRequest, filters: Query[AlertFilters]):
+    return selectors.alert_list(user_of(request), **filters.dict())
+
+
+@alerts.get("/{int:alert_id}", response=AlertDetailOut)
+def get_alert(request: HttpRequest, alert_id: int):
+    return selectors.alert_get(user_of(request), alert_id)
+
+
+@alerts.post("/{int:alert_id}/acknowledge", response=AlertDetailOut)
+def acknowledge(request: HttpRequest, alert_id: int, data: NoteIn):
+    user = user_of(request)
+    alert = selectors.alert_get(user, alert_id)
+    return services.alert_acknowledge(actor=user, alert=alert, note=data.note)
+
+
+@alerts.post("/{int:alert_id}/dismiss", response=AlertDetailOut)
+def dismiss(request: HttpRequest, alert_id: int, data: ReasonIn):
+    user = user_of(request)
+    alert = selectors.alert_get(user, alert_id)
+    return services.alert_dismiss(actor=user, alert=alert, reason=data.reason)
+
+
+@alerts.post("/{int:alert_id}/report", response={201: ReportOut})
+def draft_report(request: HttpRequest, alert_id: int):
+    """Start the written report, pre-filled from the alert's evidence."""
+    user = user_of(request)
+    alert = selectors.alert_get(user, alert_id)
+    return Status(201, services.report_draft(actor=user, alert=alert))
+
+
+@alerts.post("/{int:alert_id}/close", response=AlertDetailOut)
+def close(request: HttpRequest, alert_id: int, data: NoteIn):
+    user = user_of(request)
+    alert = selectors.alert_get(user, alert_id)
+    return services.alert_close(actor=user, alert=alert, note=data.note)
+
+
+# --------------------------------------------------------------------------- reports
+
+
+class ReportFilters(Schema):
+    status: str = ""
+    q: str = ""
+
+
+@reports.get("/", response=list[ReportOut])
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
+    return selectors.report_list(user_of(request), **filters.dict()).prefetch_related(
+        "notifications"
+    )
+
+
+@reports.get("/{int:report_id}", response=ReportOut)
+def get_report(request: HttpRequest, report_id: int):
+    return selectors.report_get(user_of(request), report_id)
+
+
+@reports.patch("/{int:report_id}", response=ReportOut)
+def update_report(request: HttpRequest, report_id: int, data: ReportPatch):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.report_update(actor=user, report=report, reason=reason, **payload)
+
+
+@reports.post("/{int:report_id}/refresh-evidence", response=ReportOut)
+def refresh_evidence(request: HttpRequest, report_id: int):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    return services.report_refresh_evidence(actor=user, report=report)
+
+
+@reports.post("/{int:report_id}/issue", response=ReportOut)
+def issue(request: HttpRequest, report_id: int):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    return services.report_issue(actor=user, report=report)
+
+
+@reports.post("/{int:report_id}/notifications", response={201: NotificationOut})
+def notify_customer(request: HttpRequest, report_id: int, data: NotificationIn):
+    user = user_of(request)
+    report = selectors.report_get(user, report_id)
+    note = services.notification_record(actor=user, report=report, **data.dict())
+    return Status(201, note)
+
+
+@reports.get("/{int:report_id}/pdf", url_name="ew_report_pdf")
+def get_report_pdf(request: HttpRequest, report_id: int):
+    """The written report as PDF (Chinese, charts included)."""
+    report = selectors.report_get(user_of(request), report_id)
+    response = HttpResponse(report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{report.number}.pdf"'
+    return response
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@runs.get("/", response=list[RunOut])
+@paginate(LimitOffsetPagination)
+def list_runs(request: HttpRequest):
+    return selectors.run_list(user_of(request))
+
+
+@runs.post("/", response={201: RunOut})
+def run_now(request: HttpRequest):
+    """Queue an analysis run now (Quality); the job worker executes it."""
+    run = services.run_request(actor=user_of(request), source="API")
+    run.refresh_from_db()
+    return Status(201, run)
+
+
+@runs.get("/{int:run_id}", response=RunOut)
+def get_run(request: HttpRequest, run_id: int):
+    return selectors.run_get(user_of(request), run_id)
+
+
+# --------------------------------------------------------------------------- imports
+
+FILE_FIELD = {"type": "string", "format": "binary"}
+MULTIPART = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "kind": {
+                            "type": "string",
+                            "enum": ["production_volumes", "purchase_volumes", "survey_responses"],
+                        },
+                        "file": FILE_FIELD,
+                        "valid_rows_only": {"type": "boolean", "default": False},
+                    },
+                    "required": ["kind", "file"],
+                }
+            }
+        },
+    }
+}
+
+
+def _flag(request: HttpRequest, name: str) -> bool:
+    return str(request.POST.get(name, "")).strip().lower() in {"1", "true", "yes", "on"}
+
+
+@imports.get("/", response=list[ImportOut])
+@paginate(LimitOffsetPagination)
+def list_imports(request: HttpRequest, kind: str = ""):
+    return selectors.import_list(user_of(request), kind=kind)
+
+
+@imports.post("/", response={201: ImportOut, 422: dict}, openapi_extra=MULTIPART)
+def create_import(request: HttpRequest):
+    """Import an XLSX or CSV file (multipart: `kind`, `file`, optional `valid_rows_only`).
+
+    Headers in Chinese as in the templates. A file with errors stores nothing and answers
+    422 with one entry per error naming its row and column, unless `valid_rows_only`."""
+    user = user_of(request)
+    require(user, "ew.data")  # before looking at the body
+    try:
+        batch = services.import_upload(
+            actor=user,
+            kind=request.POST.get("kind", ""),
+            upload=request.FILES.get("file"),
+            valid_rows_only=_flag(request, "valid_rows_only"),
+        )
+    except services.ImportRejected as exc:
+        detail = [
+            {
+                "loc": ["body", "file"],
+                "field": "file",
+                "row": e.row,
+                "column": e.column,
+                "value": e.value,
+                "msg": str(e),
+            }
+            for e in exc.row_errors[:200]
+        ]
+        return Status(422, {"detail": detail, "error_rows": exc.error_rows})
+    return Status(201, batch)
+
+
+@imports.get("/template", url_name="ew_import_template")
+def import_template(request: HttpRequest, kind: str = "purchase_volumes"):
+    """The XLSX template of a kind (Chinese headers, an example row, the column guide)."""
+    require(user_of(request), "ew.view")
+    response = HttpResponse(services.template_xlsx(kind), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
+    return response
+
+
+@imports.get("/{int:import_id}", response=ImportOut)
+def get_import(request: HttpRequest, import_id: int):
+    return selectors.import_get(user_of(request), import_id)
+
+
+@imports.get("/{int:import_id}/error-report", url_name="ew_import_error_report")
+def import_error_report(request: HttpRequest, import_id: int):
+    batch = selectors.import_get(user_of(request), import_id)
+    response = HttpResponse(services.error_report_xlsx(batch), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{batch.number}-errors.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------- input data
+
+
+@production.get("/", response=list[ProductionOut])
+@paginate(LimitOffsetPagination)
+def list_production(request: HttpRequest, part_number: str = ""):
+    return selectors.production_list(user_of(request), part_number=part_number)
+
+
+@production.post("/", response={201: ProductionOut})
+def create_production(request: HttpRequest, data: ProductionIn):
+    return Status(201, services.production_volume_create(actor=user_of(request), **data.dict()))
+
+
+@production.get("/{int:production_id}", response=ProductionOut)
+def get_production(request: HttpRequest, production_id: int):
+    return selectors.production_get(user_of(request), production_id)
+
+
+@production.patch("/{int:production_id}", response=ProductionOut)
+def update_production(request: HttpRequest, production_id: int, data: ProductionPatch):
+    user = user_of(request)
+    volume = selectors.production_get(user, production_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.production_volume_update(actor=user, volume=volume, reason=reason, **payload)
+
+
+@purchases.get("/", response=list[PurchaseOut])
+@paginate(LimitOffsetPagination)
+def list_purchases(request: HttpRequest, customer: int | None = None, month: str = ""):
+    return selectors.purchase_list(user_of(request), customer=customer, month=month)
+
+
+@purchases.post("/", response={201: PurchaseOut})
+def create_purchase(request: HttpRequest, data: PurchaseIn):
+    return Status(201, services.purchase_volume_create(actor=user_of(request), **data.dict()))
+
+
+@purchases.get("/{int:purchase_id}", response=PurchaseOut)
+def get_purchase(request: HttpRequest, purchase_id: int):
+    return selectors.purchase_get(user_of(request), purchase_id)
+
+
+@purchases.patch("/{int:purchase_id}", response=PurchaseOut)
+def update_purchase(request: HttpRequest, purchase_id: int, data: PurchasePatch):
+    user = user_of(request)
+    volume = selectors.purchase_get(user, purchase_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    return services.purchase_volume_update(actor=user, volume=volume, reason=reason, **payload)
+
+
+@surveys.get("/", response=list[SurveyOut])
+@paginate(LimitOffsetPagination)
+def list_surveys(request: HttpRequest, kind: str = "", customer: int | None = None):
+    return selectors.survey_list(user_of(request), kind=kind, customer=customer)
+
+
+@surveys.post("/", response={201: SurveyOut})
+def create_survey(request: HttpRequest, data: SurveyIn):
+    payload = data.dict()
+    payload["raw_score"] = payload.pop("score")
+    return Status(201, services.survey_response_create(actor=user_of(request), **payload))
+
+
+@surveys.get("/{int:response_id}", response=SurveyOut)
+def get_survey(request: HttpRequest, response_id: int):
+    return selectors.survey_get(user_of(request), response_id)
+
+
+@surveys.patch("/{int:response_id}", response=SurveyOut)
+def update_survey(request: HttpRequest, response_id: int, data: SurveyPatch):
+    user = user_of(request)
+    response = selectors.survey_get(user, response_id)
+    payload = data.dict(exclude_unset=True)
+    reason = payload.pop("reason", "")
+    if "score" in payload:
+        payload["raw_score"] = payload.pop("score")
+    return services.survey_response_update(actor=user, response=response, reason=reason, **payload)
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@parts.get("/", response=list[PartOut])
+def list_parts(request: HttpRequest):
+    return selectors.part_overview(user_of(request))
+
+
+@parts.get("/{part_number}")
+def part_analysis(request: HttpRequest, part_number: str):
+    """One part's analysis: claims and units at risk by build month x month in service, each
+    build month's CUSUM, the failure-mode Pareto and the Weibull fits with 95 % CIs."""
+    require(user_of(request), "ew.view")
+    if not selectors.part_exists(part_number):
+        from django.http import Http404
+
+        raise Http404(part_number)
+    pa = analyse_one_part(part_number, timezone.localdate())
+    table = pa.table
+    return {
+        "part_number": part_number,
+        "part_name": pa.name,
+        "as_of": pa.as_of.isoformat(),
+        "clock": pa.clock.as_dict(),
+        "cohorts": [{k: v for k, v in row.items() if k != "cells"} for row in heat_rows(pa)],
+        "claims": table.claims.tolist() if table is not None else [],
+        "units_at_risk": [[round(u, 3) for u in r] for r in table.units.tolist()]
+        if table is not None
+        else [],
+        "table_cohorts": list(table.cohorts) if table is not None else [],
+        "claims_excluded": dict(pa.excluded),
+        "pareto": pareto_rows(pa.pareto, 50),
+        "pooled_fit": fit_dict(pa.pooled_fit),
+        "cohort_fits": group_table(pa),
+        "open_alerts": selectors.alert_list(user_of(request), part_number=part_number)
+        .exclude(status__in=[AlertStatus.CLOSED, AlertStatus.DISMISSED])
+        .count(),
+    }

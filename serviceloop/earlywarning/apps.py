@@ -1,9 +1,20 @@
 """Django app for the product early-warning system (R-5.4)."""
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EarlyWarningConfig(AppConfig):
     name = "serviceloop.earlywarning"
     label = "earlywarning"
-    verbose_name = "Product early warning"
+    verbose_name = _("Product early warning")
+
+    def ready(self) -> None:
+        from serviceloop.core import nav
+        from serviceloop.core.jobs import register_periodic
+
+        from . import permissions, receivers, tasks, work  # noqa: F401  (registrations)
+
+        register_periodic(tasks.run_analysis_task)
+        register_periodic(tasks.sweep_overdue_task)
+        nav.register("earlywarning:alert_list", _("Early warning"), "ew.view", 40)

@@ -37,6 +37,13 @@ class MainEffects:
     iterations: int
 
 
+# Enough for the Pearson statistic when the maximum-likelihood estimate lies on the boundary
+# (e.g. a cohort whose only claims fall in a month in service where no other cohort has
+# any): proportional fitting then approaches it only sublinearly, and the remaining error
+# of the fitted values is far below the sampling error of the statistic.
+PEARSON_MAX_ITER = 500
+
+
 def fit_main_effects(
     table: ClaimsTable, *, tol: float = 1e-13, max_iter: int = 100_000
 ) -> MainEffects:
@@ -138,7 +145,7 @@ def _pearson(
             table.claims[rows],
             table.units[rows],
         )
-        lam = fit_main_effects(sub).mis_rate
+        lam = fit_main_effects(sub, max_iter=PEARSON_MAX_ITER).mis_rate
         base = table.units * lam[None, :]
         level = np.divide(
             table.claims.sum(axis=1),
@@ -170,7 +177,7 @@ def dispersion(
     refitted until the set is stable (at most a few rounds).
     """
     everyone = np.ones(len(table.cohorts), dtype=bool)
-    fitted = (effects or fit_main_effects(table)).fitted
+    fitted = (effects or fit_main_effects(table, max_iter=PEARSON_MAX_ITER)).fitted
     contrib, chi2_all, df_all = _pearson(table, everyone, fitted)
     cells = (fitted > 0).sum(axis=1)
     rows = everyone

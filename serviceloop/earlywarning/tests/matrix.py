@@ -1,10 +1,163 @@
-"""Permission-matrix rows of this app (see core/tests/test_permission_matrix.py)."""
+"""Permission-matrix rows of the early warning (see core/tests/test_permission_matrix.py)."""
+
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from serviceloop.core.testing.factories import user_with
+from serviceloop.earlywarning import services
+from serviceloop.earlywarning.tests import factories as f
+
+EW = "/api/v1/early-warning"
 
 
 def build(w: dict) -> None:
-    pass
+    quality = user_with("quality")
+    volume = services.production_volume_create(
+        actor=quality, part_number="SA-2041", build_month="2025-01", quantity=1200
+    )
+    purchase = services.purchase_volume_create(
+        actor=quality, customer=w["customer"], month="2025-01", quantity=300
+    )
+    survey = services.survey_response_create(
+        actor=quality,
+        kind="customer_satisfaction",
+        customer=w["customer"],
+        date=date(2025, 1, 15),
+        raw_score=4,
+        scale=5,
+    )
+    alert = f.raise_alert(f.claims_finding(cohort="2025-01"))
+    draft = f.drafted_report(f.raise_alert(f.claims_finding(cohort="2025-02")), quality)
+    issued = f.issued_report(f.raise_alert(f.claims_finding(cohort="2025-03")), quality)
+    upload = SimpleUploadedFile(
+        "volumes.csv", "零件号,生产月份,数量\r\nSA-2041,2025-02,1000\r\n".encode()
+    )
+    batch = services.import_check(actor=quality, kind="production_volumes", upload=upload)
+    run = f.new_run()
+    w.update(
+        ew_alert=alert,
+        ew_draft=draft,
+        ew_issued=issued,
+        ew_volume=volume,
+        ew_purchase=purchase,
+        ew_survey=survey,
+        ew_batch=batch,
+        ew_run=run,
+        alert_id=alert.pk,
+        report_id=draft.pk,
+        run_id=run.pk,
+        import_id=batch.pk,
+        production_id=volume.pk,
+        purchase_id=purchase.pk,
+        response_id=survey.pk,
+        part_number="SA-2041",
+    )
 
 
-API: dict = {}
-UI: dict = {}
-EXPORTS: dict = {}
+API = {
+    ("get", f"{EW}/alerts/"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/alerts/{{alert_id}}"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/alerts/{{alert_id}}/acknowledge"): ("ew.alert.handle", lambda w: {"note": "n"}),
+    ("post", f"{EW}/alerts/{{alert_id}}/dismiss"): ("ew.alert.handle", lambda w: {"reason": "r"}),
+    ("post", f"{EW}/alerts/{{alert_id}}/report"): ("ew.report.write", lambda w: {}),
+    ("post", f"{EW}/alerts/{{alert_id}}/close"): ("ew.report.notify", lambda w: {"note": "n"}),
+    ("get", f"{EW}/reports/"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/reports/{{report_id}}"): ("ew.view", lambda w: None),
+    ("patch", f"{EW}/reports/{{report_id}}"): ("ew.report.write", lambda w: {"causes": "原因"}),
+    ("post", f"{EW}/reports/{{report_id}}/refresh-evidence"): ("ew.report.write", lambda w: {}),
+    ("post", f"{EW}/reports/{{report_id}}/issue"): ("ew.report.write", lambda w: {}),
+    ("post", f"{EW}/reports/{{report_id}}/notifications"): (
+        "ew.report.notify",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "notified_on": timezone.localdate().isoformat(),
+            "channel": "visit",
+            "agreed_solution": "更换",
+        },
+    ),
+    ("get", f"{EW}/reports/{{report_id}}/pdf"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/runs/"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/runs/"): ("ew.run", lambda w: {}),
+    ("get", f"{EW}/runs/{{run_id}}"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/imports/"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/imports/"): ("ew.data", lambda w: {}),
+    ("get", f"{EW}/imports/template"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/imports/{{import_id}}"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/imports/{{import_id}}/error-report"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/production-volumes/"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/production-volumes/"): (
+        "ew.data",
+        lambda w: {"part_number": "SA-9", "build_month": "2024-05", "quantity": 5},
+    ),
+    ("get", f"{EW}/production-volumes/{{production_id}}"): ("ew.view", lambda w: None),
+    ("patch", f"{EW}/production-volumes/{{production_id}}"): ("ew.data", lambda w: {"quantity": 9}),
+    ("get", f"{EW}/purchase-volumes/"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/purchase-volumes/"): (
+        "ew.data",
+        lambda w: {"customer": w["customer"].pk, "month": "2024-05", "quantity": 5},
+    ),
+    ("get", f"{EW}/purchase-volumes/{{purchase_id}}"): ("ew.view", lambda w: None),
+    ("patch", f"{EW}/purchase-volumes/{{purchase_id}}"): ("ew.data", lambda w: {"quantity": 9}),
+    ("get", f"{EW}/surveys/"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/surveys/"): (
+        "ew.data",
+        lambda w: {"kind": "end_user", "date": "2025-01-05", "score": 80},
+    ),
+    ("get", f"{EW}/surveys/{{response_id}}"): ("ew.view", lambda w: None),
+    ("patch", f"{EW}/surveys/{{response_id}}"): ("ew.data", lambda w: {"comments": "c"}),
+    ("get", f"{EW}/parts/"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/parts/{{part_number}}"): ("ew.view", lambda w: None),
+}
+
+UI = {
+    "earlywarning:alert_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:alert_detail": ("ew.view", "get", lambda w: [w["ew_alert"].pk]),
+    "earlywarning:alert_acknowledge": ("ew.alert.handle", "post", lambda w: [w["ew_alert"].pk]),
+    "earlywarning:alert_dismiss": ("ew.alert.handle", "post", lambda w: [w["ew_alert"].pk]),
+    "earlywarning:alert_close": ("ew.report.notify", "post", lambda w: [w["ew_alert"].pk]),
+    "earlywarning:report_create": ("ew.report.write", "post", lambda w: [w["ew_alert"].pk]),
+    "earlywarning:report_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:report_detail": ("ew.view", "get", lambda w: [w["ew_issued"].pk]),
+    "earlywarning:report_pdf": ("ew.view", "get", lambda w: [w["ew_issued"].pk]),
+    "earlywarning:report_edit": ("ew.report.write", "get", lambda w: [w["ew_draft"].pk]),
+    "earlywarning:report_refresh": ("ew.report.write", "post", lambda w: [w["ew_draft"].pk]),
+    "earlywarning:report_issue": ("ew.report.write", "post", lambda w: [w["ew_draft"].pk]),
+    "earlywarning:notification_create": (
+        "ew.report.notify",
+        "post",
+        lambda w: [w["ew_issued"].pk],
+    ),
+    "earlywarning:part_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:part_dashboard": ("ew.view", "get", lambda w: ["SA-2041"]),
+    "earlywarning:run_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:run_detail": ("ew.view", "get", lambda w: [w["ew_run"].pk]),
+    "earlywarning:run_now": ("ew.run", "post", lambda w: []),
+    "earlywarning:production_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:production_create": ("ew.data", "get", lambda w: []),
+    "earlywarning:production_edit": ("ew.data", "get", lambda w: [w["ew_volume"].pk]),
+    "earlywarning:purchase_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:purchase_create": ("ew.data", "get", lambda w: []),
+    "earlywarning:purchase_edit": ("ew.data", "get", lambda w: [w["ew_purchase"].pk]),
+    "earlywarning:survey_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:survey_create": ("ew.data", "get", lambda w: []),
+    "earlywarning:survey_edit": ("ew.data", "get", lambda w: [w["ew_survey"].pk]),
+    "earlywarning:import_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:import_create": ("ew.data", "get", lambda w: []),
+    "earlywarning:import_detail": ("ew.view", "get", lambda w: [w["ew_batch"].pk]),
+    "earlywarning:import_errors": ("ew.view", "get", lambda w: [w["ew_batch"].pk]),
+    "earlywarning:import_template": ("ew.view", "get", lambda w: ["purchase_volumes"]),
+    "earlywarning:import_confirm": ("ew.data", "post", lambda w: [w["ew_batch"].pk]),
+    "earlywarning:import_discard": ("ew.data", "post", lambda w: [w["ew_batch"].pk]),
+    "earlywarning:production_delete": ("ew.data", "post", lambda w: [w["ew_volume"].pk]),
+    "earlywarning:purchase_delete": ("ew.data", "post", lambda w: [w["ew_purchase"].pk]),
+    "earlywarning:survey_delete": ("ew.data", "post", lambda w: [w["ew_survey"].pk]),
+}
+
+EXPORTS = {
+    "earlywarning:alert_list": "ew.export",
+    "earlywarning:production_list": "ew.export",
+    "earlywarning:purchase_list": "ew.export",
+    "earlywarning:survey_list": "ew.export",
+}

@@ -39,6 +39,7 @@ from serviceloop.core.audit import AuditAction, actor_label
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require, visible_customers
+from serviceloop.core.signals import field_data_imported
 from serviceloop.customers.models import Customer, ServiceAgreement
 
 from .. import deciding, importer
@@ -225,6 +226,11 @@ def import_confirm(
             before=before,
             action=AuditAction.TRANSITION,
             reason=f"{len(numbers)} claims {numbers[0]} … {numbers[-1]}",
+        )
+        transaction.on_commit(
+            lambda: field_data_imported.send(
+                sender=WarrantyImport, source="warranty_claims", count=len(numbers)
+            )
         )
     return batch
 

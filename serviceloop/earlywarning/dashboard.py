@@ -1,0 +1,101 @@
+"""The per-part dashboard: claims per unit by build month x month in service (heat table),
+each cohort's CUSUM status, the failure-mode Pareto and the Weibull fits with their
+confidence intervals - all from one :func:`engine.analyse_one_part`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from . import charts, narrative
+from .claims import WARRANTY_MONTHS
+from .engine import PartAnalysis, analyse_one_part
+from .engine.warranty import fit_dict, group_table, pareto_rows, weibull_chart
+
+
+def _cell_style(ratio: float | None) -> str:
+    """Red for more claims than expected at that month in service, pale when fewer."""
+    if ratio is None:
+        return ""
+    if ratio <= 1:
+        return "background:#f4f8fc"
+    alpha = min(1.0, (ratio - 1.0) / 3.0) * 0.85 + 0.1
+    color = "#fff" if alpha > 0.55 else "#1f2933"
+    return f"background:rgba(179,38,30,{alpha:.2f});color:{color}"
+
+
+def heat_rows(pa: PartAnalysis) -> list[dict[str, Any]]:
+    """One row per build month: units, age, and per MIS claims per 1000 units at risk."""
+    table = pa.table
+    rows_by_cohort: dict[str, int] = {}
+    pooled = None
+    if table is not None:
+        rows_by_cohort = {c: i for i, c in enumerate(table.cohorts)}
+        with np.errstate(divide="ignore", invalid="ignore"):
+            pooled = table.claims.sum(axis=0) / np.where(
+                table.units.sum(axis=0) > 0, table.units.sum(axis=0), np.nan
+            )
+    mon = pa.monitor
+    out = []
+    for c, cohort in enumerate(pa.cohorts):
+        r = rows_by_cohort.get(cohort)
+        cells = []
+        for m in range(WARRANTY_MONTHS):
+            if table is None or r is None or table.units[r, m] <= 0:
+                cells.append({"value": "", "title": "", "style": ""})
+                continue
+            y, u = int(table.claims[r, m]), float(table.units[r, m])
+            expected = float(pooled[m] * u) if pooled is not None and np.isfinite(pooled[m]) else 0
+            ratio = (y / expected) if expected > 0 else None
+            cells.append(
+                {
+                    "value": f"{y / u * 1000:.2f}" if y else "·",
+                    "title": f"{cohort} MIS {m + 1}: {y} / {u:,.0f} ({expected:.2f})",
+                    "style": _cell_style(ratio) if y else "",
+                }
+            )
+        status = None
+        if mon is not None and r is not None:
+            path = mon.cusum[r]
+            seen = path[~np.isnan(path)]
+            if seen.size:
+                status = {
+                    "cusum": float(seen[-1]),
+                    "threshold": float(mon.thresholds[r]),
+                    "alarm": any(a.build_month == cohort for a in mon.alerts),
+                }
+        out.append(
+            {
+                "cohort": cohort,
+                "built": int(pa.built[c]),
+                "age": int(pa.ages[c]),
+                "claims": int(table.claims[r].sum()) if table is not None and r is not None else 0,
+                "cells": cells,
+                "status": status,
+            }
+        )
+    return out
+
+
+def part_context(part_number: str, as_of: date) -> dict[str, Any]:
+    pa = analyse_one_part(part_number, as_of)
+    chart = weibull_chart(pa)
+    disp = pa.monitor.dispersion if pa.monitor else None
+    return {
+        "analysis": pa,
+        "heat": heat_rows(pa),
+        "mis_range": list(range(1, WARRANTY_MONTHS + 1)),
+        "pareto_svg": charts.pareto_chart(pareto_rows(pa.pareto)),
+        "pareto": pareto_rows(pa.pareto, 15),
+        "weibull_svg": charts.weibull_plot(chart),
+        "pooled_fit": fit_dict(pa.pooled_fit),
+        "group_fits": group_table(pa),
+        "homogeneity": pa.homogeneity,
+        "dispersion": disp,
+        "clock": pa.clock,
+        "excluded": narrative.excluded_text(dict(pa.excluded)),
+        "problems": pa.problems + pa.insufficient,
+        "shift": pa.shift,
+    }

@@ -1,0 +1,43 @@
+"""The written failure-analysis report as PDF (WeasyPrint; Noto Sans CJK SC; the charts as
+inline SVG). The document is self-contained: only data: URLs may be fetched."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import charts, narrative
+from .models import FailureAnalysisReport
+
+
+def report_context(report: FailureAnalysisReport) -> dict[str, Any]:
+    alert = report.alert
+    return {
+        "report": report,
+        "alert": alert,
+        "sections": report.sections(),
+        "charts": charts.alert_charts(alert.kind, report.chart),
+        "headline": narrative.headline(alert),
+        "notifications": list(
+            report.notifications.select_related("customer", "contact", "created_by")
+        ),
+        "company": settings.SERVICELOOP_COMPANY_NAME,
+        "printed_at": timezone.localtime(),
+    }
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
+
+
+def report_pdf(report: FailureAnalysisReport) -> bytes:
+    """The report in the language it was written in."""
+    with translation.override(report.language or settings.LANGUAGE_CODE):
+        html = render_to_string("earlywarning/pdf/report.html", report_context(report))
+    return html_to_pdf(html)

@@ -1,0 +1,64 @@
+"""Every write of the early-warning app goes through these services (design rule 1)."""
+
+from .alerts import alert_acknowledge, alert_close, alert_dismiss, sweep_overdue
+from .data import (
+    production_volume_create,
+    production_volume_delete,
+    production_volume_update,
+    purchase_volume_create,
+    purchase_volume_delete,
+    purchase_volume_update,
+    survey_response_create,
+    survey_response_delete,
+    survey_response_update,
+)
+from .imports import (
+    ImportRejected,
+    error_report_xlsx,
+    import_check,
+    import_confirm,
+    import_discard,
+    import_upload,
+    template_xlsx,
+)
+from .reports import (
+    notification_record,
+    report_draft,
+    report_issue,
+    report_refresh_evidence,
+    report_update,
+)
+from .runs import apply_findings, execute_run, on_data_imported, run_request, scheduled_check
+
+__all__ = [
+    "ImportRejected",
+    "alert_acknowledge",
+    "alert_close",
+    "alert_dismiss",
+    "apply_findings",
+    "error_report_xlsx",
+    "execute_run",
+    "import_check",
+    "import_confirm",
+    "import_discard",
+    "import_upload",
+    "notification_record",
+    "on_data_imported",
+    "production_volume_create",
+    "production_volume_delete",
+    "production_volume_update",
+    "purchase_volume_create",
+    "purchase_volume_delete",
+    "purchase_volume_update",
+    "report_draft",
+    "report_issue",
+    "report_refresh_evidence",
+    "report_update",
+    "run_request",
+    "scheduled_check",
+    "survey_response_create",
+    "survey_response_delete",
+    "survey_response_update",
+    "sweep_overdue",
+    "template_xlsx",
+]

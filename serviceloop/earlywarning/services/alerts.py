@@ -1,0 +1,187 @@
+"""What people do with alerts (R-5.4.2): Quality acknowledges or dismisses (with a reason),
+Sales closes once the customer knows and a solution is agreed; and the overdue sweep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from serviceloop.core.audit import AuditAction, audit_record, audit_update, snapshot
+from serviceloop.core.models import User
+from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.permissions import require
+from serviceloop.core.roles import RoleCode
+
+from .. import narrative
+from ..models import (
+    ALERT_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    Alert,
+    AlertStatus,
+    FailureAnalysisReport,
+    ReportStatus,
+)
+from ..models.alerts import OPEN_STATUSES
+from .common import transition
+
+
+def _locked(alert: Alert) -> Alert:
+    return Alert.objects.select_for_update(of=("self",)).select_related("customer").get(pk=alert.pk)
+
+
+def _url(alert: Alert) -> str:
+    return reverse("earlywarning:alert_detail", args=[alert.pk])
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
+    """Quality has seen the alert and is analysing the possible failure (R-5.4.2)."""
+    require(actor, "ew.alert.handle")
+    alert = _locked(alert)
+    before = snapshot(alert)
+    transition(alert, ALERT_TRANSITIONS, AlertStatus.ACKNOWLEDGED, AlertStatus)
+    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
+    alert.save()
+    audit_update(
+        actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION, reason=note.strip()
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_dismiss(*, actor: User, alert: Alert, reason: str) -> Alert:
+    """Quality judges that the alert needs no report (a known cause, a data error ...); the
+    reason is recorded. A report draft is withdrawn with it."""
+    require(actor, "ew.alert.handle")
+    alert = _locked(alert)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Record why the alert needs no report.")})
+    before = snapshot(alert)
+    transition(alert, ALERT_TRANSITIONS, AlertStatus.DISMISSED, AlertStatus)
+    now = timezone.now()
+    alert.dismissed_at, alert.dismissed_by, alert.dismiss_reason = now, actor, reason.strip()
+    report = FailureAnalysisReport.objects.select_for_update().filter(alert=alert).first()
+    if report is not None:
+        report_before = snapshot(report)
+        transition(report, REPORT_TRANSITIONS, ReportStatus.WITHDRAWN, ReportStatus)
+        report.save()
+        audit_update(
+            actor=actor,
+            obj=report,
+            before=report_before,
+            action=AuditAction.TRANSITION,
+            reason=reason.strip(),
+        )
+    alert.save()
+    audit_update(
+        actor=actor,
+        obj=alert,
+        before=before,
+        action=AuditAction.TRANSITION,
+        reason=reason.strip(),
+    )
+    return alert
+
+
+@transaction.atomic
+def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
+    """Sales closes the alert once the customers are notified and the solution agreed."""
+    require(actor, "ew.report.notify")
+    alert = _locked(alert)
+    before = snapshot(alert)
+    transition(alert, ALERT_TRANSITIONS, AlertStatus.CLOSED, AlertStatus)
+    alert.closed_at, alert.closed_by, alert.close_note = timezone.now(), actor, note.strip()
+    alert.save()
+    audit_update(
+        actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION, reason=note.strip()
+    )
+    report = FailureAnalysisReport.objects.filter(alert=alert).select_related("created_by").first()
+    if report is not None and report.created_by is not None:
+        notify(
+            [report.created_by],
+            kind="ew_closed",
+            title=_("Early warning %(number)s closed by %(who)s")
+            % {"number": alert.number, "who": actor},
+            body=note.strip(),
+            url=_url(alert),
+            dedupe_key=f"ew:closed:{alert.pk}",
+        )
+    return alert
+
+
+def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
+    """Flag alerts whose report is overdue (notify Quality) and issued reports whose customer
+    notification is overdue (notify the issuer and Sales leadership). Idempotent: each is
+    flagged and announced once."""
+    now = now or timezone.now()
+    counts = {"report": 0, "notification": 0}
+    due = Alert.objects.filter(
+        status__in=OPEN_STATUSES, report_due_at__lt=now, report_overdue_flagged_at__isnull=True
+    ).values_list("pk", flat=True)
+    quality = list(users_with_roles(RoleCode.QUALITY))
+    for pk in list(due):
+        with transaction.atomic():
+            alert = (
+                Alert.objects.select_for_update(of=("self",)).select_related("customer").get(pk=pk)
+            )
+            if alert.report_overdue_flagged_at is not None or alert.status not in OPEN_STATUSES:
+                continue
+            alert.report_overdue_flagged_at = now
+            alert.save(update_fields=["report_overdue_flagged_at"])
+            audit_record(
+                actor=None,
+                system="ew_sweep_overdue",
+                action=AuditAction.EVENT,
+                obj=alert,
+                after={"report_overdue_flagged_at": now.isoformat()},
+                reason="report deadline passed",
+            )
+            notify(
+                quality,
+                kind="ew_overdue",
+                title=_("Report overdue: early warning %(number)s — %(headline)s")
+                % {"number": alert.number, "headline": narrative.headline(alert)},
+                url=_url(alert),
+                dedupe_key=f"ew:report_overdue:{alert.pk}:{alert.report_due_at.isoformat()}",
+            )
+            counts["report"] += 1
+    late = FailureAnalysisReport.objects.filter(
+        status=ReportStatus.ISSUED,
+        alert__status=AlertStatus.REPORT_ISSUED,
+        notify_due_at__lt=now,
+        notify_overdue_flagged_at__isnull=True,
+    ).values_list("pk", flat=True)
+    leaders = list(users_with_roles(RoleCode.SALES_LEADER))
+    for pk in list(late):
+        with transaction.atomic():
+            report = (
+                FailureAnalysisReport.objects.select_for_update(of=("self",))
+                .select_related("alert", "issued_by")
+                .get(pk=pk)
+            )
+            if report.notify_overdue_flagged_at is not None:
+                continue
+            report.notify_overdue_flagged_at = now
+            report.save(update_fields=["notify_overdue_flagged_at"])
+            audit_record(
+                actor=None,
+                system="ew_sweep_overdue",
+                action=AuditAction.EVENT,
+                obj=report,
+                after={"notify_overdue_flagged_at": now.isoformat()},
+                reason="customer notification deadline passed",
+            )
+            notify(
+                [*leaders, *([report.issued_by] if report.issued_by else [])],
+                kind="ew_overdue",
+                title=_("Customer not yet notified: report %(number)s") % {"number": report.number},
+                url=reverse("earlywarning:report_detail", args=[report.pk]),
+                dedupe_key=f"ew:notify_overdue:{report.pk}",
+            )
+            counts["notification"] += 1
+    return counts

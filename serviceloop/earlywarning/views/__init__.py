@@ -1,0 +1,1 @@
+"""Pages of the early warning (R-5.4)."""

@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from serviceloop.core.exports import xlsx_response
+from serviceloop.core.permissions import can, require
+from serviceloop.core.selectors import record_history
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    list_template,
+    paginate,
+    querystring_without_page,
+    run_service,
+)
+
+from .. import charts, dashboard, narrative, selectors, services
+from ..forms import AlertFilterForm, NoteForm, ReasonForm
+from ..models import AlertStatus, FailureAnalysisReport
+from .common import action
+
+
+def alert_list(request: AuthedRequest) -> HttpResponse:
+    form = AlertFilterForm(request.GET or None, user=request.user)
+    qs = selectors.alert_list(request.user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "ew.export")
+        return _export(qs)
+    page = paginate(request, qs)
+    ctx = {
+        "form": form,
+        "page": page,
+        "rows": [(a, narrative.headline(a)) for a in page],
+        "qs": querystring_without_page(request),
+        "can_run": can(request.user, "ew.run"),
+        "last_run": selectors.run_list(request.user).first(),
+        "now": timezone.now(),
+    }
+    return render(
+        request,
+        list_template(request, "earlywarning/alert_list.html", "earlywarning/_alerts.html"),
+        ctx,
+    )
+
+
+def _export(qs) -> HttpResponse:
+    headers = [
+        _("Number"),
+        _("Signal"),
+        _("Severity"),
+        _("Status"),
+        _("Part number"),
+        _("Customer"),
+        _("Cohort"),
+        _("What signalled"),
+        _("Signalling"),
+        _("Raised at"),
+        _("Report due"),
+        _("Report"),
+    ]
+    rows = (
+        [
+            a.number,
+            a.get_kind_display(),
+            a.get_severity_display(),
+            a.get_status_display(),
+            a.part_number,
+            a.customer.name if a.customer_id else "",
+            a.cohort,
+            narrative.headline(a),
+            _("yes") if a.signalling else _("no"),
+            a.created_at,
+            a.report_due_at,
+            getattr(getattr(a, "report", None), "number", ""),
+        ]
+        for a in qs
+    )
+    return xlsx_response("early-warning-alerts.xlsx", _("Early-warning alerts"), headers, rows)
+
+
+def alert_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -> HttpResponse:
+    alert = selectors.alert_get(request.user, pk)
+    user = request.user
+    report = FailureAnalysisReport.objects.filter(alert=alert).first()
+    ctx = {
+        "alert": alert,
+        "report": report,
+        "headline": narrative.headline(alert),
+        "lines": narrative.statistics_lines(alert),
+        "charts": charts.alert_charts(alert.kind, alert.chart),
+        "related": selectors.related_alerts(alert).select_related("customer")[:10],
+        "history": record_history("earlywarning.alert", alert.pk),
+        "acknowledge_form": NoteForm(prefix="acknowledge"),
+        "dismiss_form": ReasonForm(prefix="dismiss"),
+        "close_form": NoteForm(prefix="close"),
+        "can_handle": can(user, "ew.alert.handle"),
+        "can_write": can(user, "ew.report.write"),
+        "can_notify": can(user, "ew.report.notify"),
+        "S": AlertStatus,
+        "now": timezone.now(),
+    }
+    ctx.update(forms_ or {})
+    return render(request, "earlywarning/alert_detail.html", ctx, status=400 if forms_ else 200)
+
+
+def _alert_action(request, pk, permission, form_cls, prefix, call, done):
+    alert = selectors.alert_get(request.user, pk)
+    return action(
+        request,
+        permission=permission,
+        form=form_cls(request.POST, prefix=prefix),
+        call=lambda d: call(alert, d),
+        done=done,
+        success_url=reverse("earlywarning:alert_detail", args=[pk]),
+        rerender=lambda extra: alert_detail(request, pk, extra),
+        prefix=prefix,
+    )
+
+
+@require_POST
+def alert_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _alert_action(
+        request,
+        pk,
+        "ew.alert.handle",
+        NoteForm,
+        "acknowledge",
+        lambda a, d: services.alert_acknowledge(actor=request.user, alert=a, note=d["note"]),
+        _("Alert acknowledged."),
+    )
+
+
+@require_POST
+def alert_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _alert_action(
+        request,
+        pk,
+        "ew.alert.handle",
+        ReasonForm,
+        "dismiss",
+        lambda a, d: services.alert_dismiss(actor=request.user, alert=a, reason=d["reason"]),
+        _("Alert dismissed."),
+    )
+
+
+@require_POST
+def alert_close(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _alert_action(
+        request,
+        pk,
+        "ew.report.notify",
+        NoteForm,
+        "close",
+        lambda a, d: services.alert_close(actor=request.user, alert=a, note=d["note"]),
+        _("Alert closed."),
+    )
+
+
+@require_POST
+def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    alert = selectors.alert_get(request.user, pk)
+    require(request.user, "ew.report.write")
+    form = NoteForm(request.POST)
+    form.is_valid()
+    report = run_service(form, lambda: services.report_draft(actor=request.user, alert=alert))
+    if report is None:
+        return alert_detail(request, pk, {"draft_errors": form.non_field_errors() or form.errors})
+    messages.success(
+        request, _("Report %s drafted from the evidence; complete it.") % report.number
+    )
+    return redirect("earlywarning:report_edit", report.pk)
+
+
+def part_list(request: AuthedRequest) -> HttpResponse:
+    parts = selectors.part_overview(request.user)
+    return render(request, "earlywarning/part_list.html", {"parts": parts})
+
+
+def part_dashboard(request: AuthedRequest, part: str) -> HttpResponse:
+    require(request.user, "ew.view")
+    if not selectors.part_exists(part):
+        raise Http404(part)
+    ctx = dashboard.part_context(part, timezone.localdate())
+    ctx["part"] = part
+    ctx["alerts"] = selectors.alert_list(request.user, part_number=part)[:20]
+    return render(request, "earlywarning/part_dashboard.html", ctx)
