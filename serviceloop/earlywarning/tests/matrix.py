@@ -46,9 +46,9 @@ def build(w: dict) -> None:
         ew_batch=batch,
         ew_run=run,
         alert_id=alert.pk,
-        report_id=draft.pk,
+        ew_report_id=draft.pk,
         run_id=run.pk,
-        import_id=batch.pk,
+        ew_import_id=batch.pk,
         production_id=volume.pk,
         purchase_id=purchase.pk,
         response_id=survey.pk,
@@ -161,3 +161,6 @@ EXPORTS = {
     "earlywarning:purchase_list": "ew.export",
     "earlywarning:survey_list": "ew.export",
 }
+
+# Path placeholders of this app read these world keys (other apps use report_id/import_id too).
+ALIASES = {"report_id": "ew_report_id", "import_id": "ew_import_id"}
