@@ -33,7 +33,7 @@ import django  # noqa: E402
 django.setup()
 
 from serviceloop.earlywarning import engine  # noqa: E402
-from serviceloop.earlywarning.claims import month_label, month_ordinal  # noqa: E402
+from serviceloop.earlywarning.stats.claims_monitor import month_label, month_ordinal  # noqa: E402
 from serviceloop.warranty.selectors import analysis_columns  # noqa: E402
 
 TODAY = date(2026, 6, 15)

@@ -44,7 +44,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from serviceloop.earlywarning.claims import ClaimsTable, monitor_claims  # noqa: E402
+from serviceloop.earlywarning.stats.claims_monitor import ClaimsTable, monitor_claims  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 COHORTS, MONTHS = 36, 12

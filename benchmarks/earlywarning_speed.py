@@ -34,13 +34,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from serviceloop.earlywarning.claims import (  # noqa: E402
+from serviceloop.earlywarning.stats.claims_monitor import (  # noqa: E402
     ClaimsTable,
     aggregate_claims,
     monitor_claims,
     units_at_risk,
 )
-from serviceloop.earlywarning.reliability import fit_weibull  # noqa: E402
+from serviceloop.earlywarning.stats.reliability import fit_weibull  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 PEER_BUDGET_S = 120.0  # one peer run longer than this at a size: stop growing the size

@@ -68,7 +68,7 @@ VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 
 
 def generate_rows(n: int, seed: int, error_rate: float = 0.0):
-    """`n` rows in the template's column order (see importer.TEMPLATE_COLUMNS)."""
+    """`n` rows in the template's column order (see importing.TEMPLATE_COLUMNS)."""
     rng = random.Random(seed)
     today = date(2026, 11, 25)
     for i in range(n):
@@ -127,7 +127,7 @@ def write_xlsx(path: Path, rows: int, seed: int, error_rate: float) -> None:
 
     from openpyxl.utils import get_column_letter
 
-    from serviceloop.warranty.importer import SHEET_NAME, TEMPLATE_COLUMNS
+    from serviceloop.warranty.importing import SHEET_NAME, TEMPLATE_COLUMNS
 
     epoch = date(1899, 12, 30)
     letters = [get_column_letter(i + 1) for i in range(len(TEMPLATE_COLUMNS))]
@@ -260,7 +260,8 @@ def phase_setup(args: argparse.Namespace) -> dict:
 
 def phase_decide(args: argparse.Namespace) -> dict:
     from serviceloop.customers.models import ServiceAgreement
-    from serviceloop.warranty import importer, rules
+    from serviceloop.warranty import importing
+    from serviceloop.warranty.domain import rules
 
     agreements: dict[str, list[dict]] = {}
     for a in ServiceAgreement.objects.values(
@@ -269,8 +270,8 @@ def phase_decide(args: argparse.Namespace) -> dict:
         agreements.setdefault(a["customer__code"], []).append(a)
     inputs = []
     for row in generate_rows(args.rows, args.seed, args.error_rate):
-        codes, _ = importer.parse_findings(row[4])
-        inputs.append((row[0], row[1], row[2], row[3], codes, importer.parse_bool(row[5])))
+        codes, _ = importing.parse_findings(row[4])
+        inputs.append((row[0], row[1], row[2], row[3], codes, importing.parse_bool(row[5])))
     started, cpu = time.perf_counter(), time.process_time()
     counts: dict[str, int] = {}
     refused = 0
@@ -297,11 +298,11 @@ def phase_decide(args: argparse.Namespace) -> dict:
 
 
 def phase_parse(args: argparse.Namespace) -> dict:
-    from serviceloop.warranty import importer
+    from serviceloop.warranty import importing
 
     started, cpu = time.perf_counter(), time.process_time()
     with open(Path(args.workdir) / "claims.xlsx", "rb") as stream:
-        n = sum(1 for _ in importer.read_table(stream, "claims.xlsx")) - 1
+        n = sum(1 for _ in importing.read_table(stream, "claims.xlsx")) - 1
     return {
         "seconds": time.perf_counter() - started,
         "cpu_s": time.process_time() - cpu,

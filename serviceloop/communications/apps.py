@@ -11,7 +11,7 @@ class CommunicationsConfig(AppConfig):
         from serviceloop.core import nav
         from serviceloop.core.jobs import register_periodic
 
-        from . import permissions, tasks, work  # noqa: F401  (registers actions and "my work")
+        from . import my_work, permissions, tasks  # noqa: F401  (registers actions and "my work")
 
         register_periodic(tasks.sweep_overdue_task)
 

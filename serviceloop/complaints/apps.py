@@ -11,7 +11,7 @@ class ComplaintsConfig(AppConfig):
         from serviceloop.core import nav
         from serviceloop.core.jobs import register_periodic
 
-        from . import permissions, receivers, tasks, work  # noqa: F401  (actions, "my work")
+        from . import my_work, permissions, receivers, tasks  # noqa: F401  (actions, "my work")
 
         receivers.connect()
         register_periodic(tasks.sweep_overdue_task)

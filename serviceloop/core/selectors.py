@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .models import AuditEntry, Notification
+from .my_work import PROVIDERS, WorkItem, sort_key
 from .permissions import require
-from .work import PROVIDERS, WorkItem, sort_key
 
 
 def work_items(user: Any) -> list[WorkItem]:

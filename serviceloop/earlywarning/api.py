@@ -11,11 +11,10 @@ from serviceloop.core.exports import XLSX_TYPE
 from serviceloop.core.permissions import require
 
 from . import selectors, services
-from .dashboard import heat_rows
+from .documents.pdf import report_pdf
 from .engine import analyse_one_part
 from .engine.warranty import fit_dict, group_table, pareto_rows
 from .models import AlertStatus
-from .pdf import report_pdf
 from .schemas import (
     AlertDetailOut,
     AlertOut,
@@ -38,6 +37,7 @@ from .schemas import (
     SurveyOut,
     SurveyPatch,
 )
+from .selectors.dashboard import heat_rows
 
 alerts = Router(tags=["early-warning"], auth=API_AUTH)
 reports = Router(tags=["early-warning"], auth=API_AUTH)

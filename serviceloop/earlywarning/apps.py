@@ -13,7 +13,7 @@ class EarlyWarningConfig(AppConfig):
         from serviceloop.core import nav
         from serviceloop.core.jobs import register_periodic
 
-        from . import permissions, receivers, tasks, work  # noqa: F401  (registrations)
+        from . import my_work, permissions, receivers, tasks  # noqa: F401  (registrations)
 
         register_periodic(tasks.run_analysis_task)
         register_periodic(tasks.sweep_overdue_task)

@@ -23,8 +23,7 @@ from serviceloop.core.models import User
 from serviceloop.customers.models import Customer, Tier
 
 from . import services
-from .claims import month_label, month_ordinal
-from .importer import COLUMNS
+from .importing import COLUMNS
 from .models import (
     Alert,
     AlertKind,
@@ -36,6 +35,7 @@ from .models import (
     RunStatus,
     SurveyResponse,
 )
+from .stats.claims_monitor import month_label, month_ordinal
 
 PARTS = {
     "SA-2041": ("前减振器", 1600),

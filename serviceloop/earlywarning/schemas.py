@@ -9,7 +9,7 @@ from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
 
-from . import narrative
+from .documents import narrative
 from .models import Channel, SurveyKind
 
 

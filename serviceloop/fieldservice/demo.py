@@ -17,7 +17,8 @@ from serviceloop.core import deadlines
 from serviceloop.core.models import Department, User
 from serviceloop.customers.models import Customer
 
-from . import queries, rules, services
+from . import queries, services
+from .domain import rules
 from .models import Part, ServiceRecord
 
 PARTS = [

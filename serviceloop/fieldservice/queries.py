@@ -12,14 +12,8 @@ from django.utils import timezone
 
 from serviceloop.core import deadlines
 
-from . import rules
-from .models import (
-    EngineerAssignment,
-    MovementKind,
-    Part,
-    PartMovement,
-    ServiceRecord,
-)
+from .domain import rules
+from .models import EngineerAssignment, MovementKind, Part, PartMovement, ServiceRecord
 
 
 def _signed() -> Sum:

@@ -10,6 +10,6 @@ class WarrantyConfig(AppConfig):
     def ready(self) -> None:
         from serviceloop.core import nav
 
-        from . import permissions, work  # noqa: F401  (registers actions and "my work")
+        from . import my_work, permissions  # noqa: F401  (registers actions and "my work")
 
         nav.register("warranty:list", _("Warranty claims"), "warranty.view", 40)

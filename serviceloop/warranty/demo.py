@@ -186,7 +186,7 @@ def _demo_import(rng: random.Random, people: dict[str, User], customers: list[Cu
     """One import through the bulk service: 40 rows, 3 with errors, valid rows imported."""
     from openpyxl import Workbook
 
-    from .importer import TEMPLATE_COLUMNS
+    from .importing import TEMPLATE_COLUMNS
 
     today = timezone.localdate()
     wb = Workbook()

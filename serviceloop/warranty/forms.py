@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from serviceloop.core.permissions import visible_customers
 from serviceloop.customers.models import Customer
 
-from . import rules
+from .domain import rules
 from .models import INPUTS_OPEN, Decision, Remedy, Status, WarrantyClaim
 from .templatetags.warranty_tags import label
 

@@ -41,7 +41,7 @@ from django.utils.translation import gettext_lazy as _
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer, ServiceAgreement
 
-from . import rules
+from .domain import rules
 
 BUILD_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ReplyLetter, ReplyTemplate, SendMethod
-from ..review import default_period
+from ..selectors.review import default_period
 from .register import DATE, DT, DT_FORMATS
 
 

@@ -15,16 +15,7 @@ from .eightd import (
     TeamMember,
     TeamRole,
 )
-from .letters import (
-    CIRCULATION_ROLES,
-    REPLY_TRANSITIONS,
-    Circulation,
-    ReplyLetter,
-    ReplyStatus,
-    ReplyTemplate,
-    SendMethod,
-)
-from .work import (
+from .eightd_work import (
     ACTION_TRANSITIONS,
     REINSPECTION_TRANSITIONS,
     VERIFIED_KINDS,
@@ -38,6 +29,15 @@ from .work import (
     Reinspection,
     Responsibility,
     RootCause,
+)
+from .letters import (
+    CIRCULATION_ROLES,
+    REPLY_TRANSITIONS,
+    Circulation,
+    ReplyLetter,
+    ReplyStatus,
+    ReplyTemplate,
+    SendMethod,
 )
 
 __all__ = [

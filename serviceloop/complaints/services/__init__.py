@@ -16,11 +16,7 @@ from .eightd import (
     team_add,
     team_remove,
 )
-from .gaps import close_blockers, discipline_gaps
-from .letters import reply_draft, reply_send, reply_template_save
-from .register import complaint_from_major_problem, complaint_register, complaint_update
-from .sweep import sweep_overdue
-from .work import (
+from .eightd_work import (
     action_add,
     action_cancel,
     action_complete,
@@ -33,6 +29,10 @@ from .work import (
     containment_reinspect,
     containment_update,
 )
+from .gaps import close_blockers, discipline_gaps
+from .letters import reply_draft, reply_send, reply_template_save
+from .register import complaint_from_major_problem, complaint_register, complaint_update
+from .sweep import sweep_overdue
 
 __all__ = [
     "D2_FIELDS",

@@ -19,7 +19,7 @@ from serviceloop.core.permissions import visible_customers
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
 
-from .. import clocks
+from ..domain import clocks
 from ..models import Complaint, EightDReport, EightDStatus
 
 # A record may be entered a little ahead of the server clock (a phone's clock, say).

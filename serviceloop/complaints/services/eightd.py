@@ -16,7 +16,7 @@ from serviceloop.core.models import Department, User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 
-from .. import clocks
+from ..domain import clocks
 from ..models import (
     CODES,
     DISCIPLINE_TRANSITIONS,

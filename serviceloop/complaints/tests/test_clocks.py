@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from serviceloop.complaints import clocks
+from serviceloop.complaints.domain import clocks
 
 SH = ZoneInfo("Asia/Shanghai")
 

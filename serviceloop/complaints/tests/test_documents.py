@@ -17,7 +17,7 @@ from serviceloop.complaints.documents.docx import reply_docx
 from serviceloop.complaints.documents.pdf import eightd_pdf, reply_pdf
 from serviceloop.complaints.documents.xlsx import REGISTER_COLUMNS, register_xlsx
 from serviceloop.complaints.models import Complaint
-from serviceloop.complaints.review import review_summary
+from serviceloop.complaints.selectors.review import review_summary
 from serviceloop.complaints.tests.factories import (
     complete_up_to_close,
     open_report,

@@ -16,7 +16,7 @@ from ..documents.files import file_response
 from ..documents.pdf import render_pdf
 from ..documents.xlsx import review_xlsx
 from ..forms.letters import ReviewPeriodForm
-from ..review import ReviewSummary, review_summary
+from ..selectors.review import ReviewSummary, review_summary
 
 
 def charts(summary: ReviewSummary) -> dict[str, Any]:

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 from django.utils.translation import gettext
 
-from ..claims import month_label, month_ordinal
-from ..signals import ewma_chart, purchase_drop, survey_ewma
-from ..validation import DataError
+from ..stats.claims_monitor import month_label, month_ordinal
+from ..stats.detectors import ewma_chart, purchase_drop, survey_ewma
+from ..stats.validation import DataError
 from .common import Finding, Outcome, clean, scope_of
 from .inputs import Inputs
 

@@ -32,7 +32,7 @@ import numpy as np
 from django.utils.translation import gettext
 from scipy import stats
 
-from ..claims import (
+from ..stats.claims_monitor import (
     WARRANTY_KM,
     WARRANTY_MONTHS,
     ClaimsMonitor,
@@ -42,9 +42,7 @@ from ..claims import (
     month_ordinal,
     units_at_risk,
 )
-from ..modes import ModeShift, mode_shift
-from ..reliability import LifeFit, fit_weibull
-from ..signals import (
+from ..stats.detectors import (
     GroupFit,
     ParetoRow,
     ReturnedPartsAlert,
@@ -52,7 +50,9 @@ from ..signals import (
     failure_mode_pareto,
     weibull_by_group,
 )
-from ..validation import DataError
+from ..stats.modes import ModeShift, mode_shift
+from ..stats.reliability import LifeFit, fit_weibull
+from ..stats.validation import DataError
 from .common import Finding, clean
 
 COUNTED_DECISIONS = frozenset({"covered", "needs_review"})

@@ -17,7 +17,7 @@ from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 
-from .. import narrative
+from ..documents import narrative
 from ..models import (
     ALERT_TRANSITIONS,
     REPORT_TRANSITIONS,

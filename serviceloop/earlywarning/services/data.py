@@ -17,7 +17,7 @@ from serviceloop.core.models import User
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer
 
-from ..importer import convert_score
+from ..importing import convert_score
 from ..models import ProductionVolume, PurchaseVolume, SurveyKind, SurveyResponse
 from .common import customer_for
 

@@ -34,7 +34,7 @@ from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require, visible_customers
 from serviceloop.core.signals import field_data_imported
 
-from .. import importer
+from .. import importing
 from ..models import (
     IMPORT_TRANSITIONS,
     DataImport,
@@ -55,7 +55,7 @@ API_ERRORS = 200  # errors listed in a 422 answer
 class ImportRejected(ValidationError):
     """A file with errors, refused whole; ``row_errors`` name each row and column."""
 
-    def __init__(self, errors: list[importer.RowError], error_rows: int):
+    def __init__(self, errors: list[importing.RowError], error_rows: int):
         self.row_errors = errors
         self.error_rows = error_rows
         head = _("%(n)s rows have errors, so nothing was imported.") % {"n": error_rows}
@@ -85,7 +85,7 @@ def _check_kind(kind: str) -> None:
         raise ValidationError({"kind": _("Choose what the file holds.")})
 
 
-def check_file(actor: User | None, kind: str, stream: Any, name: str) -> importer.CheckResult:
+def check_file(actor: User | None, kind: str, stream: Any, name: str) -> importing.CheckResult:
     """Read and check a file (no writes)."""
     qs = visible_customers(actor) if actor is not None else None
     from serviceloop.customers.models import Customer
@@ -93,9 +93,9 @@ def check_file(actor: User | None, kind: str, stream: Any, name: str) -> importe
     customers = dict((qs if qs is not None else Customer.objects.all()).values_list("code", "id"))
     try:
         stream.seek(0)
-        table = importer.read_table(stream, name, kind)
-        result = importer.check_rows(table, kind, customers=customers, today=timezone.localdate())
-    except importer.FileError as exc:
+        table = importing.read_table(stream, name, kind)
+        result = importing.check_rows(table, kind, customers=customers, today=timezone.localdate())
+    except importing.FileError as exc:
         raise ValidationError({"file": str(exc)}) from None
     if result.total_rows > MAX_IMPORT_ROWS:
         raise ValidationError(
@@ -104,7 +104,7 @@ def check_file(actor: User | None, kind: str, stream: Any, name: str) -> importe
     return result
 
 
-def _record_check(batch: DataImport, result: importer.CheckResult) -> None:
+def _record_check(batch: DataImport, result: importing.CheckResult) -> None:
     batch.total_rows = result.total_rows
     batch.valid_rows = len(result.rows)
     batch.error_rows = result.error_rows
@@ -210,7 +210,7 @@ def import_upload(
 
 
 def _store(
-    actor: User, batch: DataImport, result: importer.CheckResult, valid_rows_only: bool
+    actor: User, batch: DataImport, result: importing.CheckResult, valid_rows_only: bool
 ) -> None:
     store = {
         ImportKind.PRODUCTION: _store_production,
@@ -353,7 +353,7 @@ def _store_surveys(actor, batch, rows, now):
                 date=r["date"],
                 raw_score=r["raw_score"],
                 scale=r["scale"],
-                score=importer.convert_score(r["raw_score"], r["scale"]),
+                score=importing.convert_score(r["raw_score"], r["scale"]),
                 respondent=r["respondent"],
                 comments=r["comments"],
                 import_batch=batch,
@@ -386,11 +386,11 @@ def template_xlsx(kind: str) -> bytes:
     """The import template of a kind: the headers (required ones in red), an example row
     and a sheet explaining each column."""
     _check_kind(kind)
-    columns = importer.COLUMNS[kind]
+    columns = importing.COLUMNS[kind]
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = importer.SHEET_NAMES[kind]
+    ws.title = importing.SHEET_NAMES[kind]
     ws.append([c.header for c in columns])
     ws.append([c.example for c in columns])
     for i, col in enumerate(columns, start=1):

@@ -22,7 +22,8 @@ from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Contact, Customer
 
-from .. import clocks, narrative
+from ..documents import narrative
+from ..domain import clocks
 from ..models import (
     ALERT_TRANSITIONS,
     REPORT_TRANSITIONS,

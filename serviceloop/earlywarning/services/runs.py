@@ -28,7 +28,9 @@ from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 
-from .. import clocks, engine, narrative
+from .. import engine
+from ..documents import narrative
+from ..domain import clocks
 from ..models import (
     RUN_TRANSITIONS,
     Alert,

@@ -16,9 +16,9 @@ from openpyxl import Workbook
 
 from serviceloop.core.testing.factories import CustomerFactory, user_with
 from serviceloop.earlywarning import engine
-from serviceloop.earlywarning.claims import month_label, month_ordinal
 from serviceloop.earlywarning.models import AnalysisRun, Trigger
 from serviceloop.earlywarning.services import runs as run_services
+from serviceloop.earlywarning.stats.claims_monitor import month_label, month_ordinal
 from serviceloop.warranty.selectors import AnalysisRow, analysis_columns
 
 

@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from serviceloop.earlywarning import charts
+from serviceloop.earlywarning.documents import charts
 from serviceloop.earlywarning.tests import factories as f
 
 SVG = "{http://www.w3.org/2000/svg}"

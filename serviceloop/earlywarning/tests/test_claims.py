@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from serviceloop.earlywarning.claims import (
+from serviceloop.earlywarning.stats.claims_monitor import (
     ClaimsTable,
     aggregate_claims,
     cohort_rates,
@@ -16,7 +16,7 @@ from serviceloop.earlywarning.claims import (
     month_ordinal,
     units_at_risk,
 )
-from serviceloop.earlywarning.validation import DataError
+from serviceloop.earlywarning.stats.validation import DataError
 
 BASE_RATES = np.linspace(0.002, 0.0008, 12)  # claims per unit at risk by MIS
 

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from serviceloop.earlywarning.management.commands.analyze import Command
-from serviceloop.earlywarning.reliability import fit_weibull
+from serviceloop.earlywarning.stats.reliability import fit_weibull
 
 REF = Path(__file__).parent / "reference"
 ROOT = Path(__file__).resolve().parents[3]

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from serviceloop.earlywarning.cusum import (
+from serviceloop.earlywarning.stats.cusum import (
     REFERENCE_DESIGN,
     calibrate_thresholds,
     false_alarm_probabilities,
@@ -63,7 +63,7 @@ def test_finite_window_engine_agrees_with_the_dense_chain():
         np.full((1, horizon), mu), np.full((1, horizon), k_lat), [h_lat], d
     )
     # dense chain
-    from serviceloop.earlywarning.cusum import _transition_kernels
+    from serviceloop.earlywarning.stats.cusum import _transition_kernels
 
     q, reset = _transition_kernels(np.array([mu]), np.array([k_lat]), d, h_lat)
     i = np.arange(h_lat)

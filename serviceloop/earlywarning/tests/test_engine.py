@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from serviceloop.earlywarning import engine
-from serviceloop.earlywarning.claims import month_label, month_ordinal
 from serviceloop.earlywarning.engine.market import ARL0_LOWER
 from serviceloop.earlywarning.engine.warranty import (
     Clock,
@@ -18,8 +17,9 @@ from serviceloop.earlywarning.engine.warranty import (
     prepare_part,
     probability_points,
 )
-from serviceloop.earlywarning.modes import mode_shift
-from serviceloop.earlywarning.signals import ewma_arl
+from serviceloop.earlywarning.stats.claims_monitor import month_label, month_ordinal
+from serviceloop.earlywarning.stats.detectors import ewma_arl
+from serviceloop.earlywarning.stats.modes import mode_shift
 from serviceloop.earlywarning.tests.factories import claim_rows, columns
 from serviceloop.warranty.selectors import AnalysisRow
 

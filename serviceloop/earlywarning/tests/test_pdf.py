@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from serviceloop.core.testing.factories import CustomerFactory, user_with
 from serviceloop.earlywarning import services
-from serviceloop.earlywarning.pdf import report_pdf
+from serviceloop.earlywarning.documents.pdf import report_pdf
 from serviceloop.earlywarning.tests import factories as f
 
 pytestmark = pytest.mark.django_db

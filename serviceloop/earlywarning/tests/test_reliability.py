@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import optimize
 
-from serviceloop.earlywarning.reliability import (
+from serviceloop.earlywarning.stats.reliability import (
     DataError,
     fit_life,
     fit_lognormal,

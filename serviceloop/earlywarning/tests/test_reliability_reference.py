@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from serviceloop.earlywarning.reliability import fit_lognormal, fit_weibull
+from serviceloop.earlywarning.stats.reliability import fit_lognormal, fit_weibull
 
 REF = Path(__file__).parent / "reference"
 RTOL = 1e-8

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from serviceloop.earlywarning.signals import (
+from serviceloop.earlywarning.stats.detectors import (
     cohort_homogeneity,
     ewma_arl,
     ewma_chart,

@@ -19,9 +19,11 @@ from serviceloop.core.views_support import (
     run_service,
 )
 
-from .. import charts, dashboard, narrative, selectors, services
+from .. import selectors, services
+from ..documents import charts, narrative
 from ..forms import AlertFilterForm, NoteForm, ReasonForm
 from ..models import AlertStatus, FailureAnalysisReport
+from ..selectors import dashboard
 from .common import action
 
 

@@ -19,10 +19,11 @@ from serviceloop.core.views_support import (
     run_service,
 )
 
-from .. import charts, narrative, selectors, services
+from .. import selectors, services
+from ..documents import charts, narrative
+from ..documents.pdf import report_pdf
 from ..forms import NoteForm, NotificationForm, ReportFilterForm, ReportForm
 from ..models import AlertStatus, ReportStatus
-from ..pdf import report_pdf
 from .common import action
 
 

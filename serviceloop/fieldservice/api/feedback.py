@@ -11,7 +11,8 @@ from serviceloop.core import deadlines
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
-from .. import rules, selectors, services
+from .. import selectors, services
+from ..domain import rules
 from ..schemas import (
     AckIn,
     ComplianceOut,

@@ -10,7 +10,8 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
-from .. import rules, selectors, services
+from .. import selectors, services
+from ..domain import rules
 from ..schemas import (
     BalanceOut,
     FrequencyOut,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import Department, TrackedModel
 
-from ..rules import week_end, week_label
+from ..domain.rules import week_end, week_label
 
 
 class FeedbackStatus(models.TextChoices):

@@ -18,7 +18,8 @@ from serviceloop.core.permissions import (
 )
 from serviceloop.customers.models import Customer
 
-from .. import queries, rules
+from .. import queries
+from ..domain import rules
 from ..models import (
     FailureMode,
     InfoFormRouting,

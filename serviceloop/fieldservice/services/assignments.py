@@ -18,7 +18,7 @@ from serviceloop.core.notifications import notify
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer, Tier
 
-from .. import rules
+from ..domain import rules
 from ..models import AssignmentKind, EngineerAssignment
 from ._common import customer_for, engineer_for, required_text
 

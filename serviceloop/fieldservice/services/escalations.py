@@ -21,7 +21,7 @@ from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
 
-from .. import rules
+from ..domain import rules
 from ..models import (
     ESCALATION_TRANSITIONS,
     Escalation,

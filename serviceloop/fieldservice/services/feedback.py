@@ -20,7 +20,8 @@ from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 
-from .. import queries, rules
+from .. import queries
+from ..domain import rules
 from ..models import FEEDBACK_TRANSITIONS, FeedbackStatus, ServiceRecord, WeeklyFeedback
 from ._common import check_past_time, engineer_for, required_text, transition
 

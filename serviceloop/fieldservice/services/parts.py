@@ -24,7 +24,8 @@ from serviceloop.core.roles import RoleCode
 from serviceloop.core.services import apply_fields, validated_save
 from serviceloop.customers.models import Customer
 
-from .. import queries, rules
+from .. import queries
+from ..domain import rules
 from ..models import (
     REQUEST_TRANSITIONS,
     MovementKind,

@@ -23,7 +23,7 @@ from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
 
-from .. import rules
+from ..domain import rules
 from ..models import (
     RETURN_TRANSITIONS,
     ReturnForRepairForm,

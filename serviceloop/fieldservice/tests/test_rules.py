@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from serviceloop.core import deadlines
-from serviceloop.fieldservice import rules
+from serviceloop.fieldservice.domain import rules
 
 SH = ZoneInfo("Asia/Shanghai")
 

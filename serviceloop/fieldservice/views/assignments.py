@@ -25,7 +25,8 @@ from serviceloop.core.views_support import (
     run_service,
 )
 
-from .. import rules, selectors, services
+from .. import selectors, services
+from ..domain import rules
 from ..forms import AssignmentFilterForm, AssignmentForm, EndAssignmentForm
 from ..models import EscalationStatus, ReturnStatus
 from .common import ctx, post_action

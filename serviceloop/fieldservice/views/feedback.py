@@ -25,7 +25,8 @@ from serviceloop.core.views_support import (
     run_service,
 )
 
-from .. import rules, selectors, services
+from .. import selectors, services
+from ..domain import rules
 from ..forms import (
     AckForm,
     FlagForm,

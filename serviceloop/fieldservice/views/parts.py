@@ -25,7 +25,8 @@ from serviceloop.core.views_support import (
     run_service,
 )
 
-from .. import queries, rules, selectors, services
+from .. import queries, selectors, services
+from ..domain import rules
 from ..forms import (
     LineFormSet,
     OptionalNoteForm,

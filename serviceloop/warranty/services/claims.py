@@ -22,7 +22,6 @@ from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require, visible_customers
 from serviceloop.customers.models import Customer, ServiceAgreement
 
-from .. import deciding
 from ..models import (
     FINAL,
     INPUTS_OPEN,
@@ -34,6 +33,7 @@ from ..models import (
     WarrantyClaim,
     WarrantyDecisionRecord,
 )
+from . import deciding
 
 NUMBER_PREFIX = "WC"
 INPUT_FIELDS = ("purchase_date", "failure_date", "mileage_km", "findings", "repairable")

@@ -42,7 +42,7 @@ from serviceloop.core.permissions import require, visible_customers
 from serviceloop.core.signals import field_data_imported
 from serviceloop.customers.models import Customer, ServiceAgreement
 
-from .. import deciding, importer
+from .. import importing
 from ..bulk import (
     allocate_numbers,
     audit_create_many,
@@ -57,6 +57,7 @@ from ..models import (
     WarrantyDecisionRecord,
     WarrantyImport,
 )
+from . import deciding
 from .claims import NUMBER_PREFIX
 
 MAX_IMPORT_BYTES = 50 * 1024 * 1024
@@ -100,7 +101,7 @@ def _lookups(actor: User | None) -> tuple[dict[str, int], dict[int, list[Any]]]:
     return codes, agreements
 
 
-def _existing_claims(rows: Sequence[importer.CheckedRow]) -> dict[tuple, str]:
+def _existing_claims(rows: Sequence[importing.CheckedRow]) -> dict[tuple, str]:
     """Claims already stored for the same part (customer + serial) and failure date."""
     serials = sorted({r.details["serial_number"] for r in rows if r.details.get("serial_number")})
     found: dict[tuple, str] = {}
@@ -112,15 +113,15 @@ def _existing_claims(rows: Sequence[importer.CheckedRow]) -> dict[tuple, str]:
     return found
 
 
-def check_file(actor: User | None, stream: Any, name: str) -> importer.CheckResult:
+def check_file(actor: User | None, stream: Any, name: str) -> importing.CheckResult:
     """Read and check a file against the archive as it is now (no writes)."""
     customers, agreements = _lookups(actor)
     try:
         stream.seek(0)
-        result = importer.check_table(
-            importer.read_table(stream, name), customers=customers, agreements=agreements
+        result = importing.check_table(
+            importing.read_table(stream, name), customers=customers, agreements=agreements
         )
-    except importer.FileError as exc:
+    except importing.FileError as exc:
         raise ValidationError({"file": str(exc)}) from None
     if result.total_rows == 0 and not result.errors:
         raise ValidationError({"file": _("The file has no claims below its header row.")})
@@ -131,7 +132,7 @@ def check_file(actor: User | None, stream: Any, name: str) -> importer.CheckResu
     existing = _existing_claims(result.rows)
     if existing:
         kept = []
-        header = next(c.header for c in importer.COLUMNS if c.field == "serial_number")
+        header = next(c.header for c in importing.COLUMNS if c.field == "serial_number")
         for row in result.rows:
             key = (row.customer_id, row.details.get("serial_number"), row.inputs.failure_date)
             number = existing.get(key)
@@ -139,7 +140,7 @@ def check_file(actor: User | None, stream: Any, name: str) -> importer.CheckResu
                 kept.append(row)
                 continue
             result.errors.append(
-                importer.RowError(
+                importing.RowError(
                     row.row,
                     header,
                     str(key[1]),
@@ -152,7 +153,7 @@ def check_file(actor: User | None, stream: Any, name: str) -> importer.CheckResu
     return result
 
 
-def _record_result(batch: WarrantyImport, result: importer.CheckResult) -> None:
+def _record_result(batch: WarrantyImport, result: importing.CheckResult) -> None:
     batch.total_rows = result.total_rows
     batch.valid_rows = len(result.rows)
     batch.error_rows = result.error_rows
@@ -187,7 +188,7 @@ def import_confirm(
     """Store the checked claims (see the module docstring). A file with errors imports
     nothing unless `valid_rows_only`; the refusal keeps the fresh check on the batch."""
     require(actor, "warranty.import")
-    result: importer.CheckResult | None = getattr(batch, "checked_result", None)
+    result: importing.CheckResult | None = getattr(batch, "checked_result", None)
     with transaction.atomic():
         batch = WarrantyImport.objects.select_for_update().get(pk=batch.pk)
         _transition(batch, ImportStatus.IMPORTED)
@@ -245,7 +246,7 @@ def _transition(batch: WarrantyImport, to: str) -> None:
         )
 
 
-def _chunks(rows: Sequence[importer.CheckedRow]) -> Iterator[Sequence[importer.CheckedRow]]:
+def _chunks(rows: Sequence[importing.CheckedRow]) -> Iterator[Sequence[importing.CheckedRow]]:
     for start in range(0, len(rows), CHUNK):
         yield rows[start : start + CHUNK]
 
@@ -253,7 +254,7 @@ def _chunks(rows: Sequence[importer.CheckedRow]) -> Iterator[Sequence[importer.C
 def store_rows(
     actor: User | None,
     batch: WarrantyImport | None,
-    rows: Sequence[importer.CheckedRow],
+    rows: Sequence[importing.CheckedRow],
     now: datetime,
     system: str = "",
 ) -> list[str]:
@@ -275,7 +276,7 @@ def store_rows(
                 **row.details,
             )
             claim.cost_total = sum(
-                (row.details.get(f, Decimal("0")) for f in importer.COST_FIELDS),
+                (row.details.get(f, Decimal("0")) for f in importing.COST_FIELDS),
                 start=Decimal("0"),
             )
             deciding.apply_rule(claim, row.inputs, row.result, row.agreement, now)
@@ -337,8 +338,8 @@ def template_xlsx() -> bytes:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.title = importer.SHEET_NAME
-    cols = importer.TEMPLATE_COLUMNS
+    ws.title = importing.SHEET_NAME
+    cols = importing.TEMPLATE_COLUMNS
     ws.append([c.header for c in cols])
     for i, col in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=i)
@@ -378,5 +379,5 @@ def template_xlsx() -> bytes:
 
 
 def template_csv() -> bytes:
-    header = ",".join(c.header for c in importer.TEMPLATE_COLUMNS)
+    header = ",".join(c.header for c in importing.TEMPLATE_COLUMNS)
     return ("\ufeff" + header + "\r\n").encode("utf-8")

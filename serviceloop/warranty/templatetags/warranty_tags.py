@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
 
-from serviceloop.warranty import rules
+from serviceloop.warranty.domain import rules
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from serviceloop.core.audit import snapshot, verify_chain
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.testing.factories import AgreementFactory, CustomerFactory, user_with
-from serviceloop.warranty import importer, services
+from serviceloop.warranty import importing, services
 from serviceloop.warranty.bulk import fast_snapshot
 from serviceloop.warranty.models import (
     ImportStatus,
@@ -47,26 +47,26 @@ def fields_named(response):
 
 
 def test_cell_values():
-    assert importer.parse_date("2025/3/9") == date(2025, 3, 9)
-    assert importer.parse_date("2025年3月9日") == date(2025, 3, 9)
-    assert importer.parse_date(datetime(2025, 3, 9, 0, 0)) == date(2025, 3, 9)
-    assert importer.parse_date(45725) == date(2025, 3, 9)  # an Excel serial
-    assert importer.parse_month("2025/3") == "2025-03"
-    assert importer.parse_month("2025年3月") == "2025-03"
-    assert importer.parse_month(datetime(2025, 3, 1)) == "2025-03"
-    assert str(importer.parse_number("12,000 km")) == "12000"
-    assert str(importer.parse_number("¥1,320.50")) == "1320.50"
-    assert importer.parse_bool("是") is True and importer.parse_bool("不可修复") is False
-    assert importer.parse_bool("") is None
-    codes, unknown = importer.parse_findings("制造缺陷影响正常使用;改装、non_original_parts;;")
+    assert importing.parse_date("2025/3/9") == date(2025, 3, 9)
+    assert importing.parse_date("2025年3月9日") == date(2025, 3, 9)
+    assert importing.parse_date(datetime(2025, 3, 9, 0, 0)) == date(2025, 3, 9)
+    assert importing.parse_date(45725) == date(2025, 3, 9)  # an Excel serial
+    assert importing.parse_month("2025/3") == "2025-03"
+    assert importing.parse_month("2025年3月") == "2025-03"
+    assert importing.parse_month(datetime(2025, 3, 1)) == "2025-03"
+    assert str(importing.parse_number("12,000 km")) == "12000"
+    assert str(importing.parse_number("¥1,320.50")) == "1320.50"
+    assert importing.parse_bool("是") is True and importing.parse_bool("不可修复") is False
+    assert importing.parse_bool("") is None
+    codes, unknown = importing.parse_findings("制造缺陷影响正常使用;改装、non_original_parts;;")
     assert codes == ["manufacturing_defect", "modification", "non_original_parts"]
     assert unknown == []
-    assert importer.parse_findings("外观划伤")[1] == ["外观划伤"]
-    assert importer.split_vehicle("lzz1ccnd5pa123456 / ZZ4257") == ("LZZ1CCND5PA123456", "ZZ4257")
-    assert importer.split_vehicle("东风天龙") == ("", "东风天龙")
+    assert importing.parse_findings("外观划伤")[1] == ["外观划伤"]
+    assert importing.split_vehicle("lzz1ccnd5pa123456 / ZZ4257") == ("LZZ1CCND5PA123456", "ZZ4257")
+    assert importing.split_vehicle("东风天龙") == ("", "东风天龙")
     for bad in ("2025-02-30", "next week"):
         with pytest.raises(ValueError):
-            importer.parse_date(bad)
+            importing.parse_date(bad)
 
 
 # --- all or nothing ------------------------------------------------------------------------

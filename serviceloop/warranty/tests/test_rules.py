@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from serviceloop.warranty.rules import (
+from serviceloop.warranty.domain.rules import (
     COVERAGE_GROUNDS,
     DEFAULT_KM,
     DEFAULT_MONTHS,

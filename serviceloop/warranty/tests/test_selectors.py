@@ -9,8 +9,8 @@ import pytest
 from serviceloop.core.testing.factories import user_with
 from serviceloop.warranty import selectors, services
 from serviceloop.warranty.models import WarrantyClaim, WarrantyImport
+from serviceloop.warranty.my_work import warranty_work
 from serviceloop.warranty.tests.factories import make_claim
-from serviceloop.warranty.work import warranty_work
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from serviceloop.core.audit import verify_chain
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.testing.factories import AgreementFactory, CustomerFactory, user_with
-from serviceloop.warranty import rules, services
+from serviceloop.warranty import services
+from serviceloop.warranty.domain import rules
 from serviceloop.warranty.models import (
     TRANSITIONS,
     DecisionKind,

@@ -15,7 +15,7 @@ from serviceloop.core.exports import XLSX_TYPE
 from serviceloop.core.permissions import require
 from serviceloop.core.views_support import AuthedRequest, paginate, run_service
 
-from .. import importer, selectors, services
+from .. import importing, selectors, services
 from ..forms import ImportForm
 from ..models import ImportStatus
 
@@ -39,7 +39,7 @@ def imports(request: AuthedRequest) -> HttpResponse:
         {
             "form": form,
             "page": paginate(request, selectors.import_list(request.user), 10),
-            "columns": importer.TEMPLATE_COLUMNS,
+            "columns": importing.TEMPLATE_COLUMNS,
         },
         status=400 if form.errors else 200,
     )

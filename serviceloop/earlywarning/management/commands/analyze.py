@@ -24,8 +24,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from serviceloop.earlywarning.claims import ClaimsTable, monitor_claims
-from serviceloop.earlywarning.reliability import (
+from serviceloop.earlywarning.stats.claims_monitor import ClaimsTable, monitor_claims
+from serviceloop.earlywarning.stats.reliability import (
     fit_lognormal_data,
     fit_weibull_data,
     validate_life_data,

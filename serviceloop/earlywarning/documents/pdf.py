@@ -9,8 +9,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from ..models import FailureAnalysisReport
 from . import charts, narrative
-from .models import FailureAnalysisReport
 
 
 def report_context(report: FailureAnalysisReport) -> dict[str, Any]:

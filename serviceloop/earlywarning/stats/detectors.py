@@ -7,7 +7,7 @@
   scores per period, alarming on a drop below the lower limit.
 * (d) :func:`failure_mode_pareto` - counts, shares and cumulative shares of failure modes
   of parts returned from the field; :func:`weibull_by_group` fits a Weibull per part and
-  build cohort (:mod:`serviceloop.earlywarning.reliability`), and
+  build cohort (:mod:`serviceloop.earlywarning.stats.reliability`), and
   :func:`cohort_homogeneity` tests whether a part's cohorts share one life distribution.
 
 EWMA design. ``z_t = lam * xbar_t + (1 - lam) * z_{t-1}``, ``z_0`` = the target (baseline

@@ -11,11 +11,7 @@ from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
 
-from .models import (
-    DisciplineCode,
-    Kind,
-    Severity,
-)
+from ..models import DisciplineCode, Kind, Severity
 
 # --- complaints --------------------------------------------------------------------------
 
@@ -373,6 +369,6 @@ class EightDDetailOut(EightDOut):
     def resolve_close_blockers(obj) -> dict[str, str]:
         if obj.status == "closed":
             return {}
-        from .services.gaps import close_blockers
+        from ..services.gaps import close_blockers
 
         return close_blockers(obj, summary="-")

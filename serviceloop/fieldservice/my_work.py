@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
+from serviceloop.core.my_work import WorkItem, register
 from serviceloop.core.permissions import can, has_role, scope_by_customer
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.work import WorkItem, register
 
-from . import rules
+from .domain import rules
 from .models import (
     Escalation,
     EscalationStatus,

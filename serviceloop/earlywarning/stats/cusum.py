@@ -31,7 +31,7 @@ Documented reference design (stationary, for orientation and for the tests): mea
 ``h = 5`` give an in-control ARL of 247.27 months (a false-alarm rate of 1/ARL0 = 0.40 %
 per month) and an ARL of 9.17 months once the rate has doubled; see ``REFERENCE_DESIGN``.
 The claims monitor itself does not use a fixed ``h``: it calibrates ``h`` per cohort with
-:func:`calibrate_thresholds` (see :mod:`serviceloop.earlywarning.claims`).
+:func:`calibrate_thresholds` (see :mod:`serviceloop.earlywarning.stats.claims_monitor`).
 """
 
 from __future__ import annotations

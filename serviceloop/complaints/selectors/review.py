@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from serviceloop.core.deadlines import company_tz
 from serviceloop.core.permissions import require, scope_by_customer
 
-from .models import (
+from ..models import (
     ActionItem,
     ActionStatus,
     CauseCategory,

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from serviceloop.core.my_work import WorkItem, register
 from serviceloop.core.permissions import can
-from serviceloop.core.work import WorkItem, register
 
-from . import narrative
+from .documents import narrative
 from .models import Alert, AlertStatus, FailureAnalysisReport, ReportStatus
 
 QUALITY_STEPS = {

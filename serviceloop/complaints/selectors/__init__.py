@@ -13,7 +13,7 @@ from django.utils import timezone
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.permissions import require, role_codes, scope_by_customer
 
-from .models import (
+from ..models import (
     CIRCULATION_ROLES,
     ActionItem,
     ActionStatus,

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from . import charts, narrative
-from .claims import WARRANTY_MONTHS
-from .engine import PartAnalysis, analyse_one_part
-from .engine.warranty import fit_dict, group_table, pareto_rows, weibull_chart
+from ..documents import charts, narrative
+from ..engine import PartAnalysis, analyse_one_part
+from ..engine.warranty import fit_dict, group_table, pareto_rows, weibull_chart
+from ..stats.claims_monitor import WARRANTY_MONTHS
 
 
 def _cell_style(ratio: float | None) -> str:

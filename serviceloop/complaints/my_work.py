@@ -9,10 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from serviceloop.core.my_work import WorkItem, register
 from serviceloop.core.permissions import can, scope_by_customer
-from serviceloop.core.work import WorkItem, register
 
-from . import clocks
+from .domain import clocks
 from .models import (
     ActionItem,
     ActionStatus,

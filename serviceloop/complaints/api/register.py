@@ -11,12 +11,10 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
 
-from . import selectors, services
-from .api_eightd import router as eightd_router
-from .api_letters import templates_router
-from .review import default_period, review_summary
-from .schemas import ComplaintIn, ComplaintOut, ComplaintPatch, EightDDetailOut, EightDOpenIn
-from .services.common import active_user
+from .. import selectors, services
+from ..schemas import ComplaintIn, ComplaintOut, ComplaintPatch, EightDDetailOut, EightDOpenIn
+from ..selectors.review import default_period, review_summary
+from ..services.common import active_user
 
 router = Router(tags=["complaints"], auth=API_AUTH)
 
@@ -101,10 +99,3 @@ def open_eight_d(request: HttpRequest, complaint_id: int):
     body = _open_body(request)
     report, created = services.eightd_open(actor=user, complaint=complaint, leader=body.leader)
     return Status(201 if created else 200, selectors.report_get(user, report.pk))
-
-
-ROUTERS: list[tuple[str, Router]] = [
-    ("/complaints", router),
-    ("/eight-d-reports", eightd_router),
-    ("/reply-templates", templates_router),
-]

@@ -14,8 +14,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from serviceloop.core.my_work import WorkItem, register
 from serviceloop.core.permissions import can, scope_by_customer
-from serviceloop.core.work import WorkItem, register
 
 from .models import Status, WarrantyClaim
 from .templatetags.warranty_tags import short_label

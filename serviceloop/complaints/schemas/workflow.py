@@ -7,7 +7,7 @@ from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
 
-from .models import (
+from ..models import (
     CODES,
     ActionKind,
     CauseCategory,

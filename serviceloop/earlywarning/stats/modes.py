@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from .signals import ParetoRow, failure_mode_pareto
+from .detectors import ParetoRow, failure_mode_pareto
 
 
 @dataclass(frozen=True)

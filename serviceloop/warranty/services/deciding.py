@@ -18,15 +18,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import rules
-from .models import (
-    Decision,
-    DecisionKind,
-    Remedy,
-    Status,
-    WarrantyClaim,
-    WarrantyDecisionRecord,
-)
+from ..domain import rules
+from ..models import Decision, DecisionKind, Remedy, Status, WarrantyClaim, WarrantyDecisionRecord
 
 KM_STEP = Decimal("0.1")  # odometer readings are kept to 0.1 km (the field's precision)
 MAX_KM = Decimal("99999999.9")

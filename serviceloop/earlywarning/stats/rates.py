@@ -1,10 +1,10 @@
 """Claim rates per cohort, the cohort + MIS Poisson model and the over-dispersion check.
 
-Supports :mod:`serviceloop.earlywarning.claims` (R-5.4.3 (a)). The cohort + MIS model is the
-Poisson GLM ``claims ~ C(cohort) + C(mis)`` with ``offset(log(units))``; it is fitted here by
-iterative proportional fitting, whose block updates are exact conditional maximisations of
-the (concave) log-likelihood, so it converges to the same maximum-likelihood fit as IRLS
-without building a design matrix.
+Supports :mod:`serviceloop.earlywarning.stats.claims_monitor` (R-5.4.3 (a)). The cohort + MIS
+model is the Poisson GLM ``claims ~ C(cohort) + C(mis)`` with ``offset(log(units))``;
+it is fitted here by iterative proportional fitting, whose block updates are exact conditional
+maximisations of the (concave) log-likelihood, so it converges to the same maximum-likelihood
+fit as IRLS without building a design matrix.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from scipy import stats
 from .validation import FloatArray
 
 if TYPE_CHECKING:
-    from .claims import ClaimsTable
+    from .claims_monitor import ClaimsTable
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from serviceloop.core.permissions import is_agent_only, require, scope_by_customer
 
-from .models import (
+from ..models import (
     Alert,
     AnalysisRun,
     DataImport,

@@ -23,8 +23,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from . import deciding, rules
+from .domain import rules
 from .models import WarrantyClaim
+from .services import deciding
 
 SHEET_NAME = "三包索赔"
 

@@ -8,7 +8,7 @@ risk set when it passes 12 MIS (there is no column 13), when it passes 30,000 km
 cohort is observed only up to its current age (later cells have 0 units at risk).
 
 Monitor (:func:`monitor_claims`). Each cohort gets a Poisson CUSUM over MIS
-(:mod:`serviceloop.earlywarning.cusum`):
+(:mod:`serviceloop.earlywarning.stats.cusum`):
 
 * expected claims ``mu[c, m] = units[c, m] * rate_m`` where ``rate_m`` is the claim rate at
   MIS m of *all other* cohorts pooled (leave-one-cohort-out, so a bad cohort cannot hide in

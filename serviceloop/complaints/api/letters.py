@@ -7,18 +7,11 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
-from . import selectors, services
-from .documents.files import eightd_pdf_response, reply_docx_response, reply_pdf_response
-from .models import ReplyLetter, ReplyTemplate
-from .schemas import (
-    ReplyOut,
-)
-from .schemas_workflow import (
-    ReplyIn,
-    SendIn,
-    TemplateIn,
-    TemplateOut,
-)
+from .. import selectors, services
+from ..documents.files import eightd_pdf_response, reply_docx_response, reply_pdf_response
+from ..models import ReplyLetter, ReplyTemplate
+from ..schemas import ReplyOut
+from ..schemas.workflow import ReplyIn, SendIn, TemplateIn, TemplateOut
 
 templates_router = Router(tags=["reply-templates"], auth=API_AUTH)
 

@@ -8,8 +8,8 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from serviceloop.core.my_work import WorkItem, register
 from serviceloop.core.permissions import scope_by_customer
-from serviceloop.core.work import WorkItem, register
 
 from .models import Communication, Routing, Status
 

@@ -9,10 +9,9 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
 
-from . import selectors, services
-from .api_letters import register_letter_routes
-from .models import ActionItem, EightDReport
-from .schemas import (
+from .. import selectors, services
+from ..models import ActionItem, EightDReport
+from ..schemas import (
     ActionOut,
     CirculationOut,
     ContainmentOut,
@@ -21,7 +20,7 @@ from .schemas import (
     RootCauseOut,
     TeamMemberOut,
 )
-from .schemas_workflow import (
+from ..schemas.workflow import (
     AcknowledgeIn,
     ActionIn,
     ActionPatch,
@@ -41,6 +40,7 @@ from .schemas_workflow import (
     TeamIn,
     VerifyIn,
 )
+from .letters import register_letter_routes
 
 router = Router(tags=["eight-d-reports"], auth=API_AUTH)
 
