@@ -311,8 +311,9 @@ def phase_parse(args: argparse.Namespace) -> dict:
 
 
 def phase_check(args: argparse.Namespace) -> dict:
-    from serviceloop.core.models import User
     from serviceloop.warranty.services.imports import check_file
+
+    from serviceloop.core.models import User
 
     actor = User.objects.get(username="bench-quality")
     started, cpu = time.perf_counter(), time.process_time()

@@ -8,6 +8,7 @@ from serviceloop.communications.api import router as communications_router
 from serviceloop.core.api import me_router
 from serviceloop.core.api import router as auth_router
 from serviceloop.core.api_support import install_error_handlers
+from serviceloop.core.importing.api import router as imports_router
 from serviceloop.customers.api import agreements_router
 from serviceloop.customers.api import router as customers_router
 
@@ -24,6 +25,7 @@ api.add_router("/me", me_router)
 api.add_router("/customers", customers_router)
 api.add_router("/service-agreements", agreements_router)
 api.add_router("/communications", communications_router)
+api.add_router("/imports", imports_router)
 for app in ("complaints", "warranty", "fieldservice", "earlywarning"):
     for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:
         api.add_router(prefix, router)

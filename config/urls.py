@@ -26,5 +26,6 @@ urlpatterns = [
     path("warranty/", include("serviceloop.warranty.urls")),
     path("field-service/", include("serviceloop.fieldservice.urls")),
     path("early-warning/", include("serviceloop.earlywarning.urls")),
+    path("imports/", include("serviceloop.core.importing.urls")),
     path("", include("serviceloop.core.urls")),
 ]

@@ -94,10 +94,19 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+SQLITE_INIT = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Wait for the writer instead of failing at once: web server and job worker share the file.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        # Write-ahead log: a long reader (an import checking a file, an export) never blocks a
+        # writer, and a writer never blocks readers (issue 9). NORMAL sync is safe in WAL mode.
+        init_command=SQLITE_INIT,
+        # Wait up to 20 s for the one writer at a time instead of failing at once: the web
+        # server and the job worker share the file (the busy timeout).
+        timeout=20,
+        # Take the write lock when a transaction starts, so that two writers queue up rather
+        # than both reading and one failing to upgrade its lock.
+        transaction_mode="IMMEDIATE",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"

@@ -9,6 +9,13 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import nav, receivers  # noqa: F401  (receivers: audit of users made outside services)
+        from .importing import my_work as import_work
+        from .importing.tasks import reap_imports_task
+        from .jobs import register_periodic
+        from .my_work import register as register_work
+
+        register_periodic(reap_imports_task)
+        register_work(import_work.import_work)
 
         nav.register("core:my_work", _("My work"), None, 0)
         nav.register("core:audit", _("Audit log"), "audit.view", 900)

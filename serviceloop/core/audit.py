@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.utils import timezone
 
+from .bulk import JsonText, Table, json_encoder
 from .models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEntry
 
 
@@ -178,3 +182,154 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
             f"entry {checked + 1} onwards was removed",
         )
     return VerifyResult(True, checked)
+
+
+# --- many entries at once (imports) -----------------------------------------------------------
+# The same entries `audit_record` would append one by one, appended under one lock on the chain
+# head and inserted in bulk. Each entry's hash is computed over exactly the text
+# `AuditEntry.compute_hash` builds (sorted keys, compact), with the snapshot serialised once
+# and that very text stored, so `verify_chain` walks an imported batch like any other entries.
+
+
+def _snapshot_plan(model: type[models.Model]) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    plan: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for field in model._meta.concrete_fields:
+        if field.attname in SECRET_FIELDS:
+            plan.append((field.attname, _digest))
+        elif isinstance(field, models.FileField):
+            plan.append((field.attname, lambda v: (v.name if hasattr(v, "name") else v) or ""))
+        else:
+            plan.append((field.attname, None))
+    return plan
+
+
+_PLANS: dict[type[models.Model], list[tuple[str, Callable[[Any], Any] | None]]] = {}
+
+
+def snapshot_values(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """`snapshot` of a new record given as attribute values (its pk included), before the
+    JSON round trip: what `_text` serialises is exactly what `snapshot` would store.
+    Many-to-many fields, if any, are empty (a new record)."""
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = _PLANS[model] = _snapshot_plan(model)
+    get = values.get
+    data = {a: get(a) if c is None else c(get(a)) for a, c in plan}
+    for m2m in model._meta.many_to_many:
+        data[m2m.name] = []
+    return data
+
+
+def fast_snapshot(obj: models.Model) -> dict[str, Any]:
+    """`snapshot_values` of a saved instance (no many-to-many queries: a new record)."""
+    fields = obj._meta.concrete_fields
+    return snapshot_values(type(obj), {f.attname: f.value_from_object(obj) for f in fields})
+
+
+# The JSON text `AuditEntry.compute_hash` builds, from values as `_jsonable` takes them (one
+# pass through DjangoJSONEncoder gives the same text as its JSON round trip).
+_text = json_encoder(sort_keys=True, compact=True)
+
+
+def audit_append_many(
+    *,
+    actor: Any,
+    entries: Iterable[tuple[str, str, str, str, dict | None, dict | None]],
+    reason: str = "",
+    system: str = "",
+    at: datetime | None = None,
+) -> int:
+    """Append entries (action, object_type, object_id, object_repr, before, after) under one
+    lock; before/after as `audit_record` takes them. Runs in the caller's transaction."""
+    at = at or timezone.now()
+    label = actor_label(actor, system)
+    actor_id = actor.pk if actor is not None else None
+    # The constant parts of every entry's hashed text (see AuditEntry.payload).
+    head_text = '{"action":'
+    actor_text = f',"actor_id":{_text(actor_id)},"actor_label":{_text(label)},"after":'
+    at_text = f',"at":{_text(at.astimezone(UTC).isoformat(timespec="microseconds"))},"before":'
+    reason_text = f',"reason":{_text(reason)},"seq":'
+    table = Table(AuditEntry)
+    rows: list[dict[str, Any]] = []
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq, prev = head.count, head.last_hash
+        for action, object_type, object_id, object_repr, before, after in entries:
+            seq += 1
+            object_repr = object_repr[:300]
+            after_text = "null" if after is None else _text(after)
+            before_text = "null" if before is None else _text(before)
+            blob = (
+                f"{head_text}{_text(action)}{actor_text}{after_text}{at_text}{before_text}"
+                f',"object_id":{_text(object_id)},"object_repr":{_text(object_repr)}'
+                f',"object_type":{_text(object_type)},"prev_hash":"{prev}"{reason_text}{seq}}}'
+            )
+            digest = hashlib.sha256(blob.encode()).hexdigest()
+            rows.append(
+                {
+                    "seq": seq,
+                    "at": at,
+                    "actor_id": actor_id,
+                    "actor_label": label,
+                    "action": action,
+                    "object_type": object_type,
+                    "object_id": object_id,
+                    "object_repr": object_repr,
+                    "before": None if before is None else JsonText(before_text),
+                    "after": None if after is None else JsonText(after_text),
+                    "reason": reason,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
+        if not rows:
+            return 0
+        table.insert(rows, returning=False)
+        head.count, head.last_hash = seq, prev
+        head.save(update_fields=["count", "last_hash"])
+    return len(rows)
+
+
+def audit_create_many(
+    *,
+    actor: Any,
+    objs: Sequence[models.Model],
+    reason: str = "",
+    system: str = "",
+    at: datetime | None = None,
+) -> int:
+    """One CREATE entry (with its snapshot) per saved object, appended in one lock."""
+    return audit_append_many(
+        actor=actor,
+        entries=(
+            (AuditAction.CREATE, o._meta.label_lower, str(o.pk), str(o), None, fast_snapshot(o))
+            for o in objs
+        ),
+        reason=reason,
+        system=system,
+        at=at,
+    )
+
+
+def audit_many(
+    *,
+    actor: Any,
+    created: Sequence[models.Model] = (),
+    updated: Sequence[tuple[models.Model, dict[str, Any]]] = (),
+    reason: str = "",
+    system: str = "",
+    at: datetime | None = None,
+) -> int:
+    """CREATE entries for new objects and UPDATE entries (what changed since the snapshot
+    taken before) for changed ones, in one lock; an update that changed nothing is skipped."""
+
+    def entries() -> Iterator[tuple[str, str, str, str, dict | None, dict | None]]:
+        for o in created:
+            yield AuditAction.CREATE, o._meta.label_lower, str(o.pk), str(o), None, fast_snapshot(o)
+        for o, before in updated:
+            old, new = changes(before, snapshot(o))
+            if new:
+                yield AuditAction.UPDATE, o._meta.label_lower, str(o.pk), str(o), old, new
+
+    return audit_append_many(actor=actor, entries=entries(), reason=reason, system=system, at=at)

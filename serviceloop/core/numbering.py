@@ -11,9 +11,19 @@ from .models import NumberSequence
 
 
 def next_number(prefix: str, when: datetime | None = None) -> str:
+    return allocate_numbers(prefix, 1, when)[0]
+
+
+def allocate_numbers(prefix: str, count: int, when: datetime | None = None) -> list[str]:
+    """`count` consecutive numbers of the year of `when` under one lock (a bulk import takes a
+    block); the same numbers `next_number` would give one by one. Gap-free as long as the
+    caller stores them in the transaction that allocated them."""
+    if count <= 0:
+        return []
     year = timezone.localtime(when or timezone.now()).year
     with transaction.atomic():
         seq, _ = NumberSequence.objects.select_for_update().get_or_create(prefix=prefix, year=year)
-        seq.last += 1
+        first = seq.last + 1
+        seq.last += count
         seq.save(update_fields=["last"])
-    return f"{prefix}-{year}-{seq.last:05d}"
+    return [f"{prefix}-{year}-{n:05d}" for n in range(first, first + count)]

@@ -7,7 +7,6 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
-from serviceloop.core.exports import XLSX_TYPE
 from serviceloop.core.permissions import require
 
 from . import selectors, services
@@ -18,7 +17,6 @@ from .models import AlertStatus
 from .schemas import (
     AlertDetailOut,
     AlertOut,
-    ImportOut,
     NoteIn,
     NotificationIn,
     NotificationOut,
@@ -42,7 +40,6 @@ from .selectors.dashboard import heat_rows
 alerts = Router(tags=["early-warning"], auth=API_AUTH)
 reports = Router(tags=["early-warning"], auth=API_AUTH)
 runs = Router(tags=["early-warning"], auth=API_AUTH)
-imports = Router(tags=["early-warning"], auth=API_AUTH)
 production = Router(tags=["early-warning"], auth=API_AUTH)
 purchases = Router(tags=["early-warning"], auth=API_AUTH)
 surveys = Router(tags=["early-warning"], auth=API_AUTH)
@@ -52,7 +49,6 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/early-warning/alerts", alerts),
     ("/early-warning/reports", reports),
     ("/early-warning/runs", runs),
-    ("/early-warning/imports", imports),
     ("/early-warning/production-volumes", production),
     ("/early-warning/purchase-volumes", purchases),
     ("/early-warning/surveys", surveys),
@@ -195,95 +191,6 @@ def run_now(request: HttpRequest):
 @runs.get("/{int:run_id}", response=RunOut)
 def get_run(request: HttpRequest, run_id: int):
     return selectors.run_get(user_of(request), run_id)
-
-
-# --------------------------------------------------------------------------- imports
-
-FILE_FIELD = {"type": "string", "format": "binary"}
-MULTIPART = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "kind": {
-                            "type": "string",
-                            "enum": ["production_volumes", "purchase_volumes", "survey_responses"],
-                        },
-                        "file": FILE_FIELD,
-                        "valid_rows_only": {"type": "boolean", "default": False},
-                    },
-                    "required": ["kind", "file"],
-                }
-            }
-        },
-    }
-}
-
-
-def _flag(request: HttpRequest, name: str) -> bool:
-    return str(request.POST.get(name, "")).strip().lower() in {"1", "true", "yes", "on"}
-
-
-@imports.get("/", response=list[ImportOut])
-@paginate(LimitOffsetPagination)
-def list_imports(request: HttpRequest, kind: str = ""):
-    return selectors.import_list(user_of(request), kind=kind)
-
-
-@imports.post("/", response={201: ImportOut, 422: dict}, openapi_extra=MULTIPART)
-def create_import(request: HttpRequest):
-    """Import an XLSX or CSV file (multipart: `kind`, `file`, optional `valid_rows_only`).
-
-    Headers in Chinese as in the templates. A file with errors stores nothing and answers
-    422 with one entry per error naming its row and column, unless `valid_rows_only`."""
-    user = user_of(request)
-    require(user, "ew.data")  # before looking at the body
-    try:
-        batch = services.import_upload(
-            actor=user,
-            kind=request.POST.get("kind", ""),
-            upload=request.FILES.get("file"),
-            valid_rows_only=_flag(request, "valid_rows_only"),
-        )
-    except services.ImportRejected as exc:
-        detail = [
-            {
-                "loc": ["body", "file"],
-                "field": "file",
-                "row": e.row,
-                "column": e.column,
-                "value": e.value,
-                "msg": str(e),
-            }
-            for e in exc.row_errors[:200]
-        ]
-        return Status(422, {"detail": detail, "error_rows": exc.error_rows})
-    return Status(201, batch)
-
-
-@imports.get("/template", url_name="ew_import_template")
-def import_template(request: HttpRequest, kind: str = "purchase_volumes"):
-    """The XLSX template of a kind (Chinese headers, an example row, the column guide)."""
-    require(user_of(request), "ew.view")
-    response = HttpResponse(services.template_xlsx(kind), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
-    return response
-
-
-@imports.get("/{int:import_id}", response=ImportOut)
-def get_import(request: HttpRequest, import_id: int):
-    return selectors.import_get(user_of(request), import_id)
-
-
-@imports.get("/{int:import_id}/error-report", url_name="ew_import_error_report")
-def import_error_report(request: HttpRequest, import_id: int):
-    batch = selectors.import_get(user_of(request), import_id)
-    response = HttpResponse(services.error_report_xlsx(batch), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{batch.number}-errors.xlsx"'
-    return response
 
 
 # --------------------------------------------------------------------------- input data

@@ -11,9 +11,13 @@ class EarlyWarningConfig(AppConfig):
 
     def ready(self) -> None:
         from serviceloop.core import nav
+        from serviceloop.core.importing import register
         from serviceloop.core.jobs import register_periodic
 
-        from . import my_work, permissions, receivers, tasks  # noqa: F401  (registrations)
+        from . import importing, my_work, permissions, receivers, tasks  # noqa: F401
+
+        for kind in importing.KINDS:
+            register(kind)
 
         register_periodic(tasks.run_analysis_task)
         register_periodic(tasks.sweep_overdue_task)

@@ -19,11 +19,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from serviceloop.core.importing.services import import_now
 from serviceloop.core.models import User
 from serviceloop.customers.models import Customer, Tier
 
 from . import services
-from .importing import COLUMNS
+from .importing import KINDS
 from .models import (
     Alert,
     AlertKind,
@@ -61,7 +62,7 @@ def _xlsx(kind: str, rows: list[list[Any]], name: str) -> SimpleUploadedFile:
     wb = Workbook()
     ws = wb.active
     assert ws is not None
-    ws.append([c.header for c in COLUMNS[kind]])
+    ws.append([c.header for c in next(k for k in KINDS if k.name == kind).columns])
     for row in rows:
         ws.append(row)
     buf = io.BytesIO()
@@ -165,7 +166,7 @@ def _bad_purchase_file(customers: list[Customer], current: int) -> SimpleUploade
     rows[2][2] = -40  # a negative quantity
     rows[5][0] = "C099"  # an unknown customer
     rows[6][3] = "约三万"  # not a number
-    return _xlsx("purchase_volumes", rows, f"{month}客户采购量-补录.xlsx")
+    return _xlsx("purchase-volumes", rows, f"{month}客户采购量-补录.xlsx")
 
 
 def _run_analysis() -> AnalysisRun:
@@ -222,34 +223,25 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
     made = []
     if not ProductionVolume.objects.exists():
         upload = _xlsx(
-            "production_volumes", _production_rows(local, current), "各零件月度生产数量.xlsx"
+            "production-volumes", _production_rows(local, current), "各零件月度生产数量.xlsx"
         )
-        made.append(
-            services.import_upload(
-                actor=people["quality1"], kind="production_volumes", upload=upload
-            )
-        )
+        made.append(import_now(actor=people["quality1"], kind="production-volumes", upload=upload))
     if not PurchaseVolume.objects.exists():
         upload = _xlsx(
-            "purchase_volumes",
+            "purchase-volumes",
             _purchase_rows(local, customers, current),
             "客户月度采购量-近24个月.xlsx",
         )
-        made.append(
-            services.import_upload(actor=people["sales1"], kind="purchase_volumes", upload=upload)
-        )
-        services.import_check(
+        made.append(import_now(actor=people["sales1"], kind="purchase-volumes", upload=upload))
+        import_now(  # a file with an error, checked and waiting for a decision
             actor=people["sales1"],
-            kind="purchase_volumes",
+            kind="purchase-volumes",
             upload=_bad_purchase_file(customers, current),
+            dry_run=True,
         )
     if not SurveyResponse.objects.exists():
-        upload = _xlsx(
-            "survey_responses", _survey_rows(local, customers, current), "满意度调查汇总.xlsx"
-        )
-        made.append(
-            services.import_upload(actor=people["sales1"], kind="survey_responses", upload=upload)
-        )
+        upload = _xlsx("surveys", _survey_rows(local, customers, current), "满意度调查汇总.xlsx")
+        made.append(import_now(actor=people["sales1"], kind="surveys", upload=upload))
     run_ = None
     if made or not AnalysisRun.objects.filter(status=RunStatus.SUCCEEDED).exists():
         run_ = _run_analysis()

@@ -13,7 +13,6 @@ from .models import (
     AlertStatus,
     Channel,
     FailureAnalysisReport,
-    ImportKind,
     ReportStatus,
     Severity,
     SurveyKind,
@@ -191,17 +190,6 @@ class SurveyForm(forms.Form):
 
 class DeleteForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=300)
-
-
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Data"), choices=ImportKind.choices)
-    file = forms.FileField(
-        label=_("File"), help_text=_("XLSX or CSV with the template's Chinese headers.")
-    )
-
-
-class ConfirmImportForm(forms.Form):
-    valid_rows_only = forms.BooleanField(label=_("Import the valid rows only"), required=False)
 
 
 class DataFilterForm(forms.Form):

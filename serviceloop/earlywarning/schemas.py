@@ -146,25 +146,6 @@ class RunOut(Schema):
     warnings: list[str]
 
 
-class ImportOut(Schema):
-    id: int
-    number: str
-    kind: str
-    status: str
-    original_name: str
-    total_rows: int
-    valid_rows: int
-    error_rows: int
-    errors: list[dict[str, Any]]
-    warnings: list[str]
-    valid_rows_only: bool
-    created_count: int
-    updated_count: int
-    unchanged_count: int
-    created_at: LocalDateTime
-    imported_at: LocalDateTime | None
-
-
 class ProductionIn(Schema):
     part_number: str = Field(min_length=1, max_length=60)
     build_month: str = Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")

@@ -34,11 +34,7 @@ urlpatterns = [
     path("data/surveys/new/", data.survey_create, name="survey_create"),
     path("data/surveys/<int:pk>/", data.survey_edit, name="survey_edit"),
     path("data/surveys/<int:pk>/delete/", data.survey_delete, name="survey_delete"),
+    # moved to core's imports: the old URLs redirect there
     path("imports/", imports.import_list, name="import_list"),
     path("imports/new/", imports.import_create, name="import_create"),
-    path("imports/<int:pk>/", imports.import_detail, name="import_detail"),
-    path("imports/<int:pk>/confirm/", imports.import_confirm, name="import_confirm"),
-    path("imports/<int:pk>/discard/", imports.import_discard, name="import_discard"),
-    path("imports/<int:pk>/errors/", imports.import_errors, name="import_errors"),
-    path("imports/template/<str:kind>/", imports.import_template, name="import_template"),
 ]

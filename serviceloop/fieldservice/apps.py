@@ -9,11 +9,13 @@ class FieldServiceConfig(AppConfig):
 
     def ready(self) -> None:
         from serviceloop.core import nav
+        from serviceloop.core.importing import register
         from serviceloop.core.jobs import register_periodic
 
-        from . import my_work, permissions, tasks  # noqa: F401  (registers actions and "my work")
+        from . import importing, my_work, permissions, tasks  # noqa: F401  (actions, "my work")
 
         register_periodic(tasks.sweep_fieldservice_task)
+        register(importing.SERVICE_RECORDS)
 
         nav.register("fieldservice:home", _("Field service"), "fieldservice.view", 50)
         nav.register("fieldservice:record_quick", _("Record service"), "record.create", 51)

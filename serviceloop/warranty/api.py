@@ -1,4 +1,4 @@
-"""HTTP API of this app: `warranty-claims` (interface.md) and `warranty-imports`.
+"""HTTP API of this app: `warranty-claims` (interface.md); imports go through `imports`.
 
 Each (prefix, router) in ROUTERS is mounted under /api/v1/. The decision fields of a claim
 (`decision`, `reasons`, `remedy`, `last_covered_day`, `km_limit`, `terms_from_agreement`)
@@ -10,13 +10,11 @@ Money amounts are decimal strings.
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of, validation_detail
-from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from . import selectors, services
@@ -25,9 +23,7 @@ from .schemas import (
     ClaimIn,
     ClaimOut,
     ClaimPatch,
-    ConfirmIn,
     DecisionRecordOut,
-    ImportOut,
     NoteIn,
     OverrideIn,
     ReasonIn,
@@ -35,11 +31,7 @@ from .schemas import (
 )
 
 router = Router(tags=["warranty-claims"], auth=API_AUTH)
-imports_router = Router(tags=["warranty-imports"], auth=API_AUTH)
-ROUTERS: list[tuple[str, Router]] = [
-    ("/warranty-claims", router),
-    ("/warranty-imports", imports_router),
-]
+ROUTERS: list[tuple[str, Router]] = [("/warranty-claims", router)]
 
 
 def _multipart(fields: dict) -> dict:
@@ -203,102 +195,4 @@ def file_response(attachment) -> FileResponse:
         content_type=attachment.content_type,
     )
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response
-
-
-# --- imports -----------------------------------------------------------------------------
-
-
-def _flag(request: HttpRequest, name: str) -> bool:
-    return request.POST.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-@imports_router.get("/", response=list[ImportOut])
-@paginate(LimitOffsetPagination)
-def list_imports(request: HttpRequest):
-    return selectors.import_list(user_of(request))
-
-
-@imports_router.post(
-    "/",
-    response={201: ImportOut, 422: dict},
-    openapi_extra=_multipart(
-        {
-            "file": FILE_FIELD,
-            "valid_rows_only": {"type": "boolean", "default": False},
-            "dry_run": {"type": "boolean", "default": False},
-        }
-    ),
-)
-def create_import(request: HttpRequest):
-    """Import claims from an XLSX or CSV file (multipart field `file`).
-
-    The file is checked row by row and every valid row decided by the rule. With `dry_run`
-    nothing is stored but the check (confirm it later). A file with errors imports nothing
-    (422, with the import and its errors) unless `valid_rows_only` is true.
-    """
-    user = user_of(request)
-    require(user, "warranty.import")  # before looking at the body
-    batch = services.import_check(actor=user, upload=request.FILES.get("file"))
-    if _flag(request, "dry_run"):
-        return Status(201, batch)
-    try:
-        batch = services.import_confirm(
-            actor=user, batch=batch, valid_rows_only=_flag(request, "valid_rows_only")
-        )
-    except ValidationError as exc:
-        return _refused(batch, exc)
-    return Status(201, batch)
-
-
-def _refused(batch, exc: ValidationError):
-    batch.refresh_from_db()
-    return Status(
-        422, {"detail": validation_detail(exc), "import": ImportOut.from_orm(batch).dict()}
-    )
-
-
-@imports_router.get("/template", url_name="warranty_import_template")
-def import_template(request: HttpRequest, format: str = "xlsx"):
-    """The import template (XLSX with the Chinese headers, an example and the codes; or CSV)."""
-    require(user_of(request), "warranty.import")
-    if format == "csv":
-        response = HttpResponse(services.template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="warranty-claims-template.csv"'
-        return response
-    response = HttpResponse(services.template_xlsx(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="warranty-claims-template.xlsx"'
-    return response
-
-
-@imports_router.get("/{int:import_id}", response=ImportOut)
-def get_import(request: HttpRequest, import_id: int):
-    return selectors.import_get(user_of(request), import_id)
-
-
-@imports_router.post("/{int:import_id}/confirm", response={200: ImportOut, 422: dict})
-def confirm_import(request: HttpRequest, import_id: int, data: ConfirmIn):
-    user = user_of(request)
-    batch = selectors.import_get(user, import_id)
-    try:
-        return services.import_confirm(
-            actor=user, batch=batch, valid_rows_only=data.valid_rows_only
-        )
-    except ValidationError as exc:
-        return _refused(batch, exc)
-
-
-@imports_router.post("/{int:import_id}/discard", response=ImportOut)
-def discard_import(request: HttpRequest, import_id: int):
-    user = user_of(request)
-    batch = selectors.import_get(user, import_id)
-    return services.import_discard(actor=user, batch=batch)
-
-
-@imports_router.get("/{int:import_id}/error-report", url_name="warranty_import_error_report")
-def import_error_report(request: HttpRequest, import_id: int):
-    """Every error of the import's check as XLSX: row number, column, value, message."""
-    batch = selectors.import_get(user_of(request), import_id)
-    response = HttpResponse(services.error_report_xlsx(batch), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{batch.number}-errors.xlsx"'
     return response

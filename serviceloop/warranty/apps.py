@@ -9,7 +9,9 @@ class WarrantyConfig(AppConfig):
 
     def ready(self) -> None:
         from serviceloop.core import nav
+        from serviceloop.core.importing import register
 
-        from . import my_work, permissions  # noqa: F401  (registers actions and "my work")
+        from . import importing, my_work, permissions  # noqa: F401  (actions, "my work")
 
         nav.register("warranty:list", _("Warranty claims"), "warranty.view", 40)
+        register(importing.CLAIMS)

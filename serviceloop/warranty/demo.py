@@ -18,11 +18,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from serviceloop.core.models import User
+from serviceloop.core.models import ImportJob, User
 from serviceloop.customers.models import Customer, Tier
 
 from . import services
-from .models import Decision, Remedy, Status, WarrantyClaim, WarrantyImport
+from .models import Decision, Remedy, Status, WarrantyClaim
 
 TAKERS = ("sales1", "sales2", "eng1", "eng2", "quality1")
 PARTS = [
@@ -186,14 +186,18 @@ def _demo_import(rng: random.Random, people: dict[str, User], customers: list[Cu
     """One import through the bulk service: 40 rows, 3 with errors, valid rows imported."""
     from openpyxl import Workbook
 
-    from .importing import TEMPLATE_COLUMNS
+    from serviceloop.core.importing.services import import_now
+
+    from .importing import CLAIMS
+
+    columns = CLAIMS.template_columns
 
     today = timezone.localdate()
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = "三包索赔"
-    ws.append([c.header for c in TEMPLATE_COLUMNS])
+    ws.append([c.header for c in columns])
     for i in range(40):
         data = _inputs(rng, rng.choice(customers), today, 9000 + i)
         labels = {
@@ -207,12 +211,11 @@ def _demo_import(rng: random.Random, people: dict[str, User], customers: list[Cu
             data["mileage_km"] = -120  # negative mileage
         if i == 31:
             labels["findings"] = "外观划伤"  # not a finding
-        ws.append([labels.get(c.field, data.get(c.field)) for c in TEMPLATE_COLUMNS])
+        ws.append([labels.get(c.field, data.get(c.field)) for c in columns])
     buf = io.BytesIO()
     wb.save(buf)
     upload = SimpleUploadedFile("2026年三包索赔汇总-华东.xlsx", buf.getvalue())
-    batch = services.import_check(actor=people["quality1"], upload=upload)
-    services.import_confirm(actor=people["quality1"], batch=batch, valid_rows_only=True)
+    import_now(actor=people["quality1"], kind=CLAIMS.name, upload=upload, mode="valid_rows")
 
 
 def run(*, rng: random.Random, stdout: Any = None) -> None:
@@ -240,7 +243,7 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
                 )
             _progress(rng, claim, people, today)
         made += 1
-    if not WarrantyImport.objects.exists():
+    if not ImportJob.objects.filter(kind="warranty-claims").exists():
         with transaction.atomic():
             _demo_import(rng, people, customers)
     if stdout is not None:

@@ -196,14 +196,6 @@ class AttachmentForm(forms.Form):
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("XLSX or CSV file"),
-        help_text=_("Use the template's Chinese column headers; one claim per row."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-
-
 class ClaimFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)

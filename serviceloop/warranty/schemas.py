@@ -90,10 +90,6 @@ class SettleIn(Schema):
     cost_travel: Decimal | None = None
 
 
-class ConfirmIn(Schema):
-    valid_rows_only: bool = False
-
-
 def _none_if_blank(value: str) -> str | None:
     return value or None
 
@@ -225,33 +221,3 @@ class AttachmentOut(Schema):
             "api:warranty_attachment_download",
             kwargs={"claim_id": obj.claim_id, "attachment_id": obj.pk},
         )
-
-
-class ImportOut(Schema):
-    id: int
-    number: str
-    status: str
-    original_name: str
-    total_rows: int
-    valid_rows: int
-    error_rows: int
-    error_count: int
-    errors: list[dict] = Field(description=f"The first {ERRORS_SHOWN}; the report has all.")
-    warnings: list[str]
-    decisions: dict[str, int]
-    valid_rows_only: bool
-    imported_count: int
-    imported_at: LocalDateTime | None
-    first_number: str
-    last_number: str
-    created_at: LocalDateTime
-    created_by: int | None = Field(None, alias="created_by_id")
-    error_report_url: str
-
-    @staticmethod
-    def resolve_errors(obj: Any) -> list[dict]:
-        return list(obj.errors[:ERRORS_SHOWN])
-
-    @staticmethod
-    def resolve_error_report_url(obj: Any) -> str:
-        return reverse("api:warranty_import_error_report", kwargs={"import_id": obj.pk})

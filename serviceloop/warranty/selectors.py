@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.permissions import require, scope_by_customer
 
-from .models import ClaimAttachment, WarrantyClaim, WarrantyDecisionRecord, WarrantyImport
+from .models import ClaimAttachment, WarrantyClaim, WarrantyDecisionRecord
 
 CLAIM_TYPE = "warranty.warrantyclaim"
 ATTACHMENT_TYPE = "warranty.claimattachment"
@@ -107,16 +107,6 @@ def attachment_get(user: Any, claim_pk: int, pk: int) -> ClaimAttachment:
     """An attachment of a claim the user may see; a 404 otherwise."""
     claim = claim_get(user, claim_pk)
     return get_object_or_404(ClaimAttachment.objects.select_related("claim"), claim=claim, pk=pk)
-
-
-def import_list(user: Any) -> QuerySet[WarrantyImport]:
-    require(user, "warranty.import")
-    return WarrantyImport.objects.select_related("created_by")
-
-
-def import_get(user: Any, pk: int) -> WarrantyImport:
-    require(user, "warranty.import")
-    return get_object_or_404(WarrantyImport.objects.select_related("created_by"), pk=pk)
 
 
 class AnalysisRow(NamedTuple):

@@ -21,10 +21,5 @@ urlpatterns = [
         views.attachment_download,
         name="attachment",
     ),
-    path("imports/", views.imports, name="imports"),
-    path("imports/template/", views.import_template, name="import_template"),
-    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
-    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
-    path("imports/<int:pk>/discard/", views.import_discard, name="import_discard"),
-    path("imports/<int:pk>/errors/", views.import_errors, name="import_errors"),
+    path("imports/", views.imports, name="imports"),  # moved: redirects to core's imports
 ]

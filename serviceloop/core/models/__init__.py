@@ -1,5 +1,6 @@
 from .audit import AuditChainHead, AuditEntry
 from .base import TrackedModel
+from .imports import IMPORT_TRANSITIONS, ImportJob, ImportMode, ImportPhase, ImportStatus
 from .people import Agent, ApiToken, Department, Role, User
 from .support import Notification, NumberSequence
 
@@ -9,6 +10,11 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "Department",
+    "IMPORT_TRANSITIONS",
+    "ImportJob",
+    "ImportMode",
+    "ImportPhase",
+    "ImportStatus",
     "Notification",
     "NumberSequence",
     "Role",

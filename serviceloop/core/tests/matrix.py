@@ -1,15 +1,48 @@
-"""Permission-matrix rows of the core (see core/tests/test_permission_matrix.py)."""
+"""Permission-matrix rows of the core (see core/tests/test_permission_matrix.py).
+
+The `imports` resource is core's: a job's permission is that of its kind, so the world holds
+one checked warranty-claims import (action warranty.import). Uploading (POST imports/) and the
+lists answer every user (the kind in the body decides; an empty body is a 422 for all);
+test_import_api checks each kind's permission on upload."""
+
+from serviceloop.core.testing.factories import CustomerFactory, user_with
+from serviceloop.core.testing.imports import csv_upload
 
 
 def build(w: dict) -> None:
-    pass
+    from serviceloop.core.importing.services import import_now
+
+    CustomerFactory(code="MX-IMPORT")
+    job = import_now(
+        actor=user_with("quality"),
+        kind="warranty-claims",
+        upload=csv_upload(
+            [["MX-IMPORT", "2025-09-01"], ["NO-SUCH", "2025-09-01"]], ["客户编码", "故障日期"]
+        ),
+    )
+    w.update(import_id=job.pk, import_kind=job.kind)
 
 
+JOB = "/api/v1/imports/{import_id}"
 API = {
     ("get", "/api/v1/me/"): (None, lambda w: None),
     ("get", "/api/v1/me/work"): (None, lambda w: None),
+    ("get", "/api/v1/imports/"): (None, lambda w: None),
+    ("post", "/api/v1/imports/"): (None, lambda w: {}),
+    ("get", "/api/v1/imports/kinds"): (None, lambda w: None),
+    ("get", "/api/v1/imports/templates/{import_kind}"): ("warranty.import", lambda w: None),
+    ("get", JOB): ("warranty.import", lambda w: None),
+    ("post", JOB + "/confirm"): ("warranty.import", lambda w: {"mode": "valid_rows"}),
+    ("post", JOB + "/discard"): ("warranty.import", lambda w: {}),
+    ("get", JOB + "/error-report"): ("warranty.import", lambda w: None),
 }
 PUBLIC_API = {("post", "/api/v1/auth/token")}
+
+
+def _job(w: dict) -> list:
+    return [w["import_id"]]
+
+
 UI = {
     "core:home": (None, "get", lambda w: []),
     "core:my_work": (None, "get", lambda w: []),
@@ -17,5 +50,11 @@ UI = {
     "core:notifications_read": (None, "post", lambda w: []),
     "core:audit": ("audit.view", "get", lambda w: []),
     "core:profile": (None, "get", lambda w: []),
+    "imports:index": (None, "get", lambda w: []),
+    "imports:detail": ("warranty.import", "get", _job),
+    "imports:confirm": ("warranty.import", "post", _job),
+    "imports:discard": ("warranty.import", "post", _job),
+    "imports:errors": ("warranty.import", "get", _job),
+    "imports:template": ("warranty.import", "get", lambda w: [w["import_kind"]]),
 }
 EXPORTS: dict = {}

@@ -15,10 +15,6 @@ from .alerts import (
     Severity,
 )
 from .data import (
-    IMPORT_TRANSITIONS,
-    DataImport,
-    ImportKind,
-    ImportStatus,
     ProductionVolume,
     PurchaseVolume,
     SurveyKind,
@@ -29,7 +25,6 @@ from .runs import RUN_TRANSITIONS, AnalysisRun, EngineState, RunStatus, Trigger
 
 __all__ = [
     "ALERT_TRANSITIONS",
-    "IMPORT_TRANSITIONS",
     "REPORT_TRANSITIONS",
     "RUN_TRANSITIONS",
     "Alert",
@@ -38,11 +33,8 @@ __all__ = [
     "AnalysisRun",
     "Channel",
     "CustomerNotification",
-    "DataImport",
     "EngineState",
     "FailureAnalysisReport",
-    "ImportKind",
-    "ImportStatus",
     "ProductionVolume",
     "PurchaseVolume",
     "ReportStatus",

@@ -5,14 +5,12 @@
   (signal (d)).
 * :class:`PurchaseVolume` - what each customer bought per month (signal (b)).
 * :class:`SurveyResponse` - customer-satisfaction (c) and end-user (e) survey scores.
-* :class:`DataImport` - one uploaded XLSX/CSV file of any of these, checked row by row.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -29,65 +27,6 @@ def validate_month(value: str) -> None:
         raise ValidationError(_("Give the month as YYYY-MM, e.g. 2025-03."))
 
 
-class ImportKind(models.TextChoices):
-    PRODUCTION = "production_volumes", _("Production volumes")
-    PURCHASES = "purchase_volumes", _("Purchase volumes")
-    SURVEYS = "survey_responses", _("Survey responses")
-
-
-class ImportStatus(models.TextChoices):
-    CHECKED = (
-        "checked",
-        _("Checked, not stored yet"),
-    )  # file stored and checked row by row; no data stored yet
-    IMPORTED = "imported", _("Imported")  # its valid rows were stored (final)
-    DISCARDED = "discarded", _("Discarded")  # dropped by the user without storing (final)
-
-
-IMPORT_TRANSITIONS: dict[tuple[str, str], str] = {
-    (ImportStatus.CHECKED, ImportStatus.IMPORTED): "confirm",
-    (ImportStatus.CHECKED, ImportStatus.DISCARDED): "discard",
-}
-
-
-class DataImport(TrackedModel):
-    """An uploaded file of production volumes, purchase volumes or survey responses."""
-
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    kind = models.CharField(_("data"), max_length=30, choices=ImportKind.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKED
-    )
-    file = models.FileField(_("file"), upload_to="earlywarning/imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=200)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
-    error_rows = models.PositiveIntegerField(_("rows with errors"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    warnings = models.JSONField(_("warnings"), default=list, blank=True)
-    valid_rows_only = models.BooleanField(_("valid rows only"), default=False)
-    created_count = models.PositiveIntegerField(_("records added"), default=0)
-    updated_count = models.PositiveIntegerField(_("records updated"), default=0)
-    unchanged_count = models.PositiveIntegerField(_("rows already on record"), default=0)
-    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("data import")
-        verbose_name_plural = _("data imports")
-
-    def __str__(self) -> str:
-        return f"{self.number} {self.original_name}"
-
-
 class ProductionVolume(TrackedModel):
     """Units of a part number built (or shipped) in a build month: the cohort size."""
 
@@ -97,7 +36,7 @@ class ProductionVolume(TrackedModel):
     quantity = models.PositiveIntegerField(_("units built / shipped"))
     notes = models.CharField(_("notes"), max_length=300, blank=True)
     import_batch = models.ForeignKey(
-        DataImport,
+        "core.ImportJob",
         verbose_name=_("import"),
         null=True,
         blank=True,
@@ -136,7 +75,7 @@ class PurchaseVolume(TrackedModel):
         validators=[MinValueValidator(0)],
     )
     import_batch = models.ForeignKey(
-        DataImport,
+        "core.ImportJob",
         verbose_name=_("import"),
         null=True,
         blank=True,
@@ -188,7 +127,7 @@ class SurveyResponse(TrackedModel):
     respondent = models.CharField(_("respondent"), max_length=100, blank=True)
     comments = models.TextField(_("comments"), blank=True)
     import_batch = models.ForeignKey(
-        DataImport,
+        "core.ImportJob",
         verbose_name=_("import"),
         null=True,
         blank=True,

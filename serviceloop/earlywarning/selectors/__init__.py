@@ -13,7 +13,6 @@ from serviceloop.core.permissions import is_agent_only, require, scope_by_custom
 from ..models import (
     Alert,
     AnalysisRun,
-    DataImport,
     FailureAnalysisReport,
     ProductionVolume,
     PurchaseVolume,
@@ -115,17 +114,6 @@ def run_list(user: Any) -> QuerySet[AnalysisRun]:
 def run_get(user: Any, pk: int) -> AnalysisRun:
     require(user, "ew.view")
     return get_object_or_404(AnalysisRun.objects.select_related("requested_by"), pk=pk)
-
-
-def import_list(user: Any, *, kind: str = "") -> QuerySet[DataImport]:
-    require(user, "ew.view")
-    qs = DataImport.objects.select_related("created_by", "imported_by")
-    return qs.filter(kind=kind) if kind else qs
-
-
-def import_get(user: Any, pk: int) -> DataImport:
-    require(user, "ew.view")
-    return get_object_or_404(DataImport.objects.select_related("created_by"), pk=pk)
 
 
 def production_list(user: Any, *, part_number: str = "", q: str = "") -> QuerySet[ProductionVolume]:

@@ -12,15 +12,6 @@ from .data import (
     survey_response_delete,
     survey_response_update,
 )
-from .imports import (
-    ImportRejected,
-    error_report_xlsx,
-    import_check,
-    import_confirm,
-    import_discard,
-    import_upload,
-    template_xlsx,
-)
 from .reports import (
     notification_record,
     report_draft,
@@ -31,17 +22,11 @@ from .reports import (
 from .runs import apply_findings, execute_run, on_data_imported, run_request, scheduled_check
 
 __all__ = [
-    "ImportRejected",
     "alert_acknowledge",
     "alert_close",
     "alert_dismiss",
     "apply_findings",
-    "error_report_xlsx",
     "execute_run",
-    "import_check",
-    "import_confirm",
-    "import_discard",
-    "import_upload",
     "notification_record",
     "on_data_imported",
     "production_volume_create",
@@ -60,5 +45,4 @@ __all__ = [
     "survey_response_delete",
     "survey_response_update",
     "sweep_overdue",
-    "template_xlsx",
 ]

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from serviceloop.core.testing.factories import user_with
@@ -31,10 +30,6 @@ def build(w: dict) -> None:
     alert = f.raise_alert(f.claims_finding(cohort="2025-01"))
     draft = f.drafted_report(f.raise_alert(f.claims_finding(cohort="2025-02")), quality)
     issued = f.issued_report(f.raise_alert(f.claims_finding(cohort="2025-03")), quality)
-    upload = SimpleUploadedFile(
-        "volumes.csv", "零件号,生产月份,数量\r\nSA-2041,2025-02,1000\r\n".encode()
-    )
-    batch = services.import_check(actor=quality, kind="production_volumes", upload=upload)
     run = f.new_run()
     w.update(
         ew_alert=alert,
@@ -43,12 +38,10 @@ def build(w: dict) -> None:
         ew_volume=volume,
         ew_purchase=purchase,
         ew_survey=survey,
-        ew_batch=batch,
         ew_run=run,
         alert_id=alert.pk,
         ew_report_id=draft.pk,
         run_id=run.pk,
-        ew_import_id=batch.pk,
         production_id=volume.pk,
         purchase_id=purchase.pk,
         response_id=survey.pk,
@@ -81,11 +74,6 @@ API = {
     ("get", f"{EW}/runs/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/runs/"): ("ew.run", lambda w: {}),
     ("get", f"{EW}/runs/{{run_id}}"): ("ew.view", lambda w: None),
-    ("get", f"{EW}/imports/"): ("ew.view", lambda w: None),
-    ("post", f"{EW}/imports/"): ("ew.data", lambda w: {}),
-    ("get", f"{EW}/imports/template"): ("ew.view", lambda w: None),
-    ("get", f"{EW}/imports/{{import_id}}"): ("ew.view", lambda w: None),
-    ("get", f"{EW}/imports/{{import_id}}/error-report"): ("ew.view", lambda w: None),
     ("get", f"{EW}/production-volumes/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/production-volumes/"): (
         "ew.data",
@@ -145,11 +133,6 @@ UI = {
     "earlywarning:survey_edit": ("ew.data", "get", lambda w: [w["ew_survey"].pk]),
     "earlywarning:import_list": ("ew.view", "get", lambda w: []),
     "earlywarning:import_create": ("ew.data", "get", lambda w: []),
-    "earlywarning:import_detail": ("ew.view", "get", lambda w: [w["ew_batch"].pk]),
-    "earlywarning:import_errors": ("ew.view", "get", lambda w: [w["ew_batch"].pk]),
-    "earlywarning:import_template": ("ew.view", "get", lambda w: ["purchase_volumes"]),
-    "earlywarning:import_confirm": ("ew.data", "post", lambda w: [w["ew_batch"].pk]),
-    "earlywarning:import_discard": ("ew.data", "post", lambda w: [w["ew_batch"].pk]),
     "earlywarning:production_delete": ("ew.data", "post", lambda w: [w["ew_volume"].pk]),
     "earlywarning:purchase_delete": ("ew.data", "post", lambda w: [w["ew_purchase"].pk]),
     "earlywarning:survey_delete": ("ew.data", "post", lambda w: [w["ew_survey"].pk]),
@@ -162,5 +145,5 @@ EXPORTS = {
     "earlywarning:survey_list": "ew.export",
 }
 
-# Path placeholders of this app read these world keys (other apps use report_id/import_id too).
-ALIASES = {"report_id": "ew_report_id", "import_id": "ew_import_id"}
+# Path placeholders of this app read these world keys (other apps use report_id too).
+ALIASES = {"report_id": "ew_report_id"}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from serviceloop.core.models import AuditEntry, Notification
 from serviceloop.core.signals import field_data_imported
 from serviceloop.core.testing.factories import CustomerFactory, user_with
+from serviceloop.core.testing.imports import run_import
 from serviceloop.earlywarning import engine, services
 from serviceloop.earlywarning.models import (
     Alert,
@@ -242,6 +243,6 @@ def test_our_own_import_enqueues_a_run(django_capture_on_commit_callbacks, monke
     _fake_task(monkeypatch, calls)
     upload = f.csv_file([["零件号", "生产月份", "数量"], ["SA-2041", "2025-01", 800]])
     with django_capture_on_commit_callbacks(execute=True):
-        services.import_upload(actor=user_with("quality"), kind="production_volumes", upload=upload)
+        run_import(user_with("quality"), "production-volumes", upload)
     run = AnalysisRun.objects.get()
     assert run.source == "production_volumes (1)" and calls == [(Trigger.IMPORT, run.pk)]

@@ -254,9 +254,10 @@ def test_data_pages_create_edit_delete(qc):
 
 
 def test_import_pages(qc):
-    assert "Templates" in _html(qc.get(reverse("earlywarning:import_list")))
-    page = _html(qc.get(reverse("earlywarning:import_create"), {"kind": "survey_responses"}))
-    assert 'value="survey_responses" selected' in page
+    """The data imports are on the one import page; the old links lead there."""
+    r = qc.get(reverse("earlywarning:import_create"), {"kind": "survey_responses"}, follow=True)
+    page = _html(r)
+    assert "Templates" in page and 'value="surveys" selected' in page
 
 
 def test_my_work_page_lists_new_alerts(qc):

@@ -1,28 +1,23 @@
 """API: `service-records` (R-5.9.4) with the repair-or-replace decision (R-5.3.4.2), parts used
-(R-5.3.4.3), major problems (R-5.9.5) and the bulk import."""
+(R-5.3.4.3) and major problems (R-5.9.5); the bulk import is the `imports` resource."""
 
-import base64
-import binascii
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
-from serviceloop.core.exports import XLSX_TYPE
 from serviceloop.core.permissions import require
 
-from .. import importing, selectors, services
+from .. import selectors, services
 from ..models import Part, Source
 from ..schemas import (
     DefaultsOut,
     FlagIn,
     HandlingIn,
     HandlingOut,
-    ImportIn,
-    ImportOut,
     MovementOut,
     PartsUsedIn,
     RecordIn,
@@ -123,33 +118,3 @@ def parts_used(request: HttpRequest, service_record_id: int, data: PartsUsedIn):
             actor=actor, record=rec, part=data.part, quantity=data.quantity, note=data.note
         ),
     )
-
-
-@router.post("/import", response={201: ImportOut, 422: ImportOut})
-def import_records(request: HttpRequest, data: ImportIn):
-    """Import from XLSX/CSV (base64). Errors and not `valid_only`: 422, nothing stored; the
-    batch and its error report stay available."""
-    actor = user_of(request)
-    require(actor, "record.import")
-    try:
-        content = base64.b64decode(data.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationError({"content_base64": "Not valid base64."}) from None
-    batch = importing.service_records_import(
-        actor=actor, filename=data.filename, content=content, valid_only=data.valid_only
-    )
-    return Status(422 if batch.status == "rejected" else 201, batch)
-
-
-@router.get("/imports/{int:import_batch_id}", response=ImportOut)
-def get_import(request: HttpRequest, import_batch_id: int):
-    return selectors.import_get(user_of(request), import_batch_id)
-
-
-@router.get("/imports/{int:import_batch_id}/errors.xlsx")
-def import_errors(request: HttpRequest, import_batch_id: int):
-    """The error report as XLSX: row, column, message."""
-    batch = selectors.import_get(user_of(request), import_batch_id)
-    response = HttpResponse(importing.error_report(batch), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.xlsx"'
-    return response

@@ -48,7 +48,6 @@ from .parts import (
 from .records import (
     FlagForm,
     HandlingForm,
-    ImportForm,
     PartNumberField,
     QuickRecordForm,
     RecordFilterForm,
@@ -69,7 +68,6 @@ __all__ = [
     "EscalationForm",
     "FlagForm",
     "HandlingForm",
-    "ImportForm",
     "InfoFormFilterForm",
     "InfoFormForm",
     "IssueInfoForm",

@@ -149,10 +149,3 @@ class UsePartsForm(forms.Form):
 
 class FlagForm(forms.Form):
     reason = forms.CharField(label=_("Why it is major"), required=False, widget=TEXT2)
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("XLSX or CSV file"))
-    valid_only = forms.BooleanField(
-        label=_("Import the valid rows only (skip rows with errors)"), required=False
-    )

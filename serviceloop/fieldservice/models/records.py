@@ -78,11 +78,11 @@ class ServiceRecord(TrackedModel):
         _("entered via"), max_length=10, choices=Source.choices, default=Source.FORM
     )
     import_batch = models.ForeignKey(
-        "fieldservice.ImportBatch",
+        "core.ImportJob",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="records",
+        related_name="+",
         editable=False,
     )
     weekly_feedback = models.ForeignKey(
@@ -144,38 +144,3 @@ class HandlingDecision(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.record.number}: {self.get_handling_display()}"
-
-
-class ImportStatus(models.TextChoices):
-    IMPORTED = "imported", _("Imported")  # every row was valid and is stored
-    PARTIAL = "partial", _("Valid rows imported")  # the user asked for valid rows only
-    REJECTED = "rejected", _("Rejected")  # errors found; nothing was stored
-
-
-class ImportBatch(models.Model):
-    """One upload of service records from XLSX/CSV, kept with its error report."""
-
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"))
-    filename = models.CharField(_("file"), max_length=255)
-    valid_only = models.BooleanField(_("valid rows only"), default=False)
-    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices)
-    total_rows = models.PositiveIntegerField(_("rows"), default=0)
-    imported_rows = models.PositiveIntegerField(_("imported"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-        verbose_name = _("service-record import")
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors or [])

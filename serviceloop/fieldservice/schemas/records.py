@@ -118,31 +118,3 @@ class DefaultsOut(Schema):
     customer: int | None = None
     oem: str = ""
     part: int | None = None
-
-
-class ImportIn(Schema):
-    filename: str = Field(min_length=1, description="Ends in .xlsx or .csv.")
-    content_base64: str = Field(min_length=1)
-    valid_only: bool = False
-
-
-class ImportErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportOut(Schema):
-    id: int
-    filename: str
-    status: str
-    valid_only: bool
-    total_rows: int
-    imported_rows: int
-    errors: list[ImportErrorOut]
-    uploaded_at: LocalDateTime
-    records: list[int]
-
-    @staticmethod
-    def resolve_records(obj) -> list[int]:
-        return list(obj.records.values_list("pk", flat=True))

@@ -25,7 +25,6 @@ from ..models import (
     EngineerAssignment,
     Escalation,
     EscalationStatus,
-    ImportBatch,
     ServiceRecord,
 )
 from ..services.feedback import active_engineers
@@ -281,8 +280,3 @@ def record_get(user: Any, pk: int) -> ServiceRecord:
         ),
     )
     return get_object_or_404(qs, pk=pk)
-
-
-def import_get(user: Any, pk: int) -> ImportBatch:
-    require(user, "record.import")
-    return get_object_or_404(ImportBatch.objects.select_related("uploaded_by"), pk=pk)

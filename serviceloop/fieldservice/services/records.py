@@ -26,7 +26,6 @@ from ..models import (
     FeedbackStatus,
     Handling,
     HandlingDecision,
-    ImportBatch,
     Outcome,
     Part,
     ServiceRecord,
@@ -123,9 +122,8 @@ def build_record(
     outcome_note: str = "",
     major_problem: bool = False,
     source: str = Source.FORM,
-    import_batch: ImportBatch | None = None,
 ) -> ServiceRecord:
-    """Create one record from checked inputs (used by the create service and the import)."""
+    """Create one record from checked inputs (the create services; imports store in bulk)."""
     record = ServiceRecord(
         engineer=engineer,
         customer=customer,
@@ -140,7 +138,6 @@ def build_record(
         outcome=outcome,
         outcome_note=(outcome_note or "").strip(),
         source=source,
-        import_batch=import_batch,
         created_by=actor,
         number="pending",
     )

@@ -4,7 +4,6 @@ Every record is built at w["customer"] (a retail customer of w["agency"]) so tha
 see them; path placeholders carry distinct names so that they do not clash with other apps'.
 """
 
-import base64
 from datetime import timedelta
 
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils import timezone
 from serviceloop.core import deadlines
 from serviceloop.core.models import Department
 from serviceloop.core.testing.factories import user_with
-from serviceloop.fieldservice import importing, services
+from serviceloop.fieldservice import services
 from serviceloop.fieldservice.tests.factories import PartFactory
 
 
@@ -97,11 +96,6 @@ def build(w: dict) -> None:
     services.infoform_issue(
         actor=sales, form=info, departments=[Department.objects.get(code="quality")]
     )
-    batch = importing.service_records_import(
-        actor=sales,
-        filename="m.csv",
-        content=_csv(eng.username, customer.code, part.part_number, today),
-    )
     w.update(
         fs_eng=eng,
         fs_part=part,
@@ -115,7 +109,6 @@ def build(w: dict) -> None:
         assignment_id=assignment.pk,
         escalation_id=escalation.pk,
         service_record_id=record.pk,
-        import_batch_id=batch.pk,
         spare_part_id=part.pk,
         parts_request_id=approved.pk,
         nc_tag_id=tag.pk,
@@ -124,21 +117,6 @@ def build(w: dict) -> None:
         info_form_id=info.pk,
         info_routing_id=info.routings.get().pk,
     )
-
-
-def _csv(username, code, part_number, day) -> bytes:
-    head = "日期,服务人员,客户编码,配套厂家,零件号,车辆,缺陷,故障模式,处理结果\n"
-    return (
-        head + f"{day},{username},{code},华北重汽,{part_number},HN1090,导入缺陷,漏油,已更换\n"
-    ).encode()
-
-
-def _b64(w) -> str:
-    return base64.b64encode(
-        _csv(
-            w["fs_eng"].username, w["customer"].code, w["fs_part"].part_number, timezone.localdate()
-        )
-    ).decode()
 
 
 def _today() -> str:
@@ -231,15 +209,6 @@ API = {
     ("post", P + "service-records/{service_record_id}/parts-used"): (
         "parts.use",
         lambda w: {"part": w["fs_part"].pk, "quantity": 1},
-    ),
-    ("post", P + "service-records/import"): (
-        "record.import",
-        lambda w: {"filename": "r.csv", "content_base64": _b64(w)},
-    ),
-    ("get", P + "service-records/imports/{import_batch_id}"): ("record.import", lambda w: None),
-    ("get", P + "service-records/imports/{import_batch_id}/errors.xlsx"): (
-        "record.import",
-        lambda w: None,
     ),
     ("get", P + "parts/"): ("fieldservice.view", lambda w: None),
     ("post", P + "parts/"): ("part.manage", lambda w: {"part_number": "NEW-1", "name": "新件"}),
@@ -430,9 +399,6 @@ UI = {
     "fieldservice:record_handling": ("handling.decide", "post", lambda w: [w["service_record_id"]]),
     "fieldservice:record_use_parts": ("parts.use", "post", lambda w: [w["service_record_id"]]),
     "fieldservice:record_import": ("record.import", "get", lambda w: []),
-    "fieldservice:import_template": ("record.import", "get", lambda w: []),
-    "fieldservice:import_detail": ("record.import", "get", lambda w: [w["import_batch_id"]]),
-    "fieldservice:import_errors": ("record.import", "get", lambda w: [w["import_batch_id"]]),
     "fieldservice:part_list": ("fieldservice.view", "get", lambda w: []),
     "fieldservice:part_create": ("part.manage", "get", lambda w: []),
     "fieldservice:part_edit": ("part.manage", "get", lambda w: [w["spare_part_id"]]),

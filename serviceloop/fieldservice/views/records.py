@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from serviceloop.core.exports import XLSX_TYPE, xlsx_response
+from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
@@ -27,17 +26,16 @@ from serviceloop.core.views_support import (
 )
 from serviceloop.customers.models import Customer, Tier
 
-from .. import importing, selectors, services
+from .. import selectors, services
 from ..forms import (
     FlagForm,
     HandlingForm,
-    ImportForm,
     QuickRecordForm,
     RecordFilterForm,
     RecordForm,
     UsePartsForm,
 )
-from ..models import ImportBatch, ServiceRecord, Source
+from ..models import ServiceRecord, Source
 from ..services.records import record_locked
 from .common import ctx, part_numbers, post_action
 
@@ -375,62 +373,6 @@ def record_use_parts(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def record_import(request: AuthedRequest) -> HttpResponse:
+    """The import moved to the one import page (core.importing); the old URL leads there."""
     require(request.user, "record.import")
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = importing.service_records_import(
-                actor=request.user,
-                filename=upload.name,
-                content=upload.read(),
-                valid_only=form.cleaned_data["valid_only"],
-            )
-        except ValidationError as exc:
-            form.add_error("file", exc.message_dict.get("file", exc.messages))
-        else:
-            if batch.status == "rejected":
-                messages.error(request, _("Nothing was imported: the file has errors."))
-            else:
-                messages.success(request, _("%d records imported.") % batch.imported_rows)
-            return redirect("fieldservice:import_detail", batch.pk)
-    recent = ImportBatch.objects.filter(uploaded_by=request.user)[:10]
-    return render(
-        request,
-        "fieldservice/import.html",
-        ctx(
-            request,
-            form=form,
-            recent=recent,
-            columns=importing.COLUMNS,
-        ),
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-def import_template(request: AuthedRequest) -> HttpResponse:
-    require(request.user, "record.import")
-    response = HttpResponse(importing.template_bytes(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = 'attachment; filename="service-records-template.xlsx"'
-    return response
-
-
-def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    batch = selectors.import_get(request.user, pk)
-    return render(
-        request,
-        "fieldservice/import_detail.html",
-        ctx(
-            request,
-            batch=batch,
-            records=batch.records.select_related("customer", "part")[:200],
-            errors=batch.errors[:500],
-        ),
-    )
-
-
-def import_errors(request: AuthedRequest, pk: int) -> HttpResponse:
-    batch = selectors.import_get(request.user, pk)
-    response = HttpResponse(importing.error_report(batch), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-errors.xlsx"'
-    return response
+    return redirect(reverse("imports:index") + "?kind=service-records")

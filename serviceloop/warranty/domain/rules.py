@@ -14,6 +14,7 @@ then manufacturing_defect). The order and any duplicates of the `findings` input
 from __future__ import annotations
 
 import calendar
+import functools
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
@@ -241,7 +242,7 @@ class WarrantyDecision:
                 return value.isoformat()
             return value.value if isinstance(value, Enum) else value
 
-        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}
+        return {name: plain(getattr(self, name)) for name in _decision_fields()}
 
     @staticmethod
     def from_dict(data: Mapping[str, Any]) -> WarrantyDecision:
@@ -475,3 +476,9 @@ def agreement_applied(
         )
     terms, agreement = chosen[0]
     return agreement, terms
+
+
+@functools.cache
+def _decision_fields() -> tuple[str, ...]:
+    """The field names of WarrantyDecision, once (dataclasses.fields() is slow in a loop)."""
+    return tuple(f.name for f in fields(WarrantyDecision))

@@ -13,14 +13,6 @@ from .claims import (
     claim_update,
     customer_for,
 )
-from .imports import (
-    error_report_xlsx,
-    import_check,
-    import_confirm,
-    import_discard,
-    template_csv,
-    template_xlsx,
-)
 
 __all__ = [
     "attachment_add",
@@ -35,10 +27,4 @@ __all__ = [
     "claim_settle",
     "claim_update",
     "customer_for",
-    "error_report_xlsx",
-    "import_check",
-    "import_confirm",
-    "import_discard",
-    "template_csv",
-    "template_xlsx",
 ]

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from serviceloop.core.audit import audit_create
 from serviceloop.core.models import User
 from serviceloop.core.permissions import require
 
-from ..bulk import audit_create_with_file
 from ..models import FINAL, ClaimAttachment, WarrantyClaim
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -104,7 +104,7 @@ def attachment_add(
     attachment.file.save(name, upload, save=False)
     try:
         attachment.save()
-        audit_create_with_file(actor=actor, obj=attachment)
+        audit_create(actor=actor, obj=attachment)
     except Exception:
         attachment.file.delete(save=False)  # no orphan file when the transaction fails
         raise

@@ -179,6 +179,42 @@ def status_for(decision: str) -> Status:
     return Status.REGISTERED if decision == Decision.NEEDS_REVIEW else Status.DECIDED
 
 
+def rule_values(
+    inputs: Inputs,
+    result: rules.WarrantyDecision,
+    agreement: Any | None,
+    now: datetime | None,
+) -> dict[str, Any]:
+    """The claim's fields (attribute names) the rule's result sets: the inputs, the rule's
+    decision, and no override (an earlier one was made on other inputs and stays in the
+    decision history)."""
+    return {
+        "purchase_date": inputs.purchase_date,
+        "failure_date": inputs.failure_date,
+        "mileage_km": inputs.mileage_km,
+        "findings": list(inputs.findings),
+        "repairable": inputs.repairable,
+        "rule_decision": result.decision.value,
+        "rule_remedy": result.remedy.value if result.remedy else "",
+        "reasons": [r.value for r in result.reasons],
+        "last_covered_day": result.last_covered_day,
+        "km_limit": result.km_limit,
+        "warranty_months": result.months,
+        "terms_from_agreement": result.terms_from_agreement,
+        "agreement_id": _pk(agreement),
+        "rule_version": result.rule_version,
+        "rule_result": result.as_dict(),
+        "decided_at": now,
+        "override_decision": "",
+        "override_remedy": "",
+        "override_reason": "",
+        "overridden_at": None,
+        "overridden_by_id": None,
+        "decision": result.decision.value,
+        "remedy": result.remedy.value if result.remedy else "",
+    }
+
+
 def apply_rule(
     claim: WarrantyClaim,
     inputs: Inputs,
@@ -186,29 +222,9 @@ def apply_rule(
     agreement: Any | None,
     now: datetime,
 ) -> None:
-    """Write the inputs and the rule's result onto the claim; any earlier override no longer
-    applies (it was made on other inputs and stays in the decision history)."""
-    claim.purchase_date = inputs.purchase_date
-    claim.failure_date = inputs.failure_date  # type: ignore[assignment]
-    claim.mileage_km = inputs.mileage_km
-    claim.findings = list(inputs.findings)
-    claim.repairable = inputs.repairable
-    claim.rule_decision = result.decision.value
-    claim.rule_remedy = result.remedy.value if result.remedy else ""
-    claim.reasons = [r.value for r in result.reasons]
-    claim.last_covered_day = result.last_covered_day
-    claim.km_limit = result.km_limit
-    claim.warranty_months = result.months
-    claim.terms_from_agreement = result.terms_from_agreement
-    claim.agreement_id = _pk(agreement)
-    claim.rule_version = result.rule_version
-    claim.rule_result = result.as_dict()
-    claim.decided_at = now
-    claim.override_decision = claim.override_remedy = claim.override_reason = ""
-    claim.overridden_at = None
-    claim.overridden_by = None
-    claim.decision = claim.rule_decision
-    claim.remedy = claim.rule_remedy
+    """Write the inputs and the rule's result onto the claim (see `rule_values`)."""
+    for name, value in rule_values(inputs, result, agreement, now).items():
+        setattr(claim, name, value)
 
 
 def _pk(agreement: Any | None) -> int | None:
@@ -235,6 +251,31 @@ def agreement_json(agreement: Any | None) -> dict[str, Any] | None:
     }
 
 
+def rule_record_values(
+    *,
+    customer_id: int,
+    inputs: Inputs,
+    result: rules.WarrantyDecision,
+    agreement: Any | None,
+    result_dict: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The fields of a rule's history row that the decision itself gives (`result_dict`:
+    `result.as_dict()` when the caller has it already)."""
+    return {
+        "kind": DecisionKind.RULE,
+        "decision": result.decision.value,
+        "remedy": result.remedy.value if result.remedy else "",
+        "reasons": [r.value for r in result.reasons],
+        "inputs": {
+            "customer": customer_id,
+            **inputs.as_json(),
+            "agreement": agreement_json(agreement),
+        },
+        "result": result_dict if result_dict is not None else result.as_dict(),
+        "rule_version": result.rule_version,
+    }
+
+
 def rule_record(
     claim: WarrantyClaim,
     *,
@@ -251,21 +292,13 @@ def rule_record(
     return WarrantyDecisionRecord(
         claim=claim,
         seq=seq,
-        kind=DecisionKind.RULE,
-        decision=result.decision.value,
-        remedy=result.remedy.value if result.remedy else "",
-        reasons=[r.value for r in result.reasons],
-        inputs={
-            "customer": claim.customer_id,
-            **inputs.as_json(),
-            "agreement": agreement_json(agreement),
-        },
-        result=result.as_dict(),
-        rule_version=result.rule_version,
         note=note,
         decided_at=now,
         decided_by=actor,
         actor_label=actor_label,
+        **rule_record_values(
+            customer_id=claim.customer_id, inputs=inputs, result=result, agreement=agreement
+        ),
     )
 
 

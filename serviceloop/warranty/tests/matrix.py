@@ -1,29 +1,23 @@
 """Permission-matrix rows of the warranty app (see core/tests/test_permission_matrix.py)."""
 
 from serviceloop.core.testing.factories import user_with
-from serviceloop.warranty.services import attachment_add, import_check
-from serviceloop.warranty.tests.factories import csv_file, make_claim, png_upload, row
+from serviceloop.warranty.services import attachment_add
+from serviceloop.warranty.tests.factories import make_claim, png_upload
 
 
 def build(w: dict) -> None:
     quality = user_with("quality")
     claim = make_claim(quality, w["customer"])
     attachment = attachment_add(actor=quality, claim=claim, upload=png_upload())
-    batch = import_check(
-        actor=quality, upload=csv_file([row(w["customer"].code), row("NO-SUCH-CUSTOMER")])
-    )
     w.update(
         claim=claim,
         claim_id=claim.pk,
         attachment=attachment,
         attachment_id=attachment.pk,
-        batch=batch,
-        import_id=batch.pk,
     )
 
 
 CLAIM = "/api/v1/warranty-claims/{claim_id}"
-BATCH = "/api/v1/warranty-imports/{import_id}"
 API = {
     ("get", "/api/v1/warranty-claims/"): ("warranty.view", lambda w: None),
     ("post", "/api/v1/warranty-claims/"): (
@@ -53,13 +47,6 @@ API = {
     ("get", CLAIM + "/attachments"): ("warranty.view", lambda w: None),
     ("post", CLAIM + "/attachments"): ("warranty.change", lambda w: {}),
     ("get", CLAIM + "/attachments/{attachment_id}"): ("warranty.view", lambda w: None),
-    ("get", "/api/v1/warranty-imports/"): ("warranty.import", lambda w: None),
-    ("post", "/api/v1/warranty-imports/"): ("warranty.import", lambda w: {}),
-    ("get", "/api/v1/warranty-imports/template"): ("warranty.import", lambda w: None),
-    ("get", BATCH): ("warranty.import", lambda w: None),
-    ("post", BATCH + "/confirm"): ("warranty.import", lambda w: {"valid_rows_only": False}),
-    ("post", BATCH + "/discard"): ("warranty.import", lambda w: {}),
-    ("get", BATCH + "/error-report"): ("warranty.import", lambda w: None),
 }
 
 
@@ -82,10 +69,5 @@ UI = {
     "warranty:attachment_add": ("warranty.change", "post", _claim),
     "warranty:attachment": ("warranty.view", "get", lambda w: [w["claim"].pk, w["attachment"].pk]),
     "warranty:imports": ("warranty.import", "get", lambda w: []),
-    "warranty:import_template": ("warranty.import", "get", lambda w: []),
-    "warranty:import_detail": ("warranty.import", "get", lambda w: [w["batch"].pk]),
-    "warranty:import_confirm": ("warranty.import", "post", lambda w: [w["batch"].pk]),
-    "warranty:import_discard": ("warranty.import", "post", lambda w: [w["batch"].pk]),
-    "warranty:import_errors": ("warranty.import", "get", lambda w: [w["batch"].pk]),
 }
 EXPORTS = {"warranty:list": "warranty.export"}

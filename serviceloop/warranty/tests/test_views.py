@@ -9,9 +9,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from serviceloop.core.testing.factories import CustomerFactory, user_with
-from serviceloop.warranty.models import ClaimAttachment, Status, WarrantyClaim, WarrantyImport
-from serviceloop.warranty.services import attachment_add, claim_override, import_check
-from serviceloop.warranty.tests.factories import PNG, make_claim, png_upload, row, xlsx_file
+from serviceloop.warranty.models import ClaimAttachment, Status, WarrantyClaim
+from serviceloop.warranty.services import attachment_add, claim_override
+from serviceloop.warranty.tests.factories import PNG, make_claim, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -217,46 +217,3 @@ def test_a_pdf_downloads_as_attachment():
     r = client.get(reverse("warranty:attachment", args=[claim.pk, att.pk]))
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
     assert r["Content-Disposition"].startswith("attachment")
-
-
-def test_import_pages_upload_preview_confirm():
-    client, _ = browser("sales")
-    CustomerFactory(code="C001")
-    r = client.get(reverse("warranty:imports"))
-    assert r.status_code == 200 and "客户编码" in r.content.decode()
-    upload = xlsx_file([row("C001", 序列号="A"), row("C404", 序列号="B")])
-    r = client.post(reverse("warranty:imports"), {"file": upload})
-    batch = WarrantyImport.objects.get()
-    assert r.status_code == 302 and r["Location"] == reverse(
-        "warranty:import_detail", args=[batch.pk]
-    )
-    page = client.get(r["Location"]).content.decode()
-    assert "Unknown customer code." in page and "C404" in page
-    assert 'name="valid_rows_only"' in page  # only "valid rows only" is offered
-    r = client.post(reverse("warranty:import_confirm", args=[batch.pk]))
-    assert r.status_code == 302 and not WarrantyClaim.objects.exists()
-    r = client.post(reverse("warranty:import_confirm", args=[batch.pk]), {"valid_rows_only": "1"})
-    assert r.status_code == 302 and "import_batch" in r["Location"]
-    assert WarrantyClaim.objects.count() == 1
-    r = client.get(reverse("warranty:import_errors", args=[batch.pk]))
-    assert list(load_workbook(io.BytesIO(r.content)).active.values)[1][:3] == (
-        3,
-        "客户编码",
-        "C404",
-    )
-    r = client.get(reverse("warranty:import_template"))
-    assert r.status_code == 200 and r.content[:2] == b"PK"
-
-
-def test_import_upload_errors_and_discard():
-    client, user = browser("quality")
-    r = client.post(reverse("warranty:imports"), {"file": png_upload("x.png")})
-    assert r.status_code == 400 and "xlsx" in r.content.decode()
-    CustomerFactory(code="C001")
-    batch = import_check(actor=user, upload=xlsx_file([row("C001")]))
-    page = client.get(reverse("warranty:import_detail", args=[batch.pk])).content.decode()
-    assert "Import 1 claim" in page
-    r = client.post(reverse("warranty:import_discard", args=[batch.pk]))
-    assert r.status_code == 302
-    batch.refresh_from_db()
-    assert batch.status == "discarded"

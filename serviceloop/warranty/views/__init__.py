@@ -1,4 +1,4 @@
-"""Pages of the warranty app (claims and their bulk import)."""
+"""Pages of the warranty app (claims; the bulk import is core.importing's)."""
 
 from .claims import (
     approve,
@@ -15,14 +15,7 @@ from .claims import (
     reopen,
     settle,
 )
-from .imports import (
-    import_confirm,
-    import_detail,
-    import_discard,
-    import_errors,
-    import_template,
-    imports,
-)
+from .imports import imports
 
 __all__ = [
     "approve",
@@ -33,11 +26,6 @@ __all__ = [
     "claim_edit",
     "claim_list",
     "close",
-    "import_confirm",
-    "import_detail",
-    "import_discard",
-    "import_errors",
-    "import_template",
     "imports",
     "override",
     "redecide",
