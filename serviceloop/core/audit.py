@@ -191,13 +191,36 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
 # and that very text stored, so `verify_chain` walks an imported batch like any other entries.
 
 
+def _none_or(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda v: None if v is None else convert(v)
+
+
+def _last(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert`, remembering the last value (the records of an import share one `now`)."""
+    memo: list[Any] = [object(), None]
+
+    def cached(value: Any) -> Any:
+        if value is not memo[0]:
+            memo[0], memo[1] = value, None if value is None else convert(value)
+        return memo[1]
+
+    return cached
+
+
 def _snapshot_plan(model: type[models.Model]) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """Per field, what turns its value into what DjangoJSONEncoder would write for it, so that
+    the encoder meets only plain values (its Python fallback is slow in a loop)."""
+    encode = DjangoJSONEncoder().default
     plan: list[tuple[str, Callable[[Any], Any] | None]] = []
     for field in model._meta.concrete_fields:
         if field.attname in SECRET_FIELDS:
             plan.append((field.attname, _digest))
         elif isinstance(field, models.FileField):
             plan.append((field.attname, lambda v: (v.name if hasattr(v, "name") else v) or ""))
+        elif isinstance(field, models.DateTimeField):
+            plan.append((field.attname, _last(encode)))
+        elif isinstance(field, models.DateField | models.DecimalField):
+            plan.append((field.attname, _none_or(encode)))
         else:
             plan.append((field.attname, None))
     return plan

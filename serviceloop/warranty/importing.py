@@ -246,12 +246,12 @@ def clean(row: Row, lookups: dict[str, Any]) -> dict[str, Any] | None:
             _("Unknown finding %(words)s. Use the codes or the labels listed in the template.")
             % {"words": "、".join(unknown)},
         )
-    details = {name: v[name] or "" for name in TEXT_FIELDS}
+    details = {name: v[name] for name in TEXT_FIELDS if v[name]}
     if v["vehicle"] is not None:
         vin, model = split_vehicle(v["vehicle"])
-        if vin and not details["vin"]:
+        if vin and not details.get("vin"):
             details["vin"] = vin
-        if model and not details["vehicle_model"]:
+        if model and not details.get("vehicle_model"):
             details["vehicle_model"] = model[: _max("vehicle_model")]
     costs = {name: v[name] for name in COST_FIELDS}
     inputs, errors = deciding.make_inputs(
@@ -278,7 +278,7 @@ def clean(row: Row, lookups: dict[str, Any]) -> dict[str, Any] | None:
     claim = deciding.rule_values(inputs, result, agreement, None)  # decided_at: when stored
     for name in NO_OVERRIDE:  # a new claim: the defaults (kept rows stay small)
         del claim[name]
-    claim.update({name: value for name, value in details.items() if value})
+    claim.update(details)
     claim.update(
         customer_id=customer_id,
         build_month=month or "",
@@ -295,6 +295,7 @@ def clean(row: Row, lookups: dict[str, Any]) -> dict[str, Any] | None:
         agreement=agreement,
         result_dict=claim["rule_result"],
     )
+    record["reasons"] = claim["reasons"]  # the same list: kept once in the checked rows
     return {"claim": claim, "record": record}
 
 

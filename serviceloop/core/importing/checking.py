@@ -46,11 +46,11 @@ class Row:
 
     __slots__ = ("number", "raw_cells", "values", "errors", "header")
 
-    def __init__(self, number: int, header: Header):
+    def __init__(self, number: int, header: Header, values: dict[str, Any] | None = None):
         self.number = number
         self.header = header
-        self.raw_cells: dict[str, Any] = {}
-        self.values: dict[str, Any] = {}
+        self.raw_cells: dict[str, Any] = {}  # the non-blank cells as read
+        self.values: dict[str, Any] = values if values is not None else {}  # parsed, or None
         self.errors: list[RowError] = []
 
     @property
@@ -155,30 +155,27 @@ class Checker:
             (position, col.field, col.required, col.parser(self.today))
             for position, col in sorted(header.index.items())
         ]
-        fields = [col.field for col in self.kind.columns]
+        blank_values = dict.fromkeys(col.field for col in self.kind.columns)
         blank, clean, batch = cells.blank, self.kind.clean, BATCH
         for number, values in rows:
             if all(blank(v) for v in values):
                 continue
             result.rows_total += 1
-            row = Row(number, header)
+            row = Row(number, header, blank_values.copy())
             raw_cells, parsed = row.raw_cells, row.values
             width = len(values)
             for position, name, required, parse in parsers:
                 raw = values[position] if position < width else None
-                raw_cells[name] = raw
                 if raw is None or (raw.__class__ is str and not raw.strip()):
-                    parsed[name] = None
                     if required:
                         row.fail(name, _("This cell is required."))
                     continue
+                raw_cells[name] = raw
                 try:
                     parsed[name] = parse(raw)
                 except CellError as exc:
                     parsed[name] = None
                     row.fail(name, exc.message)
-            for name in fields:
-                parsed.setdefault(name, None)
             kept = clean(row, self.lookups)
             if row.errors:
                 self._failed(row)
