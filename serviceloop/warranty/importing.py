@@ -41,7 +41,7 @@ from serviceloop.core.numbering import allocate_numbers
 from serviceloop.core.permissions import visible_customers
 
 from .domain import rules
-from .models import WarrantyClaim, WarrantyDecisionRecord
+from .models import Decision, WarrantyClaim, WarrantyDecisionRecord
 from .services import deciding
 from .services.claims import NUMBER_PREFIX
 
@@ -415,9 +415,7 @@ CLAIMS = Kind(
     existing=existing,
     tally=lambda kept: kept["claim"]["decision"],
     labels={
-        "covered": gettext_lazy("covered"),
-        "not_covered": gettext_lazy("not covered"),
-        "needs_review": gettext_lazy("needs review"),
+        **{d.value: d.label for d in Decision},
         "first_number": gettext_lazy("first claim"),
         "last_number": gettext_lazy("last claim"),
     },
