@@ -356,3 +356,37 @@ def audit_many(
                 yield AuditAction.UPDATE, o._meta.label_lower, str(o.pk), str(o), old, new
 
     return audit_append_many(actor=actor, entries=entries(), reason=reason, system=system, at=at)
+
+
+def audit_create_rows(
+    *,
+    actor: Any,
+    table: Table,
+    rows: Sequence[dict[str, Any]],
+    ids: Sequence[Any],
+    reason: str = "",
+    system: str = "",
+    at: datetime | None = None,
+    related: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+) -> int:
+    """One CREATE entry per row just inserted through `table` (core.bulk), its snapshot taken
+    from the values; `related(row)` gives the relations the model's __str__ reads."""
+    model, pk_name = table.model, table.model._meta.pk.attname
+    object_type = model._meta.label_lower
+    return audit_append_many(
+        actor=actor,
+        entries=(
+            (
+                AuditAction.CREATE,
+                object_type,
+                str(pk),
+                table.describe(row, pk, related(row) if related else None),
+                None,
+                snapshot_values(model, {**row, pk_name: pk}),
+            )
+            for row, pk in zip(rows, ids, strict=True)
+        ),
+        reason=reason,
+        system=system,
+        at=at,
+    )

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import AuditAction, audit_append_many, snapshot_values
+from serviceloop.core.audit import audit_create_rows
 from serviceloop.core.bulk import Table
 from serviceloop.core.importing import (
     CHOICE,
@@ -242,23 +242,15 @@ def store(ctx: StoreContext, rows: list[dict[str, Any]]) -> Stored:
             )
     records = table.rows(records, ctx.now)
     ids = table.insert(records)
-    parts = ctx.lookups["parts"]
-    by_pk = {p.pk: p for p in parts.values()}
-    audit_append_many(
+    parts = {p.pk: p for p in ctx.lookups["parts"].values()}
+    audit_create_rows(
         actor=ctx.actor,
-        entries=(
-            (
-                AuditAction.CREATE,
-                "fieldservice.servicerecord",
-                str(pk),
-                table.describe(r, pk, {"part": by_pk.get(r["part_id"])}),
-                None,
-                snapshot_values(ServiceRecord, {**r, "id": pk}),
-            )
-            for r, pk in zip(records, ids, strict=True)
-        ),
+        table=table,
+        rows=records,
+        ids=ids,
         reason=ctx.reason,
         at=ctx.now,
+        related=lambda r: {"part": parts.get(r["part_id"])},
     )
     return Stored(created=len(ids), skipped=len(already))
 

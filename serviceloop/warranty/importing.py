@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from serviceloop.core.audit import AuditAction, actor_label, audit_append_many, snapshot_values
+from serviceloop.core.audit import actor_label, audit_create_rows
 from serviceloop.core.bulk import Table
 from serviceloop.core.importing import (
     BOOL,
@@ -371,21 +371,8 @@ def store(ctx: StoreContext, rows: list[dict[str, Any]]) -> Stored:
         ),
         returning=False,
     )
-    audit_append_many(
-        actor=actor,
-        entries=(
-            (
-                AuditAction.CREATE,
-                "warranty.warrantyclaim",
-                str(pk),
-                claims_table.describe(claim, pk),
-                None,
-                snapshot_values(WarrantyClaim, {**claim, "id": pk}),
-            )
-            for claim, pk in zip(claims, ids, strict=True)
-        ),
-        reason=ctx.reason,
-        at=now,
+    audit_create_rows(
+        actor=actor, table=claims_table, rows=claims, ids=ids, reason=ctx.reason, at=now
     )
     notes = {"last_number": numbers[-1]}
     if "first_number" not in ctx.job.summary:

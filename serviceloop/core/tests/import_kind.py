@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from serviceloop.core.audit import AuditAction, audit_append_many, snapshot_values
+from serviceloop.core.audit import audit_create_rows
 from serviceloop.core.bulk import Table
 from serviceloop.core.importing import (
     DATE,
@@ -52,22 +52,7 @@ def store(ctx: StoreContext, rows: list[dict[str, Any]]) -> Stored:
     table = Table.of(Notification)
     values = table.rows([{**r, "recipient_id": ctx.actor.pk} for r in rows], ctx.now)
     ids = table.insert(values)
-    audit_append_many(
-        actor=ctx.actor,
-        entries=(
-            (
-                AuditAction.CREATE,
-                "core.notification",
-                str(pk),
-                table.describe(v, pk),
-                None,
-                snapshot_values(Notification, {**v, "id": pk}),
-            )
-            for v, pk in zip(values, ids, strict=True)
-        ),
-        reason=ctx.reason,
-        at=ctx.now,
-    )
+    audit_create_rows(actor=ctx.actor, table=table, rows=values, ids=ids, reason=ctx.reason)
     return Stored(created=len(ids), skipped=len(fresh))
 
 

@@ -277,3 +277,15 @@ def test_parsing_never_runs_inside_a_write_transaction(notes_kind, settings, tmp
     boss = user_with("admin")
     job = run_import(boss, NAME, xlsx_upload(notes("a", "b"), HEADERS))
     assert job.status == "done" and seen == [False, False]
+
+
+def test_a_crafted_workbook_fails_the_job_and_stores_nothing(notes_kind, boss):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from serviceloop.core.testing.imports import raw_xlsx, sheet_xml
+
+    bomb = raw_xlsx(sheet_xml([["标题"], ["a" * (5 * 1024 * 1024)]]))
+    job = run_import(boss, NAME, SimpleUploadedFile("bomb.xlsx", bomb))
+    assert job.status == "failed" and "zip bomb" in job.message
+    assert job.rows_total == 0 and stored(boss) == []
+    assert not list(rowfile.folder().glob(f"{job.pk}-*"))
