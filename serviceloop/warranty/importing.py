@@ -374,9 +374,8 @@ def store(ctx: StoreContext, rows: list[dict[str, Any]]) -> Stored:
     audit_create_rows(
         actor=actor, table=claims_table, rows=claims, ids=ids, reason=ctx.reason, at=now
     )
-    notes = {"last_number": numbers[-1]}
-    if "first_number" not in ctx.job.summary:
-        notes["first_number"] = numbers[0]
+    notes = {} if "first_number" in ctx.job.summary else {"first_number": numbers[0]}
+    notes["last_number"] = numbers[-1]
     return Stored(created=len(ids), skipped=len(already), notes=notes)
 
 

@@ -60,6 +60,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     job = selectors.job_get(request.user, pk)
     kind = get_kind(job.kind)
     assert kind is not None  # job_get refuses jobs of unknown kinds
+    order = list(kind.labels)  # the kind's order (a JSON column may not keep it)
+    summary = sorted(
+        job.summary.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+    )
     ctx = {
         "job": job,
         "kind": kind,
@@ -74,8 +78,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if kind.results_url and job.status == ImportStatus.DONE
         else "",
         "preview_headers": list(dict.fromkeys(h for r in job.preview for h in r["cells"])),
-        "tallies": [(kind.label_of(k), v) for k, v in job.summary.items() if isinstance(v, int)],
-        "notes": [(kind.label_of(k), v) for k, v in job.summary.items() if not isinstance(v, int)],
+        "tallies": [(kind.label_of(k), v) for k, v in summary if isinstance(v, int)],
+        "notes": [(kind.label_of(k), v) for k, v in summary if not isinstance(v, int)],
     }
     if getattr(request, "htmx", False):
         return render(request, "core/imports/_job.html", ctx)

@@ -122,5 +122,12 @@ class ImportJob(TrackedModel):
         return reverse("imports:detail", args=[self.pk])
 
     @property
+    def kind_label(self) -> str:
+        from serviceloop.core.importing.kinds import get_kind
+
+        kind = get_kind(self.kind)
+        return str(kind.label) if kind is not None else self.kind
+
+    @property
     def finished(self) -> bool:
         return self.status in FINAL
