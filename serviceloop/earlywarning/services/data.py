@@ -1,5 +1,6 @@
 """Entering and correcting the input data by hand: production volumes, purchase volumes and
-survey responses (R-5.4.3). Imports (services.imports) store the same records in bulk."""
+survey responses (R-5.4.3). Imports (importing.py, core's import engine) store the same
+records in bulk."""
 
 from __future__ import annotations
 
