@@ -161,6 +161,8 @@ class Checker:
             if all(blank(v) for v in values):
                 continue
             result.rows_total += 1
+            if self.progress is not None and not result.rows_total % batch:
+                self.progress(result, getattr(table, "progress", 0.0))  # also the lease
             row = Row(number, header, blank_values.copy())
             raw_cells, parsed = row.raw_cells, row.values
             width = len(values)
@@ -232,8 +234,6 @@ class Checker:
         result.rows_valid += len(kept)
         if kept:
             self.keep(kept)
-        if self.progress is not None:
-            self.progress(result, getattr(table, "progress", 0.0))
 
     def _preview(self, row: Row) -> dict[str, Any]:
         columns: tuple[Column, ...] = self.kind.columns

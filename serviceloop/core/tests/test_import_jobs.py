@@ -289,3 +289,15 @@ def test_a_crafted_workbook_fails_the_job_and_stores_nothing(notes_kind, boss):
     assert job.status == "failed" and "zip bomb" in job.message
     assert job.rows_total == 0 and stored(boss) == []
     assert not list(rowfile.folder().glob(f"{job.pk}-*"))
+
+
+def test_the_check_reports_progress_even_when_every_row_fails(notes_kind):
+    """The progress callback also renews the lease: a file of errors must not look dead."""
+    from serviceloop.core.importing.checking import Checker
+
+    table = [(1, tuple(HEADERS))] + [(n, (f"bad {n}",)) for n in range(2, 2503)]
+    calls = []
+    result = Checker(NOTES, None, lambda rows: None, lambda r, f: calls.append(r.rows_total)).run(
+        table
+    )
+    assert result.rows_failed == 2501 and calls[:2] == [1000, 2000] and len(calls) == 3
