@@ -21,6 +21,7 @@ from serviceloop.core.models import ImportStatus
 
 from . import reports, selectors, services
 from .kinds import get_kind, kinds_for
+from .uploads import refused_upload
 
 ERRORS_SHOWN = 100
 router = Router(tags=["imports"], auth=API_AUTH)
@@ -152,7 +153,7 @@ def create_import(request: HttpRequest):
     job = services.import_create(
         actor=user_of(request),
         kind=request.POST.get("kind", ""),
-        upload=request.FILES.get("file"),
+        upload=request.FILES.get("file") or refused_upload(request) or None,
         mode=request.POST.get("mode") or None,
         dry_run=_flag(request.POST.get("dry_run")),
     )

@@ -46,6 +46,8 @@ def _mode(mode: str | None) -> str:
 
 def _check_upload(upload: Any, max_bytes: int) -> str:
     """Refuse what is plainly not an importable file; the SHA-256 of its content."""
+    if isinstance(upload, str):  # the message of an upload cut off while streaming
+        raise ValidationError({"file": upload})
     if upload is None or not hasattr(upload, "read"):
         raise ValidationError({"file": _("Choose a file.")})
     suffix = PurePath(upload.name or "").suffix.lower()

@@ -18,6 +18,7 @@ from . import reports, selectors, services
 from .api import eta_seconds
 from .forms import ConfirmForm, UploadForm
 from .kinds import get_kind, kinds_for
+from .uploads import refused_upload
 
 ERRORS_SHOWN = 200
 POLL_SECONDS = 1
@@ -33,6 +34,8 @@ def index(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         if not kinds:
             raise PermissionDenied("imports")
+        if refused_upload(request):
+            form.add_error("file", refused_upload(request))
         if form.is_valid():
             job = run_service(
                 form,

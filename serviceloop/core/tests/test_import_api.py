@@ -173,3 +173,20 @@ def test_kinds_and_templates(api_as):
     assert r.content.startswith("\ufeff客户编码".encode())
     assert api.get("imports/templates/service-records").status_code == 403
     assert api.get("imports/templates/nope").status_code == 422
+
+
+def test_an_upload_past_the_limit_is_cut_off_while_it_streams(notes_kind, api, client, settings):
+    """The size handler skips the file at the limit: nothing of it is kept, the answer
+    names the limit (issue 9)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.SERVICELOOP_IMPORT_LIMITS = {"max_bytes": 1000}
+    big = SimpleUploadedFile("big.csv", b"x" * 100_000)
+    r = api.client.post(URL, {"kind": NAME, "file": big}, headers=api.headers)
+    assert r.status_code == 422
+    assert "too large" in r.json()["detail"][0]["msg"] and r.json()["detail"][0]["field"] == "file"
+    client.force_login(user_with("admin"))
+    big.seek(0)
+    r = client.post("/imports/", {"kind": NAME, "file": big, "mode": "all_or_nothing"})
+    assert r.status_code == 400 and "too large" in r.content.decode()
+    assert not ImportJob.objects.exists()
