@@ -264,6 +264,7 @@ class XlsxTable:
             if isinstance(exc, FileRefused):
                 raise
             raise _unreadable() from None
+        self._count_rows(limits)
         self.epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
         self.size = max(self.zip.getinfo(self.sheet_path).file_size, 1)
         self.read = 0
@@ -272,6 +273,21 @@ class XlsxTable:
     @property
     def progress(self) -> float:
         return min(self.read / self.size, 1.0)
+
+    def _count_rows(self, limits: Limits) -> None:
+        """Count the sheet's row tags before parsing it (unpacked once, counted at C speed,
+        about 0.15 s per 100,000 rows): a sheet of millions of small rows is refused in a
+        second rather than after checking the first `max_rows` of them. A row tag split
+        between two chunks may go uncounted; the parser's own count stays exact."""
+        count = 0
+        try:
+            with self.zip.open(self.sheet_path) as stream:
+                while chunk := stream.read(1 << 20):
+                    count += chunk.count(b"<row") + chunk.count(b":row ") + chunk.count(b":row>")
+                    if count > limits.max_rows + 100:
+                        raise too_many_rows(limits.max_rows, 0)
+        except (zipfile.BadZipFile, EOFError, OSError):
+            raise _unreadable() from None
 
     def _number(self, text: str, style: str | None) -> Any:
         try:
