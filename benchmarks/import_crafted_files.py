@@ -6,9 +6,11 @@
 
 Files (written into a temporary directory):
 - cell_300mb.xlsx      one 300 MB cell (a shared string of one letter) in a ~300 KB file;
-- rows_1_5m.xlsx       1.5 million small rows in a few hundred KB (a highly packed sheet);
-- rows_1_5m_dense.xlsx 1.5 million rows of varied numbers, packed below the zip-bomb ratio,
-                       so that only the row limit, counted while streaming, stops it;
+- rows_1_5m_packed.xlsx 1.5 million identical rows without row numbers: ~200 KB, as in
+                       issue 9 (refused by the zip-bomb ratio before any parsing);
+- rows_1_5m.xlsx       1.5 million small numbered rows (~7 MB, below the ratio);
+- rows_1_5m_dense.xlsx 1.5 million rows of varied numbers (~19 MB);
+                       these two are refused by the row count taken before parsing;
 - rows_1_5m.csv        1.5 million CSV rows (no zip: the row limit while streaming).
 For each, a child process uploads it as a `warranty-claims` import and runs the job as the
 worker does, measuring the wall time until the refusal and the peak RSS above the process's
@@ -82,6 +84,14 @@ def make_files(folder: Path) -> dict[str, Path]:
     ]
     files["cell_300mb.xlsx"] = folder / "cell_300mb.xlsx"
     _workbook(files["cell_300mb.xlsx"], sheet, sst)
+
+    def packed(n: int):
+        yield f'<worksheet xmlns="{NS}"><sheetData>{HEADER}'.encode()
+        yield b"<row><c><v>1</v></c></row>" * n
+        yield b"</sheetData></worksheet>"
+
+    files["rows_1_5m_packed.xlsx"] = folder / "rows_1_5m_packed.xlsx"
+    _workbook(files["rows_1_5m_packed.xlsx"], packed(1_500_000))
 
     def rows(n: int, dense: bool):
         yield f'<worksheet xmlns="{NS}"><sheetData>{HEADER}'.encode()
