@@ -1,7 +1,8 @@
 # ServiceLoop — the two commands of the README: `make run` and `make test`.
 SHELL := /bin/bash
+# The first Python 3.11+ found; a missing one (or a pyenv shim without that version) stays silent.
 PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && echo $$p && break; done)
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 && echo $$p && break; done)
 VENV := .venv
 BIN := $(VENV)/bin
 SL := $(BIN)/serviceloop
@@ -12,12 +13,16 @@ OS_PACKAGES := fonts-noto-cjk poppler-utils gettext
 
 .PHONY: run test lint test-sqlite test-postgres install os-packages clean
 
+# uv installs the dependencies in a fraction of pip's time; pip is the fallback.
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required"; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
-	touch $@
+	@test -x $(BIN)/python || { echo "Creating the virtualenv $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "Installing ServiceLoop and its dependencies into $(VENV) (first run: a minute or two)"
+	@if $(BIN)/python -m pip install -q uv >/dev/null 2>&1 && test -x $(BIN)/uv; then \
+	  $(BIN)/uv pip install -q --python $(BIN)/python -e ".[dev]"; \
+	else $(BIN)/python -m pip install -q -e ".[dev]" 2>&1 | grep -v -e "^WARNING: Location" -e "^$$" ; \
+	  test "$${PIPESTATUS[0]}" = 0; fi
+	@touch $@
 
 install: $(BIN)/.installed
 
@@ -32,10 +37,11 @@ os-packages:
 	fi
 
 run: install
-	$(SL) migrate --noinput -v0
-	$(SL) demo
+	@echo "Preparing the database (migrate, demo company)"
+	@$(SL) migrate --noinput -v0
+	@$(SL) demo
 	@echo; echo "ServiceLoop: http://127.0.0.1:$(PORT)/  (log in with a demo login above)"; echo
-	$(SL) serve --port $(PORT)
+	@$(SL) serve --port $(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -48,17 +54,15 @@ lint: install
 test-sqlite: install
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
+# PostgreSQL (and Redis for the RQ end-to-end test): the servers at PG_URL and
+# SERVICELOOP_REDIS_URL when they answer, else throw-away servers (.ci/services.py; installs the
+# Debian packages as root). SERVICELOOP_SKIP_POSTGRES=1 skips, and the closing line says so.
 test-postgres: install
-	@if ! $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  echo "PostgreSQL is not reachable at $(PG_URL); trying to start it"; \
-	  pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql 2>/dev/null | head -1) main start 2>/dev/null || true; sleep 2; fi
-	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_URL)', connect_timeout=3).close()" 2>/dev/null; then \
-	  SERVICELOOP_DATABASE_URL=$(PG_URL) $(BIN)/pytest -n 2 -p no:cacheprovider -m "not sqlite_only"; \
-	elif [ -n "$$SERVICELOOP_SKIP_POSTGRES" ]; then echo "SKIPPED: PostgreSQL suite (SERVICELOOP_SKIP_POSTGRES set)"; \
-	else echo "PostgreSQL is required for the test suite (set SERVICELOOP_SKIP_POSTGRES=1 to skip)"; exit 1; fi
+	@$(BIN)/python .ci/services.py --pg-url '$(PG_URL)' --summary var/test-databases.txt -- \
+	  $(BIN)/pytest -n 2 -p no:cacheprovider -m "not sqlite_only"
 
 test: install os-packages lint test-sqlite test-postgres
-	@echo "All checks passed (lint, SQLite suite, PostgreSQL suite)."
+	@echo "All checks passed: lint, type check, migrations; SQLite suite passed; $$(cat var/test-databases.txt)."
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from serviceloop.core.health import healthz
+
 from .api import api
 
 urlpatterns = [
@@ -17,6 +19,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="core/password_done.html"),
         name="password_change_done",
     ),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

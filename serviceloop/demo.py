@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 from importlib import import_module
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
@@ -267,6 +268,17 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
 
 
 def run(stdout=None) -> list[tuple[str, str, str]]:
+    """Load the demo company. Its notifications send no e-mail: a job per notification would
+    flood the worker's log with a few hundred mails to made-up addresses (issue 16)."""
+    emails = settings.SERVICELOOP_NOTIFICATION_EMAILS
+    settings.SERVICELOOP_NOTIFICATION_EMAILS = False
+    try:
+        return _run(stdout)
+    finally:
+        settings.SERVICELOOP_NOTIFICATION_EMAILS = emails
+
+
+def _run(stdout=None) -> list[tuple[str, str, str]]:
     rng = random.Random(20261125)
     # One transaction: all or nothing, and one commit (SQLite syncs to disk per commit).
     with transaction.atomic():

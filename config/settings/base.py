@@ -172,3 +172,33 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Running for a team (issue 16) ---
+# whitenoise warns about a missing static folder at every start: make it exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+if TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    INSTALLED_APPS.append("django_rq")  # the RQ backend uses django-rq's queues and worker
+# Workers write a heartbeat here; `/healthz` calls a worker fresh within this many seconds.
+SERVICELOOP_HEARTBEAT_DIR = DATA_DIR / "heartbeats"
+SERVICELOOP_HEARTBEAT_MAX_AGE = int(os.environ.get("SERVICELOOP_HEARTBEAT_MAX_AGE", "60"))
+# `/healthz` reports the age of the newest file here (database dumps written by a cron job).
+SERVICELOOP_BACKUP_DIR = Path(os.environ.get("SERVICELOOP_BACKUP_DIR") or DATA_DIR / "backups")
+# Notifications send their e-mails through a job; `serviceloop demo` turns this off.
+SERVICELOOP_NOTIFICATION_EMAILS = env_bool("SERVICELOOP_NOTIFICATION_EMAILS", True)
+# Logs: "text" (default) or "json" (one JSON object per line on stdout, for a log collector).
+SERVICELOOP_LOG_FORMAT = os.environ.get("SERVICELOOP_LOG_FORMAT", "text").strip().lower()
+if SERVICELOOP_LOG_FORMAT == "json":
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "serviceloop.core.logformat.JsonFormatter"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "json",
+            }
+        },
+        "root": {"handlers": ["console"], "level": "INFO"},
+        "loggers": {"django.db.backends": {"level": "WARNING"}},
+    }

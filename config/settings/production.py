@@ -14,3 +14,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# The health check is asked over plain HTTP by the proxy or the container runtime.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -48,7 +49,7 @@ def notify(
             continue
         created.append(n)
     emails = [n.pk for n in created if n.recipient.email]
-    if emails:
+    if emails and settings.SERVICELOOP_NOTIFICATION_EMAILS:
         from .tasks import send_notification_emails
 
         transaction.on_commit(lambda: send_notification_emails.enqueue(emails))

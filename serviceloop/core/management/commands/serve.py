@@ -1,17 +1,21 @@
 """`serviceloop serve --port N`: the web UI and API (waitress) plus background jobs.
 
-The database job worker (django-tasks-db's db_worker) runs as a child process, and a timer
-enqueues the periodic deadline sweep. With SERVICELOOP_TASKS_BACKEND=rq, run RQ workers
-separately instead (docs/adr/0002-background-jobs.md).
+One job worker (`serviceloop worker`: database or RQ, as configured) runs as a child
+process, and a timer enqueues the periodic deadline sweep. The child dies with its parent even
+when the parent is killed with SIGKILL (Linux: PR_SET_PDEATHSIG), so no orphan worker is left
+behind (issue 9, item 8). For a team, run `serve --no-worker` and `serviceloop worker`
+processes of their own (README, "Running for a team").
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -29,6 +33,30 @@ def _sweep_loop(stop: threading.Event, interval: int) -> None:
         stop.wait(interval)
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(parent: int) -> Callable[[], None]:
+    """A `preexec_fn`: the child gets SIGTERM when its parent dies, however it dies."""
+
+    def setup() -> None:
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(0)
+
+    return setup
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "serviceloop.cli", "worker"],
+        env=os.environ.copy(),
+        preexec_fn=die_with_parent(os.getpid()),  # started before any thread
+    )
+
+
 class Command(BaseCommand):
     help = "Serve ServiceLoop (web UI, API) with background jobs."
 
@@ -39,20 +67,24 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-worker", action="store_true", help="Do not start the background job worker."
         )
+        parser.add_argument(
+            "--no-sweep", action="store_true", help="Do not enqueue the periodic deadline sweep."
+        )
 
-    def handle(self, *args, port: int, host: str, threads: int, no_worker: bool, **options):
+    def handle(
+        self, *args, port: int, host: str, threads: int, no_worker: bool, no_sweep: bool, **options
+    ):
         from waitress import serve
 
         from config.wsgi import application
 
         worker = None
         stop = threading.Event()
-        db_backend = settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db")
-        if not no_worker and db_backend:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "serviceloop.cli", "db_worker", "--interval", "1"],
-                env=os.environ.copy(),
-            )
+        backend = settings.TASKS["default"]["BACKEND"]
+        queued = backend.startswith(("django_tasks_db", "django_tasks_rq"))
+        if not no_worker and queued:
+            worker = start_worker()
+        if not no_sweep:
             threading.Thread(
                 target=_sweep_loop, args=(stop, settings.SERVICELOOP_SWEEP_INTERVAL), daemon=True
             ).start()
