@@ -68,11 +68,25 @@ class Command(BaseCommand):
             "--no-worker", action="store_true", help="Do not start the background job worker."
         )
         parser.add_argument(
+            "--trusted-proxy",
+            default=os.environ.get("SERVICELOOP_TRUSTED_PROXY", ""),
+            help="Address of the reverse proxy (or '*') whose X-Forwarded-Proto/-For/-Host "
+            "headers to believe; without it waitress drops them.",
+        )
+        parser.add_argument(
             "--no-sweep", action="store_true", help="Do not enqueue the periodic deadline sweep."
         )
 
     def handle(
-        self, *args, port: int, host: str, threads: int, no_worker: bool, no_sweep: bool, **options
+        self,
+        *args,
+        port: int,
+        host: str,
+        threads: int,
+        no_worker: bool,
+        no_sweep: bool,
+        trusted_proxy: str,
+        **options,
     ):
         from waitress import serve
 
@@ -101,7 +115,14 @@ class Command(BaseCommand):
             f"(jobs: {'worker running' if worker else 'no worker'})"
         )
         try:
-            serve(application, host=host, port=port, threads=threads, ident="ServiceLoop")
+            proxy: dict[str, object] = {}
+            if trusted_proxy:
+                proxy = {
+                    "trusted_proxy": trusted_proxy,
+                    "trusted_proxy_count": 1,
+                    "trusted_proxy_headers": "x-forwarded-proto x-forwarded-for x-forwarded-host",
+                }
+            serve(application, host=host, port=port, threads=threads, ident="ServiceLoop", **proxy)
         except KeyboardInterrupt:
             pass
         finally:
