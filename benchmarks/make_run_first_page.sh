@@ -17,7 +17,13 @@ for _ in $(seq 1 1800); do
   sleep 0.5
 done
 end=$(date +%s.%N)
-echo "$label: first page after $(echo "$end - $start" | bc) s; log lines: $(wc -l < "$out")"
+# CPU seconds of the whole run so far (a fairer figure than wall time on a shared machine):
+# every live process of the session, with the children each has reaped (pip, migrate, demo).
+tck=$(getconf CLK_TCK)
+cpu=$(for p in $(ps -s "$pid" -o pid=); do
+  [ -r /proc/$p/stat ] && sed 's/.*) //' /proc/$p/stat | awk '{print $12+$13+$14+$15}'
+done | awk -v t="$tck" '{s+=$1} END {printf "%.1f", s/t}')
+echo "$label: first page after $(echo "$end - $start" | bc) s wall, $cpu s CPU; log lines: $(wc -l < "$out"); load $(cut -d' ' -f1-3 /proc/loadavg)"
 awk 'NR==1{s=$1} {printf "%7.1f s  %s\n", $1-s, substr($0, index($0," ")+1)}' "$out.tslog" \
   | grep -v -e "send_notification_emails" -e "^ *[0-9.]* s  WARNING: Location" | head -40
 kill -TERM -- -"$pid" 2>/dev/null; sleep 2; kill -KILL -- -"$pid" 2>/dev/null

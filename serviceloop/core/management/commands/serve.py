@@ -20,10 +20,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+FIRST_SWEEP_DELAY = 60  # seconds: the first pages after a start get the CPU, not the sweep
+
 
 def _sweep_loop(stop: threading.Event, interval: int) -> None:
     from serviceloop.core.jobs import PERIODIC
 
+    stop.wait(min(interval, FIRST_SWEEP_DELAY))
     while not stop.is_set():
         for task in PERIODIC:
             try:
