@@ -2,13 +2,14 @@
 # `make run` from a fresh clone: seconds until the first page (/login/ answers 200) and the
 # number of lines it printed by then (issue 16). Each line of the log is also time-stamped in
 # <out>.tslog so that the phases (venv, install, migrate, demo, serve) can be read off.
-#   benchmarks/make_run_first_page.sh [REPO] [LABEL] [PORT]
-# It clones REPO (default: this checkout) to /tmp/serviceloop-first-run-LABEL, starts
+#   benchmarks/make_run_first_page.sh [REPO] [LABEL] [PORT] [COMMIT]
+# It clones REPO (default: this checkout; at COMMIT if given) to /tmp/serviceloop-first-run-LABEL, starts
 # `make run PORT=PORT` in its own process group, polls the login page, then stops the group.
 set -u
-src=${1:-$(cd "$(dirname "$0")/.." && pwd)}; label=${2:-now}; port=${3:-8000}
+src=${1:-$(cd "$(dirname "$0")/.." && pwd)}; label=${2:-now}; port=${3:-8000}; rev=${4:-}
 dir=/tmp/serviceloop-first-run-$label; out=/tmp/serviceloop-first-run-$label.log
 rm -rf "$dir"; git clone -q "$src" "$dir"; cd "$dir" || exit 1
+[ -n "$rev" ] && git checkout -q "$rev"
 start=$(date +%s.%N)
 setsid bash -c "make run PORT=$port 2>&1 | tee $out | while IFS= read -r l; do echo \"\$(date +%s.%N | cut -c1-14) \$l\"; done > $out.tslog" &
 pid=$!

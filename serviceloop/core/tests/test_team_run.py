@@ -189,6 +189,9 @@ def test_app_and_rq_worker_run_a_job_end_to_end(install, tmp_path):
         assert done["finished_at"]
     finally:
         _stop(web, worker)
+    # SERVICELOOP_LOG_FORMAT=json: the web's output is JSON lines only.
+    web_lines = [json.loads(line) for line in (tmp_path / "web").read_text().splitlines() if line]
+    assert any("serving on" in line["message"] for line in web_lines)
     worker_log = (tmp_path / "worker").read_text()
     assert "run_analysis_task" in worker_log or "early" in worker_log, worker_log[-2000:]
     # The worker removes its heartbeat when it stops.

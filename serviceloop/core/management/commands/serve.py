@@ -10,6 +10,7 @@ processes of their own (README, "Running for a team").
 from __future__ import annotations
 
 import ctypes
+import logging
 import os
 import signal
 import subprocess
@@ -20,6 +21,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+logger = logging.getLogger("serviceloop.serve")
 FIRST_SWEEP_DELAY = 60  # seconds: the first pages after a start get the CPU, not the sweep
 
 
@@ -32,7 +34,7 @@ def _sweep_loop(stop: threading.Event, interval: int) -> None:
             try:
                 task.enqueue()
             except Exception as exc:  # keep serving; the next tick tries again
-                print(f"could not enqueue {task.name}: {exc}", file=sys.stderr)
+                logger.warning("could not enqueue %s: %s", task.name, exc)
         stop.wait(interval)
 
 
@@ -113,10 +115,14 @@ class Command(BaseCommand):
             raise SystemExit(0)
 
         signal.signal(signal.SIGTERM, shutdown)
-        self.stdout.write(
+        message = (
             f"ServiceLoop is serving on http://{host}:{port}/ "
             f"(jobs: {'worker running' if worker else 'no worker'})"
         )
+        if settings.SERVICELOOP_LOG_FORMAT == "json":  # stdout carries JSON lines only
+            logger.info(message)
+        else:
+            self.stdout.write(message)
         try:
             proxy: dict[str, object] = {}
             if trusted_proxy:
