@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
-from serviceloop.core.permissions import require, visible_customers
+from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Contact, Customer
 
 from .models import TRANSITIONS, Communication, Routing, Status
@@ -40,17 +42,6 @@ CLOCKS = {
 EDITABLE_FIELDS = ("subject", "body", "contact", "contact_name", "owner", "channel", "received_at")
 
 
-def _transition(comm: Communication, to: str) -> None:
-    if (comm.status, to) not in TRANSITIONS:
-        raise ValidationError(
-            {
-                "status": _("Cannot go from %(a)s to %(b)s.")
-                % {"a": comm.get_status_display(), "b": Status(to).label}
-            }
-        )
-    comm.status = to
-
-
 def _check_time(field: str, at: datetime, *, not_before: datetime | None = None) -> None:
     if at.tzinfo is None:
         raise ValidationError({field: _("Give the time with its time zone offset.")})
@@ -58,14 +49,6 @@ def _check_time(field: str, at: datetime, *, not_before: datetime | None = None)
         raise ValidationError({field: _("This time lies in the future.")})
     if not_before is not None and at < not_before:
         raise ValidationError({field: _("This time is before the communication was received.")})
-
-
-def _customer_for(actor: User, customer: Customer | int) -> Customer:
-    pk = customer.pk if isinstance(customer, Customer) else customer
-    found = visible_customers(actor).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({"customer": _("Unknown customer.")})
-    return found
 
 
 def _set_clocks(comm: Communication) -> None:
@@ -121,7 +104,7 @@ def communication_register(
 ) -> Communication:
     """Register a call, letter, visit or e-mail (R-5.2.3) and start its two clocks."""
     require(actor, "communication.create")
-    cust = _customer_for(actor, customer)
+    cust = customer_for(actor, customer)
     if received_at is None:
         raise ValidationError({"received_at": _("This field is required.")})
     _check_time("received_at", received_at)
@@ -193,7 +176,7 @@ def communication_answer(
     at = at or timezone.now()
     _check_time("at", at, not_before=comm.received_at)
     before = snapshot(comm)
-    _transition(comm, Status.ANSWERED)
+    transition(comm, Status.ANSWERED, actor=actor, table=TRANSITIONS, save=False)
     comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
     comm.save()
     audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
@@ -215,7 +198,7 @@ def communication_feedback(
     if comm.answered_at is not None and at < comm.answered_at:
         raise ValidationError({"at": _("Feedback cannot come before the first answer.")})
     before = snapshot(comm)
-    _transition(comm, Status.CLOSED)
+    transition(comm, Status.CLOSED, actor=actor, table=TRANSITIONS, save=False)
     if comm.answered_at is None:
         comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
     comm.feedback_at, comm.feedback_by, comm.feedback_text = at, actor, text.strip()

@@ -16,6 +16,7 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import users_with_roles
 from serviceloop.core.permissions import require, role_codes
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from ..models import (
     CIRCULATION_ROLES,
@@ -35,7 +36,6 @@ from ..models import (
 from .common import (
     check_time,
     complaint_url,
-    move,
     notify_people,
     quality_people,
     refuse_if_closed,
@@ -56,8 +56,8 @@ def _move_both(
     actor: User, report: EightDReport, complaint: Complaint, to8d: str, to: str
 ) -> tuple[dict, dict]:
     before_r, before_c = snapshot(report), snapshot(complaint)
-    move(report, to8d, EIGHTD_TRANSITIONS)
-    move(complaint, to, TRANSITIONS)
+    transition(report, to8d, actor=actor, table=EIGHTD_TRANSITIONS, save=False)
+    transition(complaint, to, actor=actor, table=TRANSITIONS, save=False)
     return before_r, before_c
 
 
@@ -128,8 +128,8 @@ def eightd_record_negotiation(
     report.negotiation_outcome, report.negotiation_text = outcome, record
     report.negotiated_at, report.negotiated_by = timezone.now(), actor
     if outcome == NegotiationOutcome.COMPANY_ACCEPTS:
-        move(report, EightDStatus.OPEN, EIGHTD_TRANSITIONS)
-        move(complaint, Status.IN_PROGRESS, TRANSITIONS)
+        transition(report, EightDStatus.OPEN, actor=actor, table=EIGHTD_TRANSITIONS, save=False)
+        transition(complaint, Status.IN_PROGRESS, actor=actor, table=TRANSITIONS, save=False)
     _save_both(actor, report, complaint, before_r, before_c)
     notify_people(
         [report.leader] if report.leader else quality_people(),
@@ -150,7 +150,13 @@ def _not_applicable_after_negotiation(actor: User, report: EightDReport) -> None
     for disc in report.disciplines.filter(code__in=["d5", "d6", "d7"]):
         if disc.status == DisciplineStatus.OPEN:
             before = snapshot(disc)
-            move(disc, DisciplineStatus.NOT_APPLICABLE, DISCIPLINE_TRANSITIONS)
+            transition(
+                disc,
+                DisciplineStatus.NOT_APPLICABLE,
+                actor=actor,
+                table=DISCIPLINE_TRANSITIONS,
+                save=False,
+            )
             disc.save()
             audit_update(
                 actor=actor,
@@ -185,7 +191,7 @@ def eightd_close(
     d8 = report.disciplines.select_for_update().get(code="d8")
     d8_before = snapshot(d8)
     d8.summary = summary.strip()
-    move(d8, DisciplineStatus.DONE, DISCIPLINE_TRANSITIONS)
+    transition(d8, DisciplineStatus.DONE, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     d8.completed_at, d8.completed_by = now, actor
     d8.save()
     audit_update(actor=actor, obj=d8, before=d8_before, action=AuditAction.TRANSITION)

@@ -16,6 +16,7 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from ..documents import narrative
 from ..models import (
@@ -27,7 +28,6 @@ from ..models import (
     ReportStatus,
 )
 from ..models.alerts import OPEN_STATUSES
-from .common import transition
 
 
 def _locked(alert: Alert) -> Alert:
@@ -44,7 +44,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
     require(actor, "ew.alert.handle")
     alert = _locked(alert)
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.ACKNOWLEDGED, AlertStatus)
+    transition(alert, AlertStatus.ACKNOWLEDGED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
     alert.save()
     audit_update(
@@ -62,13 +62,15 @@ def alert_dismiss(*, actor: User, alert: Alert, reason: str) -> Alert:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record why the alert needs no report.")})
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.DISMISSED, AlertStatus)
+    transition(alert, AlertStatus.DISMISSED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     now = timezone.now()
     alert.dismissed_at, alert.dismissed_by, alert.dismiss_reason = now, actor, reason.strip()
     report = FailureAnalysisReport.objects.select_for_update().filter(alert=alert).first()
     if report is not None:
         report_before = snapshot(report)
-        transition(report, REPORT_TRANSITIONS, ReportStatus.WITHDRAWN, ReportStatus)
+        transition(
+            report, ReportStatus.WITHDRAWN, actor=actor, table=REPORT_TRANSITIONS, save=False
+        )
         report.save()
         audit_update(
             actor=actor,
@@ -94,7 +96,7 @@ def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
     require(actor, "ew.report.notify")
     alert = _locked(alert)
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.CLOSED, AlertStatus)
+    transition(alert, AlertStatus.CLOSED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     alert.closed_at, alert.closed_by, alert.close_note = timezone.now(), actor, note.strip()
     alert.save()
     audit_update(

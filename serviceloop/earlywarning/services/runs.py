@@ -27,6 +27,7 @@ from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from .. import engine
 from ..documents import narrative
@@ -41,7 +42,6 @@ from ..models import (
     Trigger,
 )
 from ..models.alerts import OPEN_STATUSES, SEVERITY_ORDER
-from .common import transition
 
 log = logging.getLogger(__name__)
 SCHEDULE_EVERY = timedelta(hours=24)
@@ -103,7 +103,7 @@ def scheduled_check(now: datetime | None = None) -> dict[str, Any]:
 
 def _move(run: AnalysisRun, to: str) -> None:
     before = snapshot(run)
-    transition(run, RUN_TRANSITIONS, to, RunStatus)
+    transition(run, to, actor=None, table=RUN_TRANSITIONS, save=False)
     if to == RunStatus.RUNNING:
         run.started_at = timezone.now()
     else:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify
 from serviceloop.core.permissions import require
@@ -20,7 +21,7 @@ from serviceloop.customers.models import Customer, Tier
 
 from ..domain import rules
 from ..models import AssignmentKind, EngineerAssignment
-from ._common import customer_for, engineer_for, required_text
+from ._common import engineer_for, required_text
 
 EDITABLE = ("site", "address", "start_date", "end_date", "exception_reason", "notes")
 

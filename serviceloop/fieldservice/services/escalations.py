@@ -14,11 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from ..domain import rules
@@ -29,7 +31,7 @@ from ..models import (
     EscalationStatus,
     ServiceRecord,
 )
-from ._common import customer_for, required_text, transition
+from ._common import required_text
 
 
 def _url(e: Escalation) -> str:
@@ -131,7 +133,12 @@ def escalation_coordinate(
         raise ValidationError({"due_date": _("The due date must not be in the past.")})
     before = snapshot(e)
     transition(
-        e, EscalationStatus.COORDINATING, ESCALATION_TRANSITIONS, EscalationStatus, "coordinate"
+        e,
+        EscalationStatus.COORDINATING,
+        actor=actor,
+        table=ESCALATION_TRANSITIONS,
+        verb="coordinate",
+        save=False,
     )
     e.coordinator = actor
     e.coordinating_at = timezone.now()
@@ -195,7 +202,9 @@ def escalation_agree(*, actor: User, escalation: Escalation, solution: str) -> E
     e = _load(escalation)
     text = required_text("solution", solution, _("Describe the agreed solution."))
     before = snapshot(e)
-    transition(e, EscalationStatus.SOLUTION_AGREED, ESCALATION_TRANSITIONS, EscalationStatus)
+    transition(
+        e, EscalationStatus.SOLUTION_AGREED, actor=actor, table=ESCALATION_TRANSITIONS, save=False
+    )
     e.solution, e.solution_agreed_at, e.solution_agreed_by = text, timezone.now(), actor
     e.save()
     audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION)
@@ -218,7 +227,7 @@ def escalation_complete(*, actor: User, escalation: Escalation, result: str) -> 
     e = _load(escalation)
     text = required_text("result", result, _("Say what was done and how it was confirmed."))
     before = snapshot(e)
-    transition(e, EscalationStatus.DONE, ESCALATION_TRANSITIONS, EscalationStatus)
+    transition(e, EscalationStatus.DONE, actor=actor, table=ESCALATION_TRANSITIONS, save=False)
     e.result, e.done_at, e.done_by = text, timezone.now(), actor
     e.save()
     audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION)
@@ -241,7 +250,14 @@ def escalation_reopen(*, actor: User, escalation: Escalation, reason: str) -> Es
     e = _load(escalation)
     text = required_text("reason", reason, _("Say why the solution did not work."))
     before = snapshot(e)
-    transition(e, EscalationStatus.COORDINATING, ESCALATION_TRANSITIONS, EscalationStatus, "reopen")
+    transition(
+        e,
+        EscalationStatus.COORDINATING,
+        actor=actor,
+        table=ESCALATION_TRANSITIONS,
+        verb="reopen",
+        save=False,
+    )
     e.solution_agreed_at = None
     e.save()
     audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION, reason=text)

@@ -19,11 +19,12 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from .. import queries
 from ..domain import rules
 from ..models import FEEDBACK_TRANSITIONS, FeedbackStatus, ServiceRecord, WeeklyFeedback
-from ._common import check_past_time, engineer_for, required_text, transition
+from ._common import check_past_time, engineer_for, required_text
 
 
 def feedback_url(fb: WeeklyFeedback) -> str:
@@ -100,7 +101,7 @@ def weekly_feedback_submit(
         )
     fb, _created = _get_or_create(person, week, actor)
     before = snapshot(fb)
-    transition(fb, FeedbackStatus.SUBMITTED, FEEDBACK_TRANSITIONS, FeedbackStatus)
+    transition(fb, FeedbackStatus.SUBMITTED, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     records.filter(weekly_feedback__isnull=True).update(weekly_feedback=fb)
     fb.summary = text
     fb.record_count = records.count()
@@ -118,7 +119,7 @@ def weekly_feedback_review(
     require(actor, "feedback.review")
     fb = WeeklyFeedback.objects.select_for_update(of=("self",)).get(pk=feedback.pk)
     before = snapshot(fb)
-    transition(fb, FeedbackStatus.REVIEWED, FEEDBACK_TRANSITIONS, FeedbackStatus)
+    transition(fb, FeedbackStatus.REVIEWED, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     fb.reviewed_at, fb.reviewed_by, fb.review_note = timezone.now(), actor, (note or "").strip()
     fb.save()
     audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION)
@@ -136,7 +137,7 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
     )
     text = required_text("reason", reason, _("Say what the engineer must add or clarify."))
     before = snapshot(fb)
-    transition(fb, FeedbackStatus.DRAFT, FEEDBACK_TRANSITIONS, FeedbackStatus)
+    transition(fb, FeedbackStatus.DRAFT, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     fb.records.update(weekly_feedback=None)
     fb.submitted_at = None
     fb.review_note = text

@@ -21,6 +21,7 @@ from serviceloop.core.notifications import notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from ..models import (
     INFOFORM_TRANSITIONS,
@@ -30,7 +31,7 @@ from ..models import (
     InformationFeedbackForm,
     ServiceRecord,
 )
-from ._common import announce_major, required_text, transition
+from ._common import announce_major, required_text
 
 EDITABLE = ("title", "category", "period_from", "period_to", "summary", "requested_action")
 
@@ -162,7 +163,7 @@ def infoform_issue(
     if not depts:
         raise ValidationError({"departments": _("Choose at least one department.")})
     before = snapshot(f)
-    transition(f, InfoFormStatus.ISSUED, INFOFORM_TRANSITIONS, InfoFormStatus)
+    transition(f, InfoFormStatus.ISSUED, actor=actor, table=INFOFORM_TRANSITIONS, save=False)
     f.issued_at, f.issued_by = timezone.now(), actor
     f.save()
     audit_update(actor=actor, obj=f, before=before, action=AuditAction.TRANSITION)
@@ -209,7 +210,9 @@ def infoform_acknowledge(
     f = InformationFeedbackForm.objects.select_for_update(of=("self",)).get(pk=r.form_id)
     if not f.routings.filter(acknowledged_at__isnull=True).exists():
         f_before = snapshot(f)
-        transition(f, InfoFormStatus.ACKNOWLEDGED, INFOFORM_TRANSITIONS, InfoFormStatus)
+        transition(
+            f, InfoFormStatus.ACKNOWLEDGED, actor=actor, table=INFOFORM_TRANSITIONS, save=False
+        )
         f.acknowledged_at = r.acknowledged_at
         f.save()
         audit_update(actor=actor, obj=f, before=f_before, action=AuditAction.TRANSITION)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
@@ -34,7 +35,6 @@ from ..models import (
 from ._common import (
     announce_major,
     check_past_date,
-    customer_for,
     is_sales_side,
     local_noon,
     part_for,

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from ..domain import rules
@@ -34,14 +36,12 @@ from ..models import (
 from ._common import (
     audit_with_lines,
     check_past_date,
-    customer_for,
     engineer_for,
     local_noon,
     part_for,
     positive,
     required_text,
     snapshot_with_lines,
-    transition,
 )
 
 LINE_FIELDS = ("part", "lot", "quantity", "counted_quantity", "fault")
@@ -186,7 +186,14 @@ def return_countersign(*, actor: User, form: ReturnForRepairForm) -> ReturnForRe
     )
     _own(actor, f)
     before = _snap(f)
-    transition(f, ReturnStatus.SIGNED, RETURN_TRANSITIONS, ReturnStatus, "countersign")
+    transition(
+        f,
+        ReturnStatus.SIGNED,
+        actor=actor,
+        table=RETURN_TRANSITIONS,
+        verb="countersign",
+        save=False,
+    )
     f.signed_by, f.signed_at = actor, timezone.now()
     f.save()
     _audit(actor, f, before, AuditAction.TRANSITION)
@@ -240,7 +247,7 @@ def return_check(
         signatures_ok=bool(signatures_ok),
     )
     target = ReturnStatus.HELD if problems else ReturnStatus.RECEIVED
-    transition(f, target, RETURN_TRANSITIONS, ReturnStatus)
+    transition(f, target, actor=actor, table=RETURN_TRANSITIONS, save=False)
     now = timezone.now()
     for line in lines:
         line.counted_quantity = counted[line.pk]
@@ -298,7 +305,9 @@ def return_correct(
     if not remaining:
         raise ValidationError({"quantities": _("At least one item must remain on the form.")})
     before = _snap(f)
-    transition(f, ReturnStatus.SIGNED, RETURN_TRANSITIONS, ReturnStatus, "correct")
+    transition(
+        f, ReturnStatus.SIGNED, actor=actor, table=RETURN_TRANSITIONS, verb="correct", save=False
+    )
     for pk, line in lines.items():
         qty = quantities.get(pk, line.quantity)
         if qty == 0:
@@ -332,7 +341,7 @@ def return_cancel(*, actor: User, form: ReturnForRepairForm, reason: str) -> Ret
     _own(actor, f)
     text = required_text("reason", reason, _("Say why the form is withdrawn."))
     before = _snap(f)
-    transition(f, ReturnStatus.CANCELLED, RETURN_TRANSITIONS, ReturnStatus)
+    transition(f, ReturnStatus.CANCELLED, actor=actor, table=RETURN_TRANSITIONS, save=False)
     f.correction_note = text
     f.save()
     _audit(actor, f, before, AuditAction.TRANSITION, text)
