@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.deadlines import days_after
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
@@ -93,9 +94,7 @@ def escalation_raise(
         raised_at=raised_at,
         created_by=actor,
     )
-    _set_due(
-        e, timezone.localtime(raised_at).date() + timedelta(days=rules.ESCALATION_DEFAULT_DAYS)
-    )
+    _set_due(e, days_after(timezone.localtime(raised_at).date(), rules.ESCALATION_DEFAULT_DAYS))
     e.number = "pending"
     e.full_clean(exclude=["number", "due_at"])
     e.number = next_number("ESC", raised_at)
