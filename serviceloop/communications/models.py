@@ -12,6 +12,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -167,6 +168,9 @@ class Communication(TrackedModel):
         if self.feedback_at is None:
             return self.feedback_due_at
         return None
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:detail", args=[self.pk])
 
 
 class Routing(models.Model):

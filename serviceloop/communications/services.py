@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,10 +58,6 @@ def _set_clocks(comm: Communication) -> None:
         comm.feedback_due_at = original
 
 
-def _url(comm: Communication) -> str:
-    return reverse("communications:detail", args=[comm.pk])
-
-
 def _announce_major(comm: Communication, actor: User | None) -> None:
     """R-5.9.1 / R-5.3.4.2: a major quality problem goes at once to Production Quality,
     Sales and company leadership."""
@@ -74,7 +69,7 @@ def _announce_major(comm: Communication, actor: User | None) -> None:
         % {"customer": comm.customer.name, "subject": comm.subject},
         body=_("Registered by %(who)s as %(number)s.\n\n%(body)s")
         % {"who": actor or _("system"), "number": comm.number, "body": comm.body},
-        url=_url(comm),
+        url=comm.get_absolute_url(),
         dedupe_key=f"major:communication:{comm.pk}",
     )
     major_quality_problem.send(
@@ -274,7 +269,7 @@ def _route(actor: User, comm: Communication, departments: list[Department], inst
             title=_("Routed to %(dept)s: %(number)s %(subject)s")
             % {"dept": dept, "number": comm.number, "subject": comm.subject},
             body=instruction,
-            url=_url(comm),
+            url=comm.get_absolute_url(),
             dedupe_key=f"routed:{routing.pk}",
         )
     return routings
@@ -357,7 +352,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                     [comm.owner, *leaders],
                     kind=f"{clock}_overdue",
                     title=title,
-                    url=_url(comm),
+                    url=comm.get_absolute_url(),
                     dedupe_key=key,
                 )
                 counts[clock] += 1

@@ -15,7 +15,6 @@ from django.utils.http import content_disposition_header
 
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UPLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 

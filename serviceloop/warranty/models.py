@@ -35,6 +35,7 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -272,6 +273,9 @@ class WarrantyClaim(TrackedModel):
             errors["build_month"] = str(_("The part cannot be produced after it failed."))
         if errors:
             raise ValidationError(errors)
+
+    def get_absolute_url(self) -> str:
+        return reverse("warranty:detail", args=[self.pk])
 
 
 class DecisionKind(models.TextChoices):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import TrackedModel
@@ -113,3 +114,6 @@ class Complaint(TrackedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:detail", args=[self.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import Department, TrackedModel
@@ -127,6 +128,9 @@ class EightDReport(TrackedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == EightDStatus.CLOSED
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:eightd", args=[self.pk])
 
 
 class Discipline(models.Model):

@@ -35,11 +35,9 @@ from ..models import (
 )
 from .common import (
     check_time,
-    complaint_url,
     notify_people,
     quality_people,
     refuse_if_closed,
-    report_url,
     required_text,
 )
 from .gaps import close_blockers
@@ -105,7 +103,7 @@ def eightd_refer_to_sales(*, actor: User, report: EightDReport, reason: str) -> 
         title=_("Negotiate with %(c)s: %(n)s (cause in the customer's design or manufacture)")
         % {"c": complaint.customer.name, "n": complaint.number},
         body=text,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_negotiate:{report.pk}:{report.referred_at.isoformat()}",
     )
     return report
@@ -137,7 +135,7 @@ def eightd_record_negotiation(
         title=_("8D %(r)s: Sales recorded the negotiation (%(o)s)")
         % {"r": report.number, "o": report.get_negotiation_outcome_display()},
         body=record,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_negotiated:{report.pk}:{report.negotiated_at.isoformat()}",
     )
     return report
@@ -201,7 +199,7 @@ def eightd_close(
         _sales_people(complaint),
         kind="eightd_closed",
         title=_("8D %(r)s closed: %(c)s") % {"r": report.number, "c": complaint.customer.name},
-        url=complaint_url(complaint),
+        url=complaint.get_absolute_url(),
         key=f"eightd_closed:{report.pk}",
     )
     return report
@@ -221,7 +219,7 @@ def _circulate(actor: User, report: EightDReport, complaint: Complaint, at: date
             title=_("For your acknowledgement: complaint %(n)s (%(c)s) closed")
             % {"n": complaint.number, "c": complaint.customer.name},
             body=report.disciplines.get(code="d8").summary,
-            url=report_url(report),
+            url=report.get_absolute_url(),
             key=f"circulation:{row.pk}",
         )
 

@@ -68,14 +68,10 @@ def refuse_if_closed(report: EightDReport) -> None:
         raise ValidationError({"status": _("The 8D report is closed; it can no longer change.")})
 
 
-def complaint_url(complaint: Complaint) -> str:
-    return reverse("complaints:detail", args=[complaint.pk])
-
-
 def report_url(report: EightDReport, code: str = "") -> str:
     if code:
         return reverse("complaints:discipline", args=[report.pk, code])
-    return reverse("complaints:eightd", args=[report.pk])
+    return report.get_absolute_url()
 
 
 def quality_people() -> list[User]:

@@ -130,7 +130,7 @@ def _announce_opened(report: EightDReport, complaint: Complaint) -> None:
         title=_("8D %(r)s opened: %(c)s — %(p)s")
         % {"r": report.number, "c": complaint.customer.name, "p": complaint.part_number or "—"},
         body=complaint.description,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_opened:{report.pk}",
     )
     if complaint.in_production:
@@ -190,7 +190,7 @@ def eightd_set_leader(*, actor: User, report: EightDReport, leader: User | int) 
         [lead],
         kind="eightd_leader",
         title=_("You lead 8D %(r)s") % {"r": report.number},
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_leader:{report.pk}:{lead.pk}",
     )
     return report
@@ -246,7 +246,7 @@ def team_add(
         [person],
         kind="eightd_team",
         title=_("You are on the team of 8D %(r)s") % {"r": report.number},
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_team:{report.pk}:{person.pk}",
     )
     return member

@@ -27,7 +27,7 @@ from ..models import (
     ReplyTemplate,
     SendMethod,
 )
-from .common import check_time, complaint_url, notify_people, required_text
+from .common import check_time, notify_people, required_text
 
 LETTER_FIELDS = ("title", "subject", "body", "attach_8d")
 
@@ -153,7 +153,7 @@ def reply_send(
         kind="reply_sent",
         title=_("Reply letter for %(n)s sent to %(c)s")
         % {"n": complaint.number, "c": complaint.customer.name},
-        url=complaint_url(complaint),
+        url=complaint.get_absolute_url(),
         key=f"reply_sent:{letter.pk}",
     )
     return letter

@@ -219,7 +219,7 @@ def _create_from_source(
         title=_("Major quality problem: 8D %(r)s opened for %(c)s")
         % {"r": report.number, "c": customer.name},
         body=complaint.description,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"major_8d:{complaint.pk}",
     )
     return complaint

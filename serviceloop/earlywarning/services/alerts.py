@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,10 +31,6 @@ from ..models.alerts import OPEN_STATUSES
 
 def _locked(alert: Alert) -> Alert:
     return Alert.objects.select_for_update(of=("self",)).select_related("customer").get(pk=alert.pk)
-
-
-def _url(alert: Alert) -> str:
-    return reverse("earlywarning:alert_detail", args=[alert.pk])
 
 
 @transaction.atomic
@@ -110,7 +105,7 @@ def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
             title=_("Early warning %(number)s closed by %(who)s")
             % {"number": alert.number, "who": actor},
             body=note.strip(),
-            url=_url(alert),
+            url=alert.get_absolute_url(),
             dedupe_key=f"ew:closed:{alert.pk}",
         )
     return alert
@@ -148,7 +143,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 kind="ew_overdue",
                 title=_("Report overdue: early warning %(number)s — %(headline)s")
                 % {"number": alert.number, "headline": narrative.headline(alert)},
-                url=_url(alert),
+                url=alert.get_absolute_url(),
                 dedupe_key=f"ew:report_overdue:{alert.pk}:{alert.report_due_at.isoformat()}",
             )
             counts["report"] += 1
@@ -182,7 +177,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 [*leaders, *([report.issued_by] if report.issued_by else [])],
                 kind="ew_overdue",
                 title=_("Customer not yet notified: report %(number)s") % {"number": report.number},
-                url=reverse("earlywarning:report_detail", args=[report.pk]),
+                url=report.get_absolute_url(),
                 dedupe_key=f"ew:notify_overdue:{report.pk}",
             )
             counts["notification"] += 1

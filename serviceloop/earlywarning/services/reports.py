@@ -10,7 +10,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -166,7 +165,7 @@ def report_issue(*, actor: User, report: FailureAnalysisReport) -> FailureAnalys
         title=_("Failure-analysis report %(number)s issued to Sales: %(title)s")
         % {"number": report.number, "title": report.title},
         body=report.phenomenon,
-        url=reverse("earlywarning:report_detail", args=[report.pk]),
+        url=report.get_absolute_url(),
         dedupe_key=f"ew:issued:{report.pk}",
     )
     return report

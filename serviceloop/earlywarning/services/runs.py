@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,10 +145,6 @@ def execute_run(
 # --------------------------------------------------------------------------- alerts
 
 
-def _url(alert: Alert) -> str:
-    return reverse("earlywarning:alert_detail", args=[alert.pk])
-
-
 def _quality() -> list[User]:
     return list(users_with_roles(RoleCode.QUALITY))
 
@@ -185,7 +180,7 @@ def _raise(run: AnalysisRun, finding: engine.Finding, occurrence: int, now: date
             "headline": narrative.headline(alert),
         },
         body="\n".join(narrative.statistics_lines(alert)),
-        url=_url(alert),
+        url=alert.get_absolute_url(),
         dedupe_key=f"ew:new:{alert.pk}",
     )
     return alert
@@ -228,7 +223,7 @@ def _refresh(run: AnalysisRun, alert: Alert, finding: engine.Finding, now: datet
                 "severity": alert.get_severity_display(),
                 "headline": narrative.headline(alert),
             },
-            url=_url(alert),
+            url=alert.get_absolute_url(),
             dedupe_key=f"ew:escalated:{alert.pk}:{alert.severity}",
         )
     alert.save()

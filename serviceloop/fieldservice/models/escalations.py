@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,6 +97,9 @@ class Escalation(TrackedModel):
     @property
     def overdue(self) -> bool:
         return self.is_overdue()
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:escalation_detail", args=[self.pk])
 
 
 class EscalationNote(models.Model):

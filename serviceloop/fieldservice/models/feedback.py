@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,11 @@ class WeeklyFeedback(TrackedModel):
     def missing(self) -> bool:
         return self.is_missing()
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "fieldservice:feedback_week", args=[self.engineer_id, self.week_start.isoformat()]
+        )
+
 
 class InfoCategory(models.TextChoices):
     PRODUCT_QUALITY = "product_quality", _("Product quality")
@@ -150,6 +156,9 @@ class InformationFeedbackForm(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:infoform_detail", args=[self.pk])
 
 
 class InfoFormRouting(models.Model):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import TrackedModel
@@ -117,6 +118,9 @@ class PartsRequest(TrackedModel):
     @property
     def urgent(self) -> bool:
         return self.kind == RequestKind.URGENT
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:request_detail", args=[self.pk])
 
 
 class PartsRequestLine(models.Model):
@@ -272,3 +276,6 @@ class NonconformingTag(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.part.part_number} × {self.quantity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:tag_detail", args=[self.pk])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import TrackedModel
@@ -97,6 +98,9 @@ class ReturnForRepairForm(TrackedModel):
     @property
     def total_quantity(self) -> int:
         return sum(line.quantity for line in self.lines.all())
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:return_detail", args=[self.pk])
 
 
 class ReturnLine(models.Model):

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,10 +32,6 @@ from ..models import (
     ServiceRecord,
 )
 from ._common import required_text
-
-
-def _url(e: Escalation) -> str:
-    return reverse("fieldservice:escalation_detail", args=[e.pk])
 
 
 def _note(e: Escalation, actor: User, text: str, event: str = "") -> EscalationNote:
@@ -107,7 +102,7 @@ def escalation_raise(
         title=_("Escalated by %(who)s: %(number)s %(customer)s — %(title)s")
         % {"who": actor, "number": e.number, "customer": cust.name, "title": title},
         body=description,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation:{e.pk}",
     )
     return e
@@ -160,7 +155,7 @@ def escalation_coordinate(
         title=_("Your help is needed: %(number)s %(customer)s — %(title)s")
         % {"number": e.number, "customer": e.customer.name, "title": e.title},
         body=note,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_coord:{e.pk}:{e.coordinating_at.isoformat()}",
     )
     return e
@@ -213,7 +208,7 @@ def escalation_agree(*, actor: User, escalation: Escalation, solution: str) -> E
         kind="fieldservice.escalation",
         title=_("Solution agreed: %(number)s %(title)s") % {"number": e.number, "title": e.title},
         body=text,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_agree:{e.pk}:{e.solution_agreed_at.isoformat()}",
     )
     return e
@@ -236,7 +231,7 @@ def escalation_complete(*, actor: User, escalation: Escalation, result: str) -> 
         kind="fieldservice.escalation",
         title=_("Done: %(number)s %(title)s") % {"number": e.number, "title": e.title},
         body=text,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_done:{e.pk}",
     )
     return e
@@ -311,7 +306,7 @@ def sweep_overdue_escalations(now: datetime | None = None) -> int:
                 kind="fieldservice.escalation_overdue",
                 title=_("Escalation overdue: %(number)s %(title)s")
                 % {"number": e.number, "title": e.title},
-                url=_url(e),
+                url=e.get_absolute_url(),
                 dedupe_key=f"fs_escalation_overdue:{e.pk}:{e.due_at.isoformat()}",
             )
             flagged += 1

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,10 +24,6 @@ from .. import queries
 from ..domain import rules
 from ..models import FEEDBACK_TRANSITIONS, FeedbackStatus, ServiceRecord, WeeklyFeedback
 from ._common import check_past_time, engineer_for, required_text
-
-
-def feedback_url(fb: WeeklyFeedback) -> str:
-    return reverse("fieldservice:feedback_week", args=[fb.engineer_id, fb.week_start.isoformat()])
 
 
 def _check_week(week_start: date | None) -> date:
@@ -148,7 +143,7 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
         kind="fieldservice.feedback",
         title=_("Weekly feedback %(week)s returned by Sales") % {"week": fb.label},
         body=text,
-        url=feedback_url(fb),
+        url=fb.get_absolute_url(),
         dedupe_key=f"fs_feedback_returned:{fb.pk}:{timezone.now().isoformat()}",
     )
     return fb
@@ -202,7 +197,7 @@ def sweep_missing_feedback(now: datetime | None = None) -> int:
                     kind="fieldservice.feedback_missing",
                     title=_("Weekly feedback missing: %(engineer)s, week %(week)s")
                     % {"engineer": engineer, "week": fb.label},
-                    url=feedback_url(fb),
+                    url=fb.get_absolute_url(),
                     dedupe_key=f"fs_feedback_missing:{engineer.pk}:{week.isoformat()}",
                 )
                 flagged += 1

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,10 +33,6 @@ from ..models import (
 from ._common import announce_major, required_text
 
 EDITABLE = ("title", "category", "period_from", "period_to", "summary", "requested_action")
-
-
-def infoform_url(form: InformationFeedbackForm) -> str:
-    return reverse("fieldservice:infoform_detail", args=[form.pk])
 
 
 def _records(ids: Iterable[int | ServiceRecord]) -> list[ServiceRecord]:
@@ -83,7 +78,7 @@ def _announce(form: InformationFeedbackForm, actor: User, reason: str) -> None:
         summary=f"{form.title}\n{form.summary}" + (f"\n{reason}" if reason else ""),
         title=_("Major typical problem: %(number)s %(title)s")
         % {"number": form.number, "title": form.title},
-        url=infoform_url(form),
+        url=form.get_absolute_url(),
     )
 
 
@@ -178,7 +173,7 @@ def infoform_issue(
             title=_("Information feedback form for %(dept)s: %(number)s %(title)s")
             % {"dept": dept, "number": f.number, "title": f.title},
             body=f.summary,
-            url=infoform_url(f),
+            url=f.get_absolute_url(),
             dedupe_key=f"fs_infoform_routed:{routing.pk}",
         )
     return f

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,10 +56,6 @@ URGENT_ROLES = (RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.ADMIN)
 class LineIn:
     part: Part | int
     quantity: int
-
-
-def request_url(r: PartsRequest) -> str:
-    return reverse("fieldservice:request_detail", args=[r.pk])
 
 
 @transaction.atomic
@@ -203,7 +198,7 @@ def parts_request_create(
         )
         % {"number": req.number, "customer": cust.name},
         body=text,
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request:{req.pk}",
     )
     return req
@@ -249,7 +244,7 @@ def parts_request_approve(*, actor: User, request: PartsRequest, note: str = "")
             else _("Issue spare parts for %(number)s %(customer)s")
         )
         % {"number": req.number, "customer": req.customer.name},
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request_approved:{req.pk}",
     )
     return req
@@ -270,7 +265,7 @@ def parts_request_reject(*, actor: User, request: PartsRequest, reason: str) -> 
         kind="fieldservice.parts_request",
         title=_("Rejected: %(number)s") % {"number": req.number},
         body=text,
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request_rejected:{req.pk}",
     )
     return req
@@ -371,7 +366,7 @@ def parts_request_issue(
         [req.holder, req.requested_by],
         kind="fieldservice.parts_request",
         title=_("Parts issued: %(number)s") % {"number": req.number},
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request_issued:{req.pk}",
     )
     return req

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,10 +60,6 @@ HANDLING_OUTCOME = {
     Handling.REPLACE: Outcome.REPLACED,
     Handling.RETURN: Outcome.RETURNED,
 }
-
-
-def record_url(record: ServiceRecord) -> str:
-    return reverse("fieldservice:record_detail", args=[record.pk])
 
 
 def may_record_service(user: Any) -> bool:
@@ -276,7 +271,7 @@ def _flag_major(record: ServiceRecord, actor: User | None, reason: str) -> None:
             "customer": record.customer.name,
             "part": record.part.part_number,
         },
-        url=record_url(record),
+        url=record.get_absolute_url(),
     )
 
 

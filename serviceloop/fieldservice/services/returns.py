@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,10 +60,6 @@ def _audit(
     audit_with_lines(
         actor=actor, obj=form, before=before, fields=LINE_FIELDS, action=action, reason=reason
     )
-
-
-def return_url(form: ReturnForRepairForm) -> str:
-    return reverse("fieldservice:return_detail", args=[form.pk])
 
 
 def _lines(lines: Iterable[Mapping[str, Any]]) -> list[ReturnLine]:
@@ -202,7 +197,7 @@ def return_countersign(*, actor: User, form: ReturnForRepairForm) -> ReturnForRe
         kind="fieldservice.return",
         title=_("Return to check: %(number)s %(customer)s")
         % {"number": f.number, "customer": f.customer.name},
-        url=return_url(f),
+        url=f.get_absolute_url(),
         dedupe_key=f"fs_return_signed:{f.pk}:{f.signed_at.isoformat()}",
     )
     return f
@@ -266,7 +261,7 @@ def return_check(
             kind="fieldservice.return",
             title=_("Return held by the warehouse: %(number)s") % {"number": f.number},
             body=f.discrepancy,
-            url=return_url(f),
+            url=f.get_absolute_url(),
             dedupe_key=f"fs_return_held:{f.pk}:{now.isoformat()}",
         )
     return f
@@ -328,7 +323,7 @@ def return_correct(
         title=_("Corrected return to check again: %(number)s %(customer)s")
         % {"number": f.number, "customer": f.customer.name},
         body=text,
-        url=return_url(f),
+        url=f.get_absolute_url(),
         dedupe_key=f"fs_return_signed:{f.pk}:{f.signed_at.isoformat()}",
     )
     return f
