@@ -8,8 +8,9 @@ a user: no script of its may run on our origin).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, overload
 
+from django.core.files import File
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils.http import content_disposition_header
 
@@ -18,8 +19,16 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 UPLOAD_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
+@overload
 def file_response(
-    content: bytes | str | Any, filename: str, content_type: str, *, inline: bool = False
+    content: bytes | str, filename: str, content_type: str, *, inline: bool = False
+) -> HttpResponse: ...
+@overload
+def file_response(
+    content: IO[bytes] | File, filename: str, content_type: str, *, inline: bool = False
+) -> FileResponse: ...
+def file_response(
+    content: Any, filename: str, content_type: str, *, inline: bool = False
 ) -> HttpResponseBase:
     """A download: ``content`` is bytes/str made now, or an open stored file (streamed)."""
     if isinstance(content, bytes | str):

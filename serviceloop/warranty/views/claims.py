@@ -27,7 +27,7 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..api import file_response
+from ..api import attachment_response
 from ..forms import (
     FAILURE_MODES,
     AttachmentForm,
@@ -392,4 +392,4 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     attachment = selectors.attachment_get(request.user, pk, attachment_pk)
-    return file_response(attachment)
+    return attachment_response(attachment)
