@@ -15,6 +15,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    detail_action,
     list_template,
     paginate,
     querystring_without_page,
@@ -182,13 +183,16 @@ def _action(
     call: Callable[..., object],
     done: str,
 ) -> HttpResponse:
-    comm = selectors.communication_get(request.user, pk)
-    require(request.user, permission)
-    form = form_cls(request.POST, prefix=prefix)
-    if form.is_valid() and run_service(form, lambda: call(comm, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("communications:detail", pk)
-    return communication_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+    return detail_action(
+        request,
+        obj=selectors.communication_get(request.user, pk),
+        permission=permission,
+        form_cls=form_cls,
+        prefix=prefix,
+        call=call,
+        done=done,
+        rerender=lambda forms_: communication_detail(request, pk, forms_),
+    )
 
 
 @require_POST

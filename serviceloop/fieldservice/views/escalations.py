@@ -15,6 +15,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    detail_action,
     list_template,
     paginate,
     querystring_without_page,
@@ -32,7 +33,7 @@ from ..forms import (
     ResultForm,
     SolutionForm,
 )
-from .common import ctx, post_action
+from .common import ctx
 
 
 def escalation_list(request: AuthedRequest) -> HttpResponse:
@@ -159,15 +160,14 @@ def escalation_detail(request: AuthedRequest, pk: int, forms_: dict | None = Non
 
 
 def _act(request: AuthedRequest, pk: int, prefix: str, form_cls, permission: str, call, done):
-    e = selectors.escalation_get(request.user, pk)
-    return post_action(
+    return detail_action(
         request,
+        obj=selectors.escalation_get(request.user, pk),
         permission=permission,
-        form=form_cls(request.POST, prefix=prefix),
+        form_cls=form_cls,
         prefix=prefix,
-        call=lambda d: call(e, d),
+        call=call,
         done=done,
-        success_url=reverse("fieldservice:escalation_detail", args=[pk]),
         rerender=lambda f: escalation_detail(request, pk, f),
     )
 

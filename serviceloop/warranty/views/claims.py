@@ -20,6 +20,7 @@ from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import (
     AuthedRequest,
+    detail_action,
     list_template,
     paginate,
     querystring_without_page,
@@ -258,13 +259,17 @@ def _action(
     call: Callable[[WarrantyClaim, dict], object],
     done: str,
 ) -> HttpResponse:
-    claim = selectors.claim_get(request.user, pk)
-    require(request.user, permission)
-    form = form_cls(request.POST, request.FILES, prefix=prefix)
-    if form.is_valid() and run_service(form, lambda: call(claim, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("warranty:detail", pk)
-    return claim_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+    return detail_action(
+        request,
+        obj=selectors.claim_get(request.user, pk),
+        permission=permission,
+        form_cls=form_cls,
+        prefix=prefix,
+        call=call,
+        done=done,
+        rerender=lambda forms_: claim_detail(request, pk, forms_),
+        files=True,
+    )
 
 
 @require_POST
