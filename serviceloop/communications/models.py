@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Contact, Customer
 
@@ -90,37 +91,16 @@ class Communication(TrackedModel):
 
     answer_due_at = models.DateTimeField(_("answer due"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = user_ref(_("answered by"))
     answer_text = models.TextField(_("answer"), blank=True)
 
     feedback_due_original_at = models.DateTimeField(_("feedback originally due"))
     feedback_due_at = models.DateTimeField(_("feedback due"))
     feedback_extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
-    feedback_extended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("extended by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    feedback_extended_by = user_ref(_("extended by"))
     feedback_extension_reason = models.TextField(_("special circumstance"), blank=True)
     feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
-    feedback_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("feedback by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    feedback_by = user_ref(_("feedback by"))
     feedback_text = models.TextField(_("feedback"), blank=True)
 
     # Set once by the periodic sweep; makes its notices idempotent and the record auditable.

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer
 
@@ -83,24 +84,10 @@ class PartsRequest(TrackedModel):
         choices=RequestStatus.choices,
         default=RequestStatus.SUBMITTED,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved/rejected by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_ref(_("approved/rejected by"))
     decided_at = models.DateTimeField(_("approved/rejected at"), null=True, blank=True)
     decision_note = models.TextField(_("approval note"), blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = user_ref(_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issue_note = models.TextField(_("issue note"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
