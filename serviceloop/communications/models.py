@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core.statemachine import ALLOWED, Verdict, refused
 from serviceloop.customers.models import Contact, Customer
 
 
@@ -138,9 +139,13 @@ class Communication(TrackedModel):
     def feedback_late(self) -> bool:
         return self.feedback_at is not None and self.feedback_at > self.feedback_due_at
 
-    @property
-    def can_extend(self) -> bool:
-        return self.feedback_extended_at is None and self.feedback_at is None
+    def may_extend(self) -> Verdict:
+        """Guard (R-5.2.4): the feedback deadline is extended once, and only before feedback."""
+        if self.feedback_extended_at is not None:
+            return refused(_("The feedback deadline was already extended once."))
+        if self.feedback_at is not None:
+            return refused(_("Feedback has already been given."))
+        return ALLOWED
 
     def next_due(self) -> datetime | None:
         if self.answered_at is None:

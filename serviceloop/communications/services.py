@@ -20,7 +20,7 @@ from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
-from serviceloop.core.statemachine import transition
+from serviceloop.core.statemachine import refuse_unless, transition
 from serviceloop.customers.models import Contact, Customer
 
 from .models import TRANSITIONS, Communication, Routing, Status
@@ -210,10 +210,7 @@ def communication_extend_feedback(
     circumstance (R-5.2.4). The new deadline must be later than the original."""
     require(actor, "communication.extend")
     comm = Communication.objects.select_for_update().get(pk=communication.pk)
-    if comm.feedback_extended_at is not None:
-        raise ValidationError({"new_due": _("The feedback deadline was already extended once.")})
-    if comm.feedback_at is not None:
-        raise ValidationError({"new_due": _("Feedback has already been given.")})
+    refuse_unless(comm.may_extend(), "new_due")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record the special circumstance.")})
     if new_due is None or new_due.tzinfo is None:

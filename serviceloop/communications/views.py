@@ -165,7 +165,7 @@ def communication_detail(
         "route_form": RouteForm(prefix="route"),
         "respond_form": RespondForm(prefix="respond"),
         "can_respond": can(user, "communication.respond"),
-        "can_extend": can(user, "communication.extend") and comm.can_extend,
+        "can_extend": can(user, "communication.extend") and comm.may_extend(),
         "can_route": can(user, "communication.route"),
         "can_change": can(user, "communication.change"),
         "my_department": user.department_id,
