@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +12,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    detail_action,
+    detail_actions,
     list_template,
     paginate,
     querystring_without_page,
@@ -174,25 +171,7 @@ def communication_detail(
     return render(request, "communications/detail.html", ctx, status=400 if forms_ else 200)
 
 
-def _action(
-    request: AuthedRequest,
-    pk: int,
-    permission: str,
-    form_cls: type[forms.Form],
-    prefix: str,
-    call: Callable[..., object],
-    done: str,
-) -> HttpResponse:
-    return detail_action(
-        request,
-        obj=selectors.communication_get(request.user, pk),
-        permission=permission,
-        form_cls=form_cls,
-        prefix=prefix,
-        call=call,
-        done=done,
-        rerender=lambda forms_: communication_detail(request, pk, forms_),
-    )
+_action = detail_actions(selectors.communication_get, communication_detail)
 
 
 @require_POST

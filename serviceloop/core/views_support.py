@@ -92,6 +92,46 @@ def detail_action(
     )
 
 
+def detail_actions(
+    get: Callable[[Any, int], Any],
+    detail: Callable[..., HttpResponse],
+    *,
+    files: bool = False,
+) -> Callable[..., HttpResponse]:
+    """The action runner of one kind of record, made once per detail page:
+
+        _action = detail_actions(selectors.claim_get, claim_detail)
+        ...
+        return _action(request, pk, "warranty.approve", NoteForm, "approve",
+                       lambda claim, d: services.claim_approve(...), _("Approved."))
+
+    ``get(user, pk)`` is the record's selector (404 outside the user's scope) and
+    ``detail(request, pk, forms_)`` its page, shown again with the failed form."""
+
+    def run(
+        request: AuthedRequest,
+        pk: int,
+        permission: str,
+        form_cls: type[forms.BaseForm],
+        prefix: str,
+        call: Callable[[Any, dict[str, Any]], object],
+        done: str,
+    ) -> HttpResponse:
+        return detail_action(
+            request,
+            obj=get(request.user, pk),
+            permission=permission,
+            form_cls=form_cls,
+            prefix=prefix,
+            call=call,
+            done=done,
+            rerender=lambda forms_: detail(request, pk, forms_),
+            files=files,
+        )
+
+    return run
+
+
 def paginate(request: HttpRequest, qs: Any, per_page: int = 25) -> Any:
     return Paginator(qs, per_page).get_page(request.GET.get("page"))
 

@@ -3,10 +3,8 @@ decision explained, its history and files, edit, and the actions of the state ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -20,7 +18,7 @@ from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import (
     AuthedRequest,
-    detail_action,
+    detail_actions,
     list_template,
     paginate,
     querystring_without_page,
@@ -250,26 +248,7 @@ def claim_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
     return render(request, "warranty/detail.html", ctx, status=400 if forms_ else 200)
 
 
-def _action(
-    request: AuthedRequest,
-    pk: int,
-    permission: str,
-    form_cls: type[forms.Form],
-    prefix: str,
-    call: Callable[[WarrantyClaim, dict], object],
-    done: str,
-) -> HttpResponse:
-    return detail_action(
-        request,
-        obj=selectors.claim_get(request.user, pk),
-        permission=permission,
-        form_cls=form_cls,
-        prefix=prefix,
-        call=call,
-        done=done,
-        rerender=lambda forms_: claim_detail(request, pk, forms_),
-        files=True,
-    )
+_action = detail_actions(selectors.claim_get, claim_detail, files=True)
 
 
 @require_POST
