@@ -15,7 +15,6 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
-    post_action,
     querystring_without_page,
     run_service,
 )
@@ -25,6 +24,7 @@ from ..documents import charts, narrative
 from ..forms import AlertFilterForm, NoteForm, ReasonForm
 from ..models import AlertStatus, FailureAnalysisReport
 from ..selectors import dashboard
+from .common import action
 
 
 def alert_list(request: AuthedRequest) -> HttpResponse:
@@ -112,7 +112,7 @@ def alert_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
 
 def _alert_action(request, pk, permission, form_cls, prefix, call, done):
     alert = selectors.alert_get(request.user, pk)
-    return post_action(
+    return action(
         request,
         permission=permission,
         form=form_cls(request.POST, prefix=prefix),
