@@ -12,10 +12,13 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core.statemachine import ALLOWED, Verdict, refused
 from serviceloop.customers.models import Contact, Customer
 
 
@@ -89,37 +92,16 @@ class Communication(TrackedModel):
 
     answer_due_at = models.DateTimeField(_("answer due"))
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("answered by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = user_ref(_("answered by"))
     answer_text = models.TextField(_("answer"), blank=True)
 
     feedback_due_original_at = models.DateTimeField(_("feedback originally due"))
     feedback_due_at = models.DateTimeField(_("feedback due"))
     feedback_extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
-    feedback_extended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("extended by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    feedback_extended_by = user_ref(_("extended by"))
     feedback_extension_reason = models.TextField(_("special circumstance"), blank=True)
     feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
-    feedback_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("feedback by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    feedback_by = user_ref(_("feedback by"))
     feedback_text = models.TextField(_("feedback"), blank=True)
 
     # Set once by the periodic sweep; makes its notices idempotent and the record auditable.
@@ -157,9 +139,13 @@ class Communication(TrackedModel):
     def feedback_late(self) -> bool:
         return self.feedback_at is not None and self.feedback_at > self.feedback_due_at
 
-    @property
-    def can_extend(self) -> bool:
-        return self.feedback_extended_at is None and self.feedback_at is None
+    def may_extend(self) -> Verdict:
+        """Guard (R-5.2.4): the feedback deadline is extended once, and only before feedback."""
+        if self.feedback_extended_at is not None:
+            return refused(_("The feedback deadline was already extended once."))
+        if self.feedback_at is not None:
+            return refused(_("Feedback has already been given."))
+        return ALLOWED
 
     def next_due(self) -> datetime | None:
         if self.answered_at is None:
@@ -167,6 +153,9 @@ class Communication(TrackedModel):
         if self.feedback_at is None:
             return self.feedback_due_at
         return None
+
+    def get_absolute_url(self) -> str:
+        return reverse("communications:detail", args=[self.pk])
 
 
 class Routing(models.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core.my_work import WorkItem, register
@@ -20,7 +19,7 @@ def communication_work(user: Any) -> Iterator[WorkItem]:
         user, Communication.objects.filter(owner_id=user.pk).exclude(status=Status.CLOSED)
     ).select_related("customer")
     for comm in owned:
-        url = reverse("communications:detail", args=[comm.pk])
+        url = comm.get_absolute_url()
         label = f"{comm.number} {comm.customer.name} — {comm.subject}"
         if comm.answered_at is None:
             yield WorkItem(
@@ -46,7 +45,7 @@ def communication_work(user: Any) -> Iterator[WorkItem]:
             yield WorkItem(
                 "communication.routing",
                 _("Routed to your department: %(n)s %(s)s") % {"n": comm.number, "s": comm.subject},
-                reverse("communications:detail", args=[comm.pk]),
+                comm.get_absolute_url(),
                 comm.feedback_due_at,
                 r.instruction,
             )

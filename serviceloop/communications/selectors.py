@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from serviceloop.core.filters import filter_given, search
 from serviceloop.core.permissions import require, scope_by_customer
 
 from .models import Communication, Routing, overdue_q
@@ -34,34 +35,16 @@ def communication_list(
     qs = scope_by_customer(user, Communication.objects.all()).select_related(
         "customer", "owner", "taken_by"
     )
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(subject__icontains=q)
-            | Q(body__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__code__icontains=q)
-        )
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if status:
-        qs = qs.filter(status=status)
+    qs = search(qs, q, "number", "subject", "body", "customer__name", "customer__code")
+    qs = filter_given(qs, customer_id=customer, channel=channel, status=status)
     if overdue is True:
         qs = qs.filter(overdue_q(now))
     elif overdue is False:
         qs = qs.exclude(overdue_q(now))
-    if major is not None:
-        qs = qs.filter(major_quality_issue=major)
-    if owner:
-        qs = qs.filter(owner_id=owner)
+    qs = filter_given(qs, major_quality_issue=major, owner_id=owner)
     if department:
         qs = qs.filter(routings__department_id=department).distinct()
-    if received_from:
-        qs = qs.filter(received_at__date__gte=received_from)
-    if received_to:
-        qs = qs.filter(received_at__date__lte=received_to)
+    qs = filter_given(qs, received_at__date__gte=received_from, received_at__date__lte=received_to)
     return qs
 
 

@@ -8,18 +8,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
-from serviceloop.core.permissions import require, visible_customers
+from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
+from serviceloop.core.statemachine import refuse_unless, transition
 from serviceloop.customers.models import Contact, Customer
 
 from .models import TRANSITIONS, Communication, Routing, Status
@@ -40,17 +41,6 @@ CLOCKS = {
 EDITABLE_FIELDS = ("subject", "body", "contact", "contact_name", "owner", "channel", "received_at")
 
 
-def _transition(comm: Communication, to: str) -> None:
-    if (comm.status, to) not in TRANSITIONS:
-        raise ValidationError(
-            {
-                "status": _("Cannot go from %(a)s to %(b)s.")
-                % {"a": comm.get_status_display(), "b": Status(to).label}
-            }
-        )
-    comm.status = to
-
-
 def _check_time(field: str, at: datetime, *, not_before: datetime | None = None) -> None:
     if at.tzinfo is None:
         raise ValidationError({field: _("Give the time with its time zone offset.")})
@@ -60,24 +50,12 @@ def _check_time(field: str, at: datetime, *, not_before: datetime | None = None)
         raise ValidationError({field: _("This time is before the communication was received.")})
 
 
-def _customer_for(actor: User, customer: Customer | int) -> Customer:
-    pk = customer.pk if isinstance(customer, Customer) else customer
-    found = visible_customers(actor).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({"customer": _("Unknown customer.")})
-    return found
-
-
 def _set_clocks(comm: Communication) -> None:
     comm.answer_due_at = deadlines.first_answer_due(comm.received_at)
     original = deadlines.feedback_due(comm.received_at)
     comm.feedback_due_original_at = original
     if comm.feedback_extended_at is None or comm.feedback_due_at <= original:
         comm.feedback_due_at = original
-
-
-def _url(comm: Communication) -> str:
-    return reverse("communications:detail", args=[comm.pk])
 
 
 def _announce_major(comm: Communication, actor: User | None) -> None:
@@ -91,7 +69,7 @@ def _announce_major(comm: Communication, actor: User | None) -> None:
         % {"customer": comm.customer.name, "subject": comm.subject},
         body=_("Registered by %(who)s as %(number)s.\n\n%(body)s")
         % {"who": actor or _("system"), "number": comm.number, "body": comm.body},
-        url=_url(comm),
+        url=comm.get_absolute_url(),
         dedupe_key=f"major:communication:{comm.pk}",
     )
     major_quality_problem.send(
@@ -121,7 +99,7 @@ def communication_register(
 ) -> Communication:
     """Register a call, letter, visit or e-mail (R-5.2.3) and start its two clocks."""
     require(actor, "communication.create")
-    cust = _customer_for(actor, customer)
+    cust = customer_for(actor, customer)
     if received_at is None:
         raise ValidationError({"received_at": _("This field is required.")})
     _check_time("received_at", received_at)
@@ -193,7 +171,7 @@ def communication_answer(
     at = at or timezone.now()
     _check_time("at", at, not_before=comm.received_at)
     before = snapshot(comm)
-    _transition(comm, Status.ANSWERED)
+    transition(comm, Status.ANSWERED, actor=actor, table=TRANSITIONS, save=False)
     comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
     comm.save()
     audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
@@ -215,7 +193,7 @@ def communication_feedback(
     if comm.answered_at is not None and at < comm.answered_at:
         raise ValidationError({"at": _("Feedback cannot come before the first answer.")})
     before = snapshot(comm)
-    _transition(comm, Status.CLOSED)
+    transition(comm, Status.CLOSED, actor=actor, table=TRANSITIONS, save=False)
     if comm.answered_at is None:
         comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
     comm.feedback_at, comm.feedback_by, comm.feedback_text = at, actor, text.strip()
@@ -232,10 +210,7 @@ def communication_extend_feedback(
     circumstance (R-5.2.4). The new deadline must be later than the original."""
     require(actor, "communication.extend")
     comm = Communication.objects.select_for_update().get(pk=communication.pk)
-    if comm.feedback_extended_at is not None:
-        raise ValidationError({"new_due": _("The feedback deadline was already extended once.")})
-    if comm.feedback_at is not None:
-        raise ValidationError({"new_due": _("Feedback has already been given.")})
+    refuse_unless(comm.may_extend(), "new_due")
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record the special circumstance.")})
     if new_due is None or new_due.tzinfo is None:
@@ -291,7 +266,7 @@ def _route(actor: User, comm: Communication, departments: list[Department], inst
             title=_("Routed to %(dept)s: %(number)s %(subject)s")
             % {"dept": dept, "number": comm.number, "subject": comm.subject},
             body=instruction,
-            url=_url(comm),
+            url=comm.get_absolute_url(),
             dedupe_key=f"routed:{routing.pk}",
         )
     return routings
@@ -374,7 +349,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                     [comm.owner, *leaders],
                     kind=f"{clock}_overdue",
                     title=title,
-                    url=_url(comm),
+                    url=comm.get_absolute_url(),
                     dedupe_key=key,
                 )
                 counts[clock] += 1

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -15,6 +12,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    detail_actions,
     list_template,
     paginate,
     querystring_without_page,
@@ -164,7 +162,7 @@ def communication_detail(
         "route_form": RouteForm(prefix="route"),
         "respond_form": RespondForm(prefix="respond"),
         "can_respond": can(user, "communication.respond"),
-        "can_extend": can(user, "communication.extend") and comm.can_extend,
+        "can_extend": can(user, "communication.extend") and comm.may_extend(),
         "can_route": can(user, "communication.route"),
         "can_change": can(user, "communication.change"),
         "my_department": user.department_id,
@@ -173,22 +171,7 @@ def communication_detail(
     return render(request, "communications/detail.html", ctx, status=400 if forms_ else 200)
 
 
-def _action(
-    request: AuthedRequest,
-    pk: int,
-    permission: str,
-    form_cls: type[forms.Form],
-    prefix: str,
-    call: Callable[..., object],
-    done: str,
-) -> HttpResponse:
-    comm = selectors.communication_get(request.user, pk)
-    require(request.user, permission)
-    form = form_cls(request.POST, prefix=prefix)
-    if form.is_valid() and run_service(form, lambda: call(comm, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("communications:detail", pk)
-    return communication_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+_action = detail_actions(selectors.communication_get, communication_detail)
 
 
 @require_POST

@@ -55,7 +55,7 @@ def _register_items(user: Any) -> Iterator[WorkItem]:
             yield WorkItem(
                 "complaint.convert",
                 _("Convert to an 8D: %(n)s %(c)s") % {"n": c.number, "c": c.customer.name},
-                reverse("complaints:detail", args=[c.pk]),
+                c.get_absolute_url(),
                 clocks.days_after(c.received_at, 1),
                 _("Hand the complaint to Quality as an 8D report (R-5.5.1)"),
             )

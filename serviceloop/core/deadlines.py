@@ -8,6 +8,7 @@ A task is on time when it is done at or before its deadline (`is_late` is strict
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import overload
 from zoneinfo import ZoneInfo
 
 FIRST_ANSWER_HOURS = 24  # R-5.9.1
@@ -32,14 +33,28 @@ def first_answer_due(received_at: datetime) -> datetime:
     return received_at.astimezone(UTC) + timedelta(hours=FIRST_ANSWER_HOURS)
 
 
+@overload
+def days_after(start: datetime, days: int, tz: tzinfo | None = None) -> datetime: ...
+@overload
+def days_after(start: date, days: int, tz: tzinfo | None = None) -> date: ...
+def days_after(start: date, days: int, tz: tzinfo | None = None) -> date:
+    """`days` calendar days after `start`, at the same wall-clock time in the company's time
+    zone (stable across DST where it applies) — the only calendar-day arithmetic (ADR 0003).
+    A plain date gives the date `days` later."""
+    if not isinstance(start, datetime):
+        return start + timedelta(days=days)
+    _require_aware(start, "start")
+    tz = tz or company_tz()
+    local = start.astimezone(tz)
+    wall = datetime.combine(local.date() + timedelta(days=days), local.time())
+    return wall.replace(tzinfo=tz).astimezone(UTC)
+
+
 def feedback_due(received_at: datetime, tz: tzinfo | None = None) -> datetime:
     """R-5.2.4: feedback to the customer within one week — seven calendar days later at the
-    same wall-clock time in the company's time zone (stable across DST where it applies)."""
+    same wall-clock time in the company's time zone."""
     _require_aware(received_at, "received_at")
-    tz = tz or company_tz()
-    local = received_at.astimezone(tz)
-    wall = datetime.combine(local.date() + timedelta(days=FEEDBACK_DAYS), local.time())
-    return wall.replace(tzinfo=tz).astimezone(UTC)
+    return days_after(received_at, FEEDBACK_DAYS, tz)
 
 
 def validate_extension(original_due: datetime, new_due: datetime) -> None:

@@ -1,4 +1,5 @@
-"""Small helpers shared by every app's views: run a service from a form, paginate, export."""
+"""Small helpers shared by every app's views: run a service from a form, an action posted from a
+detail page (``detail_action``), paginate."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 from .models import User
+from .permissions import require
 
 T = TypeVar("T")
 
@@ -36,6 +40,96 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
         else:
             form.add_error(None, exc.messages)
         return None
+
+
+def post_action(
+    request: AuthedRequest,
+    *,
+    permission: str,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    done: str,
+    success_url: str,
+    rerender: Callable[[dict[str, Any]], HttpResponse],
+    prefix: str,
+) -> HttpResponse:
+    """Run an action form posted from a detail page through its service: the permission
+    first, then the form; on success a message and back to ``success_url``; on errors the
+    page again (its view answers 400) with the form open and its errors by field."""
+    require(request.user, permission)
+    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
+        messages.success(request, done)
+        return redirect(success_url)
+    return rerender({f"{prefix}_form": form, "open_action": prefix})
+
+
+def detail_action(
+    request: AuthedRequest,
+    *,
+    obj: Any,
+    permission: str,
+    form_cls: type[forms.BaseForm],
+    prefix: str,
+    call: Callable[[Any, dict[str, Any]], object],
+    done: str,
+    rerender: Callable[[dict[str, Any]], HttpResponse],
+    success_url: str = "",
+    files: bool = False,
+) -> HttpResponse:
+    """``post_action`` for a record already fetched through its selector: the form is bound
+    to the POST (and its files, when asked) under ``prefix``; success goes back to the
+    record's page (``get_absolute_url``) unless ``success_url`` says otherwise."""
+    form = form_cls(request.POST, request.FILES if files else None, prefix=prefix)
+    return post_action(
+        request,
+        permission=permission,
+        form=form,
+        call=lambda data: call(obj, data),
+        done=done,
+        success_url=success_url or obj.get_absolute_url(),
+        rerender=rerender,
+        prefix=prefix,
+    )
+
+
+def detail_actions(
+    get: Callable[[Any, int], Any],
+    detail: Callable[..., HttpResponse],
+    *,
+    files: bool = False,
+) -> Callable[..., HttpResponse]:
+    """The action runner of one kind of record, made once per detail page:
+
+        _action = detail_actions(selectors.claim_get, claim_detail)
+        ...
+        return _action(request, pk, "warranty.approve", NoteForm, "approve",
+                       lambda claim, d: services.claim_approve(...), _("Approved."))
+
+    ``get(user, pk)`` is the record's selector (404 outside the user's scope) and
+    ``detail(request, pk, forms_)`` its page, shown again with the failed form."""
+
+    def run(
+        request: AuthedRequest,
+        pk: int,
+        permission: str,
+        form_cls: type[forms.BaseForm],
+        prefix: str,
+        call: Callable[[Any, dict[str, Any]], object],
+        done: str,
+    ) -> HttpResponse:
+        return detail_action(
+            request,
+            obj=get(request.user, pk),
+            permission=permission,
+            form_cls=form_cls,
+            prefix=prefix,
+            call=call,
+            done=done,
+            rerender=lambda forms_: detail(request, pk, forms_),
+            files=files,
+        )
+
+    return run
 
 
 def paginate(request: HttpRequest, qs: Any, per_page: int = 25) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import Agent, TrackedModel
@@ -49,6 +50,9 @@ class Customer(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("customers:detail", args=[self.pk])
 
 
 class Contact(TrackedModel):

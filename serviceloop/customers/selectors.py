@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from serviceloop.core.filters import filter_given
 from serviceloop.core.permissions import require, scope_by_customer, visible_customers
 
 from .models import Contact, Customer, ServiceAgreement
@@ -32,14 +33,7 @@ def customer_list(
             | Q(contacts__name__icontains=q)
             | Q(contacts__phone__icontains=q)
         ).distinct()
-    if tier:
-        qs = qs.filter(tier=tier)
-    if agent:
-        qs = qs.filter(agent_id=agent)
-    if province:
-        qs = qs.filter(province=province)
-    if active is not None:
-        qs = qs.filter(is_active=active)
+    qs = filter_given(qs, tier=tier, agent_id=agent, province=province, is_active=active)
     # Aggregation drops Meta.ordering, so order explicitly for stable pages.
     return qs.annotate(
         open_communications=Count(
@@ -63,8 +57,7 @@ def agreement_list(
 ) -> QuerySet[ServiceAgreement]:
     require(user, "agreement.view")
     qs = scope_by_customer(user, ServiceAgreement.objects.select_related("customer"))
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = filter_given(qs, customer_id=customer)
     if in_force_on:
         qs = qs.filter(valid_from__lte=in_force_on).filter(
             Q(valid_to__isnull=True) | Q(valid_to__gte=in_force_on)

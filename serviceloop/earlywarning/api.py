@@ -1,12 +1,13 @@
 """HTTP API of the early warning (R-5.4): alerts and their actions, the written reports and
 customer notifications, analysis runs ("run now"), the input data and its imports."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
 
 from . import selectors, services
@@ -166,9 +167,7 @@ def notify_customer(request: HttpRequest, report_id: int, data: NotificationIn):
 def get_report_pdf(request: HttpRequest, report_id: int):
     """The written report as PDF (Chinese, charts included)."""
     report = selectors.report_get(user_of(request), report_id)
-    response = HttpResponse(report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{report.number}.pdf"'
-    return response
+    return file_response(report_pdf(report), f"{report.number}.pdf", PDF_TYPE, inline=True)
 
 
 # --------------------------------------------------------------------------- runs

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -38,7 +37,7 @@ def earlywarning_work(user: Any) -> Iterator[WorkItem]:
             yield WorkItem(
                 kind,
                 f"{alert.number} {narrative.headline(alert)}",
-                reverse("earlywarning:alert_detail", args=[alert.pk]),
+                alert.get_absolute_url(),
                 alert.report_due_at,
                 f"{label} · {alert.get_severity_display()}",
             )
@@ -52,7 +51,7 @@ def earlywarning_work(user: Any) -> Iterator[WorkItem]:
             yield WorkItem(
                 "ew.report.close" if notified else "ew.report.notify",
                 f"{report.number} {report.title}",
-                reverse("earlywarning:report_detail", args=[report.pk]),
+                report.get_absolute_url(),
                 None if notified else report.notify_due_at,
                 _("Customer notified: close the alert when all are told")
                 if notified

@@ -60,7 +60,7 @@ def _engineer(user: Any) -> Iterator[WorkItem]:
             "fieldservice.return",
             (_("Correct the held return form %s") if held else _("Countersign the return form %s"))
             % f.number,
-            reverse("fieldservice:return_detail", args=[f.pk]),
+            f.get_absolute_url(),
             None,
             f.discrepancy if held else f.customer.name,
         )
@@ -75,7 +75,7 @@ def _sales(user: Any) -> Iterator[WorkItem]:
                 "fieldservice.escalation",
                 _("Escalation %(n)s: %(c)s — %(t)s")
                 % {"n": e.number, "c": e.customer.name, "t": e.title},
-                reverse("fieldservice:escalation_detail", args=[e.pk]),
+                e.get_absolute_url(),
                 e.due_at,
                 e.get_status_display(),
             )
@@ -102,7 +102,7 @@ def _sales(user: Any) -> Iterator[WorkItem]:
                     else _("Approve the spare-parts request %s")
                 )
                 % r.number,
-                reverse("fieldservice:request_detail", args=[r.pk]),
+                r.get_absolute_url(),
                 None,
                 r.customer.name,
             )

@@ -10,11 +10,12 @@ Money amounts are decimal strings.
 
 from datetime import date
 
-from django.http import FileResponse, HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.files import file_response
 from serviceloop.core.permissions import require
 
 from . import selectors, services
@@ -184,15 +185,13 @@ def add_attachment(request: HttpRequest, claim_id: int):
 def download_attachment(request: HttpRequest, claim_id: int, attachment_id: int):
     """The file itself (404 unless its claim is visible to the caller)."""
     attachment = selectors.attachment_get(user_of(request), claim_id, attachment_id)
-    return file_response(attachment)
+    return attachment_response(attachment)
 
 
-def file_response(attachment) -> FileResponse:
-    response = FileResponse(
+def attachment_response(attachment) -> HttpResponseBase:
+    return file_response(
         attachment.file.open("rb"),
-        as_attachment=not attachment.is_image,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
+        attachment.original_name,
+        attachment.content_type,
+        inline=attachment.is_image,
     )
-    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    return response

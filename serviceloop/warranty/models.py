@@ -32,12 +32,13 @@ from decimal import Decimal
 from pathlib import PurePath
 from uuid import uuid4
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer, ServiceAgreement
 
@@ -178,48 +179,20 @@ class WarrantyClaim(TrackedModel):
     )
     override_reason = models.TextField(_("override reason"), blank=True)
     overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
-    overridden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("overridden by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    overridden_by = user_ref(_("overridden by"))
 
     # What applies: the override where there is one, else the rule.
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     remedy = models.CharField(_("remedy"), max_length=10, choices=Remedy.choices, blank=True)
 
     reviewed_at = models.DateTimeField(_("approved / rejected at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved / rejected by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = user_ref(_("approved / rejected by"))
     review_note = models.TextField(_("review note"), blank=True)
     settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
-    settled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("settled by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    settled_by = user_ref(_("settled by"))
     settlement_note = models.TextField(_("settlement note"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = user_ref(_("closed by"))
     close_reason = models.TextField(_("closing note"), blank=True)
     import_batch = models.ForeignKey(
         "core.ImportJob",
@@ -273,6 +246,9 @@ class WarrantyClaim(TrackedModel):
         if errors:
             raise ValidationError(errors)
 
+    def get_absolute_url(self) -> str:
+        return reverse("warranty:detail", args=[self.pk])
+
 
 class DecisionKind(models.TextChoices):
     RULE = "rule", _("Rule")  # the rule decided on the inputs of the time
@@ -294,14 +270,7 @@ class WarrantyDecisionRecord(models.Model):
     rule_version = models.CharField(_("rule version"), max_length=20)
     note = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_ref(_("decided by"))
     actor_label = models.CharField(max_length=150)
 
     class Meta:
@@ -333,14 +302,7 @@ class ClaimAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = user_ref(_("uploaded by"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]

@@ -80,7 +80,7 @@ def warranty_work(user: Any) -> Iterator[WorkItem]:
             yield WorkItem(
                 kind,
                 title % text,
-                reverse("warranty:detail", args=[item.pk]),
+                item.get_absolute_url(),
                 None,
                 short_label(item.decision)
                 + (f" · {short_label(item.remedy)}" if item.remedy else ""),

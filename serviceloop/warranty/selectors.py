@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.permissions import require, scope_by_customer
 
@@ -35,38 +36,37 @@ def claim_list(
 ) -> QuerySet[WarrantyClaim]:
     require(user, "warranty.view")
     qs = scope_by_customer(user, WarrantyClaim.objects.all()).select_related("customer")
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__code__icontains=q)
-            | Q(part_number__icontains=q)
-            | Q(serial_number__icontains=q)
-            | Q(lot__icontains=q)
-            | Q(vin__icontains=q)
-            | Q(failure_mode__icontains=q)
-            | Q(oem__icontains=q)
-        )
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
-    if decision:
-        qs = qs.filter(decision=decision)
-    if part_number:
-        qs = qs.filter(part_number=part_number)
-    if build_month:
-        qs = qs.filter(build_month=build_month)
+    qs = search(
+        qs,
+        q,
+        "number",
+        "customer__name",
+        "customer__code",
+        "part_number",
+        "serial_number",
+        "lot",
+        "vin",
+        "failure_mode",
+        "oem",
+    )
+    qs = filter_given(
+        qs,
+        customer_id=customer,
+        status=status,
+        decision=decision,
+        part_number=part_number,
+        build_month=build_month,
+    )
     if overridden is True:
         qs = qs.filter(overridden_at__isnull=False)
     elif overridden is False:
         qs = qs.filter(overridden_at__isnull=True)
-    if failure_from:
-        qs = qs.filter(failure_date__gte=failure_from)
-    if failure_to:
-        qs = qs.filter(failure_date__lte=failure_to)
-    if import_batch:
-        qs = qs.filter(import_batch_id=import_batch)
+    qs = filter_given(
+        qs,
+        failure_date__gte=failure_from,
+        failure_date__lte=failure_to,
+        import_batch_id=import_batch,
+    )
     return qs
 
 

@@ -6,19 +6,13 @@ from typing import Any
 
 from django.http import HttpResponse
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+from serviceloop.core.files import DOCX_TYPE, PDF_TYPE, file_response
 
 
 def reply_pdf_response(letter: Any) -> HttpResponse:
     from .pdf import reply_pdf
 
-    return file_response(reply_pdf(letter), f"reply-{letter.report.number}.pdf", "application/pdf")
+    return file_response(reply_pdf(letter), f"reply-{letter.report.number}.pdf", PDF_TYPE)
 
 
 def reply_docx_response(letter: Any) -> HttpResponse:
@@ -30,4 +24,4 @@ def reply_docx_response(letter: Any) -> HttpResponse:
 def eightd_pdf_response(report: Any) -> HttpResponse:
     from .pdf import eightd_pdf
 
-    return file_response(eightd_pdf(report), f"{report.number}.pdf", "application/pdf")
+    return file_response(eightd_pdf(report), f"{report.number}.pdf", PDF_TYPE)

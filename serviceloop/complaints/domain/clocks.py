@@ -8,11 +8,11 @@ within two months); Quality may move any of them, but never before the complaint
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.deadlines import company_tz
+from serviceloop.core.deadlines import days_after
 
 # Calendar days after receipt, per discipline.
 DISCIPLINE_DAYS: dict[str, int] = {
@@ -62,20 +62,6 @@ RETURN_ACTIONS: list[tuple[str, str, str, object, int]] = [
         14,
     ),
 ]
-
-
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must carry a time zone offset")
-
-
-def days_after(start: datetime, days: int, tz: tzinfo | None = None) -> datetime:
-    """`days` calendar days after `start`, at the same wall-clock time in the company zone."""
-    _require_aware(start, "start")
-    tz = tz or company_tz()
-    local = start.astimezone(tz)
-    wall = datetime.combine(local.date() + timedelta(days=days), local.time())
-    return wall.replace(tzinfo=tz).astimezone(UTC)
 
 
 def discipline_due_dates(received_at: datetime, tz: tzinfo | None = None) -> dict[str, datetime]:

@@ -8,11 +8,12 @@ into one 8D report. The register is kept two years after the complaint is closed
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer
 
@@ -59,14 +60,7 @@ class Complaint(TrackedModel):
         help_text=_("The customer's own complaint or return number, if any."),
     )
     received_at = models.DateTimeField(_("received at"))
-    received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("received by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    received_by = user_ref(_("received by"))
     part_number = models.CharField(_("part number"), max_length=60, blank=True)
     part_name = models.CharField(_("part name"), max_length=100, blank=True)
     lot = models.CharField(_("lot / batch"), max_length=60, blank=True)
@@ -113,3 +107,6 @@ class Complaint(TrackedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:detail", args=[self.pk])

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
 
 from .complaint import Complaint
@@ -107,14 +109,7 @@ class EightDReport(TrackedModel):
     )
     # D8; also the start of the retention clock.
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = user_ref(_("closed by"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -127,6 +122,9 @@ class EightDReport(TrackedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == EightDStatus.CLOSED
+
+    def get_absolute_url(self) -> str:
+        return reverse("complaints:eightd", args=[self.pk])
 
 
 class Discipline(models.Model):

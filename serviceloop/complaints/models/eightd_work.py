@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department
 
 from .eightd import DisciplineCode, EightDReport
@@ -19,14 +20,7 @@ from .eightd import DisciplineCode, EightDReport
 class AssignedTask(models.Model):
     """Something a person (or, until one is named, a department) owes by a deadline."""
 
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = user_ref(_("owner"))
     department = models.ForeignKey(
         Department,
         verbose_name=_("department"),
@@ -37,14 +31,7 @@ class AssignedTask(models.Model):
     )
     due_at = models.DateTimeField(_("due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("done by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    done_by = user_ref(_("done by"))
     result = models.TextField(_("result"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Set once by the periodic sweep; makes its notices idempotent.
@@ -109,14 +96,7 @@ class Containment(AssignedTask):
         default=Reinspection.NOT_REQUIRED,
     )
     reinspected_at = models.DateTimeField(_("re-inspected at"), null=True, blank=True)
-    reinspected_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("re-inspected by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reinspected_by = user_ref(_("re-inspected by"))
     reinspection_note = models.TextField(_("re-inspection note"), blank=True)
 
     class Meta:
@@ -253,14 +233,7 @@ class ActionItem(AssignedTask):
     )
     needs_verification = models.BooleanField(_("needs verification"), default=False)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verified by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    verified_by = user_ref(_("verified by"))
     verification_note = models.TextField(_("verification"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
     created_by = models.ForeignKey(

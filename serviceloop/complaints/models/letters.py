@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
@@ -89,14 +90,7 @@ class ReplyLetter(TrackedModel):
         related_name="+",
     )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    sent_by = user_ref(_("sent by"))
     sent_to = models.CharField(_("sent to"), max_length=200, blank=True)
     send_method = models.CharField(
         _("sent by way of"), max_length=10, choices=SendMethod.choices, blank=True
@@ -125,14 +119,7 @@ class Circulation(models.Model):
     )
     circulated_at = models.DateTimeField(_("circulated at"), default=timezone.now)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_by = user_ref(_("acknowledged by"))
     note = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.permissions import require, role_codes, scope_by_customer
 
@@ -48,32 +49,28 @@ def complaint_list(
     qs = scope_by_customer(user, Complaint.objects.all()).select_related(
         "customer", "received_by", "eight_d", "eight_d__reply"
     )
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(description__icontains=q)
-            | Q(part_number__icontains=q)
-            | Q(lot__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__code__icontains=q)
-            | Q(eight_d__number__icontains=q)
-        )
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if severity:
-        qs = qs.filter(severity=severity)
-    if in_production is not None:
-        qs = qs.filter(in_production=in_production)
-    if part_number:
-        qs = qs.filter(part_number__icontains=part_number)
-    if received_from:
-        qs = qs.filter(received_at__date__gte=received_from)
-    if received_to:
-        qs = qs.filter(received_at__date__lte=received_to)
+    qs = search(
+        qs,
+        q,
+        "number",
+        "description",
+        "part_number",
+        "lot",
+        "customer__name",
+        "customer__code",
+        "eight_d__number",
+    )
+    qs = filter_given(
+        qs,
+        customer_id=customer,
+        status=status,
+        kind=kind,
+        severity=severity,
+        in_production=in_production,
+        part_number__icontains=part_number,
+        received_at__date__gte=received_from,
+        received_at__date__lte=received_to,
+    )
     return qs
 
 
@@ -99,19 +96,10 @@ def report_list(
     customer: int | None = None,
 ) -> QuerySet[EightDReport]:
     qs = _reports(user).select_related("complaint", "complaint__customer", "leader")
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(complaint__number__icontains=q)
-            | Q(complaint__customer__name__icontains=q)
-            | Q(complaint__part_number__icontains=q)
-        )
-    if status:
-        qs = qs.filter(status=status)
-    if leader:
-        qs = qs.filter(leader_id=leader)
-    if customer:
-        qs = qs.filter(complaint__customer_id=customer)
+    qs = search(
+        qs, q, "number", "complaint__number", "complaint__customer__name", "complaint__part_number"
+    )
+    qs = filter_given(qs, status=status, leader_id=leader, complaint__customer_id=customer)
     return qs
 
 
@@ -177,16 +165,12 @@ def action_list(
     qs = scope_by_customer(user, ActionItem.objects.all(), field=TASK_CUSTOMER).select_related(
         "report", "report__complaint", "report__complaint__customer", "owner", "department"
     )
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, status=status)
     if overdue is True:
         qs = qs.filter(status=ActionStatus.OPEN, due_at__lt=now)
     elif overdue is False:
         qs = qs.exclude(status=ActionStatus.OPEN, due_at__lt=now)
-    if owner:
-        qs = qs.filter(owner_id=owner)
-    if discipline:
-        qs = qs.filter(discipline=discipline)
+    qs = filter_given(qs, owner_id=owner, discipline=discipline)
     return qs.order_by("due_at", "pk")
 
 

@@ -16,6 +16,7 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import users_with_roles
 from serviceloop.core.permissions import require, role_codes
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from ..models import (
     CIRCULATION_ROLES,
@@ -34,12 +35,9 @@ from ..models import (
 )
 from .common import (
     check_time,
-    complaint_url,
-    move,
     notify_people,
     quality_people,
     refuse_if_closed,
-    report_url,
     required_text,
 )
 from .gaps import close_blockers
@@ -56,8 +54,8 @@ def _move_both(
     actor: User, report: EightDReport, complaint: Complaint, to8d: str, to: str
 ) -> tuple[dict, dict]:
     before_r, before_c = snapshot(report), snapshot(complaint)
-    move(report, to8d, EIGHTD_TRANSITIONS)
-    move(complaint, to, TRANSITIONS)
+    transition(report, to8d, actor=actor, table=EIGHTD_TRANSITIONS, save=False)
+    transition(complaint, to, actor=actor, table=TRANSITIONS, save=False)
     return before_r, before_c
 
 
@@ -105,7 +103,7 @@ def eightd_refer_to_sales(*, actor: User, report: EightDReport, reason: str) -> 
         title=_("Negotiate with %(c)s: %(n)s (cause in the customer's design or manufacture)")
         % {"c": complaint.customer.name, "n": complaint.number},
         body=text,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_negotiate:{report.pk}:{report.referred_at.isoformat()}",
     )
     return report
@@ -128,8 +126,8 @@ def eightd_record_negotiation(
     report.negotiation_outcome, report.negotiation_text = outcome, record
     report.negotiated_at, report.negotiated_by = timezone.now(), actor
     if outcome == NegotiationOutcome.COMPANY_ACCEPTS:
-        move(report, EightDStatus.OPEN, EIGHTD_TRANSITIONS)
-        move(complaint, Status.IN_PROGRESS, TRANSITIONS)
+        transition(report, EightDStatus.OPEN, actor=actor, table=EIGHTD_TRANSITIONS, save=False)
+        transition(complaint, Status.IN_PROGRESS, actor=actor, table=TRANSITIONS, save=False)
     _save_both(actor, report, complaint, before_r, before_c)
     notify_people(
         [report.leader] if report.leader else quality_people(),
@@ -137,7 +135,7 @@ def eightd_record_negotiation(
         title=_("8D %(r)s: Sales recorded the negotiation (%(o)s)")
         % {"r": report.number, "o": report.get_negotiation_outcome_display()},
         body=record,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_negotiated:{report.pk}:{report.negotiated_at.isoformat()}",
     )
     return report
@@ -150,7 +148,13 @@ def _not_applicable_after_negotiation(actor: User, report: EightDReport) -> None
     for disc in report.disciplines.filter(code__in=["d5", "d6", "d7"]):
         if disc.status == DisciplineStatus.OPEN:
             before = snapshot(disc)
-            move(disc, DisciplineStatus.NOT_APPLICABLE, DISCIPLINE_TRANSITIONS)
+            transition(
+                disc,
+                DisciplineStatus.NOT_APPLICABLE,
+                actor=actor,
+                table=DISCIPLINE_TRANSITIONS,
+                save=False,
+            )
             disc.save()
             audit_update(
                 actor=actor,
@@ -185,7 +189,7 @@ def eightd_close(
     d8 = report.disciplines.select_for_update().get(code="d8")
     d8_before = snapshot(d8)
     d8.summary = summary.strip()
-    move(d8, DisciplineStatus.DONE, DISCIPLINE_TRANSITIONS)
+    transition(d8, DisciplineStatus.DONE, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     d8.completed_at, d8.completed_by = now, actor
     d8.save()
     audit_update(actor=actor, obj=d8, before=d8_before, action=AuditAction.TRANSITION)
@@ -195,7 +199,7 @@ def eightd_close(
         _sales_people(complaint),
         kind="eightd_closed",
         title=_("8D %(r)s closed: %(c)s") % {"r": report.number, "c": complaint.customer.name},
-        url=complaint_url(complaint),
+        url=complaint.get_absolute_url(),
         key=f"eightd_closed:{report.pk}",
     )
     return report
@@ -215,7 +219,7 @@ def _circulate(actor: User, report: EightDReport, complaint: Complaint, at: date
             title=_("For your acknowledgement: complaint %(n)s (%(c)s) closed")
             % {"n": complaint.number, "c": complaint.customer.name},
             body=report.disciplines.get(code="d8").summary,
-            url=report_url(report),
+            url=report.get_absolute_url(),
             key=f"circulation:{row.pk}",
         )
 

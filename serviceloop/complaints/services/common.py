@@ -5,39 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
-from serviceloop.core.permissions import visible_customers
 from serviceloop.core.roles import RoleCode
-from serviceloop.customers.models import Customer
 
 from ..domain import clocks
 from ..models import Complaint, EightDReport, EightDStatus
 
 # A record may be entered a little ahead of the server clock (a phone's clock, say).
 CLOCK_SKEW = timedelta(minutes=5)
-
-
-def move(obj: models.Model, to: str, table: dict[tuple[str, str], str], field: str = "status"):
-    """Move a record to another state if the table allows it; otherwise name the field."""
-    current = getattr(obj, field)
-    if (current, to) not in table:
-        choices = dict(obj._meta.get_field(field).choices or [])  # type: ignore[union-attr,arg-type]
-        raise ValidationError(
-            {
-                field: _("Cannot go from %(a)s to %(b)s.")
-                % {"a": choices.get(current, current), "b": choices.get(to, to)}
-            }
-        )
-    setattr(obj, field, to)
 
 
 def check_time(field: str, at: datetime | None, *, not_before: datetime | None = None) -> None:
@@ -69,17 +51,6 @@ def required_text(field: str, value: str | None, message: str = "") -> str:
     return text
 
 
-def customer_for(actor: Any, customer: Customer | int | None) -> Customer:
-    """A customer the actor may see; anything else is 'unknown' (never a leak)."""
-    if customer is None:
-        raise ValidationError({"customer": _("This field is required.")})
-    pk = customer.pk if isinstance(customer, Customer) else customer
-    found = visible_customers(actor).filter(pk=pk).first()
-    if found is None:
-        raise ValidationError({"customer": _("Unknown customer.")})
-    return found
-
-
 def active_user(field: str, user: User | int | None, *, required: bool = False) -> User | None:
     if user is None:
         if required:
@@ -97,14 +68,10 @@ def refuse_if_closed(report: EightDReport) -> None:
         raise ValidationError({"status": _("The 8D report is closed; it can no longer change.")})
 
 
-def complaint_url(complaint: Complaint) -> str:
-    return reverse("complaints:detail", args=[complaint.pk])
-
-
 def report_url(report: EightDReport, code: str = "") -> str:
     if code:
         return reverse("complaints:discipline", args=[report.pk, code])
-    return reverse("complaints:eightd", args=[report.pk])
+    return report.get_absolute_url()
 
 
 def quality_people() -> list[User]:

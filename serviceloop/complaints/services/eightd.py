@@ -15,6 +15,7 @@ from serviceloop.core.audit import AuditAction, audit_create, audit_record, audi
 from serviceloop.core.models import Department, User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
+from serviceloop.core.statemachine import transition
 
 from ..domain import clocks
 from ..models import (
@@ -38,7 +39,6 @@ from .common import (
     active_user,
     check_due,
     check_time,
-    move,
     notify_people,
     quality_people,
     refuse_if_closed,
@@ -65,7 +65,7 @@ def open_report(
     The caller holds the transaction and has checked permission (or is the system)."""
     now = timezone.now()
     before = snapshot(complaint)
-    move(complaint, Status.IN_PROGRESS, TRANSITIONS)
+    transition(complaint, Status.IN_PROGRESS, actor=actor, table=TRANSITIONS, save=False)
     complaint.save(update_fields=["status", "updated_at"])
     sys_label = "major_quality_problem" if system else ""
     audit_update(
@@ -130,7 +130,7 @@ def _announce_opened(report: EightDReport, complaint: Complaint) -> None:
         title=_("8D %(r)s opened: %(c)s — %(p)s")
         % {"r": report.number, "c": complaint.customer.name, "p": complaint.part_number or "—"},
         body=complaint.description,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_opened:{report.pk}",
     )
     if complaint.in_production:
@@ -190,7 +190,7 @@ def eightd_set_leader(*, actor: User, report: EightDReport, leader: User | int) 
         [lead],
         kind="eightd_leader",
         title=_("You lead 8D %(r)s") % {"r": report.number},
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_leader:{report.pk}:{lead.pk}",
     )
     return report
@@ -246,7 +246,7 @@ def team_add(
         [person],
         kind="eightd_team",
         title=_("You are on the team of 8D %(r)s") % {"r": report.number},
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"eightd_team:{report.pk}:{person.pk}",
     )
     return member
@@ -341,7 +341,7 @@ def discipline_complete(
     at = at or timezone.now()
     check_time("at", at, not_before=report.complaint.received_at)
     before = snapshot(disc)
-    move(disc, DisciplineStatus.DONE, DISCIPLINE_TRANSITIONS)
+    transition(disc, DisciplineStatus.DONE, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     disc.completed_at, disc.completed_by = at, actor
     disc.save()
     audit_update(actor=actor, obj=disc, before=before, action=AuditAction.TRANSITION)
@@ -358,7 +358,7 @@ def discipline_reopen(
     refuse_if_closed(report)
     disc = _discipline(report, code)
     before = snapshot(disc)
-    move(disc, DisciplineStatus.OPEN, DISCIPLINE_TRANSITIONS)
+    transition(disc, DisciplineStatus.OPEN, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     disc.completed_at, disc.completed_by = None, None
     disc.save()
     audit_update(actor=actor, obj=disc, before=before, action=AuditAction.TRANSITION, reason=reason)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import can, require
+from serviceloop.core.statemachine import transition
 
 from ..models import (
     ACTION_TRANSITIONS,
@@ -35,7 +36,6 @@ from .common import (
     active_user,
     check_due,
     check_time,
-    move,
     notify_people,
     refuse_if_closed,
     report_url,
@@ -141,9 +141,23 @@ def _check_quantities(c: Containment) -> None:
 def _sync_reinspection(c: Containment) -> None:
     """Reworked goods wait for Quality's re-inspection before they go back to stock."""
     if c.quantity_reworked and c.reinspection == Reinspection.NOT_REQUIRED:
-        move(c, Reinspection.PENDING, REINSPECTION_TRANSITIONS, "reinspection")
+        transition(
+            c,
+            Reinspection.PENDING,
+            actor=None,
+            table=REINSPECTION_TRANSITIONS,
+            field="reinspection",
+            save=False,
+        )
     elif not c.quantity_reworked and c.reinspection == Reinspection.PENDING:
-        move(c, Reinspection.NOT_REQUIRED, REINSPECTION_TRANSITIONS, "reinspection")
+        transition(
+            c,
+            Reinspection.NOT_REQUIRED,
+            actor=None,
+            table=REINSPECTION_TRANSITIONS,
+            field="reinspection",
+            save=False,
+        )
 
 
 @transaction.atomic
@@ -188,7 +202,14 @@ def containment_update(
         Reinspection.PASSED,
         Reinspection.FAILED,
     ):
-        move(c, Reinspection.PENDING, REINSPECTION_TRANSITIONS, "reinspection")
+        transition(
+            c,
+            Reinspection.PENDING,
+            actor=actor,
+            table=REINSPECTION_TRANSITIONS,
+            field="reinspection",
+            save=False,
+        )
     _sync_reinspection(c)
     c.full_clean()
     c.save()
@@ -232,7 +253,7 @@ def containment_reinspect(
         raise ValidationError({"reinspection": _("Nothing was reworked at this location.")})
     before = snapshot(c)
     to = Reinspection.PASSED if passed else Reinspection.FAILED
-    move(c, to, REINSPECTION_TRANSITIONS, "reinspection")
+    transition(c, to, actor=actor, table=REINSPECTION_TRANSITIONS, field="reinspection", save=False)
     if not passed:
         required_text("note", note, _("Say what failed."))
     c.reinspected_at, c.reinspected_by, c.reinspection_note = timezone.now(), actor, note.strip()
@@ -361,7 +382,7 @@ def action_complete(
     report = _report(item.report)
     require_work_on(actor, item)
     before = snapshot(item)
-    move(item, ActionStatus.DONE, ACTION_TRANSITIONS)
+    transition(item, ActionStatus.DONE, actor=actor, table=ACTION_TRANSITIONS, save=False)
     item.result = required_text("result", result, _("Say what was done."))
     if document_ref is not None:
         item.document_ref = document_ref.strip()
@@ -404,10 +425,10 @@ def action_verify(*, actor: User, action: ActionItem, effective: bool, note: str
     text = required_text("note", note, _("Say how the effect was checked."))
     before = snapshot(item)
     if effective:
-        move(item, ActionStatus.VERIFIED, ACTION_TRANSITIONS)
+        transition(item, ActionStatus.VERIFIED, actor=actor, table=ACTION_TRANSITIONS, save=False)
         item.verified_at, item.verified_by = timezone.now(), actor
     else:
-        move(item, ActionStatus.OPEN, ACTION_TRANSITIONS)
+        transition(item, ActionStatus.OPEN, actor=actor, table=ACTION_TRANSITIONS, save=False)
         item.done_at, item.done_by = None, None
     item.verification_note = text
     item.save()
@@ -430,7 +451,7 @@ def action_cancel(*, actor: User, action: ActionItem, reason: str) -> ActionItem
     _report(item.report)
     text = required_text("reason", reason, _("Say why the action is dropped."))
     before = snapshot(item)
-    move(item, ActionStatus.CANCELLED, ACTION_TRANSITIONS)
+    transition(item, ActionStatus.CANCELLED, actor=actor, table=ACTION_TRANSITIONS, save=False)
     item.cancel_reason = text
     item.save()
     audit_update(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION, reason=text)

@@ -12,8 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.permissions import require
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from ..documents.letters import letter_from_form, validate_form
@@ -25,7 +27,7 @@ from ..models import (
     ReplyTemplate,
     SendMethod,
 )
-from .common import check_time, complaint_url, customer_for, move, notify_people, required_text
+from .common import check_time, notify_people, required_text
 
 LETTER_FIELDS = ("title", "subject", "body", "attach_8d")
 
@@ -131,7 +133,7 @@ def reply_send(
     )
     complaint = letter.report.complaint
     before = snapshot(letter)
-    move(letter, ReplyStatus.SENT, REPLY_TRANSITIONS)
+    transition(letter, ReplyStatus.SENT, actor=actor, table=REPLY_TRANSITIONS, save=False)
     recipient = required_text("sent_to", sent_to, _("Say to whom the letter went."))
     if method not in SendMethod.values:
         raise ValidationError({"method": _("Choose how the letter was sent.")})
@@ -151,7 +153,7 @@ def reply_send(
         kind="reply_sent",
         title=_("Reply letter for %(n)s sent to %(c)s")
         % {"n": complaint.number, "c": complaint.customer.name},
-        url=complaint_url(complaint),
+        url=complaint.get_absolute_url(),
         key=f"reply_sent:{letter.pk}",
     )
     return letter

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
@@ -21,7 +22,6 @@ from serviceloop.customers.models import Customer
 from ..models import Complaint, Kind, Severity, Status
 from .common import (
     check_time,
-    customer_for,
     notify_people,
     quality_people,
     report_url,
@@ -219,7 +219,7 @@ def _create_from_source(
         title=_("Major quality problem: 8D %(r)s opened for %(c)s")
         % {"r": report.number, "c": customer.name},
         body=complaint.description,
-        url=report_url(report),
+        url=report.get_absolute_url(),
         key=f"major_8d:{complaint.pk}",
     )
     return complaint

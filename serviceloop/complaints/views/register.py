@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.files import file_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
@@ -22,7 +23,6 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..documents.files import file_response
 from ..documents.xlsx import register_xlsx
 from ..forms.register import ComplaintFilterForm, ComplaintForm, OpenEightDForm
 from ..models import Kind

@@ -9,10 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from serviceloop.core.exports import XLSX_TYPE
+from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.views_support import AuthedRequest
 
 from ..documents.charts import column_chart, hbar_chart
-from ..documents.files import file_response
 from ..documents.pdf import render_pdf
 from ..documents.xlsx import review_xlsx
 from ..forms.letters import ReviewPeriodForm
@@ -41,5 +41,5 @@ def review(request: AuthedRequest) -> HttpResponse:
     ctx = {"form": form, "s": summary, "charts": charts(summary)}
     if export == "pdf":
         pdf = render_pdf("complaints/pdf/review.html", ctx)
-        return file_response(pdf, f"{name}.pdf", "application/pdf")
+        return file_response(pdf, f"{name}.pdf", PDF_TYPE)
     return render(request, "complaints/review.html", ctx)

@@ -74,3 +74,11 @@ def test_weekly_feedback_due_end_of_following_monday(day):
 def test_weekly_feedback_across_year_end():
     due = deadlines.weekly_feedback_due(date(2026, 12, 31), SH).astimezone(SH)
     assert due.date() == date(2027, 1, 4)
+
+
+def test_days_after_keeps_the_wall_clock_time_and_takes_plain_dates():
+    assert deadlines.days_after(local(2026, 12, 31, 23, 30), 1) == local(2027, 1, 1, 23, 30)
+    assert deadlines.days_after(local(2028, 2, 28, 8, 0), 30) == local(2028, 3, 29, 8, 0)
+    assert deadlines.days_after(date(2027, 2, 28), 1) == date(2027, 3, 1)
+    with pytest.raises(ValueError):
+        deadlines.days_after(datetime(2026, 1, 1, 9, 0), 1)

@@ -8,28 +8,19 @@ of R-5.2.4). Days are calendar days at the same wall-clock time in the company's
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 
-from serviceloop.core.deadlines import company_tz
+from serviceloop.core.deadlines import days_after
 
 REPORT_DAYS = {"high": 7, "medium": 14, "low": 30}
 NOTIFY_DAYS = 7
 
 
-def _days_later(start: datetime, days: int, tz: tzinfo | None) -> datetime:
-    if start.tzinfo is None or start.utcoffset() is None:
-        raise ValueError("the start must carry a time zone offset")
-    tz = tz or company_tz()
-    local = start.astimezone(tz)
-    wall = datetime.combine(local.date() + timedelta(days=days), local.time())
-    return wall.replace(tzinfo=tz).astimezone(UTC)
-
-
 def report_due(raised_at: datetime, severity: str, tz: tzinfo | None = None) -> datetime:
     """When Quality's written report on an alert is due (R-5.4.2)."""
-    return _days_later(raised_at, REPORT_DAYS.get(severity, REPORT_DAYS["low"]), tz)
+    return days_after(raised_at, REPORT_DAYS.get(severity, REPORT_DAYS["low"]), tz)
 
 
 def notification_due(issued_at: datetime, tz: tzinfo | None = None) -> datetime:
     """When Sales should have told the customer about an issued report (R-5.4.2)."""
-    return _days_later(issued_at, NOTIFY_DAYS, tz)
+    return days_after(issued_at, NOTIFY_DAYS, tz)

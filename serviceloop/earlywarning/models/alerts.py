@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import TrackedModel
@@ -166,6 +167,9 @@ class Alert(TrackedModel):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
+    def get_absolute_url(self) -> str:
+        return reverse("earlywarning:alert_detail", args=[self.pk])
+
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # Quality is writing; text and evidence can change
@@ -238,6 +242,9 @@ class FailureAnalysisReport(TrackedModel):
     def sections(self) -> list[tuple[str, str, str]]:
         """(field, label, text) of each section, in report order."""
         return [(name, str(label), getattr(self, name)) for name, label in REPORT_SECTIONS]
+
+    def get_absolute_url(self) -> str:
+        return reverse("earlywarning:report_detail", args=[self.pk])
 
 
 class Channel(models.TextChoices):

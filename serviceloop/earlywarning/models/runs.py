@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,6 +66,9 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_trigger_display()} {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("earlywarning:run_detail", args=[self.pk])
 
     @property
     def duration_seconds(self) -> float | None:

@@ -7,7 +7,6 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from ..documents import narrative
 from ..models import (
@@ -27,15 +27,10 @@ from ..models import (
     ReportStatus,
 )
 from ..models.alerts import OPEN_STATUSES
-from .common import transition
 
 
 def _locked(alert: Alert) -> Alert:
     return Alert.objects.select_for_update(of=("self",)).select_related("customer").get(pk=alert.pk)
-
-
-def _url(alert: Alert) -> str:
-    return reverse("earlywarning:alert_detail", args=[alert.pk])
 
 
 @transaction.atomic
@@ -44,7 +39,7 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
     require(actor, "ew.alert.handle")
     alert = _locked(alert)
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.ACKNOWLEDGED, AlertStatus)
+    transition(alert, AlertStatus.ACKNOWLEDGED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
     alert.save()
     audit_update(
@@ -62,13 +57,15 @@ def alert_dismiss(*, actor: User, alert: Alert, reason: str) -> Alert:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record why the alert needs no report.")})
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.DISMISSED, AlertStatus)
+    transition(alert, AlertStatus.DISMISSED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     now = timezone.now()
     alert.dismissed_at, alert.dismissed_by, alert.dismiss_reason = now, actor, reason.strip()
     report = FailureAnalysisReport.objects.select_for_update().filter(alert=alert).first()
     if report is not None:
         report_before = snapshot(report)
-        transition(report, REPORT_TRANSITIONS, ReportStatus.WITHDRAWN, ReportStatus)
+        transition(
+            report, ReportStatus.WITHDRAWN, actor=actor, table=REPORT_TRANSITIONS, save=False
+        )
         report.save()
         audit_update(
             actor=actor,
@@ -94,7 +91,7 @@ def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
     require(actor, "ew.report.notify")
     alert = _locked(alert)
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.CLOSED, AlertStatus)
+    transition(alert, AlertStatus.CLOSED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     alert.closed_at, alert.closed_by, alert.close_note = timezone.now(), actor, note.strip()
     alert.save()
     audit_update(
@@ -108,7 +105,7 @@ def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
             title=_("Early warning %(number)s closed by %(who)s")
             % {"number": alert.number, "who": actor},
             body=note.strip(),
-            url=_url(alert),
+            url=alert.get_absolute_url(),
             dedupe_key=f"ew:closed:{alert.pk}",
         )
     return alert
@@ -146,7 +143,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 kind="ew_overdue",
                 title=_("Report overdue: early warning %(number)s — %(headline)s")
                 % {"number": alert.number, "headline": narrative.headline(alert)},
-                url=_url(alert),
+                url=alert.get_absolute_url(),
                 dedupe_key=f"ew:report_overdue:{alert.pk}:{alert.report_due_at.isoformat()}",
             )
             counts["report"] += 1
@@ -180,7 +177,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 [*leaders, *([report.issued_by] if report.issued_by else [])],
                 kind="ew_overdue",
                 title=_("Customer not yet notified: report %(number)s") % {"number": report.number},
-                url=reverse("earlywarning:report_detail", args=[report.pk]),
+                url=report.get_absolute_url(),
                 dedupe_key=f"ew:notify_overdue:{report.pk}",
             )
             counts["notification"] += 1

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer
 
 from ..importing import convert_score
 from ..models import ProductionVolume, PurchaseVolume, SurveyKind, SurveyResponse
-from .common import customer_for
 
 
 def _check_month(field: str, month: str) -> None:

@@ -10,16 +10,17 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Contact, Customer
 
 from ..documents import narrative
@@ -35,7 +36,6 @@ from ..models import (
     ReportStatus,
 )
 from ..models.alerts import REPORT_SECTIONS
-from .common import customer_for, transition
 
 EDITABLE = ("title", *(name for name, _label in REPORT_SECTIONS))
 REQUIRED_FOR_ISSUE = ("phenomenon", "analysis", "actions")
@@ -71,7 +71,7 @@ def report_draft(*, actor: User, alert: Alert) -> FailureAnalysisReport:
     if FailureAnalysisReport.objects.filter(alert=alert).exists():
         raise ValidationError({"alert": _("This alert already has a report.")})
     before = snapshot(alert)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.REPORT_DRAFTED, AlertStatus)
+    transition(alert, AlertStatus.REPORT_DRAFTED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     now = timezone.now()
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = now, actor
@@ -149,8 +149,8 @@ def report_issue(*, actor: User, report: FailureAnalysisReport) -> FailureAnalys
         raise ValidationError(missing)
     alert = Alert.objects.select_for_update().get(pk=report.alert_id)
     alert_before, before = snapshot(alert), snapshot(report)
-    transition(alert, ALERT_TRANSITIONS, AlertStatus.REPORT_ISSUED, AlertStatus)
-    transition(report, REPORT_TRANSITIONS, ReportStatus.ISSUED, ReportStatus)
+    transition(alert, AlertStatus.REPORT_ISSUED, actor=actor, table=ALERT_TRANSITIONS, save=False)
+    transition(report, ReportStatus.ISSUED, actor=actor, table=REPORT_TRANSITIONS, save=False)
     now = timezone.now()
     report.issued_at, report.issued_by = now, actor
     report.notify_due_at = clocks.notification_due(now)
@@ -165,7 +165,7 @@ def report_issue(*, actor: User, report: FailureAnalysisReport) -> FailureAnalys
         title=_("Failure-analysis report %(number)s issued to Sales: %(title)s")
         % {"number": report.number, "title": report.title},
         body=report.phenomenon,
-        url=reverse("earlywarning:report_detail", args=[report.pk]),
+        url=report.get_absolute_url(),
         dedupe_key=f"ew:issued:{report.pk}",
     )
     return report
@@ -228,7 +228,9 @@ def notification_record(
     audit_create(actor=actor, obj=note)
     if alert.status == AlertStatus.REPORT_ISSUED:
         before = snapshot(alert)
-        transition(alert, ALERT_TRANSITIONS, AlertStatus.CUSTOMER_NOTIFIED, AlertStatus)
+        transition(
+            alert, AlertStatus.CUSTOMER_NOTIFIED, actor=actor, table=ALERT_TRANSITIONS, save=False
+        )
         alert.save()
         audit_update(actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION)
     return note

@@ -16,7 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from .. import engine
 from ..documents import narrative
@@ -41,7 +41,6 @@ from ..models import (
     Trigger,
 )
 from ..models.alerts import OPEN_STATUSES, SEVERITY_ORDER
-from .common import transition
 
 log = logging.getLogger(__name__)
 SCHEDULE_EVERY = timedelta(hours=24)
@@ -103,7 +102,7 @@ def scheduled_check(now: datetime | None = None) -> dict[str, Any]:
 
 def _move(run: AnalysisRun, to: str) -> None:
     before = snapshot(run)
-    transition(run, RUN_TRANSITIONS, to, RunStatus)
+    transition(run, to, actor=None, table=RUN_TRANSITIONS, save=False)
     if to == RunStatus.RUNNING:
         run.started_at = timezone.now()
     else:
@@ -146,10 +145,6 @@ def execute_run(
 # --------------------------------------------------------------------------- alerts
 
 
-def _url(alert: Alert) -> str:
-    return reverse("earlywarning:alert_detail", args=[alert.pk])
-
-
 def _quality() -> list[User]:
     return list(users_with_roles(RoleCode.QUALITY))
 
@@ -185,7 +180,7 @@ def _raise(run: AnalysisRun, finding: engine.Finding, occurrence: int, now: date
             "headline": narrative.headline(alert),
         },
         body="\n".join(narrative.statistics_lines(alert)),
-        url=_url(alert),
+        url=alert.get_absolute_url(),
         dedupe_key=f"ew:new:{alert.pk}",
     )
     return alert
@@ -228,7 +223,7 @@ def _refresh(run: AnalysisRun, alert: Alert, finding: engine.Finding, now: datet
                 "severity": alert.get_severity_display(),
                 "headline": narrative.headline(alert),
             },
-            url=_url(alert),
+            url=alert.get_absolute_url(),
             dedupe_key=f"ew:escalated:{alert.pk}:{alert.severity}",
         )
     alert.save()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
@@ -159,6 +160,4 @@ def notification_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def report_pdf_view(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(request.user, pk)
-    response = HttpResponse(report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{report.number}.pdf"'
-    return response
+    return file_response(report_pdf(report), f"{report.number}.pdf", PDF_TYPE, inline=True)

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -92,3 +93,6 @@ class EngineerAssignment(TrackedModel):
         mine_end = self.end_date or date.max
         other_end = end or date.max
         return self.start_date <= other_end and start <= mine_end
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:assignment_detail", args=[self.pk])

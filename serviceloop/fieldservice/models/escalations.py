@@ -7,9 +7,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Customer
 
@@ -57,14 +59,7 @@ class Escalation(TrackedModel):
     )
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"), editable=False)
-    coordinator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("coordinator (Sales)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    coordinator = user_ref(_("coordinator (Sales)"))
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments involved"), blank=True, related_name="+"
     )
@@ -96,6 +91,9 @@ class Escalation(TrackedModel):
     @property
     def overdue(self) -> bool:
         return self.is_overdue()
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:escalation_detail", args=[self.pk])
 
 
 class EscalationNote(models.Model):

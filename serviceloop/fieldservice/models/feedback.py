@@ -8,9 +8,11 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
 
 from ..domain.rules import week_end, week_label
@@ -46,14 +48,7 @@ class WeeklyFeedback(TrackedModel):
     record_count = models.PositiveIntegerField(_("records"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = user_ref(_("reviewed by"))
     review_note = models.TextField(_("Sales' note"), blank=True)
     overdue_flagged_at = models.DateTimeField(
         _("flagged missing at"), null=True, blank=True, editable=False
@@ -88,6 +83,11 @@ class WeeklyFeedback(TrackedModel):
     @property
     def missing(self) -> bool:
         return self.is_missing()
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "fieldservice:feedback_week", args=[self.engineer_id, self.week_start.isoformat()]
+        )
 
 
 class InfoCategory(models.TextChoices):
@@ -133,14 +133,7 @@ class InformationFeedbackForm(TrackedModel):
     major_problem = models.BooleanField(_("major typical problem"), default=False)
     major_flagged_at = models.DateTimeField(_("flagged major at"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = user_ref(_("issued by"))
     acknowledged_at = models.DateTimeField(_("fully acknowledged at"), null=True, blank=True)
 
     class Meta:
@@ -151,6 +144,9 @@ class InformationFeedbackForm(TrackedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:infoform_detail", args=[self.pk])
+
 
 class InfoFormRouting(models.Model):
     form = models.ForeignKey(
@@ -160,14 +156,7 @@ class InfoFormRouting(models.Model):
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_by = user_ref(_("acknowledged by"))
     response = models.TextField(_("response"), blank=True)
 
     class Meta:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer
 
@@ -82,24 +84,10 @@ class PartsRequest(TrackedModel):
         choices=RequestStatus.choices,
         default=RequestStatus.SUBMITTED,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved/rejected by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = user_ref(_("approved/rejected by"))
     decided_at = models.DateTimeField(_("approved/rejected at"), null=True, blank=True)
     decision_note = models.TextField(_("approval note"), blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = user_ref(_("issued by"))
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     issue_note = models.TextField(_("issue note"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -117,6 +105,9 @@ class PartsRequest(TrackedModel):
     @property
     def urgent(self) -> bool:
         return self.kind == RequestKind.URGENT
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:request_detail", args=[self.pk])
 
 
 class PartsRequestLine(models.Model):
@@ -272,3 +263,6 @@ class NonconformingTag(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.part.part_number} × {self.quantity}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:tag_detail", args=[self.pk])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import TrackedModel
@@ -107,6 +108,9 @@ class ServiceRecord(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.part_id and self.part.part_number} {self.defect[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:record_detail", args=[self.pk])
 
 
 class Handling(models.TextChoices):

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer
 
@@ -61,23 +63,9 @@ class ReturnForRepairForm(TrackedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
     )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("countersigned by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    signed_by = user_ref(_("countersigned by"))
     signed_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
-    checked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("checked by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checked_by = user_ref(_("checked by"))
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     signatures_ok = models.BooleanField(_("signatures complete"), null=True, blank=True)
     discrepancy = models.TextField(_("discrepancy"), blank=True)
@@ -97,6 +85,9 @@ class ReturnForRepairForm(TrackedModel):
     @property
     def total_quantity(self) -> int:
         return sum(line.quantity for line in self.lines.all())
+
+    def get_absolute_url(self) -> str:
+        return reverse("fieldservice:return_detail", args=[self.pk])
 
 
 class ReturnLine(models.Model):

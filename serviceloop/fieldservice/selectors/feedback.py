@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from serviceloop.core import deadlines
+from serviceloop.core.filters import filter_given
 from serviceloop.core.models import User
 from serviceloop.core.permissions import (
     is_agent_only,
@@ -46,10 +47,7 @@ def feedback_list(
     qs = WeeklyFeedback.objects.select_related("engineer", "reviewed_by")
     if is_agent_only(user):
         return qs.none()
-    if engineer:
-        qs = qs.filter(engineer_id=engineer)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, engineer_id=engineer, status=status)
     if missing is True:
         qs = qs.filter(submitted_at__isnull=True, due_at__lt=now)
     return qs
@@ -175,10 +173,7 @@ def infoform_list(
 ) -> QuerySet[InformationFeedbackForm]:
     require(user, "infoform.view")
     qs = InformationFeedbackForm.objects.all()
-    if status:
-        qs = qs.filter(status=status)
-    if category:
-        qs = qs.filter(category=category)
+    qs = filter_given(qs, status=status, category=category)
     if q:
         qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(summary__icontains=q))
     if department:

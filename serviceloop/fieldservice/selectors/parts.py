@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
+from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import User
 from serviceloop.core.permissions import (
     is_agent_only,
@@ -34,8 +35,7 @@ def part_list(user: Any, *, q: str = "", active: bool | None = None) -> QuerySet
     qs = Part.objects.all()
     if q:
         qs = qs.filter(Q(part_number__icontains=q) | Q(name__icontains=q))
-    if active is not None:
-        qs = qs.filter(is_active=active)
+    qs = filter_given(qs, is_active=active)
     return qs
 
 
@@ -51,10 +51,7 @@ def request_list(
     qs = scope_by_customer(user, PartsRequest.objects.all()).select_related(
         "customer", "holder", "requested_by"
     )
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, kind=kind, status=status)
     if mine:
         qs = qs.filter(Q(requested_by=user) | Q(holder=user))
     if q:
@@ -108,12 +105,7 @@ def movement_list(
     qs = PartMovement.objects.select_related("holder", "part", "service_record", "recorded_by")
     if is_agent_only(user):
         return qs.none()
-    if holder:
-        qs = qs.filter(holder_id=holder)
-    if part:
-        qs = qs.filter(part_id=part)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, holder_id=holder, part_id=part, kind=kind)
     return qs
 
 
@@ -146,17 +138,8 @@ def tag_list(
     qs = scope_by_customer(user, NonconformingTag.objects.all()).select_related(
         "customer", "part", "tagged_by"
     )
-    if status:
-        qs = qs.filter(status=status)
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(part__part_number__icontains=q)
-            | Q(lot__icontains=q)
-            | Q(customer__name__icontains=q)
-        )
+    qs = filter_given(qs, status=status, customer_id=customer)
+    qs = search(qs, q, "number", "part__part_number", "lot", "customer__name")
     return qs
 
 
@@ -181,10 +164,7 @@ def return_list(
     qs = scope_by_customer(user, ReturnForRepairForm.objects.all()).select_related(
         "customer", "engineer"
     )
-    if status:
-        qs = qs.filter(status=status)
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = filter_given(qs, status=status, customer_id=customer)
     if mine:
         qs = qs.filter(engineer=user)
     if q:

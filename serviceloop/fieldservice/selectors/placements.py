@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from serviceloop.core import deadlines
+from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import User
 from serviceloop.core.permissions import (
     is_agent_only,
@@ -54,27 +55,24 @@ def assignment_list(
     qs = scope_by_customer(user, EngineerAssignment.objects.all()).select_related(
         "engineer", "customer"
     )
-    if q:
-        qs = qs.filter(
-            Q(customer__name__icontains=q)
-            | Q(customer__code__icontains=q)
-            | Q(engineer__display_name__icontains=q)
-            | Q(engineer__username__icontains=q)
-            | Q(site__icontains=q)
-            | Q(address__icontains=q)
-        )
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = search(
+        qs,
+        q,
+        "customer__name",
+        "customer__code",
+        "engineer__display_name",
+        "engineer__username",
+        "site",
+        "address",
+    )
+    qs = filter_given(qs, kind=kind)
     if state == "active":
         qs = qs.filter(active_q(day))
     elif state == "planned":
         qs = qs.filter(start_date__gt=day)
     elif state == "ended":
         qs = qs.filter(end_date__lt=day)
-    if engineer:
-        qs = qs.filter(engineer_id=engineer)
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = filter_given(qs, engineer_id=engineer, customer_id=customer)
     return qs
 
 
@@ -179,21 +177,13 @@ def escalation_list(
     qs = scope_by_customer(user, Escalation.objects.all()).select_related(
         "customer", "raised_by", "coordinator"
     )
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(customer__name__icontains=q)
-        )
-    if status:
-        qs = qs.filter(status=status)
+    qs = search(qs, q, "number", "title", "description", "customer__name")
+    qs = filter_given(qs, status=status)
     if overdue is True:
         qs = qs.filter(done_at__isnull=True, due_at__lt=now)
     elif overdue is False:
         qs = qs.exclude(done_at__isnull=True, due_at__lt=now)
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = filter_given(qs, customer_id=customer)
     if mine:
         qs = qs.filter(Q(raised_by=user) | Q(coordinator=user))
     return qs
@@ -240,34 +230,30 @@ def record_list(
     qs = scope_by_customer(user, ServiceRecord.objects.all()).select_related(
         "engineer", "customer", "part"
     )
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(defect__icontains=q)
-            | Q(oem__icontains=q)
-            | Q(vehicle__icontains=q)
-            | Q(part__part_number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__code__icontains=q)
-        )
-    if engineer:
-        qs = qs.filter(engineer_id=engineer)
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if part:
-        qs = qs.filter(part_id=part)
-    if failure_mode:
-        qs = qs.filter(failure_mode=failure_mode)
-    if outcome:
-        qs = qs.filter(outcome=outcome)
-    if date_from:
-        qs = qs.filter(service_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(service_date__lte=date_to)
+    qs = search(
+        qs,
+        q,
+        "number",
+        "defect",
+        "oem",
+        "vehicle",
+        "part__part_number",
+        "customer__name",
+        "customer__code",
+    )
+    qs = filter_given(
+        qs,
+        engineer_id=engineer,
+        customer_id=customer,
+        part_id=part,
+        failure_mode=failure_mode,
+        outcome=outcome,
+        service_date__gte=date_from,
+        service_date__lte=date_to,
+    )
     if week:
         qs = qs.filter(week_start=deadlines.week_start(week))
-    if major is not None:
-        qs = qs.filter(major_problem=major)
+    qs = filter_given(qs, major_problem=major)
     return qs
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from serviceloop.core import deadlines
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
-from serviceloop.core.permissions import has_role, role_codes, visible_customers
+from serviceloop.core.permissions import has_role, role_codes
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
 from serviceloop.customers.models import Customer
@@ -31,22 +31,6 @@ MAJOR_PROBLEM_ROLES = (
     RoleCode.COMPANY_LEADER,
 )
 SALES_ROLES = (RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.DEPT_HEAD, RoleCode.ADMIN)
-
-
-def transition(
-    obj: models.Model, to: str, table: dict[tuple[str, str], str], enum: Any, verb: str = ""
-) -> None:
-    """Move `obj.status` to `to` if the table allows it (by that verb, when given); else a
-    validation error on status."""
-    current = obj.status  # type: ignore[attr-defined]
-    if (current, to) not in table or (verb and table[(current, to)] != verb):
-        raise ValidationError(
-            {
-                "status": _("Cannot go from %(a)s to %(b)s.")
-                % {"a": enum(current).label, "b": enum(to).label}
-            }
-        )
-    obj.status = to  # type: ignore[attr-defined]
 
 
 def required_text(field: str, value: str | None, message: str | None = None) -> str:
@@ -86,21 +70,6 @@ def positive(field: str, value: Any) -> int:
     if number <= 0:
         raise ValidationError({field: _("The quantity must be greater than zero.")})
     return number
-
-
-def customer_for(actor: Any, customer: Customer | int | None, field: str = "customer") -> Customer:
-    """The customer, if the actor may see it (agents: only their own)."""
-    if customer is None:
-        raise ValidationError({field: _("This field is required.")})
-    pk = customer.pk if isinstance(customer, Customer) else customer
-    found = (
-        visible_customers(actor).filter(pk=pk).first()
-        if actor is not None
-        else (Customer.objects.filter(pk=pk).first())
-    )
-    if found is None:
-        raise ValidationError({field: _("Unknown customer.")})
-    return found
 
 
 def part_for(part: Part | int | None, field: str = "part") -> Part:

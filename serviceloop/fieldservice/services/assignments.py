@@ -9,10 +9,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify
 from serviceloop.core.permissions import require
@@ -20,7 +20,7 @@ from serviceloop.customers.models import Customer, Tier
 
 from ..domain import rules
 from ..models import AssignmentKind, EngineerAssignment
-from ._common import customer_for, engineer_for, required_text
+from ._common import engineer_for, required_text
 
 EDITABLE = ("site", "address", "start_date", "end_date", "exception_reason", "notes")
 
@@ -76,10 +76,6 @@ def _check(a: EngineerAssignment) -> None:
             )
 
 
-def _url(a: EngineerAssignment) -> str:
-    return reverse("fieldservice:assignment_detail", args=[a.pk])
-
-
 @transaction.atomic
 def assignment_create(
     *,
@@ -118,7 +114,7 @@ def assignment_create(
         kind="fieldservice.assignment",
         title=_("You are assigned to %(customer)s (%(kind)s) from %(start)s")
         % {"customer": cust.name, "kind": a.get_kind_display(), "start": a.start_date},
-        url=_url(a),
+        url=a.get_absolute_url(),
         dedupe_key=f"fs_assignment:{a.pk}",
     )
     return a

@@ -9,16 +9,18 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.deadlines import days_after
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from ..domain import rules
@@ -29,11 +31,7 @@ from ..models import (
     EscalationStatus,
     ServiceRecord,
 )
-from ._common import customer_for, required_text, transition
-
-
-def _url(e: Escalation) -> str:
-    return reverse("fieldservice:escalation_detail", args=[e.pk])
+from ._common import required_text
 
 
 def _note(e: Escalation, actor: User, text: str, event: str = "") -> EscalationNote:
@@ -91,9 +89,7 @@ def escalation_raise(
         raised_at=raised_at,
         created_by=actor,
     )
-    _set_due(
-        e, timezone.localtime(raised_at).date() + timedelta(days=rules.ESCALATION_DEFAULT_DAYS)
-    )
+    _set_due(e, days_after(timezone.localtime(raised_at).date(), rules.ESCALATION_DEFAULT_DAYS))
     e.number = "pending"
     e.full_clean(exclude=["number", "due_at"])
     e.number = next_number("ESC", raised_at)
@@ -106,7 +102,7 @@ def escalation_raise(
         title=_("Escalated by %(who)s: %(number)s %(customer)s — %(title)s")
         % {"who": actor, "number": e.number, "customer": cust.name, "title": title},
         body=description,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation:{e.pk}",
     )
     return e
@@ -131,7 +127,12 @@ def escalation_coordinate(
         raise ValidationError({"due_date": _("The due date must not be in the past.")})
     before = snapshot(e)
     transition(
-        e, EscalationStatus.COORDINATING, ESCALATION_TRANSITIONS, EscalationStatus, "coordinate"
+        e,
+        EscalationStatus.COORDINATING,
+        actor=actor,
+        table=ESCALATION_TRANSITIONS,
+        verb="coordinate",
+        save=False,
     )
     e.coordinator = actor
     e.coordinating_at = timezone.now()
@@ -154,7 +155,7 @@ def escalation_coordinate(
         title=_("Your help is needed: %(number)s %(customer)s — %(title)s")
         % {"number": e.number, "customer": e.customer.name, "title": e.title},
         body=note,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_coord:{e.pk}:{e.coordinating_at.isoformat()}",
     )
     return e
@@ -195,7 +196,9 @@ def escalation_agree(*, actor: User, escalation: Escalation, solution: str) -> E
     e = _load(escalation)
     text = required_text("solution", solution, _("Describe the agreed solution."))
     before = snapshot(e)
-    transition(e, EscalationStatus.SOLUTION_AGREED, ESCALATION_TRANSITIONS, EscalationStatus)
+    transition(
+        e, EscalationStatus.SOLUTION_AGREED, actor=actor, table=ESCALATION_TRANSITIONS, save=False
+    )
     e.solution, e.solution_agreed_at, e.solution_agreed_by = text, timezone.now(), actor
     e.save()
     audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION)
@@ -205,7 +208,7 @@ def escalation_agree(*, actor: User, escalation: Escalation, solution: str) -> E
         kind="fieldservice.escalation",
         title=_("Solution agreed: %(number)s %(title)s") % {"number": e.number, "title": e.title},
         body=text,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_agree:{e.pk}:{e.solution_agreed_at.isoformat()}",
     )
     return e
@@ -218,7 +221,7 @@ def escalation_complete(*, actor: User, escalation: Escalation, result: str) -> 
     e = _load(escalation)
     text = required_text("result", result, _("Say what was done and how it was confirmed."))
     before = snapshot(e)
-    transition(e, EscalationStatus.DONE, ESCALATION_TRANSITIONS, EscalationStatus)
+    transition(e, EscalationStatus.DONE, actor=actor, table=ESCALATION_TRANSITIONS, save=False)
     e.result, e.done_at, e.done_by = text, timezone.now(), actor
     e.save()
     audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION)
@@ -228,7 +231,7 @@ def escalation_complete(*, actor: User, escalation: Escalation, result: str) -> 
         kind="fieldservice.escalation",
         title=_("Done: %(number)s %(title)s") % {"number": e.number, "title": e.title},
         body=text,
-        url=_url(e),
+        url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_done:{e.pk}",
     )
     return e
@@ -241,7 +244,14 @@ def escalation_reopen(*, actor: User, escalation: Escalation, reason: str) -> Es
     e = _load(escalation)
     text = required_text("reason", reason, _("Say why the solution did not work."))
     before = snapshot(e)
-    transition(e, EscalationStatus.COORDINATING, ESCALATION_TRANSITIONS, EscalationStatus, "reopen")
+    transition(
+        e,
+        EscalationStatus.COORDINATING,
+        actor=actor,
+        table=ESCALATION_TRANSITIONS,
+        verb="reopen",
+        save=False,
+    )
     e.solution_agreed_at = None
     e.save()
     audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION, reason=text)
@@ -296,7 +306,7 @@ def sweep_overdue_escalations(now: datetime | None = None) -> int:
                 kind="fieldservice.escalation_overdue",
                 title=_("Escalation overdue: %(number)s %(title)s")
                 % {"number": e.number, "title": e.title},
-                url=_url(e),
+                url=e.get_absolute_url(),
                 dedupe_key=f"fs_escalation_overdue:{e.pk}:{e.due_at.isoformat()}",
             )
             flagged += 1

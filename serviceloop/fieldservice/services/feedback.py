@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,15 +18,12 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from .. import queries
 from ..domain import rules
 from ..models import FEEDBACK_TRANSITIONS, FeedbackStatus, ServiceRecord, WeeklyFeedback
-from ._common import check_past_time, engineer_for, required_text, transition
-
-
-def feedback_url(fb: WeeklyFeedback) -> str:
-    return reverse("fieldservice:feedback_week", args=[fb.engineer_id, fb.week_start.isoformat()])
+from ._common import check_past_time, engineer_for, required_text
 
 
 def _check_week(week_start: date | None) -> date:
@@ -100,7 +96,7 @@ def weekly_feedback_submit(
         )
     fb, _created = _get_or_create(person, week, actor)
     before = snapshot(fb)
-    transition(fb, FeedbackStatus.SUBMITTED, FEEDBACK_TRANSITIONS, FeedbackStatus)
+    transition(fb, FeedbackStatus.SUBMITTED, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     records.filter(weekly_feedback__isnull=True).update(weekly_feedback=fb)
     fb.summary = text
     fb.record_count = records.count()
@@ -118,7 +114,7 @@ def weekly_feedback_review(
     require(actor, "feedback.review")
     fb = WeeklyFeedback.objects.select_for_update(of=("self",)).get(pk=feedback.pk)
     before = snapshot(fb)
-    transition(fb, FeedbackStatus.REVIEWED, FEEDBACK_TRANSITIONS, FeedbackStatus)
+    transition(fb, FeedbackStatus.REVIEWED, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     fb.reviewed_at, fb.reviewed_by, fb.review_note = timezone.now(), actor, (note or "").strip()
     fb.save()
     audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION)
@@ -136,7 +132,7 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
     )
     text = required_text("reason", reason, _("Say what the engineer must add or clarify."))
     before = snapshot(fb)
-    transition(fb, FeedbackStatus.DRAFT, FEEDBACK_TRANSITIONS, FeedbackStatus)
+    transition(fb, FeedbackStatus.DRAFT, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     fb.records.update(weekly_feedback=None)
     fb.submitted_at = None
     fb.review_note = text
@@ -147,7 +143,7 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
         kind="fieldservice.feedback",
         title=_("Weekly feedback %(week)s returned by Sales") % {"week": fb.label},
         body=text,
-        url=feedback_url(fb),
+        url=fb.get_absolute_url(),
         dedupe_key=f"fs_feedback_returned:{fb.pk}:{timezone.now().isoformat()}",
     )
     return fb
@@ -201,7 +197,7 @@ def sweep_missing_feedback(now: datetime | None = None) -> int:
                     kind="fieldservice.feedback_missing",
                     title=_("Weekly feedback missing: %(engineer)s, week %(week)s")
                     % {"engineer": engineer, "week": fb.label},
-                    url=feedback_url(fb),
+                    url=fb.get_absolute_url(),
                     dedupe_key=f"fs_feedback_missing:{engineer.pk}:{week.isoformat()}",
                 )
                 flagged += 1

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +20,7 @@ from serviceloop.core.notifications import notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 
 from ..models import (
     INFOFORM_TRANSITIONS,
@@ -30,13 +30,9 @@ from ..models import (
     InformationFeedbackForm,
     ServiceRecord,
 )
-from ._common import announce_major, required_text, transition
+from ._common import announce_major, required_text
 
 EDITABLE = ("title", "category", "period_from", "period_to", "summary", "requested_action")
-
-
-def infoform_url(form: InformationFeedbackForm) -> str:
-    return reverse("fieldservice:infoform_detail", args=[form.pk])
 
 
 def _records(ids: Iterable[int | ServiceRecord]) -> list[ServiceRecord]:
@@ -82,7 +78,7 @@ def _announce(form: InformationFeedbackForm, actor: User, reason: str) -> None:
         summary=f"{form.title}\n{form.summary}" + (f"\n{reason}" if reason else ""),
         title=_("Major typical problem: %(number)s %(title)s")
         % {"number": form.number, "title": form.title},
-        url=infoform_url(form),
+        url=form.get_absolute_url(),
     )
 
 
@@ -162,7 +158,7 @@ def infoform_issue(
     if not depts:
         raise ValidationError({"departments": _("Choose at least one department.")})
     before = snapshot(f)
-    transition(f, InfoFormStatus.ISSUED, INFOFORM_TRANSITIONS, InfoFormStatus)
+    transition(f, InfoFormStatus.ISSUED, actor=actor, table=INFOFORM_TRANSITIONS, save=False)
     f.issued_at, f.issued_by = timezone.now(), actor
     f.save()
     audit_update(actor=actor, obj=f, before=before, action=AuditAction.TRANSITION)
@@ -177,7 +173,7 @@ def infoform_issue(
             title=_("Information feedback form for %(dept)s: %(number)s %(title)s")
             % {"dept": dept, "number": f.number, "title": f.title},
             body=f.summary,
-            url=infoform_url(f),
+            url=f.get_absolute_url(),
             dedupe_key=f"fs_infoform_routed:{routing.pk}",
         )
     return f
@@ -209,7 +205,9 @@ def infoform_acknowledge(
     f = InformationFeedbackForm.objects.select_for_update(of=("self",)).get(pk=r.form_id)
     if not f.routings.filter(acknowledged_at__isnull=True).exists():
         f_before = snapshot(f)
-        transition(f, InfoFormStatus.ACKNOWLEDGED, INFOFORM_TRANSITIONS, InfoFormStatus)
+        transition(
+            f, InfoFormStatus.ACKNOWLEDGED, actor=actor, table=INFOFORM_TRANSITIONS, save=False
+        )
         f.acknowledged_at = r.acknowledged_at
         f.save()
         audit_update(actor=actor, obj=f, before=f_before, action=AuditAction.TRANSITION)

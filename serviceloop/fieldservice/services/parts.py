@@ -11,17 +11,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.services import apply_fields, validated_save
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from .. import queries
@@ -39,13 +40,11 @@ from ..models import (
 )
 from ._common import (
     audit_with_lines,
-    customer_for,
     engineer_for,
     part_for,
     positive,
     required_text,
     snapshot_with_lines,
-    transition,
 )
 
 PART_FIELDS = ("part_number", "name", "is_assembly", "unit", "is_active")
@@ -57,10 +56,6 @@ URGENT_ROLES = (RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.ADMIN)
 class LineIn:
     part: Part | int
     quantity: int
-
-
-def request_url(r: PartsRequest) -> str:
-    return reverse("fieldservice:request_detail", args=[r.pk])
 
 
 @transaction.atomic
@@ -203,7 +198,7 @@ def parts_request_create(
         )
         % {"number": req.number, "customer": cust.name},
         body=text,
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request:{req.pk}",
     )
     return req
@@ -235,7 +230,7 @@ def parts_request_approve(*, actor: User, request: PartsRequest, note: str = "")
             {"status": _("A request is approved by someone other than the requester.")}
         )
     before = snapshot(req)
-    transition(req, RequestStatus.APPROVED, REQUEST_TRANSITIONS, RequestStatus)
+    transition(req, RequestStatus.APPROVED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), (note or "").strip()
     req.save()
     audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION)
@@ -249,7 +244,7 @@ def parts_request_approve(*, actor: User, request: PartsRequest, note: str = "")
             else _("Issue spare parts for %(number)s %(customer)s")
         )
         % {"number": req.number, "customer": req.customer.name},
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request_approved:{req.pk}",
     )
     return req
@@ -261,7 +256,7 @@ def parts_request_reject(*, actor: User, request: PartsRequest, reason: str) -> 
     req = _load(request)
     text = required_text("reason", reason, _("Say why the request is rejected."))
     before = snapshot(req)
-    transition(req, RequestStatus.REJECTED, REQUEST_TRANSITIONS, RequestStatus)
+    transition(req, RequestStatus.REJECTED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), text
     req.save()
     audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION, reason=text)
@@ -270,7 +265,7 @@ def parts_request_reject(*, actor: User, request: PartsRequest, reason: str) -> 
         kind="fieldservice.parts_request",
         title=_("Rejected: %(number)s") % {"number": req.number},
         body=text,
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request_rejected:{req.pk}",
     )
     return req
@@ -284,7 +279,14 @@ def parts_request_cancel(*, actor: User, request: PartsRequest, reason: str) -> 
         raise ValidationError({"status": _("Only the requester can withdraw a request.")})
     text = required_text("reason", reason, _("Say why the request is withdrawn."))
     before = snapshot(req)
-    transition(req, RequestStatus.CANCELLED, REQUEST_TRANSITIONS, RequestStatus, "cancel")
+    transition(
+        req,
+        RequestStatus.CANCELLED,
+        actor=actor,
+        table=REQUEST_TRANSITIONS,
+        verb="cancel",
+        save=False,
+    )
     req.close_note = text
     req.save()
     audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION, reason=text)
@@ -337,7 +339,7 @@ def parts_request_issue(
             {"note": _("Say why less than requested is issued: %s") % ", ".join(short)}
         )
     before = snapshot_with_lines(req, LINE_FIELDS)
-    transition(req, RequestStatus.ISSUED, REQUEST_TRANSITIONS, RequestStatus)
+    transition(req, RequestStatus.ISSUED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     now = timezone.now()
     req.issued_by, req.issued_at, req.issue_note = actor, now, text
     req.save()
@@ -364,7 +366,7 @@ def parts_request_issue(
         [req.holder, req.requested_by],
         kind="fieldservice.parts_request",
         title=_("Parts issued: %(number)s") % {"number": req.number},
-        url=request_url(req),
+        url=req.get_absolute_url(),
         dedupe_key=f"fs_request_issued:{req.pk}",
     )
     return req
@@ -376,7 +378,7 @@ def parts_request_close(*, actor: User, request: PartsRequest, note: str = "") -
     require(actor, "parts.request")
     req = _load(request)
     before = snapshot(req)
-    transition(req, RequestStatus.CLOSED, REQUEST_TRANSITIONS, RequestStatus)
+    transition(req, RequestStatus.CLOSED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     req.closed_at, req.close_note = timezone.now(), (note or "").strip()
     req.save()
     audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION)

@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
@@ -34,7 +34,6 @@ from ..models import (
 from ._common import (
     announce_major,
     check_past_date,
-    customer_for,
     is_sales_side,
     local_noon,
     part_for,
@@ -61,10 +60,6 @@ HANDLING_OUTCOME = {
     Handling.REPLACE: Outcome.REPLACED,
     Handling.RETURN: Outcome.RETURNED,
 }
-
-
-def record_url(record: ServiceRecord) -> str:
-    return reverse("fieldservice:record_detail", args=[record.pk])
 
 
 def may_record_service(user: Any) -> bool:
@@ -276,7 +271,7 @@ def _flag_major(record: ServiceRecord, actor: User | None, reason: str) -> None:
             "customer": record.customer.name,
             "part": record.part.part_number,
         },
-        url=record_url(record),
+        url=record.get_absolute_url(),
     )
 
 

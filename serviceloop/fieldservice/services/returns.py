@@ -11,16 +11,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from ..domain import rules
@@ -34,14 +35,12 @@ from ..models import (
 from ._common import (
     audit_with_lines,
     check_past_date,
-    customer_for,
     engineer_for,
     local_noon,
     part_for,
     positive,
     required_text,
     snapshot_with_lines,
-    transition,
 )
 
 LINE_FIELDS = ("part", "lot", "quantity", "counted_quantity", "fault")
@@ -61,10 +60,6 @@ def _audit(
     audit_with_lines(
         actor=actor, obj=form, before=before, fields=LINE_FIELDS, action=action, reason=reason
     )
-
-
-def return_url(form: ReturnForRepairForm) -> str:
-    return reverse("fieldservice:return_detail", args=[form.pk])
 
 
 def _lines(lines: Iterable[Mapping[str, Any]]) -> list[ReturnLine]:
@@ -186,7 +181,14 @@ def return_countersign(*, actor: User, form: ReturnForRepairForm) -> ReturnForRe
     )
     _own(actor, f)
     before = _snap(f)
-    transition(f, ReturnStatus.SIGNED, RETURN_TRANSITIONS, ReturnStatus, "countersign")
+    transition(
+        f,
+        ReturnStatus.SIGNED,
+        actor=actor,
+        table=RETURN_TRANSITIONS,
+        verb="countersign",
+        save=False,
+    )
     f.signed_by, f.signed_at = actor, timezone.now()
     f.save()
     _audit(actor, f, before, AuditAction.TRANSITION)
@@ -195,7 +197,7 @@ def return_countersign(*, actor: User, form: ReturnForRepairForm) -> ReturnForRe
         kind="fieldservice.return",
         title=_("Return to check: %(number)s %(customer)s")
         % {"number": f.number, "customer": f.customer.name},
-        url=return_url(f),
+        url=f.get_absolute_url(),
         dedupe_key=f"fs_return_signed:{f.pk}:{f.signed_at.isoformat()}",
     )
     return f
@@ -240,7 +242,7 @@ def return_check(
         signatures_ok=bool(signatures_ok),
     )
     target = ReturnStatus.HELD if problems else ReturnStatus.RECEIVED
-    transition(f, target, RETURN_TRANSITIONS, ReturnStatus)
+    transition(f, target, actor=actor, table=RETURN_TRANSITIONS, save=False)
     now = timezone.now()
     for line in lines:
         line.counted_quantity = counted[line.pk]
@@ -259,7 +261,7 @@ def return_check(
             kind="fieldservice.return",
             title=_("Return held by the warehouse: %(number)s") % {"number": f.number},
             body=f.discrepancy,
-            url=return_url(f),
+            url=f.get_absolute_url(),
             dedupe_key=f"fs_return_held:{f.pk}:{now.isoformat()}",
         )
     return f
@@ -298,7 +300,9 @@ def return_correct(
     if not remaining:
         raise ValidationError({"quantities": _("At least one item must remain on the form.")})
     before = _snap(f)
-    transition(f, ReturnStatus.SIGNED, RETURN_TRANSITIONS, ReturnStatus, "correct")
+    transition(
+        f, ReturnStatus.SIGNED, actor=actor, table=RETURN_TRANSITIONS, verb="correct", save=False
+    )
     for pk, line in lines.items():
         qty = quantities.get(pk, line.quantity)
         if qty == 0:
@@ -319,7 +323,7 @@ def return_correct(
         title=_("Corrected return to check again: %(number)s %(customer)s")
         % {"number": f.number, "customer": f.customer.name},
         body=text,
-        url=return_url(f),
+        url=f.get_absolute_url(),
         dedupe_key=f"fs_return_signed:{f.pk}:{f.signed_at.isoformat()}",
     )
     return f
@@ -332,7 +336,7 @@ def return_cancel(*, actor: User, form: ReturnForRepairForm, reason: str) -> Ret
     _own(actor, f)
     text = required_text("reason", reason, _("Say why the form is withdrawn."))
     before = _snap(f)
-    transition(f, ReturnStatus.CANCELLED, RETURN_TRANSITIONS, ReturnStatus)
+    transition(f, ReturnStatus.CANCELLED, actor=actor, table=RETURN_TRANSITIONS, save=False)
     f.correction_note = text
     f.save()
     _audit(actor, f, before, AuditAction.TRANSITION, text)

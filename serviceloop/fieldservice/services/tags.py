@@ -13,9 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
 from ..models import (
@@ -28,12 +30,10 @@ from ..models import (
 )
 from ._common import (
     check_past_date,
-    customer_for,
     local_noon,
     part_for,
     positive,
     required_text,
-    transition,
 )
 
 EDITABLE = ("lot", "quantity", "location", "nonconformity", "disposition", "parts_request")
@@ -115,7 +115,7 @@ def tag_resolve(*, actor: User, tag: NonconformingTag, resolution: str) -> Nonco
     t = NonconformingTag.objects.select_for_update(of=("self",)).get(pk=tag.pk)
     text = required_text("resolution", resolution, _("Say how it was repaired or reworked."))
     before = snapshot(t)
-    transition(t, TagStatus.RESOLVED, TAG_TRANSITIONS, TagStatus)
+    transition(t, TagStatus.RESOLVED, actor=actor, table=TAG_TRANSITIONS, save=False)
     t.resolution, t.resolved_at, t.resolved_by = text, timezone.now(), actor
     t.save()
     audit_update(actor=actor, obj=t, before=before, action=AuditAction.TRANSITION)

@@ -21,6 +21,7 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
+    post_action,
     querystring_without_page,
     run_service,
 )
@@ -29,7 +30,7 @@ from .. import selectors, services
 from ..domain import rules
 from ..forms import AssignmentFilterForm, AssignmentForm, EndAssignmentForm
 from ..models import EscalationStatus, ReturnStatus
-from .common import ctx, post_action
+from .common import ctx
 
 
 def home(request: AuthedRequest) -> HttpResponse:

@@ -3,19 +3,15 @@ page, date parsing from URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django import forms
-from django.contrib import messages
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.permissions import can, require
-from serviceloop.core.views_support import AuthedRequest, run_service
+from serviceloop.core.permissions import can
+from serviceloop.core.views_support import AuthedRequest
 
 from ..models import Part
 
@@ -69,23 +65,3 @@ def parse_week(value: str) -> date:
     if day.weekday() != 0:
         raise Http404
     return day
-
-
-def post_action(
-    request: AuthedRequest,
-    *,
-    permission: str,
-    form: forms.Form,
-    call: Callable[[dict[str, Any]], object],
-    done: str,
-    success_url: str,
-    rerender: Callable[[dict[str, Any]], HttpResponse],
-    prefix: str,
-) -> HttpResponse:
-    """Run a detail page's action form through its service; on errors show the page again
-    (status 400) with the form open and its errors by field."""
-    require(request.user, permission)
-    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect(success_url)
-    return rerender({f"{prefix}_form": form, "open_action": prefix})

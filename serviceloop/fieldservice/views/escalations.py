@@ -15,6 +15,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    detail_actions,
     list_template,
     paginate,
     querystring_without_page,
@@ -32,7 +33,7 @@ from ..forms import (
     ResultForm,
     SolutionForm,
 )
-from .common import ctx, post_action
+from .common import ctx
 
 
 def escalation_list(request: AuthedRequest) -> HttpResponse:
@@ -158,18 +159,7 @@ def escalation_detail(request: AuthedRequest, pk: int, forms_: dict | None = Non
     return render(request, "fieldservice/escalation_detail.html", c, status=400 if forms_ else 200)
 
 
-def _act(request: AuthedRequest, pk: int, prefix: str, form_cls, permission: str, call, done):
-    e = selectors.escalation_get(request.user, pk)
-    return post_action(
-        request,
-        permission=permission,
-        form=form_cls(request.POST, prefix=prefix),
-        prefix=prefix,
-        call=lambda d: call(e, d),
-        done=done,
-        success_url=reverse("fieldservice:escalation_detail", args=[pk]),
-        rerender=lambda f: escalation_detail(request, pk, f),
-    )
+_act = detail_actions(selectors.escalation_get, escalation_detail)
 
 
 @require_POST
@@ -177,9 +167,9 @@ def escalation_coordinate(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        "coordinate",
-        CoordinateForm,
         "escalation.coordinate",
+        CoordinateForm,
+        "coordinate",
         lambda e, d: services.escalation_coordinate(
             actor=request.user,
             escalation=e,
@@ -196,9 +186,9 @@ def escalation_due(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        "due",
-        DueForm,
         "escalation.coordinate",
+        DueForm,
+        "due",
         lambda e, d: services.escalation_set_due(
             actor=request.user, escalation=e, due_date=d["due_date"], reason=d["reason"]
         ),
@@ -211,9 +201,9 @@ def escalation_agree(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        "agree",
-        SolutionForm,
         "escalation.coordinate",
+        SolutionForm,
+        "agree",
         lambda e, d: services.escalation_agree(
             actor=request.user, escalation=e, solution=d["solution"]
         ),
@@ -226,9 +216,9 @@ def escalation_complete(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        "complete",
-        ResultForm,
         "escalation.coordinate",
+        ResultForm,
+        "complete",
         lambda e, d: services.escalation_complete(
             actor=request.user, escalation=e, result=d["result"]
         ),
@@ -241,9 +231,9 @@ def escalation_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        "reopen",
-        ReasonForm,
         "escalation.coordinate",
+        ReasonForm,
+        "reopen",
         lambda e, d: services.escalation_reopen(
             actor=request.user, escalation=e, reason=d["reason"]
         ),
@@ -256,9 +246,9 @@ def escalation_note(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        "note",
-        NoteForm,
         "escalation.note",
+        NoteForm,
+        "note",
         lambda e, d: services.escalation_add_note(actor=request.user, escalation=e, text=d["text"]),
         _("Note added."),
     )

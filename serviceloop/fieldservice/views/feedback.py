@@ -21,6 +21,7 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
+    post_action,
     querystring_without_page,
     run_service,
 )
@@ -38,7 +39,7 @@ from ..forms import (
     SubmitFeedbackForm,
 )
 from ..models import FeedbackStatus, InfoFormStatus
-from .common import ctx, parse_week, part_numbers, post_action
+from .common import ctx, parse_week, part_numbers
 
 STATE_LABELS = {
     "on_time": _("on time"),

@@ -21,6 +21,7 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
+    post_action,
     querystring_without_page,
     run_service,
 )
@@ -39,7 +40,7 @@ from ..forms import (
     quantity_form,
 )
 from ..models import Part, RequestKind, RequestStatus
-from .common import ctx, part_numbers, post_action
+from .common import ctx, part_numbers
 
 # ---------------------------------------------------------------- catalogue
 

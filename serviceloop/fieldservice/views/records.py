@@ -21,6 +21,7 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
+    post_action,
     querystring_without_page,
     run_service,
 )
@@ -37,7 +38,7 @@ from ..forms import (
 )
 from ..models import ServiceRecord, Source
 from ..services.records import record_locked
-from .common import ctx, part_numbers, post_action
+from .common import ctx, part_numbers
 
 FIELDS = (
     "customer",

@@ -19,6 +19,7 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
+    post_action,
     querystring_without_page,
     run_service,
 )
@@ -35,7 +36,7 @@ from ..forms import (
     quantity_form,
 )
 from ..models import ReturnStatus, TagStatus
-from .common import ctx, part_numbers, post_action
+from .common import ctx, part_numbers
 
 
 def return_list(request: AuthedRequest) -> HttpResponse:

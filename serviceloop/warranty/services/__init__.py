@@ -11,7 +11,6 @@ from .claims import (
     claim_reopen,
     claim_settle,
     claim_update,
-    customer_for,
 )
 
 __all__ = [
@@ -26,5 +25,4 @@ __all__ = [
     "claim_reopen",
     "claim_settle",
     "claim_update",
-    "customer_for",
 ]

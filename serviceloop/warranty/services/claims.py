@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, actor_label, audit_create, audit_update, snapshot
+from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
-from serviceloop.core.permissions import require, visible_customers
+from serviceloop.core.permissions import require
+from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer, ServiceAgreement
 
 from ..models import (
@@ -64,30 +66,6 @@ RULE_FIELDS = (
     "decision",
     "reasons",
 )
-
-
-def _transition(claim: WarrantyClaim, to: str, *, may_stay: bool = False) -> None:
-    """Move the claim along TRANSITIONS; `may_stay` for a re-decision that keeps the state."""
-    if may_stay and claim.status == to:
-        return
-    if (claim.status, to) not in TRANSITIONS:
-        raise ValidationError(
-            {
-                "status": _("A claim cannot go from %(a)s to %(b)s.")
-                % {"a": Status(claim.status).label, "b": Status(to).label}
-            }
-        )
-    claim.status = to
-
-
-def customer_for(actor: User | None, customer: Customer | int | None) -> Customer:
-    """The customer, if it exists and the actor may see it; else an error on `customer`."""
-    pk = customer.pk if isinstance(customer, Customer) else customer
-    qs = Customer.objects.all() if actor is None else visible_customers(actor)
-    found = qs.filter(pk=pk).first() if pk is not None else None
-    if found is None:
-        raise ValidationError({"customer": _("Unknown customer.")})
-    return found
 
 
 def _set_fields(claim: WarrantyClaim, data: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -244,7 +222,14 @@ def _redecide(
     now = timezone.now()
     result, agreement = deciding.run_rule(inputs, _agreements(claim.customer_id))
     deciding.apply_rule(claim, inputs, result, agreement, now)
-    _transition(claim, deciding.status_for(claim.decision), may_stay=True)
+    transition(
+        claim,
+        deciding.status_for(claim.decision),
+        actor=actor,
+        table=TRANSITIONS,
+        may_stay=True,
+        save=False,
+    )
     record = deciding.rule_record(
         claim,
         seq=_next_seq(claim),
@@ -398,7 +383,7 @@ def claim_override(
     claim.override_decision, claim.override_remedy = new_decision, new_remedy
     claim.override_reason, claim.overridden_at, claim.overridden_by = reason, now, actor
     claim.decision, claim.remedy = new_decision, new_remedy
-    _transition(claim, Status.DECIDED, may_stay=True)
+    transition(claim, Status.DECIDED, actor=actor, table=TRANSITIONS, may_stay=True, save=False)
     claim.save()
     WarrantyDecisionRecord.objects.create(
         claim=claim,
@@ -434,7 +419,9 @@ def _review(actor: User, claim: WarrantyClaim, to: str, need: str, note: str) ->
     require(actor, "warranty.approve")
     claim = _locked(claim)
     if claim.status != Status.DECIDED:
-        _transition(claim, to)  # raises: names the states
+        transition(
+            claim, to, actor=actor, table=TRANSITIONS, save=False
+        )  # raises: names the states
     if claim.decision != need:
         message = (
             _("Only a covered claim can be approved; override the decision first.")
@@ -443,7 +430,7 @@ def _review(actor: User, claim: WarrantyClaim, to: str, need: str, note: str) ->
         )
         raise ValidationError({"decision": message})
     before = snapshot(claim)
-    _transition(claim, to)
+    transition(claim, to, actor=actor, table=TRANSITIONS, save=False)
     claim.reviewed_at, claim.reviewed_by, claim.review_note = timezone.now(), actor, note.strip()
     claim.save()
     audit_update(actor=actor, obj=claim, before=before, action=AuditAction.TRANSITION)
@@ -470,7 +457,7 @@ def claim_reopen(*, actor: User, claim: WarrantyClaim, reason: str) -> WarrantyC
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Record why the claim is reopened.")})
     before = snapshot(claim)
-    _transition(claim, Status.DECIDED)
+    transition(claim, Status.DECIDED, actor=actor, table=TRANSITIONS, save=False)
     claim.reviewed_at, claim.reviewed_by, claim.review_note = None, None, ""
     claim.save()
     audit_update(
@@ -496,7 +483,7 @@ def claim_settle(
     if unknown:
         raise ValidationError({k: _("This field cannot be set here.") for k in unknown})
     before = snapshot(claim)
-    _transition(claim, Status.SETTLED)
+    transition(claim, Status.SETTLED, actor=actor, table=TRANSITIONS, save=False)
     if replacement_serial is not None:
         claim.replacement_serial = replacement_serial.strip()
     _set_fields(claim, {k: v for k, v in costs.items() if v is not None}, COST_FIELDS)
@@ -522,7 +509,7 @@ def claim_close(*, actor: User, claim: WarrantyClaim, reason: str) -> WarrantyCl
             {"reason": _("Say how the customer was told, or why the claim is withdrawn.")}
         )
     before = snapshot(claim)
-    _transition(claim, Status.CLOSED)
+    transition(claim, Status.CLOSED, actor=actor, table=TRANSITIONS, save=False)
     claim.closed_at, claim.closed_by, claim.close_reason = timezone.now(), actor, reason.strip()
     claim.save()
     audit_update(

@@ -3,10 +3,8 @@ decision explained, its history and files, edit, and the actions of the state ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -20,6 +18,7 @@ from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import (
     AuthedRequest,
+    detail_actions,
     list_template,
     paginate,
     querystring_without_page,
@@ -27,7 +26,7 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..api import file_response
+from ..api import attachment_response
 from ..forms import (
     FAILURE_MODES,
     AttachmentForm,
@@ -249,22 +248,7 @@ def claim_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
     return render(request, "warranty/detail.html", ctx, status=400 if forms_ else 200)
 
 
-def _action(
-    request: AuthedRequest,
-    pk: int,
-    permission: str,
-    form_cls: type[forms.Form],
-    prefix: str,
-    call: Callable[[WarrantyClaim, dict], object],
-    done: str,
-) -> HttpResponse:
-    claim = selectors.claim_get(request.user, pk)
-    require(request.user, permission)
-    form = form_cls(request.POST, request.FILES, prefix=prefix)
-    if form.is_valid() and run_service(form, lambda: call(claim, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("warranty:detail", pk)
-    return claim_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+_action = detail_actions(selectors.claim_get, claim_detail, files=True)
 
 
 @require_POST
@@ -392,4 +376,4 @@ def attachment_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def attachment_download(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     attachment = selectors.attachment_get(request.user, pk, attachment_pk)
-    return file_response(attachment)
+    return attachment_response(attachment)
