@@ -271,6 +271,8 @@ def main(argv: list[str]) -> int:
             args.summary.parent.mkdir(parents=True, exist_ok=True)
             args.summary.write_text(text)
 
+    # Stopped by SIGTERM (CI's time limit, a Ctrl-C'd make): still stop the throw-away servers.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     if os.environ.get("SERVICELOOP_SKIP_POSTGRES"):
         summary("PostgreSQL suite SKIPPED (SERVICELOOP_SKIP_POSTGRES is set)")
         return 0
