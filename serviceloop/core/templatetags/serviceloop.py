@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import template
 from django.utils import timezone
@@ -21,11 +21,25 @@ def _span(delta: timedelta) -> str:
     return _("%(m)d min") % {"m": mins}
 
 
+def as_moment(value: object, *, end_of_day: bool = False) -> datetime | None:
+    """A template value as an aware datetime: a date counts from its start (or end), anything
+    that is not a time (None, "" from a missing variable) is None."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, date):
+        moment = datetime.combine(value, time.max if end_of_day else time.min)
+        return timezone.make_aware(moment)
+    return None
+
+
 @register.simple_tag
-def time_left(due: datetime | None, done: datetime | None = None):
-    """A badge: time left, overdue by, done on time / late."""
+def time_left(due: object, done: object = None):
+    """A badge: time left, overdue by, done on time / late. A date as due means its end of day;
+    a date as done its start; a blank or None as done means not done."""
+    due = as_moment(due, end_of_day=True)
     if due is None:
         return ""
+    done = as_moment(done)
     if done is not None:
         if done <= due:
             return format_html('<span class="badge ok">{}</span>', _("on time"))

@@ -146,6 +146,7 @@ def feedback_week(
         label=rules.week_label(monday),
         week_end=rules.week_end(monday),
         due=fb.due_at if fb else deadlines.weekly_feedback_due(monday),
+        submitted_at=fb.submitted_at if fb else None,
         now=timezone.now(),
         records=records,
         late_additions=late_additions,
