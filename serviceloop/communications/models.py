@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Contact, Customer
 
@@ -98,6 +99,7 @@ class Communication(TrackedModel):
         related_name="+",
     )
     answer_text = models.TextField(_("answer"), blank=True)
+    answered_entered_at, answered_late_reason = late_entry_fields()
 
     feedback_due_original_at = models.DateTimeField(_("feedback originally due"))
     feedback_due_at = models.DateTimeField(_("feedback due"))
@@ -121,6 +123,7 @@ class Communication(TrackedModel):
         related_name="+",
     )
     feedback_text = models.TextField(_("feedback"), blank=True)
+    feedback_entered_at, feedback_late_reason = late_entry_fields()
 
     # Set once by the periodic sweep; makes its notices idempotent and the record auditable.
     answer_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -35,6 +35,7 @@ class CommunicationPatch(Schema):
 class TextIn(Schema):
     text: str = Field(min_length=1)
     at: AwareDatetime | None = None
+    reason: str = ""  # needed when `at` is more than 15 minutes back (a late entry)
 
 
 class ExtendIn(Schema):
@@ -88,6 +89,10 @@ class CommunicationOut(Schema):
     feedback_extension_reason: str
     feedback_at: LocalDateTime | None
     feedback_text: str
+    answered_entered_at: LocalDateTime | None
+    answered_late_reason: str
+    feedback_entered_at: LocalDateTime | None
+    feedback_late_reason: str
     overdue: bool
     answered_late: bool
     feedback_late: bool

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
@@ -183,9 +184,15 @@ def communication_update(
 
 @transaction.atomic
 def communication_answer(
-    *, actor: User, communication: Communication, text: str, at: datetime | None = None
+    *,
+    actor: User,
+    communication: Communication,
+    text: str,
+    at: datetime | None = None,
+    reason: str = "",
 ) -> Communication:
-    """The first answer to the customer (R-5.9.1: within 24 hours)."""
+    """The first answer to the customer (R-5.9.1: within 24 hours). A time stated more than
+    15 minutes back is a late entry and needs a reason (core.late_entry)."""
     require(actor, "communication.respond")
     comm = Communication.objects.select_for_update().get(pk=communication.pk)
     if not (text or "").strip():
@@ -194,7 +201,8 @@ def communication_answer(
     _check_time("at", at, not_before=comm.received_at)
     before = snapshot(comm)
     _transition(comm, Status.ANSWERED)
-    comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
+    record_stated_time(comm, "answered", stated_at=at, reason=reason)
+    comm.answered_by, comm.answer_text = actor, text.strip()
     comm.save()
     audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
     return comm
@@ -202,7 +210,12 @@ def communication_answer(
 
 @transaction.atomic
 def communication_feedback(
-    *, actor: User, communication: Communication, text: str, at: datetime | None = None
+    *,
+    actor: User,
+    communication: Communication,
+    text: str,
+    at: datetime | None = None,
+    reason: str = "",
 ) -> Communication:
     """The substantive feedback to the customer (R-5.2.4: within one week). Feedback given
     before any first answer counts as the first answer too."""
@@ -217,8 +230,10 @@ def communication_feedback(
     before = snapshot(comm)
     _transition(comm, Status.CLOSED)
     if comm.answered_at is None:
-        comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
-    comm.feedback_at, comm.feedback_by, comm.feedback_text = at, actor, text.strip()
+        record_stated_time(comm, "answered", stated_at=at, reason=reason)
+        comm.answered_by, comm.answer_text = actor, text.strip()
+    record_stated_time(comm, "feedback", stated_at=at, reason=reason)
+    comm.feedback_by, comm.feedback_text = actor, text.strip()
     comm.save()
     audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
     return comm

@@ -200,7 +200,7 @@ def answer(request: AuthedRequest, pk: int) -> HttpResponse:
         TextForm,
         "answer",
         lambda c, d: services.communication_answer(
-            actor=request.user, communication=c, text=d["text"], at=d["at"]
+            actor=request.user, communication=c, text=d["text"], at=d["at"], reason=d["reason"]
         ),
         _("Answer recorded."),
     )
@@ -215,7 +215,7 @@ def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
         TextForm,
         "feedback",
         lambda c, d: services.communication_feedback(
-            actor=request.user, communication=c, text=d["text"], at=d["at"]
+            actor=request.user, communication=c, text=d["text"], at=d["at"], reason=d["reason"]
         ),
         _("Feedback recorded."),
     )

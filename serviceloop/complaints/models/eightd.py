@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, TrackedModel
 
 from .complaint import Complaint
@@ -151,6 +152,7 @@ class Discipline(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    completed_entered_at, completed_late_reason = late_entry_fields()
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department
 
 from .eightd import DisciplineCode, EightDReport
@@ -45,6 +46,7 @@ class AssignedTask(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    done_entered_at, done_late_reason = late_entry_fields()
     result = models.TextField(_("result"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Set once by the periodic sweep; makes its notices idempotent.

@@ -220,6 +220,7 @@ def action_complete(request: AuthedRequest, pk: int) -> HttpResponse:
             action=item,
             result=d["result"],
             at=d["at"],
+            reason=d["reason"],
             document_ref=d["document_ref"] or None,
             trainees=d["trainees"] or None,
         ),

@@ -101,9 +101,21 @@ def feedback_compliance(request: AuthedRequest) -> HttpResponse:
         return xlsx_response(
             "weekly-feedback.xlsx",
             _("Weekly feedback"),
-            [_("Engineer"), *[rules.week_label(m) for m in mondays], _("Missing"), _("Late")],
+            [
+                _("Engineer"),
+                *[rules.week_label(m) for m in mondays],
+                _("Missing"),
+                _("Late"),
+                _("Late entries"),
+            ],
             (
-                [r.engineer, *[str(STATE_LABELS[c.state]) for c in r.cells], r.missing, r.late]
+                [
+                    r.engineer,
+                    *[str(STATE_LABELS[c.state]) for c in r.cells],
+                    r.missing,
+                    r.late,
+                    r.late_entries,
+                ]
                 for r in rows
             ),
         )
