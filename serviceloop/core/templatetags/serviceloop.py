@@ -137,3 +137,12 @@ def stated_time(obj, clock: str, flagged=None):
             % {"at": timezone.localtime(st.flagged_at).strftime(fmt)},
         )
     return html
+
+
+@register.simple_tag
+def history_lines(entries):
+    """Audit entries as readable lines (core.history) in the reader's language."""
+    from serviceloop.core.history import readable
+
+    entries = list(entries or [])
+    return readable(entries, main=entries[0].object_type if entries else "")
