@@ -31,7 +31,7 @@ from ..models import (
     Responsibility,
     RootCause,
 )
-from ..permissions import require_contribute, require_work_on
+from ..permissions import require_complete_action, require_contribute, require_work_on
 from .common import (
     active_user,
     check_due,
@@ -368,7 +368,7 @@ def action_complete(
     document and its new revision (R-5.5.4); training names the people trained (R-5.5.5)."""
     item = ActionItem.objects.select_for_update().select_related("report").get(pk=action.pk)
     report = _report(item.report)
-    require_work_on(actor, item)
+    require_complete_action(actor, item)
     before = snapshot(item)
     move(item, ActionStatus.DONE, ACTION_TRANSITIONS)
     item.result = required_text("result", result, _("Say what was done."))
