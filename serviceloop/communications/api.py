@@ -125,6 +125,7 @@ def route(request: HttpRequest, comm_id: int, data: RouteIn):
         communication=comm,
         departments=_departments(data.departments, "departments"),
         instruction=data.instruction,
+        due_at=data.due_at,
     )
     return list(comm.routings.select_related("department"))
 

@@ -78,6 +78,12 @@ class RouteForm(forms.Form):
     instruction = forms.CharField(
         label=_("What is needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    due_at = forms.DateTimeField(
+        label=_("Reply due (empty = the feedback deadline)"),
+        required=False,
+        widget=DT,
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
 
 
 class RespondForm(forms.Form):

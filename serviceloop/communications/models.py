@@ -183,6 +183,7 @@ class Routing(models.Model):
     )
     instruction = models.TextField(_("what is needed"), blank=True)
     routed_at = models.DateTimeField(_("routed at"), default=timezone.now)
+    due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
     routed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

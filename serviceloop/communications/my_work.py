@@ -47,6 +47,6 @@ def communication_work(user: Any) -> Iterator[WorkItem]:
                 "communication.routing",
                 _("Routed to your department: %(n)s %(s)s") % {"n": comm.number, "s": comm.subject},
                 reverse("communications:detail", args=[comm.pk]),
-                comm.feedback_due_at,
+                r.due_at or comm.feedback_due_at,
                 r.instruction,
             )

@@ -46,6 +46,7 @@ class ExtendIn(Schema):
 class RouteIn(Schema):
     departments: list[int] = Field(min_length=1)
     instruction: str = ""
+    due_at: AwareDatetime | None = None  # default: the communication's feedback deadline
 
 
 class FlagIn(Schema):
@@ -58,6 +59,7 @@ class RoutingOut(Schema):
     department_name: str
     instruction: str
     routed_at: LocalDateTime
+    due_at: LocalDateTime | None
     response: str
     responded_at: LocalDateTime | None
 

@@ -227,6 +227,17 @@ def communication_feedback(
     _check_time("at", at, not_before=comm.received_at)
     if comm.answered_at is not None and at < comm.answered_at:
         raise ValidationError({"at": _("Feedback cannot come before the first answer.")})
+    open_routings = [str(r.department) for r in comm.routings.filter(responded_at__isnull=True)]
+    if open_routings and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "%(departments)s have not replied yet: give the reason for closing without "
+                    "their reply."
+                )
+                % {"departments": "、".join(open_routings)}
+            }
+        )
     before = snapshot(comm)
     _transition(comm, Status.CLOSED)
     if comm.answered_at is None:
@@ -235,7 +246,13 @@ def communication_feedback(
     record_stated_time(comm, "feedback", stated_at=at, reason=reason)
     comm.feedback_by, comm.feedback_text = actor, text.strip()
     comm.save()
-    audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
+    audit_update(
+        actor=actor,
+        obj=comm,
+        before=before,
+        action=AuditAction.TRANSITION,
+        reason=(reason or "").strip(),
+    )
     return comm
 
 
@@ -288,13 +305,22 @@ def communication_flag_major(
     return comm
 
 
-def _route(actor: User, comm: Communication, departments: list[Department], instruction: str):
+def _route(
+    actor: User,
+    comm: Communication,
+    departments: list[Department],
+    instruction: str,
+    due_at: datetime | None = None,
+):
+    if due_at is not None and due_at.tzinfo is None:
+        raise ValidationError({"due_at": _("Give the time with its time zone offset.")})
+    due = due_at or deadlines.routing_due(comm.feedback_due_at)
     routings = []
     for dept in departments:
         routing, created = Routing.objects.get_or_create(
             communication=comm,
             department=dept,
-            defaults={"routed_by": actor, "instruction": instruction},
+            defaults={"routed_by": actor, "instruction": instruction, "due_at": due},
         )
         if not created:
             continue
@@ -319,13 +345,15 @@ def communication_route(
     communication: Communication,
     departments: Iterable[Department],
     instruction: str = "",
+    due_at: datetime | None = None,
 ) -> list[Routing]:
-    """Sales routes the communication to the departments that must act (R-5.2.4)."""
+    """Sales routes the communication to the departments that must act (R-5.2.4), each to
+    reply by `due_at` (default: the communication's feedback deadline)."""
     require(actor, "communication.route")
     depts = list(departments)
     if not depts:
         raise ValidationError({"departments": _("Choose at least one department.")})
-    return _route(actor, communication, depts, instruction)
+    return _route(actor, communication, depts, instruction, due_at)
 
 
 @transaction.atomic

@@ -249,6 +249,7 @@ def route(request: AuthedRequest, pk: int) -> HttpResponse:
             communication=c,
             departments=d["departments"],
             instruction=d["instruction"],
+            due_at=d["due_at"],
         ),
         _("Routed."),
     )
