@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from serviceloop.communications import services as comm_services
 from serviceloop.communications.models import Channel, Communication
+from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Agent, Department, Role, User
 from serviceloop.core.roles import RoleCode as R
 from serviceloop.customers import services as cust_services
@@ -238,6 +239,7 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
                     actor=comm.owner,
                     communication=comm,
                     at=answered,
+                    reason=BACKFILL_REASON,
                     text="已电话回复客户,正在安排相关部门分析。",
                 )
                 if age > timedelta(days=8) and rng.random() < 0.9 or rng.random() < 0.3:
@@ -254,6 +256,7 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
                         actor=comm.owner,
                         communication=comm,
                         at=max(fb, answered),
+                        reason=BACKFILL_REASON,
                         text="已将分析结果和纠正措施反馈客户,客户认可。",
                     )
                 elif rng.random() < 0.15:

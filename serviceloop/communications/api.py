@@ -93,7 +93,9 @@ def update_communication(request: HttpRequest, comm_id: int, data: Communication
 def answer(request: HttpRequest, comm_id: int, data: TextIn):
     user = user_of(request)
     comm = selectors.communication_get(user, comm_id)
-    return services.communication_answer(actor=user, communication=comm, text=data.text, at=data.at)
+    return services.communication_answer(
+        actor=user, communication=comm, text=data.text, at=data.at, reason=data.reason
+    )
 
 
 @router.post("/{int:comm_id}/feedback", response=CommunicationOut)
@@ -101,7 +103,7 @@ def feedback(request: HttpRequest, comm_id: int, data: TextIn):
     user = user_of(request)
     comm = selectors.communication_get(user, comm_id)
     return services.communication_feedback(
-        actor=user, communication=comm, text=data.text, at=data.at
+        actor=user, communication=comm, text=data.text, at=data.at, reason=data.reason
     )
 
 
@@ -123,6 +125,7 @@ def route(request: HttpRequest, comm_id: int, data: RouteIn):
         communication=comm,
         departments=_departments(data.departments, "departments"),
         instruction=data.instruction,
+        due_at=data.due_at,
     )
     return list(comm.routings.select_related("department"))
 

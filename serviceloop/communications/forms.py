@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.late_entry import late_reason_field
 from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import visible_customers
 
@@ -56,6 +57,7 @@ class TextForm(forms.Form):
     at = forms.DateTimeField(
         label=_("Time (empty = now)"), required=False, widget=DT, input_formats=["%Y-%m-%dT%H:%M"]
     )
+    reason = late_reason_field()
 
 
 class ExtendForm(forms.Form):
@@ -75,6 +77,12 @@ class RouteForm(forms.Form):
     )
     instruction = forms.CharField(
         label=_("What is needed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_at = forms.DateTimeField(
+        label=_("Reply due (empty = the feedback deadline)"),
+        required=False,
+        widget=DT,
+        input_formats=["%Y-%m-%dT%H:%M"],
     )
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.fields import user_ref
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.core.statemachine import ALLOWED, Verdict, refused
 from serviceloop.customers.models import Contact, Customer
@@ -94,6 +95,7 @@ class Communication(TrackedModel):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = user_ref(_("answered by"))
     answer_text = models.TextField(_("answer"), blank=True)
+    answered_entered_at, answered_late_reason = late_entry_fields()
 
     feedback_due_original_at = models.DateTimeField(_("feedback originally due"))
     feedback_due_at = models.DateTimeField(_("feedback due"))
@@ -103,6 +105,7 @@ class Communication(TrackedModel):
     feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
     feedback_by = user_ref(_("feedback by"))
     feedback_text = models.TextField(_("feedback"), blank=True)
+    feedback_entered_at, feedback_late_reason = late_entry_fields()
 
     # Set once by the periodic sweep; makes its notices idempotent and the record auditable.
     answer_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -169,6 +172,7 @@ class Routing(models.Model):
     )
     instruction = models.TextField(_("what is needed"), blank=True)
     routed_at = models.DateTimeField(_("routed at"), default=timezone.now)
+    due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
     routed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -46,6 +46,6 @@ def communication_work(user: Any) -> Iterator[WorkItem]:
                 "communication.routing",
                 _("Routed to your department: %(n)s %(s)s") % {"n": comm.number, "s": comm.subject},
                 comm.get_absolute_url(),
-                comm.feedback_due_at,
+                r.due_at or comm.feedback_due_at,
                 r.instruction,
             )

@@ -35,6 +35,7 @@ class CommunicationPatch(Schema):
 class TextIn(Schema):
     text: str = Field(min_length=1)
     at: AwareDatetime | None = None
+    reason: str = ""  # needed when `at` is more than 15 minutes back (a late entry)
 
 
 class ExtendIn(Schema):
@@ -45,6 +46,7 @@ class ExtendIn(Schema):
 class RouteIn(Schema):
     departments: list[int] = Field(min_length=1)
     instruction: str = ""
+    due_at: AwareDatetime | None = None  # default: the communication's feedback deadline
 
 
 class FlagIn(Schema):
@@ -57,6 +59,7 @@ class RoutingOut(Schema):
     department_name: str
     instruction: str
     routed_at: LocalDateTime
+    due_at: LocalDateTime | None
     response: str
     responded_at: LocalDateTime | None
 
@@ -88,6 +91,10 @@ class CommunicationOut(Schema):
     feedback_extension_reason: str
     feedback_at: LocalDateTime | None
     feedback_text: str
+    answered_entered_at: LocalDateTime | None
+    answered_late_reason: str
+    feedback_entered_at: LocalDateTime | None
+    feedback_late_reason: str
     overdue: bool
     answered_late: bool
     feedback_late: bool

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
@@ -161,9 +162,15 @@ def communication_update(
 
 @transaction.atomic
 def communication_answer(
-    *, actor: User, communication: Communication, text: str, at: datetime | None = None
+    *,
+    actor: User,
+    communication: Communication,
+    text: str,
+    at: datetime | None = None,
+    reason: str = "",
 ) -> Communication:
-    """The first answer to the customer (R-5.9.1: within 24 hours)."""
+    """The first answer to the customer (R-5.9.1: within 24 hours). A time stated more than
+    15 minutes back is a late entry and needs a reason (core.late_entry)."""
     require(actor, "communication.respond")
     comm = Communication.objects.select_for_update().get(pk=communication.pk)
     if not (text or "").strip():
@@ -172,7 +179,8 @@ def communication_answer(
     _check_time("at", at, not_before=comm.received_at)
     before = snapshot(comm)
     transition(comm, Status.ANSWERED, actor=actor, table=TRANSITIONS, save=False)
-    comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
+    record_stated_time(comm, "answered", stated_at=at, reason=reason)
+    comm.answered_by, comm.answer_text = actor, text.strip()
     comm.save()
     audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
     return comm
@@ -180,7 +188,12 @@ def communication_answer(
 
 @transaction.atomic
 def communication_feedback(
-    *, actor: User, communication: Communication, text: str, at: datetime | None = None
+    *,
+    actor: User,
+    communication: Communication,
+    text: str,
+    at: datetime | None = None,
+    reason: str = "",
 ) -> Communication:
     """The substantive feedback to the customer (R-5.2.4: within one week). Feedback given
     before any first answer counts as the first answer too."""
@@ -192,13 +205,32 @@ def communication_feedback(
     _check_time("at", at, not_before=comm.received_at)
     if comm.answered_at is not None and at < comm.answered_at:
         raise ValidationError({"at": _("Feedback cannot come before the first answer.")})
+    open_routings = [str(r.department) for r in comm.routings.filter(responded_at__isnull=True)]
+    if open_routings and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": _(
+                    "%(departments)s have not replied yet: give the reason for closing without "
+                    "their reply."
+                )
+                % {"departments": "、".join(open_routings)}
+            }
+        )
     before = snapshot(comm)
     transition(comm, Status.CLOSED, actor=actor, table=TRANSITIONS, save=False)
     if comm.answered_at is None:
-        comm.answered_at, comm.answered_by, comm.answer_text = at, actor, text.strip()
-    comm.feedback_at, comm.feedback_by, comm.feedback_text = at, actor, text.strip()
+        record_stated_time(comm, "answered", stated_at=at, reason=reason)
+        comm.answered_by, comm.answer_text = actor, text.strip()
+    record_stated_time(comm, "feedback", stated_at=at, reason=reason)
+    comm.feedback_by, comm.feedback_text = actor, text.strip()
     comm.save()
-    audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
+    audit_update(
+        actor=actor,
+        obj=comm,
+        before=before,
+        action=AuditAction.TRANSITION,
+        reason=(reason or "").strip(),
+    )
     return comm
 
 
@@ -248,13 +280,22 @@ def communication_flag_major(
     return comm
 
 
-def _route(actor: User, comm: Communication, departments: list[Department], instruction: str):
+def _route(
+    actor: User,
+    comm: Communication,
+    departments: list[Department],
+    instruction: str,
+    due_at: datetime | None = None,
+):
+    if due_at is not None and due_at.tzinfo is None:
+        raise ValidationError({"due_at": _("Give the time with its time zone offset.")})
+    due = due_at or deadlines.routing_due(comm.feedback_due_at)
     routings = []
     for dept in departments:
         routing, created = Routing.objects.get_or_create(
             communication=comm,
             department=dept,
-            defaults={"routed_by": actor, "instruction": instruction},
+            defaults={"routed_by": actor, "instruction": instruction, "due_at": due},
         )
         if not created:
             continue
@@ -279,13 +320,15 @@ def communication_route(
     communication: Communication,
     departments: Iterable[Department],
     instruction: str = "",
+    due_at: datetime | None = None,
 ) -> list[Routing]:
-    """Sales routes the communication to the departments that must act (R-5.2.4)."""
+    """Sales routes the communication to the departments that must act (R-5.2.4), each to
+    reply by `due_at` (default: the communication's feedback deadline)."""
     require(actor, "communication.route")
     depts = list(departments)
     if not depts:
         raise ValidationError({"departments": _("Choose at least one department.")})
-    return _route(actor, communication, depts, instruction)
+    return _route(actor, communication, depts, instruction, due_at)
 
 
 @transaction.atomic

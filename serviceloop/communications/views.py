@@ -183,7 +183,7 @@ def answer(request: AuthedRequest, pk: int) -> HttpResponse:
         TextForm,
         "answer",
         lambda c, d: services.communication_answer(
-            actor=request.user, communication=c, text=d["text"], at=d["at"]
+            actor=request.user, communication=c, text=d["text"], at=d["at"], reason=d["reason"]
         ),
         _("Answer recorded."),
     )
@@ -198,7 +198,7 @@ def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
         TextForm,
         "feedback",
         lambda c, d: services.communication_feedback(
-            actor=request.user, communication=c, text=d["text"], at=d["at"]
+            actor=request.user, communication=c, text=d["text"], at=d["at"], reason=d["reason"]
         ),
         _("Feedback recorded."),
     )
@@ -232,6 +232,7 @@ def route(request: AuthedRequest, pk: int) -> HttpResponse:
             communication=c,
             departments=d["departments"],
             instruction=d["instruction"],
+            due_at=d["due_at"],
         ),
         _("Routed."),
     )

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Department, User
 from serviceloop.customers.models import Customer
 
@@ -122,7 +123,13 @@ def _complete_open(
     """Report done (and verify) the open action items of these disciplines."""
     for action in report.actions.filter(status="open", discipline__in=codes):
         doer = action.owner or (action.department.members.first() if action.department else None)
-        services.action_complete(actor=doer or p["quality1"], action=action, result="已完成", at=at)
+        services.action_complete(
+            actor=doer or p["quality1"],
+            action=action,
+            result="已完成",
+            at=at,
+            reason=BACKFILL_REASON,
+        )
         if action.needs_verification:
             services.action_verify(actor=p["quality1"], action=action, effective=True, note="有效")
 
@@ -155,7 +162,9 @@ def _work(
         d2_how="装车检验发现",
     )
     for code in ("d0", "d1", "d2"):
-        services.discipline_complete(actor=q, report=report, code=code, at=_at(received, 1, now))
+        services.discipline_complete(
+            actor=q, report=report, code=code, at=_at(received, 1, now), reason=BACKFILL_REASON
+        )
     reworked = rng.choice([0, 4, 6])
     c = services.containment_add(
         actor=q,
@@ -169,6 +178,7 @@ def _work(
         actor=prod,
         containment=c,
         at=_at(received, 1, now),
+        reason=BACKFILL_REASON,
         result="已隔离、标识并复检",
         quantity_checked=360,
         quantity_found=reworked,
@@ -180,7 +190,9 @@ def _work(
         services.containment_reinspect(
             actor=p["pq1"], containment=c, passed=True, note="返工品复检合格,准予入库"
         )
-    services.discipline_complete(actor=q, report=report, code="d3", at=_at(received, 2, now))
+    services.discipline_complete(
+        actor=q, report=report, code="d3", at=_at(received, 2, now), reason=BACKFILL_REASON
+    )
     if stage < 2:
         return
     _complete_open(report, ("d3", "d4"), p, _at(received, 5, now))
@@ -207,7 +219,9 @@ def _work(
         inspector=rng.choice(INSPECTORS),
         inspection_record_ref=f"JY-{received:%m%d}",
     )
-    services.discipline_complete(actor=q, report=report, code="d4", at=_at(received, 6, now))
+    services.discipline_complete(
+        actor=q, report=report, code="d4", at=_at(received, 6, now), reason=BACKFILL_REASON
+    )
     due = received + timedelta(days=rng.choice([8, 12, 20]))
     fix = services.action_add(
         actor=q,
@@ -227,7 +241,9 @@ def _work(
         owner=tech,
         due_at=due + timedelta(days=10),
     )
-    services.discipline_complete(actor=q, report=report, code="d5", at=_at(received, 9, now))
+    services.discipline_complete(
+        actor=q, report=report, code="d5", at=_at(received, 9, now), reason=BACKFILL_REASON
+    )
     if stage < 3:
         return
     services.action_complete(
@@ -238,7 +254,9 @@ def _work(
     services.discipline_update(
         actor=q, report=report, code="d6", summary="纠正措施已实施并验证有效。"
     )
-    services.discipline_complete(actor=q, report=report, code="d6", at=_at(received, 26, now))
+    services.discipline_complete(
+        actor=q, report=report, code="d6", at=_at(received, 26, now), reason=BACKFILL_REASON
+    )
     if stage < 4:
         return
     services.action_complete(
@@ -264,6 +282,7 @@ def _work(
         result="已培训并考核",
         trainees="操作者、检验员",
         at=_at(received, 30, now),
+        reason=BACKFILL_REASON,
     )
     services.discipline_update(
         actor=q,
@@ -271,7 +290,9 @@ def _work(
         code="d7",
         summary="修订作业指导书,更新 PFMEA 与控制计划,培训责任人。",
     )
-    services.discipline_complete(actor=q, report=report, code="d7", at=_at(received, 36, now))
+    services.discipline_complete(
+        actor=q, report=report, code="d7", at=_at(received, 36, now), reason=BACKFILL_REASON
+    )
 
 
 def _finish(

@@ -42,6 +42,9 @@ register_actions(
         "eightd.open": SALES_SIDE | QUALITY_LEAD,
         "eightd.edit": QUALITY_LEAD,
         "eightd.close": QUALITY_LEAD,
+        # Complete an 8D action item someone else owns (issue 10 §4); the owner and the 8D
+        # leader may complete it anyway (may_complete_action).
+        "action.complete_any": QUALITY_LEAD,
         "containment.reinspect": QUALITY_LEAD | {R.PRODUCTION_QUALITY},
         "complaint.negotiate": SALES_SIDE,
         "reply.view": INTERNAL,
@@ -99,3 +102,24 @@ def may_work_on(user: Any, task: Any) -> bool:
 def require_work_on(user: Any, task: Any) -> None:
     if not may_work_on(user, task):
         raise PermissionDenied("eightd.edit")
+
+
+def may_complete_action(user: Any, item: Any) -> bool:
+    """Only the action's owner, the 8D leader or Quality may report an action item done; an
+    action assigned to a department (no owner named yet) may be reported by its members."""
+    if not can(user, "eightd.view") or not user.pk:
+        return False
+    if can(user, "action.complete_any"):
+        return True
+    if user.pk in (item.owner_id, item.report.leader_id):
+        return True
+    return (
+        item.owner_id is None
+        and item.department_id is not None
+        and (item.department_id == user.department_id)
+    )
+
+
+def require_complete_action(user: Any, item: Any) -> None:
+    if not may_complete_action(user, item):
+        raise PermissionDenied("action.complete_any")

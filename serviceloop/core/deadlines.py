@@ -64,6 +64,13 @@ def validate_extension(original_due: datetime, new_due: datetime) -> None:
         raise ValueError("the extended deadline must be later than the original deadline")
 
 
+def routing_due(feedback_due_at: datetime) -> datetime:
+    """R-5.2.4: a department a communication is routed to answers by the communication's
+    feedback deadline unless Sales sets an earlier one (issue 10 §7)."""
+    _require_aware(feedback_due_at, "feedback_due_at")
+    return feedback_due_at
+
+
 def is_late(done_at: datetime | None, due_at: datetime, now: datetime) -> bool:
     """Done after the deadline, or not done and past it. Done exactly at it is on time."""
     return (done_at if done_at is not None else now) > due_at

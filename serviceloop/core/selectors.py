@@ -36,7 +36,8 @@ def audit_trail(user: Any, *, object_type: str = "", object_id: str = "") -> Que
 
 
 def record_history(object_type: str, object_id: Any) -> QuerySet[AuditEntry]:
-    """The audit entries of one record, for its own page (visible to whoever sees the record)."""
-    return AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).order_by(
-        "seq"
-    )
+    """The audit entries of one record and of its registered child rows (core.history), for
+    its own page (visible to whoever sees the record)."""
+    from .history import history_of
+
+    return history_of(object_type, object_id)

@@ -13,4 +13,7 @@ class CustomersConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers this app's actions)
 
         nav.register("customers:list", _("Customers"), "customer.view", 20)
+        from serviceloop.core import history
+
+        history.register_link("customers.customer", "customers:detail")
         nav.register("customers:agreement_list", _("Service agreements"), "agreement.view", 21)

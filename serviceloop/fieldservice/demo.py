@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from serviceloop.core import deadlines
+from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Department, User
 from serviceloop.customers.models import Customer
 
@@ -261,6 +262,7 @@ def _build(rng: random.Random, u: dict[str, User], c: dict[str, Customer]) -> in
                 actor=eng,
                 week_start=monday,
                 at=min(at, timezone.now()),
+                reason=BACKFILL_REASON,
                 summary=rng.choice(
                     [
                         "本周以漏油为主,已全部现场更换。",

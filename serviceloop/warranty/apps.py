@@ -14,4 +14,7 @@ class WarrantyConfig(AppConfig):
         from . import importing, my_work, permissions  # noqa: F401  (actions, "my work")
 
         nav.register("warranty:list", _("Warranty claims"), "warranty.view", 40)
+        from serviceloop.core import history
+
+        history.register_link("warranty.warrantyclaim", "warranty:detail")
         register(importing.CLAIMS)

@@ -39,7 +39,8 @@ def test_create_answer_feedback_round_trip(sales_api):
     assert body["answered_at"] is None and body["feedback_at"] is None
     cid = body["id"]
     r = sales_api.post(
-        f"communications/{cid}/answer", {"text": "已回复", "at": "2026-03-01T23:30:00+08:00"}
+        f"communications/{cid}/answer",
+        {"text": "已回复", "at": "2026-03-01T23:30:00+08:00", "reason": "补登"},
     )
     assert r.status_code == 200, r.content
     assert r.json()["answered_at"] == "2026-03-01T23:30:00+08:00"

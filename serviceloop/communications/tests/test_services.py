@@ -74,12 +74,16 @@ def test_answered_exactly_at_the_deadline_is_on_time(sales):
     received = timezone.now() - timedelta(days=2)
     comm = register_communication(sales, received_at=received)
     comm = services.communication_answer(
-        actor=sales, communication=comm, text="ok", at=comm.answer_due_at
+        actor=sales, communication=comm, text="ok", at=comm.answer_due_at, reason="补登"
     )
     assert not comm.answered_late
     comm2 = register_communication(sales, received_at=received)
     comm2 = services.communication_answer(
-        actor=sales, communication=comm2, text="ok", at=comm2.answer_due_at + timedelta(seconds=1)
+        actor=sales,
+        communication=comm2,
+        text="ok",
+        at=comm2.answer_due_at + timedelta(seconds=1),
+        reason="补登",
     )
     assert comm2.answered_late
 

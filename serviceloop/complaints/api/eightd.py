@@ -166,7 +166,9 @@ def update_containment(request: HttpRequest, containment_id: int, data: Containm
 def containment_done(request: HttpRequest, containment_id: int, data: ContainmentDoneIn):
     user = user_of(request)
     containment = selectors.containment_get(user, containment_id)
-    payload = {k: v for k, v in data.dict().items() if v is not None or k in ("result", "at")}
+    payload = {
+        k: v for k, v in data.dict().items() if v is not None or k in ("result", "at", "reason")
+    }
     return services.containment_done(actor=user, containment=containment, **payload)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.late_entry import late_reason_field
 from serviceloop.core.models import Department
 
 from ..models import (
@@ -177,6 +178,7 @@ class CompleteForm(forms.Form):
     )
     trainees = forms.CharField(label=_("People trained"), required=False, max_length=300)
     at = _dt(_("Done at (empty = now)"))
+    reason = late_reason_field()
 
 
 class VerifyForm(forms.Form):

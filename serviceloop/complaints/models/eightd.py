@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.fields import user_ref
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, TrackedModel
 
 from .complaint import Complaint
@@ -149,6 +150,7 @@ class Discipline(models.Model):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    completed_entered_at, completed_late_reason = late_entry_fields()
     overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

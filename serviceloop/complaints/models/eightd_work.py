@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.fields import user_ref
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department
 
 from .eightd import DisciplineCode, EightDReport
@@ -32,6 +33,7 @@ class AssignedTask(models.Model):
     due_at = models.DateTimeField(_("due"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     done_by = user_ref(_("done by"))
+    done_entered_at, done_late_reason = late_entry_fields()
     result = models.TextField(_("result"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     # Set once by the periodic sweep; makes its notices idempotent.

@@ -82,6 +82,7 @@ class ContainmentPatch(Schema):
 class ContainmentDoneIn(Schema):
     result: str = ""
     at: AwareDatetime | None = None
+    reason: str = ""  # needed when `at` is more than 15 minutes back (a late entry)
     quantity_checked: int | None = None
     quantity_found: int | None = None
     quantity_isolated: int | None = None
@@ -155,6 +156,7 @@ class ActionPatch(Schema):
 class CompleteIn(Schema):
     result: str = ""
     at: AwareDatetime | None = None
+    reason: str = ""  # needed when `at` is more than 15 minutes back (a late entry)
     document_ref: str | None = None
     trainees: str | None = None
 

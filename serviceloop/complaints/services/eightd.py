@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.models import Department, User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
@@ -326,7 +327,12 @@ def discipline_update(
 
 @transaction.atomic
 def discipline_complete(
-    *, actor: User, report: EightDReport, code: str, at: datetime | None = None
+    *,
+    actor: User,
+    report: EightDReport,
+    code: str,
+    at: datetime | None = None,
+    reason: str = "",
 ) -> Discipline:
     """Mark a discipline done once its content is complete (D8 is done by closing)."""
     report = _lock(report)
@@ -342,7 +348,8 @@ def discipline_complete(
     check_time("at", at, not_before=report.complaint.received_at)
     before = snapshot(disc)
     transition(disc, DisciplineStatus.DONE, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
-    disc.completed_at, disc.completed_by = at, actor
+    record_stated_time(disc, "completed", stated_at=at, reason=reason)
+    disc.completed_by = actor
     disc.save()
     audit_update(actor=actor, obj=disc, before=before, action=AuditAction.TRANSITION)
     return disc

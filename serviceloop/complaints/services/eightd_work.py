@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.late_entry import clear_stated_time, record_stated_time
 from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import can, require
 from serviceloop.core.statemachine import transition
@@ -31,7 +32,7 @@ from ..models import (
     Responsibility,
     RootCause,
 )
-from ..permissions import require_contribute, require_work_on
+from ..permissions import require_complete_action, require_contribute, require_work_on
 from .common import (
     active_user,
     check_due,
@@ -219,7 +220,13 @@ def containment_update(
 
 @transaction.atomic
 def containment_done(
-    *, actor: User, containment: Containment, result: str, at: datetime | None = None, **data: Any
+    *,
+    actor: User,
+    containment: Containment,
+    result: str,
+    at: datetime | None = None,
+    reason: str = "",
+    **data: Any,
 ) -> Containment:
     """The department reports the containment carried out, with the quantities (R-5.5.3)."""
     c = Containment.objects.select_for_update().select_related("report").get(pk=containment.pk)
@@ -233,7 +240,8 @@ def containment_done(
     c.result = required_text("result", result, _("Say what was done and found."))
     at = at or timezone.now()
     check_time("at", at, not_before=report.complaint.received_at)
-    c.done_at, c.done_by = at, actor
+    record_stated_time(c, "done", stated_at=at, reason=reason)
+    c.done_by = actor
     _sync_reinspection(c)
     c.full_clean()
     c.save()
@@ -375,12 +383,13 @@ def action_complete(
     at: datetime | None = None,
     document_ref: str | None = None,
     trainees: str | None = None,
+    reason: str = "",
 ) -> ActionItem:
     """The owner reports the action carried out. A revised work instruction names the
     document and its new revision (R-5.5.4); training names the people trained (R-5.5.5)."""
     item = ActionItem.objects.select_for_update().select_related("report").get(pk=action.pk)
     report = _report(item.report)
-    require_work_on(actor, item)
+    require_complete_action(actor, item)
     before = snapshot(item)
     transition(item, ActionStatus.DONE, actor=actor, table=ACTION_TRANSITIONS, save=False)
     item.result = required_text("result", result, _("Say what was done."))
@@ -396,7 +405,8 @@ def action_complete(
         raise ValidationError({"trainees": _("Name the people who were trained.")})
     at = at or timezone.now()
     check_time("at", at, not_before=report.complaint.received_at)
-    item.done_at, item.done_by = at, actor
+    record_stated_time(item, "done", stated_at=at, reason=reason)
+    item.done_by = actor
     item.full_clean()
     item.save()
     audit_update(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION)
@@ -429,7 +439,8 @@ def action_verify(*, actor: User, action: ActionItem, effective: bool, note: str
         item.verified_at, item.verified_by = timezone.now(), actor
     else:
         transition(item, ActionStatus.OPEN, actor=actor, table=ACTION_TRANSITIONS, save=False)
-        item.done_at, item.done_by = None, None
+        clear_stated_time(item, "done")
+        item.done_by = None
     item.verification_note = text
     item.save()
     audit_update(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION, reason=text)

@@ -140,7 +140,7 @@ API = {
         lambda w: {"description": "调整压装压力"},
     ),
     ("post", f"{R}/action-items/{{action_id}}/complete"): (
-        "eightd.edit",
+        "action.complete_any",
         lambda w: {"result": "已完成"},
     ),
     ("post", f"{R}/action-items/{{action_id}}/verify"): (

@@ -35,7 +35,7 @@ from ..forms.eightd import (
     VerifyForm,
 )
 from ..models import ActionStatus, DisciplineCode
-from ..permissions import require_contribute, require_work_on
+from ..permissions import require_complete_action, require_contribute, require_work_on
 from .eightd import _act, _code
 
 CONTAINMENT_FIELDS = list(ContainmentForm.Meta.fields)
@@ -207,7 +207,7 @@ def _action_code(item: Any, request: AuthedRequest) -> str:
 @require_POST
 def action_complete(request: AuthedRequest, pk: int) -> HttpResponse:
     item = selectors.action_get(request.user, pk)
-    require_work_on(request.user, item)
+    require_complete_action(request.user, item)
     form = CompleteForm(request.POST, prefix="complete")
     return _act(
         request,
@@ -220,6 +220,7 @@ def action_complete(request: AuthedRequest, pk: int) -> HttpResponse:
             action=item,
             result=d["result"],
             at=d["at"],
+            reason=d["reason"],
             document_ref=d["document_ref"] or None,
             trainees=d["trainees"] or None,
         ),

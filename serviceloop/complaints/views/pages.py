@@ -30,7 +30,7 @@ from ..forms.eightd import (
     VerifyForm,
 )
 from ..models import CIRCULATION_ROLES, CODES, EightDReport, EightDStatus
-from ..permissions import may_contribute, may_work_on
+from ..permissions import may_complete_action, may_contribute, may_work_on
 from ..selectors import report_full, report_history
 from ..services import close_blockers, discipline_gaps
 
@@ -77,6 +77,8 @@ def report_context(
     for task in [*actions, *data["containments"]]:
         code_of = getattr(task, "discipline", "d3")
         task.workable = not closed and (contributes[code_of] or may_work_on(user, task))
+    for item in actions:
+        item.completable = not closed and may_complete_action(user, item)
     ctx: dict[str, Any] = {
         **data,
         "report": report,

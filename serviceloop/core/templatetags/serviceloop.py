@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import template
 from django.utils import timezone
@@ -21,11 +21,25 @@ def _span(delta: timedelta) -> str:
     return _("%(m)d min") % {"m": mins}
 
 
+def as_moment(value: object, *, end_of_day: bool = False) -> datetime | None:
+    """A template value as an aware datetime: a date counts from its start (or end), anything
+    that is not a time (None, "" from a missing variable) is None."""
+    if isinstance(value, datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, date):
+        moment = datetime.combine(value, time.max if end_of_day else time.min)
+        return timezone.make_aware(moment)
+    return None
+
+
 @register.simple_tag
-def time_left(due: datetime | None, done: datetime | None = None):
-    """A badge: time left, overdue by, done on time / late."""
+def time_left(due: object, done: object = None):
+    """A badge: time left, overdue by, done on time / late. A date as due means its end of day;
+    a date as done its start; a blank or None as done means not done."""
+    due = as_moment(due, end_of_day=True)
     if due is None:
         return ""
+    done = as_moment(done)
     if done is not None:
         if done <= due:
             return format_html('<span class="badge ok">{}</span>', _("on time"))
@@ -92,3 +106,43 @@ def audit_changes(entry) -> list[tuple[str, str]]:
             value = _("no")
         pairs.append((label, str(value)))
     return pairs
+
+
+@register.simple_tag
+def stated_time(obj, clock: str, flagged=None):
+    """A clock's stated time; a late entry (补录) also shows when it was entered and why, and a
+    deadline the sweep had flagged overdue before the entry shows that it was flagged and when:
+    `{% stated_time comm "answered" flagged=comm.answer_overdue_flagged_at %}`."""
+    from serviceloop.core.late_entry import stated_time as read
+
+    st = read(obj, clock, flagged_at=as_moment(flagged))
+    if st.at is None:
+        return "—"
+    fmt = "%Y-%m-%d %H:%M"
+    html = format_html("{}", timezone.localtime(st.at).strftime(fmt))
+    if st.late_entry and st.entered_at is not None:
+        html = format_html(
+            '{} <span class="badge warn" title="{}">{}</span> <span class="muted">{}</span>',
+            html,
+            st.reason,
+            _("late entry"),
+            _("entered %(at)s; reason: %(reason)s")
+            % {"at": timezone.localtime(st.entered_at).strftime(fmt), "reason": st.reason},
+        )
+    if st.flagged_at is not None:
+        html = format_html(
+            '{} <span class="badge overdue">{}</span>',
+            html,
+            _("flagged overdue at %(at)s")
+            % {"at": timezone.localtime(st.flagged_at).strftime(fmt)},
+        )
+    return html
+
+
+@register.simple_tag
+def history_lines(entries):
+    """Audit entries as readable lines (core.history) in the reader's language."""
+    from serviceloop.core.history import readable
+
+    entries = list(entries or [])
+    return readable(entries, main=entries[0].object_type if entries else "")

@@ -76,6 +76,7 @@ def compliance(request: HttpRequest, weeks: int = 8, engineer: int | None = None
             "engineer_name": str(r.engineer),
             "missing": r.missing,
             "late": r.late,
+            "late_entries": r.late_entries,
             "weeks": [
                 {
                     "week_start": c.week,

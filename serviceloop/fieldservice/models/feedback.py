@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.fields import user_ref
+from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, TrackedModel
 
 from ..domain.rules import week_end, week_label
@@ -47,6 +48,7 @@ class WeeklyFeedback(TrackedModel):
     summary = models.TextField(_("engineer's summary"), blank=True)
     record_count = models.PositiveIntegerField(_("records"), default=0)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_entered_at, submitted_late_reason = late_entry_fields()
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = user_ref(_("reviewed by"))
     review_note = models.TextField(_("Sales' note"), blank=True)

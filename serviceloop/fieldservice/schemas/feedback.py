@@ -59,6 +59,7 @@ class ComplianceOut(Schema):
     engineer_name: str
     missing: int
     late: int
+    late_entries: int = 0
     weeks: list[CellOut]
 
 

@@ -105,6 +105,14 @@ class EngineerWeeks:
     def late(self) -> int:
         return sum(1 for c in self.cells if c.state == "late")
 
+    @property
+    def late_entries(self) -> int:
+        """Weeks whose submission time was entered late (补录), on time or not: counted beside
+        the on-time figure, never hidden in it (issue 10 §2)."""
+        return sum(
+            1 for c in self.cells if c.feedback is not None and c.feedback.submitted_late_reason
+        )
+
 
 def feedback_compliance(
     user: Any, *, weeks: int = 8, now: datetime | None = None, engineer: int | None = None

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.late_entry import clear_stated_time, record_stated_time
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import require
@@ -74,6 +75,7 @@ def weekly_feedback_submit(
     summary: str = "",
     engineer: User | None = None,
     at: datetime | None = None,
+    reason: str = "",
 ) -> WeeklyFeedback:
     """The engineer reviews the week's records and submits them to Sales with his summary.
     A week without records is submitted too ("nothing found"), with a summary.
@@ -100,7 +102,7 @@ def weekly_feedback_submit(
     records.filter(weekly_feedback__isnull=True).update(weekly_feedback=fb)
     fb.summary = text
     fb.record_count = records.count()
-    fb.submitted_at = at or timezone.now()
+    record_stated_time(fb, "submitted", stated_at=at, reason=reason)
     fb.save()
     audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION)
     return fb
@@ -134,7 +136,7 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
     before = snapshot(fb)
     transition(fb, FeedbackStatus.DRAFT, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     fb.records.update(weekly_feedback=None)
-    fb.submitted_at = None
+    clear_stated_time(fb, "submitted")
     fb.review_note = text
     fb.save()
     audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION, reason=text)

@@ -181,3 +181,27 @@ def test_api(api_as, eng, oem, part, sales):
     comp = s_api.get("weekly-feedback/compliance", {"weeks": 2}).json()
     assert [w["state"] for w in comp[0]["weeks"]] == ["not_owed", "on_time"]
     assert api_as(user_with("agent")).get("weekly-feedback/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["service_engineer", "sales", "quality"])
+def test_current_week_page_renders_before_anything_was_submitted(eng, oem, part, role):
+    """Issue 10 §1: the "this week" page answered 500 (time_left got '' for a missing feedback)."""
+    from django.test import Client
+
+    week = _monday(0)
+    record(eng, oem, part, day=week)
+    c = Client()
+    c.force_login(eng if role == "service_engineer" else user_with(role))
+    r = c.get(f"/field-service/feedback/{eng.pk}/{week.isoformat()}/")
+    assert r.status_code == 200
+    assert "badge" in r.content.decode()
+
+
+def test_time_left_tag_takes_dates_and_blanks():
+    from serviceloop.core.templatetags.serviceloop import time_left
+
+    due = timezone.now() + timedelta(days=1)
+    assert "badge" in str(time_left(due, ""))  # a missing 'done' is not a time
+    assert "badge ok" in str(time_left(due, due.date() - timedelta(days=1)))
+    assert "badge" in str(time_left(due.date()))
+    assert time_left("", None) == ""

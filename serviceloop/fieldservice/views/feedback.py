@@ -102,9 +102,21 @@ def feedback_compliance(request: AuthedRequest) -> HttpResponse:
         return xlsx_response(
             "weekly-feedback.xlsx",
             _("Weekly feedback"),
-            [_("Engineer"), *[rules.week_label(m) for m in mondays], _("Missing"), _("Late")],
+            [
+                _("Engineer"),
+                *[rules.week_label(m) for m in mondays],
+                _("Missing"),
+                _("Late"),
+                _("Late entries"),
+            ],
             (
-                [r.engineer, *[str(STATE_LABELS[c.state]) for c in r.cells], r.missing, r.late]
+                [
+                    r.engineer,
+                    *[str(STATE_LABELS[c.state]) for c in r.cells],
+                    r.missing,
+                    r.late,
+                    r.late_entries,
+                ]
                 for r in rows
             ),
         )
@@ -147,6 +159,7 @@ def feedback_week(
         label=rules.week_label(monday),
         week_end=rules.week_end(monday),
         due=fb.due_at if fb else deadlines.weekly_feedback_due(monday),
+        submitted_at=fb.submitted_at if fb else None,
         now=timezone.now(),
         records=records,
         late_additions=late_additions,
