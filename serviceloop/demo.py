@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from serviceloop.communications import services as comm_services
 from serviceloop.communications.models import Channel, Communication
+from serviceloop.core.demo import ensure_company
 from serviceloop.core.models import Agent, Department, Role, User
 from serviceloop.core.roles import RoleCode as R
 from serviceloop.customers import services as cust_services
@@ -272,6 +273,7 @@ def run(stdout=None) -> list[tuple[str, str, str]]:
     with transaction.atomic():
         logins = ensure_people()
         admin = User.objects.get(username="admin")
+        ensure_company(admin)
         customers = ensure_customers(admin, rng)
         made = ensure_communications(customers, rng)
     for app in APP_DEMOS:

@@ -6,13 +6,9 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from serviceloop.core.documents import file_response
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def reply_pdf_response(letter: Any) -> HttpResponse:
