@@ -267,6 +267,36 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
     return made
 
 
+# Notices each person has not read yet after the demo: a company in steady state has read
+# its older ones (the demo makes months of history in one run, so all its notices are new).
+UNREAD_KEPT = 5
+
+
+def settle_demo_backlog() -> None:
+    """The demo as a company in steady state: Quality has named a leader for every 8D the
+    major-problem flag opened more than a day ago, and people have read all but their
+    newest notices."""
+    from serviceloop.complaints.models import EightDReport
+    from serviceloop.complaints.services import eightd_set_leader
+    from serviceloop.core.models import Notification
+
+    quality = User.objects.filter(username="quality1").first()
+    if quality is not None:
+        cutoff = timezone.now() - timedelta(days=1)
+        waiting = EightDReport.objects.filter(
+            leader__isnull=True, complaint__received_at__lt=cutoff
+        ).exclude(status="closed")
+        for report in waiting:
+            with transaction.atomic():
+                eightd_set_leader(actor=quality, report=report, leader=quality)
+    for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        keep = list(
+            unread.order_by("-created_at", "-pk").values_list("pk", flat=True)[:UNREAD_KEPT]
+        )
+        unread.exclude(pk__in=keep).update(read_at=timezone.now())
+
+
 def run(stdout=None) -> list[tuple[str, str, str]]:
     rng = random.Random(20261125)
     # One transaction: all or nothing, and one commit (SQLite syncs to disk per commit).
@@ -282,6 +312,7 @@ def run(stdout=None) -> list[tuple[str, str, str]]:
         except ModuleNotFoundError:
             continue
         module.run(rng=rng, stdout=stdout)
+    settle_demo_backlog()
     comm_services.sweep_overdue()
     if stdout is not None:
         stdout.write(f"Demo data: {len(customers)} customers, {made} new communications.")

@@ -14,15 +14,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Contact, Customer
 
 
 class Channel(models.TextChoices):
-    CALL = "call", _("Call")
-    LETTER = "letter", _("Letter")
-    VISIT = "visit", _("Visit")
+    CALL = "call", pgettext_lazy("incoming channel", "Call")
+    LETTER = "letter", pgettext_lazy("incoming channel", "Letter")
+    VISIT = "visit", pgettext_lazy("incoming channel", "Visit")
     EMAIL = "email", _("E-mail")
 
 
