@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from serviceloop.communications import services as comm_services
 from serviceloop.communications.models import Channel, Communication
+from serviceloop.core.demo import ensure_company
 from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Agent, Department, Role, User
 from serviceloop.core.roles import RoleCode as R
@@ -270,6 +271,36 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
     return made
 
 
+# Notices each person has not read yet after the demo: a company in steady state has read
+# its older ones (the demo makes months of history in one run, so all its notices are new).
+UNREAD_KEPT = 5
+
+
+def settle_demo_backlog() -> None:
+    """The demo as a company in steady state: Quality has named a leader for every 8D the
+    major-problem flag opened more than a day ago, and people have read all but their
+    newest notices."""
+    from serviceloop.complaints.models import EightDReport
+    from serviceloop.complaints.services import eightd_set_leader
+    from serviceloop.core.models import Notification
+
+    quality = User.objects.filter(username="quality1").first()
+    if quality is not None:
+        cutoff = timezone.now() - timedelta(days=1)
+        waiting = EightDReport.objects.filter(
+            leader__isnull=True, complaint__received_at__lt=cutoff
+        ).exclude(status="closed")
+        for report in waiting:
+            with transaction.atomic():
+                eightd_set_leader(actor=quality, report=report, leader=quality)
+    for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
+        unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+        keep = list(
+            unread.order_by("-created_at", "-pk").values_list("pk", flat=True)[:UNREAD_KEPT]
+        )
+        unread.exclude(pk__in=keep).update(read_at=timezone.now())
+
+
 def run(stdout=None) -> list[tuple[str, str, str]]:
     """Load the demo company. Its notifications send no e-mail: a job per notification would
     flood the worker's log with a few hundred mails to made-up addresses (issue 16)."""
@@ -287,6 +318,7 @@ def _run(stdout=None) -> list[tuple[str, str, str]]:
     with transaction.atomic():
         logins = ensure_people()
         admin = User.objects.get(username="admin")
+        ensure_company(admin)
         customers = ensure_customers(admin, rng)
         made = ensure_communications(customers, rng)
     for app in APP_DEMOS:
@@ -295,6 +327,7 @@ def _run(stdout=None) -> list[tuple[str, str, str]]:
         except ModuleNotFoundError:
             continue
         module.run(rng=rng, stdout=stdout)
+    settle_demo_backlog()
     comm_services.sweep_overdue()
     if stdout is not None:
         stdout.write(f"Demo data: {len(customers)} customers, {made} new communications.")

@@ -12,6 +12,7 @@ from serviceloop.core.models import Department, User
 from serviceloop.customers.models import Contact
 
 from . import selectors, services
+from .domain import part_facts
 from .schemas import (
     CommunicationIn,
     CommunicationOut,
@@ -134,7 +135,17 @@ def route(request: HttpRequest, comm_id: int, data: RouteIn):
 def flag_major(request: HttpRequest, comm_id: int, data: FlagIn):
     user = user_of(request)
     comm = selectors.communication_get(user, comm_id)
-    return services.communication_flag_major(actor=user, communication=comm, reason=data.reason)
+    guess = part_facts(comm.subject, comm.body)
+    return services.communication_flag_major(
+        actor=user,
+        communication=comm,
+        reason=data.reason,
+        part_number=guess["part_number"] if data.part_number is None else data.part_number,
+        part_name=data.part_name,
+        lot=guess["lot"] if data.lot is None else data.lot,
+        quantity=guess["quantity"] if data.quantity is None else data.quantity,
+        description=data.description,
+    )
 
 
 @router.post("/routings/{int:routing_id}/respond", response=RoutingOut)

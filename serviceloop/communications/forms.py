@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.late_entry import late_reason_field
-from serviceloop.core.models import Department, User
+from serviceloop.core.models import Department
+from serviceloop.core.people import PersonChoiceField, staff_people
 from serviceloop.core.permissions import visible_customers
 
 from .models import Channel, Communication, Status
@@ -44,8 +45,11 @@ class CommunicationForm(forms.ModelForm):
         fields: Any = self.fields
         fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         fields["customer"].queryset = visible_customers(user).filter(is_active=True)
-        fields["owner"].queryset = User.objects.filter(is_active=True)
-        self.fields["owner"].required = False
+        fields["owner"] = PersonChoiceField(
+            label=fields["owner"].label,
+            queryset=staff_people(action="communication.change"),
+            required=False,
+        )
         self.fields["owner"].help_text = _("Leave empty to own it yourself.")
         if editing:
             for name in ("customer", "major_quality_issue", "route_to", "instruction"):
@@ -128,3 +132,29 @@ class CommunicationFilterForm(forms.Form):
             "received_from": d.get("received_from"),
             "received_to": d.get("received_to"),
         }
+
+
+class MajorFlagForm(forms.Form):
+    """What Quality needs to open the 8D at once (R-5.9.5): the part, lot and quantity,
+    prefilled from the communication's words for the flagger to correct."""
+
+    part_number = forms.CharField(label=_("Part number"), max_length=60)
+    part_name = forms.CharField(label=_("Part name"), max_length=100, required=False)
+    lot = forms.CharField(label=_("Lot / batch"), max_length=60, required=False)
+    quantity = forms.IntegerField(label=_("Quantity affected"), min_value=1, required=False)
+    description = forms.CharField(
+        label=_("Problem description"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Why it is a major problem"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    @classmethod
+    def prefilled(cls, comm: Communication, **kwargs: Any) -> "MajorFlagForm":
+        from .domain import part_facts
+
+        facts = part_facts(comm.subject, comm.body)
+        initial = {**facts, "description": f"{comm.subject}\n{comm.body}"}
+        return cls(initial=initial, **kwargs)

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.late_entry import late_entry_fields
@@ -24,9 +25,9 @@ from serviceloop.customers.models import Contact, Customer
 
 
 class Channel(models.TextChoices):
-    CALL = "call", _("Call")
-    LETTER = "letter", _("Letter")
-    VISIT = "visit", _("Visit")
+    CALL = "call", pgettext_lazy("incoming channel", "Call")
+    LETTER = "letter", pgettext_lazy("incoming channel", "Letter")
+    VISIT = "visit", pgettext_lazy("incoming channel", "Visit")
     EMAIL = "email", _("E-mail")
 
 

@@ -51,6 +51,12 @@ class RouteIn(Schema):
 
 class FlagIn(Schema):
     reason: str = ""
+    # What the 8D starts from; when left out, taken from the communication's text.
+    part_number: str | None = None
+    part_name: str = ""
+    lot: str | None = None
+    quantity: int | None = None
+    description: str = ""
 
 
 class RoutingOut(Schema):

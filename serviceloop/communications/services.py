@@ -24,6 +24,7 @@ from serviceloop.core.signals import major_quality_problem
 from serviceloop.core.statemachine import refuse_unless, transition
 from serviceloop.customers.models import Contact, Customer
 
+from .domain import part_facts
 from .models import TRANSITIONS, Communication, Routing, Status
 
 # A record may be entered a little ahead of the server clock (a phone's clock, say).
@@ -59,9 +60,14 @@ def _set_clocks(comm: Communication) -> None:
         comm.feedback_due_at = original
 
 
-def _announce_major(comm: Communication, actor: User | None) -> None:
+def _announce_major(
+    comm: Communication, actor: User | None, facts: dict[str, Any] | None = None
+) -> None:
     """R-5.9.1 / R-5.3.4.2: a major quality problem goes at once to Production Quality,
-    Sales and company leadership."""
+    Sales and company leadership; complaints opens the 8D with the part, lot and quantity
+    (`facts`, else as far as the communication's words name them)."""
+    if facts is None:
+        facts = dict(part_facts(comm.subject, comm.body))
     comm.major_flagged_at = timezone.now()
     notify(
         users_with_roles(*MAJOR_PROBLEM_ROLES),
@@ -78,7 +84,11 @@ def _announce_major(comm: Communication, actor: User | None) -> None:
         instance=comm,
         actor=actor,
         customer=comm.customer,
-        summary=f"{comm.subject}\n{comm.body}",
+        summary=facts.get("description") or f"{comm.subject}\n{comm.body}",
+        part_number=facts.get("part_number") or "",
+        part_name=facts.get("part_name") or "",
+        lot=facts.get("lot") or "",
+        quantity=facts.get("quantity"),
     )
 
 
@@ -265,16 +275,34 @@ def communication_extend_feedback(
 
 @transaction.atomic
 def communication_flag_major(
-    *, actor: User, communication: Communication, reason: str = ""
+    *,
+    actor: User,
+    communication: Communication,
+    reason: str = "",
+    part_number: str = "",
+    part_name: str = "",
+    lot: str = "",
+    quantity: int | None = None,
+    description: str = "",
 ) -> Communication:
-    """Flag an existing communication as a major quality problem; notifies at once."""
+    """Flag an existing communication as a major quality problem; notifies at once and
+    opens the complaint and 8D with the part, lot and quantity the flagger confirmed."""
     require(actor, "communication.change")
     comm = Communication.objects.select_for_update().get(pk=communication.pk)
     if comm.major_quality_issue:
         return comm
+    if quantity is not None and quantity < 0:
+        raise ValidationError({"quantity": _("The quantity cannot be negative.")})
     before = snapshot(comm)
     comm.major_quality_issue = True
-    _announce_major(comm, actor)
+    facts = {
+        "part_number": (part_number or "").strip(),
+        "part_name": (part_name or "").strip(),
+        "lot": (lot or "").strip(),
+        "quantity": quantity,
+        "description": (description or "").strip(),
+    }
+    _announce_major(comm, actor, facts)
     comm.save()
     audit_update(actor=actor, obj=comm, before=before, reason=reason)
     return comm

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from serviceloop.complaints.selectors import complaints_from_source
 from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
@@ -24,6 +25,7 @@ from .forms import (
     CommunicationFilterForm,
     CommunicationForm,
     ExtendForm,
+    MajorFlagForm,
     RespondForm,
     RouteForm,
     TextForm,
@@ -166,6 +168,7 @@ def communication_detail(
         "can_route": can(user, "communication.route"),
         "can_change": can(user, "communication.change"),
         "my_department": user.department_id,
+        "raised_complaints": complaints_from_source(user, comm),
     }
     ctx.update(forms_ or {})
     return render(request, "communications/detail.html", ctx, status=400 if forms_ else 200)
@@ -238,14 +241,40 @@ def route(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
 def flag_major(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Flag as a major quality problem (R-5.9.1, R-5.9.5): the form asks for the part, lot
+    and quantity the 8D starts from, prefilled from the communication."""
     comm = selectors.communication_get(request.user, pk)
-    services.communication_flag_major(
-        actor=request.user, communication=comm, reason=request.POST.get("reason", "")
+    require(request.user, "communication.change")
+    if comm.major_quality_issue:
+        return redirect("communications:detail", pk)
+    form = MajorFlagForm.prefilled(comm, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.communication_flag_major(
+                actor=request.user,
+                communication=comm,
+                reason=d["reason"],
+                part_number=d["part_number"],
+                part_name=d["part_name"],
+                lot=d["lot"],
+                quantity=d["quantity"],
+                description=d["description"],
+            ),
+        )
+        if done is not None:
+            messages.warning(
+                request, _("Flagged as a major quality problem; leadership was notified.")
+            )
+            return redirect("communications:detail", pk)
+    return render(
+        request,
+        "communications/flag_major.html",
+        {"comm": comm, "form": form},
+        status=400 if request.method == "POST" else 200,
     )
-    messages.warning(request, _("Flagged as a major quality problem; leadership was notified."))
-    return redirect("communications:detail", pk)
 
 
 @require_POST

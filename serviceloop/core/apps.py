@@ -19,3 +19,4 @@ class CoreConfig(AppConfig):
 
         nav.register("core:my_work", _("My work"), None, 0)
         nav.register("core:audit", _("Audit log"), "audit.view", 900)
+        nav.register("core:company_settings", _("Company profile"), "company.edit", 910)

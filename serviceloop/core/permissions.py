@@ -31,6 +31,8 @@ LEADERS = frozenset({R.SALES_LEADER, R.COMPANY_LEADER, R.GENERAL_MANAGER, R.MGMT
 ACTIONS: dict[str, frozenset[str]] = {
     # Operators.
     "audit.view": frozenset({R.ADMIN, R.MGMT_REP, R.GENERAL_MANAGER}),
+    # The company profile: letterhead and signatory of customer documents.
+    "company.edit": frozenset({R.ADMIN}),
 }
 
 

@@ -2,7 +2,8 @@
 
 `major_quality_problem` is sent (inside the sender's transaction) whenever a record is
 flagged as a major quality problem (R-5.9.1, R-5.3.4.2, R-5.9.5). Keyword arguments:
-`instance` (the flagged record), `actor` (User or None for jobs), `customer`, `summary`.
+`instance` (the flagged record), `actor` (User or None for jobs), `customer`, `summary`,
+and where known `part_number`, `part_name`, `lot`, `quantity`.
 Receivers must be idempotent: the same record may be announced again by a retry.
 """
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import company_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("audit/", views.audit, name="audit"),
     path("profile/", views.profile, name="profile"),
+    path("settings/company/", company_views.company_settings, name="company_settings"),
 ]

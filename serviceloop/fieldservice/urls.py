@@ -58,6 +58,7 @@ urlpatterns = [
     path("returns/new/", rt.return_create, name="return_create"),
     path("returns/<int:pk>/", rt.return_detail, name="return_detail"),
     path("returns/<int:pk>/edit/", rt.return_edit, name="return_edit"),
+    path("returns/<int:pk>/pdf/", rt.return_pdf, name="return_pdf"),
     path("returns/<int:pk>/countersign/", rt.return_countersign, name="return_countersign"),
     path("returns/<int:pk>/check/", rt.return_check, name="return_check"),
     path("returns/<int:pk>/correct/", rt.return_correct, name="return_correct"),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/settle/", views.settle, name="settle"),
     path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/letter/", views.decision_letter, name="decision_letter"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",

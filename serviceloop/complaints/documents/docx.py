@@ -6,7 +6,6 @@ from __future__ import annotations
 from io import BytesIO
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx import Document
@@ -14,6 +13,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from serviceloop.core.company import company_profile
 
 EAST_ASIA_FONT = "宋体"  # SimSun: present with every Chinese edition of Word
 LATIN_FONT = "Times New Roman"
@@ -83,6 +84,41 @@ def _attach_report(doc: Any, report: Any) -> None:
                 _table(doc, table.headers, table.rows)
 
 
+def _letterhead(doc: Any, profile: Any) -> None:
+    """The company's letterhead (core.company): logo, names, address and phone."""
+    if profile.logo:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run().add_picture(BytesIO(bytes(profile.logo)), height=Mm(12))
+    _paragraph(doc, profile.name_zh, size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    if profile.name_en:
+        _paragraph(doc, profile.name_en, size=9, align=WD_ALIGN_PARAGRAPH.CENTER)
+    contact = [profile.address]
+    if profile.phone:
+        contact.append(f"{_('Tel.')} {profile.phone}")
+    if profile.fax:
+        contact.append(f"{_('Fax')} {profile.fax}")
+    contact_line = " · ".join(c for c in contact if c)
+    if contact_line:
+        _paragraph(doc, contact_line, size=8, align=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _signature(doc: Any, profile: Any, signed: Any, department: str) -> None:
+    _paragraph(doc, "")
+    right = WD_ALIGN_PARAGRAPH.RIGHT
+    if profile.seal:
+        p = doc.add_paragraph()
+        p.alignment = right
+        p.add_run().add_picture(BytesIO(bytes(profile.seal)), height=Mm(28))
+    _paragraph(doc, f"{profile.name_zh} {department}", align=right)
+    if profile.signatory_name:
+        who = profile.signatory_name
+        if profile.signatory_title:
+            who = f"{profile.signatory_title}: {who}"
+        _paragraph(doc, who, align=right)
+    _paragraph(doc, f"{_('Date')}: {timezone.localtime(signed).strftime('%Y-%m-%d')}", align=right)
+
+
 def reply_docx(letter: Any) -> bytes:
     report = letter.report
     complaint = report.complaint
@@ -94,8 +130,8 @@ def reply_docx(letter: Any) -> bytes:
         for side in ("left_margin", "right_margin"):
             setattr(section, side, Mm(25))
         _fonts(doc.styles["Normal"], 11)
-        company = str(settings.SERVICELOOP_COMPANY_NAME)
-        _paragraph(doc, company, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+        profile = company_profile()
+        _letterhead(doc, profile)
         _paragraph(doc, letter.title, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         sent = letter.sent_at or timezone.now()
         _table(
@@ -114,10 +150,7 @@ def reply_docx(letter: Any) -> bytes:
         for line in letter.body.splitlines():
             _paragraph(doc, line)
         _paragraph(doc, "")
-        _paragraph(doc, f"{company} {_('Quality Management')}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-        _paragraph(
-            doc, timezone.localtime(sent).strftime("%Y-%m-%d"), align=WD_ALIGN_PARAGRAPH.RIGHT
-        )
+        _signature(doc, profile, sent, _("Quality Management"))
         if letter.attach_8d:
             _attach_report(doc, report)
         buf = BytesIO()

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Engine, TemplateSyntaxError
 from django.template.base import Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from serviceloop.core.company import company_profile
 
 from ..models import (
     ActionKind,
@@ -193,7 +194,7 @@ def letter_context(report: EightDReport) -> dict[str, Any]:
             "verification": summaries.get("d6") or _lines(verified),
             "preventive_actions": summaries.get("d7") or _lines(preventive),
             "closure": summaries.get("d8") or "",
-            "company": str(settings.SERVICELOOP_COMPANY_NAME),
+            "company": company_profile().name_zh,
             "today": _date(timezone.now()),
         }
 

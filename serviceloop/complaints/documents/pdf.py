@@ -1,59 +1,41 @@
-"""PDF documents (WeasyPrint, HTML templates → PDF) in Noto Sans CJK SC, so Chinese prints
-correctly (the Debian package fonts-noto-cjk supplies the font and WeasyPrint embeds it)."""
+"""PDF documents of complaints (core.documents: WeasyPrint, Noto Sans CJK SC, the company's
+letterhead)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
+
+from serviceloop.core.documents import html_to_pdf, pdf_with_appendix, render_html
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Documents are self-contained (inline CSS and SVG): the fetcher allows data: URLs
-    only, so a value typed into a record can never make the server fetch anything."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
-
-
-def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
-    base = {
-        "company": settings.SERVICELOOP_COMPANY_NAME,
-        "printed_at": timezone.localtime(),
-    }
-    if language:
-        with translation.override(language):
-            html = render_to_string(template, {**base, **context})
-    else:
-        html = render_to_string(template, {**base, **context})
-    return html_to_pdf(html)
-
-
-def eightd_pdf(report: Any) -> bytes:
+def _eightd_html(report: Any) -> str:
     from .structure import eightd_sections, header_facts
 
-    return render_pdf(
+    return render_html(
         "complaints/pdf/eightd.html",
         {"report": report, "facts": header_facts(report), "sections": eightd_sections(report)},
     )
 
 
-def reply_pdf(letter: Any) -> bytes:
-    """The reply letter in Chinese, the form the customers read; with the full 8D report
-    after it where the customer's form asks for one."""
-    from .structure import eightd_sections, header_facts
+def eightd_pdf(report: Any) -> bytes:
+    return html_to_pdf(_eightd_html(report))
 
+
+def reply_pdf(letter: Any) -> bytes:
+    """The reply letter in Chinese, the form the customers read; where the letter is to
+    carry the full 8D report ("附完整8D报告"), the 8D report's own pages follow it."""
     report = letter.report
     with translation.override("zh-hans"):
         context: dict[str, Any] = {
             "letter": letter,
             "report": report,
             "complaint": report.complaint,
+            "signed_on": letter.sent_at,
+            "department": translation.gettext("Quality Management"),
         }
-        if letter.attach_8d:
-            context.update(facts=header_facts(report), sections=eightd_sections(report))
-        return render_pdf("complaints/pdf/reply.html", context)
+        html = render_html("complaints/pdf/reply.html", context)
+        if not letter.attach_8d:
+            return html_to_pdf(html)
+        return pdf_with_appendix(html, _eightd_html(report))

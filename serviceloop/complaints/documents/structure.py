@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ..models import ActionStatus, EightDReport
 from ..selectors import report_full
@@ -142,7 +143,7 @@ def eightd_sections(report: EightDReport) -> list[Section]:
         (_("Why"), report.d2_why),
         (_("Where"), report.d2_where),
         (_("When"), report.d2_when),
-        (_("Who"), report.d2_who),
+        (pgettext("5W2H", "Who"), report.d2_who),
         (_("How"), report.d2_how),
         (_("How many"), report.d2_how_many),
     ]
@@ -160,7 +161,7 @@ def eightd_sections(report: EightDReport) -> list[Section]:
                     _("Location"),
                     _("Containment action"),
                     _("Owner"),
-                    _("Checked"),
+                    pgettext("containment quantity", "Checked"),
                     _("Found"),
                     _("Isolated"),
                     _("Tagged"),

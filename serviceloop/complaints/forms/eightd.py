@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.late_entry import late_reason_field
 from serviceloop.core.models import Department
+from serviceloop.core.people import PersonChoiceField
 
 from ..models import (
     ActionItem,
@@ -35,7 +36,7 @@ class DisciplineForm(forms.Form):
     """The narrative of a discipline; Quality also sets its owner and due date; D2 adds 5W2H."""
 
     summary = forms.CharField(label=_("Details of this discipline"), required=False, widget=TEXT4)
-    owner = forms.ModelChoiceField(label=_("Owner"), queryset=people(), required=False)
+    owner = PersonChoiceField(label=_("Owner"), queryset=people(), required=False)
     due_at = _dt(_("Due"))
 
     def __init__(self, *args: Any, code: str = "d0", manage: bool = False, **kwargs: Any):
@@ -59,11 +60,11 @@ class DisciplineForm(forms.Form):
 
 
 class LeaderForm(forms.Form):
-    leader = forms.ModelChoiceField(label=_("8D leader"), queryset=people())
+    leader = PersonChoiceField(label=_("8D leader"), queryset=people())
 
 
 class TeamForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=people())
+    user = PersonChoiceField(label=_("Person"), queryset=people())
     role = forms.ChoiceField(label=_("Role"), choices=TeamRole.choices, initial=TeamRole.MEMBER)
     responsibility = forms.CharField(label=_("Responsibility"), required=False, max_length=200)
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.models import User
+from serviceloop.core.people import PersonChoiceField, staff_people
 from serviceloop.core.permissions import visible_customers
 
 from ..models import Complaint, Kind, Severity, Status
@@ -15,8 +15,9 @@ DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def people(**filters: Any):
-    return User.objects.filter(is_active=True, **filters).order_by("username")
+def people(*, roles: tuple[str, ...] = ()):
+    """Colleagues one may name (core.people: no agents or administrator, by department)."""
+    return staff_people(roles=roles)
 
 
 class ComplaintForm(forms.ModelForm):
@@ -102,9 +103,9 @@ class ComplaintFilterForm(forms.Form):
 
 
 class OpenEightDForm(forms.Form):
-    leader = forms.ModelChoiceField(
+    leader = PersonChoiceField(
         label=_("8D leader (Quality)"),
-        queryset=people(roles__code="quality"),
+        queryset=people(roles=("quality",)),
         required=False,
         help_text=_("Leave empty to hand it to Quality Management to assign."),
     )

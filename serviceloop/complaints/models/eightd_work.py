@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.late_entry import late_entry_fields
@@ -66,7 +67,7 @@ class Reinspection(models.TextChoices):
     NOT_REQUIRED = "not_required", _("Not required")  # nothing was reworked
     PENDING = "pending", _("Pending")  # reworked goods wait for Quality
     PASSED = "passed", _("Passed")  # may go back to stock
-    FAILED = "failed", _("Failed")  # stays isolated; rework again
+    FAILED = "failed", pgettext_lazy("reinspection", "Failed")  # stays isolated; rework again
 
 
 REINSPECTION_TRANSITIONS: dict[tuple[str, str], str] = {

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import AuditEntry
-from serviceloop.core.permissions import require, role_codes, scope_by_customer
+from serviceloop.core.permissions import can, require, role_codes, scope_by_customer
 
 from ..models import (
     CIRCULATION_ROLES,
@@ -80,6 +80,19 @@ def complaint_get(user: Any, pk: int) -> Complaint:
         "customer", "received_by", "created_by"
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def complaints_from_source(user: Any, source: Any) -> list[Complaint]:
+    """The complaints (with their 8D) raised from another record, e.g. a communication
+    flagged as a major quality problem: for that record's page. Empty for a user who may
+    not see complaints."""
+    if not can(user, "complaint.view"):
+        return []
+    qs = scope_by_customer(
+        user,
+        Complaint.objects.filter(source_type=source._meta.label_lower, source_id=str(source.pk)),
+    )
+    return list(qs.select_related("eight_d", "eight_d__leader"))
 
 
 def _reports(user: Any) -> QuerySet[EightDReport]:

@@ -93,6 +93,9 @@ def reply_draft(
     created = letter is None
     if letter is None or regenerate:
         filled = letter_from_form(report, form)
+        if letter is not None and letter.attach_8d:
+            # Refilling the text keeps "attach the full 8D" once somebody ticked it.
+            filled["attach_8d"] = True
         filled.update({k: v for k, v in data.items()})
     else:
         filled = dict(data)

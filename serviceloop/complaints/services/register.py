@@ -169,6 +169,10 @@ def complaint_from_major_problem(
     actor: User | None,
     customer: Customer | None,
     summary: str = "",
+    part_number: str = "",
+    part_name: str = "",
+    lot: str = "",
+    quantity: int | None = None,
 ) -> Complaint | None:
     """R-5.9.5: a major typical quality problem flagged on another record (a communication, a
     field-service record) goes out at once as an 8D, assigned to Quality. One complaint per
@@ -183,13 +187,23 @@ def complaint_from_major_problem(
         return None
     try:
         with transaction.atomic():
-            return _create_from_source(instance, actor, customer, summary)
+            part = {
+                "part_number": (part_number or "")[:60],
+                "part_name": (part_name or "")[:100],
+                "lot": (lot or "")[:60],
+                "quantity": quantity if quantity and quantity > 0 else None,
+            }
+            return _create_from_source(instance, actor, customer, summary, part)
     except IntegrityError:  # a concurrent announcement of the same record got there first
         return Complaint.objects.get(source_type=source_type, source_id=source_id)
 
 
 def _create_from_source(
-    instance: models.Model, actor: User | None, customer: Customer, summary: str
+    instance: models.Model,
+    actor: User | None,
+    customer: Customer,
+    summary: str,
+    part: dict[str, Any] | None = None,
 ) -> Complaint:
     now = timezone.now()
     received_at = getattr(instance, "received_at", None) or now
@@ -207,6 +221,7 @@ def _create_from_source(
         source_label=label,
         source_url=_source_url(instance),
         number=next_number("CMP", now),
+        **(part or {}),
     )
     complaint.full_clean()
     complaint.save()

@@ -1,8 +1,6 @@
 """Documents: the reply letter as PDF and DOCX with Chinese text that reads back, the 8D
 report PDF, the register and review XLSX, letter forms (R-5.5.6, R-5.5.1, R-5.5.9)."""
 
-import shutil
-import subprocess
 from io import BytesIO
 
 import pytest
@@ -23,18 +21,10 @@ from serviceloop.complaints.tests.factories import (
     open_report,
     register_complaint,
 )
+from serviceloop.core.testing.documents import pdf_text
 from serviceloop.core.testing.factories import CustomerFactory, user_with
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content: bytes) -> str:
-    assert shutil.which("pdftotext"), "poppler-utils (pdftotext) is required"
-    out = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=content, capture_output=True, check=True
-    )
-    # Table cells wrap Chinese text anywhere: compare without the line breaks.
-    return "".join(out.stdout.decode().split())
 
 
 @pytest.fixture

@@ -36,8 +36,10 @@ def reply(request: AuthedRequest, pk: int, send_form: SendForm | None = None) ->
         require(user, "reply.draft")
         regenerate = "regenerate" in request.POST
         if letter is None or regenerate:
+            ticked = {"attach_8d": True} if request.POST.get("reply-attach_8d") else {}
             result = run_service(
-                form, lambda: services.reply_draft(actor=user, report=report, regenerate=True)
+                form,
+                lambda: services.reply_draft(actor=user, report=report, regenerate=True, **ticked),
             )
             if result is not None:
                 messages.success(request, _("Letter drafted from the 8D report."))

@@ -8,12 +8,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from serviceloop.core.documents import render_pdf
 from serviceloop.core.exports import XLSX_TYPE
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.views_support import AuthedRequest
 
 from ..documents.charts import column_chart, hbar_chart
-from ..documents.pdf import render_pdf
 from ..documents.xlsx import review_xlsx
 from ..forms.letters import ReviewPeriodForm
 from ..selectors.review import ReviewSummary, review_summary

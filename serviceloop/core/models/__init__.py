@@ -1,5 +1,6 @@
 from .audit import AuditChainHead, AuditEntry
 from .base import TrackedModel
+from .company import CompanyProfile
 from .imports import IMPORT_TRANSITIONS, ImportJob, ImportMode, ImportPhase, ImportStatus
 from .people import Agent, ApiToken, Department, Role, User
 from .support import Notification, NumberSequence
@@ -9,6 +10,7 @@ __all__ = [
     "ApiToken",
     "AuditChainHead",
     "AuditEntry",
+    "CompanyProfile",
     "Department",
     "IMPORT_TRANSITIONS",
     "ImportJob",

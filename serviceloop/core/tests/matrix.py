@@ -50,6 +50,7 @@ UI = {
     "core:notifications_read": (None, "post", lambda w: []),
     "core:audit": ("audit.view", "get", lambda w: []),
     "core:profile": (None, "get", lambda w: []),
+    "core:company_settings": ("company.edit", "get", lambda w: []),
     "imports:index": (None, "get", lambda w: []),
     "imports:detail": ("warranty.import", "get", _job),
     "imports:confirm": ("warranty.import", "post", _job),

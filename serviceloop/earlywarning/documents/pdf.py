@@ -7,7 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
+
+from serviceloop.core.company import letterhead
+from serviceloop.core.documents import html_to_pdf
 
 from ..models import FailureAnalysisReport
 from . import charts, narrative
@@ -24,16 +27,8 @@ def report_context(report: FailureAnalysisReport) -> dict[str, Any]:
         "notifications": list(
             report.notifications.select_related("customer", "contact", "created_by")
         ),
-        "company": settings.SERVICELOOP_COMPANY_NAME,
-        "printed_at": timezone.localtime(),
+        **letterhead(),
     }
-
-
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=["data"])).write_pdf()
 
 
 def report_pdf(report: FailureAnalysisReport) -> bytes:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.models import Department, User
 
@@ -31,7 +32,7 @@ class SubmitFeedbackForm(forms.Form):
 
 
 class InfoFormForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("document", "Title"), max_length=200)
     category = forms.ChoiceField(label=_("Category"), choices=InfoCategory.choices)
     period_from = forms.DateField(label=_("Period from"), widget=DATE)
     period_to = forms.DateField(label=_("Period to"), widget=DATE)
@@ -48,7 +49,10 @@ class InfoFormForm(forms.Form):
     engineer = EngineerChoiceField(
         label=_("Records: service engineer"), required=False, queryset=User.objects.none()
     )
-    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}))
+    summary = forms.CharField(
+        label=pgettext_lazy("information feedback", "Summary"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
     requested_action = forms.CharField(label=_("Action requested"), required=False, widget=TEXT3)
     major_problem = forms.BooleanField(
         label=_("Major typical problem (8D at once)"), required=False

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.permissions import visible_customers
 from serviceloop.customers.models import Customer
@@ -98,7 +99,7 @@ class RecordFilterForm(forms.Form):
         label=_("Outcome"), required=False, choices=[("", _("All")), *Outcome.choices]
     )
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    date_to = forms.DateField(label=pgettext_lazy("date range", "To"), required=False, widget=DATE)
     major = forms.BooleanField(label=_("Major only"), required=False)
     mine = forms.BooleanField(label=_("Mine only"), required=False)
 

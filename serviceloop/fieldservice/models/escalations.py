@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.models import Department, TrackedModel
@@ -17,7 +18,8 @@ from serviceloop.customers.models import Customer
 
 
 class EscalationStatus(models.TextChoices):
-    OPEN = "open", _("Open")  # raised by the engineer; Sales has not taken it up yet
+    # raised by the engineer; Sales has not taken it up yet
+    OPEN = "open", pgettext_lazy("escalation status", "Open")
     COORDINATING = "coordinating", _("Coordinating")  # Sales works with PQ and others
     SOLUTION_AGREED = "solution_agreed", _("Solution agreed")  # agreed; being carried out
     DONE = "done", _("Done")  # carried out and confirmed; closed

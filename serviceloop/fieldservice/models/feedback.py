@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.late_entry import late_entry_fields
@@ -117,11 +118,11 @@ INFOFORM_TRANSITIONS: dict[tuple[str, str], str] = {
 
 class InformationFeedbackForm(TrackedModel):
     number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=InfoCategory.choices)
     period_from = models.DateField(_("period from"))
     period_to = models.DateField(_("period to"))
-    summary = models.TextField(_("summary"))
+    summary = models.TextField(pgettext_lazy("information feedback", "summary"))
     requested_action = models.TextField(_("action requested"), blank=True)
     records = models.ManyToManyField(
         "fieldservice.ServiceRecord",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
@@ -41,7 +42,8 @@ class RequestStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")  # approved; in the warehouse queue
     ISSUED = "issued", _("Issued")  # the warehouse handed the parts over
     CLOSED = "closed", _("Closed")  # settled by the requester
-    REJECTED = "rejected", _("Rejected")  # refused by the approver, with a reason
+    # refused by the approver, with a reason
+    REJECTED = "rejected", pgettext_lazy("parts request status", "Rejected")
     CANCELLED = "cancelled", _("Cancelled")  # withdrawn before issue
 
 
@@ -203,7 +205,8 @@ class Disposition(models.TextChoices):
 
 
 class TagStatus(models.TextChoices):
-    TAGGED = "tagged", _("Tagged")  # identified and tagged in the customer's stock
+    # identified and tagged in the customer's stock
+    TAGGED = "tagged", pgettext_lazy("tag status", "Tagged")
     RESOLVED = "resolved", _("Resolved")  # repaired or reworked per the disposition
 
 
@@ -225,7 +228,7 @@ class NonconformingTag(TrackedModel):
     )
     lot = models.CharField(_("lot"), max_length=60, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
-    location = models.CharField(_("location"), max_length=200)
+    location = models.CharField(pgettext_lazy("storage place", "location"), max_length=200)
     found_on = models.DateField(_("found on"))
     tagged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.models import TrackedModel
 from serviceloop.customers.models import Customer
@@ -30,7 +31,7 @@ class Outcome(models.TextChoices):
     REPLACED = "replaced", _("Replaced")
     RETURNED = "returned", _("Returned for repair")
     ADJUSTED = "adjusted", _("Adjusted / advised")
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("service outcome", "Pending")
     NOT_OURS = "not_ours", _("Not our quality problem")
 
 

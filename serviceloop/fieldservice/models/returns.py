@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.fields import user_ref
 from serviceloop.core.models import TrackedModel
@@ -18,7 +19,8 @@ class ReturnStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # being filled by the engineer; not countersigned
     SIGNED = "signed", _("Countersigned")  # countersigned; waiting for the warehouse check
     HELD = "held", _("Held")  # the check found a discrepancy; not received, to be corrected
-    RECEIVED = "received", _("Received")  # checked and received into the warehouse
+    # checked and received into the warehouse
+    RECEIVED = "received", pgettext_lazy("return status", "Received")
     CANCELLED = "cancelled", _("Cancelled")  # withdrawn before countersigning
 
 

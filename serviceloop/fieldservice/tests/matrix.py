@@ -422,6 +422,7 @@ UI = {
     "fieldservice:return_list": ("fieldservice.view", "get", lambda w: []),
     "fieldservice:return_create": ("return.fill", "get", lambda w: []),
     "fieldservice:return_detail": ("fieldservice.view", "get", lambda w: [w["return_form_id"]]),
+    "fieldservice:return_pdf": ("fieldservice.view", "get", lambda w: [w["return_form_id"]]),
     "fieldservice:return_edit": ("return.fill", "get", lambda w: [w["fs_draft"].pk]),
     "fieldservice:return_countersign": ("return.fill", "post", lambda w: [w["fs_draft"].pk]),
     "fieldservice:return_check": ("warehouse.handle", "post", lambda w: [w["fs_signed"].pk]),

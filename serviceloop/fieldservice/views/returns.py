@@ -226,6 +226,16 @@ def return_detail(request: AuthedRequest, pk: int, forms_: dict | None = None):
     return render(request, "fieldservice/return_detail.html", c, status=400 if forms_ else 200)
 
 
+def return_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The return-for-repair form (退修单) as PDF, to travel with the goods."""
+    from serviceloop.core.documents import pdf_response
+
+    from ..documents import return_form_pdf
+
+    f = selectors.return_get(request.user, pk)
+    return pdf_response(return_form_pdf(f), f"{f.number}.pdf")
+
+
 def _act(request: AuthedRequest, pk: int, prefix: str, form, permission: str, call, done):
     f = selectors.return_get(request.user, pk)
     return post_action(

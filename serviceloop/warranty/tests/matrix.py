@@ -58,6 +58,7 @@ UI = {
     "warranty:list": ("warranty.view", "get", lambda w: []),
     "warranty:create": ("warranty.create", "get", lambda w: []),
     "warranty:detail": ("warranty.view", "get", _claim),
+    "warranty:decision_letter": ("warranty.view", "get", _claim),
     "warranty:edit": ("warranty.change", "get", _claim),
     "warranty:override": ("warranty.override", "post", _claim),
     "warranty:redecide": ("warranty.change", "post", _claim),

@@ -203,6 +203,16 @@ def claim_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, _("Edit %s") % claim.number, claim)
 
 
+def decision_letter(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The decision letter to the customer (PDF, Chinese, on the company's letterhead)."""
+    from serviceloop.core.documents import pdf_response
+
+    from ..documents import decision_letter_pdf
+
+    claim = selectors.claim_get(request.user, pk)
+    return pdf_response(decision_letter_pdf(claim), f"{claim.number}-decision.pdf")
+
+
 def claim_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -> HttpResponse:
     claim = selectors.claim_get(request.user, pk)
     user = request.user
