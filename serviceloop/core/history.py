@@ -163,6 +163,7 @@ class HistoryLine:
     changes: list[Change] = field(default_factory=list)
     reason: str = ""
     system: bool = False
+    entry: AuditEntry | None = None
 
 
 class _Reader:
@@ -332,6 +333,7 @@ def readable(entries: Iterable[AuditEntry], *, main: str = "") -> list[HistoryLi
                 changes=changes,
                 reason=reason_text(e.reason),
                 system=e.actor_id is None,
+                entry=e,
             )
         )
     return lines

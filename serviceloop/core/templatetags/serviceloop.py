@@ -140,9 +140,12 @@ def stated_time(obj, clock: str, flagged=None):
 
 
 @register.simple_tag
-def history_lines(entries):
-    """Audit entries as readable lines (core.history) in the reader's language."""
+def history_lines(entries, main=None):
+    """Audit entries as readable lines (core.history) in the reader's language; `main` is the
+    record type the page is about (default: the type of the first entry)."""
     from serviceloop.core.history import readable
 
     entries = list(entries or [])
-    return readable(entries, main=entries[0].object_type if entries else "")
+    if main is None:
+        main = entries[0].object_type if entries else ""
+    return readable(entries, main=main)

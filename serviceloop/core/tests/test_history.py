@@ -96,3 +96,16 @@ def test_rows_and_lists_read_as_rows_and_jobs_by_label(settings):
     assert "[" not in plain([["a", 1], ["b", 2]])
     assert system_label("sweep_overdue") == "System: overdue check"
     assert system_label("complaints.sweep_overdue") == "System: overdue check"
+
+
+def test_audit_log_page_reads_the_same_way(sales, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    _answered_overdue_communication(sales)
+    admin = user_with("admin")
+    c = Client()
+    c.force_login(admin)
+    r = c.get("/audit/?object_type=communications.communication")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "系统: 逾期检查" in page and "已答复" in page
+    assert "system:sweep_overdue" not in page
