@@ -3,60 +3,16 @@
 
 from __future__ import annotations
 
-from io import BytesIO
 from typing import Any
 
-from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
-EAST_ASIA_FONT = "宋体"  # SimSun: present with every Chinese edition of Word
-LATIN_FONT = "Times New Roman"
+from serviceloop.core.documents import docx_bytes, docx_paragraph, docx_table, letter_docx
 
-
-def _fonts(style_or_run: Any, size: float | None = None, bold: bool | None = None) -> None:
-    font = style_or_run.font
-    font.name = LATIN_FONT
-    if size:
-        font.size = Pt(size)
-    if bold is not None:
-        font.bold = bold
-    element = style_or_run.element
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(rfonts)
-    for attr in ("w:ascii", "w:hAnsi"):
-        rfonts.set(qn(attr), LATIN_FONT)
-    rfonts.set(qn("w:eastAsia"), EAST_ASIA_FONT)
-
-
-def _paragraph(doc: Any, text: str, *, size: float = 11, bold: bool = False, align=None) -> Any:
-    p = doc.add_paragraph()
-    run = p.add_run(text)
-    _fonts(run, size, bold)
-    if align is not None:
-        p.alignment = align
-    return p
-
-
-def _table(doc: Any, headers: list[str], rows: list[list[str]], size: float = 9) -> None:
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
-        cell.text = ""
-        _fonts(cell.paragraphs[0].add_run(text), size, True)
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
-            cell.text = ""
-            _fonts(cell.paragraphs[0].add_run(text), size)
+_paragraph = docx_paragraph
+_table = docx_table
 
 
 def _attach_report(doc: Any, report: Any) -> None:
@@ -87,39 +43,17 @@ def reply_docx(letter: Any) -> bytes:
     report = letter.report
     complaint = report.complaint
     with translation.override("zh-hans"):
-        doc = Document()
-        section = doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        for side in ("left_margin", "right_margin"):
-            setattr(section, side, Mm(25))
-        _fonts(doc.styles["Normal"], 11)
-        company = str(settings.SERVICELOOP_COMPANY_NAME)
-        _paragraph(doc, company, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
-        _paragraph(doc, letter.title, size=18, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         sent = letter.sent_at or timezone.now()
-        _table(
-            doc,
-            [_("To"), _("Our reference"), _("Date")],
-            [
-                [
-                    complaint.customer.name,
-                    f"{complaint.number} / {report.number}",
-                    timezone.localtime(sent).strftime("%Y-%m-%d"),
-                ]
-            ],
-            size=10,
-        )
-        _paragraph(doc, _("Subject: %s") % letter.subject, bold=True)
-        for line in letter.body.splitlines():
-            _paragraph(doc, line)
-        _paragraph(doc, "")
-        _paragraph(doc, f"{company} {_('Quality Management')}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-        _paragraph(
-            doc, timezone.localtime(sent).strftime("%Y-%m-%d"), align=WD_ALIGN_PARAGRAPH.RIGHT
+        dated = timezone.localtime(sent).strftime("%Y-%m-%d")
+        doc = letter_docx(
+            title=letter.title,
+            headers=[_("To"), _("Our reference"), _("Date")],
+            facts=[complaint.customer.name, f"{complaint.number} / {report.number}", dated],
+            subject_line=_("Subject: %s") % letter.subject,
+            body=letter.body,
+            signature=_("Quality Management"),
+            dated=dated,
         )
         if letter.attach_8d:
             _attach_report(doc, report)
-        buf = BytesIO()
-        doc.save(buf)
-        return buf.getvalue()
+        return docx_bytes(doc)

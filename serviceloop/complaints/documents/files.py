@@ -6,13 +6,9 @@ from typing import Any
 
 from django.http import HttpResponse
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+from serviceloop.core.documents import DOCX_TYPE, file_response
 
-
-def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+__all__ = ["DOCX_TYPE", "file_response"]
 
 
 def reply_pdf_response(letter: Any) -> HttpResponse:

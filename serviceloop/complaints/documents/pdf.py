@@ -5,32 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 
+from serviceloop.core.documents import html_to_pdf, render_pdf
 
-def html_to_pdf(html: str) -> bytes:
-    """Documents are self-contained (inline CSS and SVG): the fetcher allows data: URLs
-    only, so a value typed into a record can never make the server fetch anything."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols=["data"])
-    return HTML(string=html, url_fetcher=fetcher).write_pdf()
-
-
-def render_pdf(template: str, context: dict[str, Any], *, language: str | None = None) -> bytes:
-    base = {
-        "company": settings.SERVICELOOP_COMPANY_NAME,
-        "printed_at": timezone.localtime(),
-    }
-    if language:
-        with translation.override(language):
-            html = render_to_string(template, {**base, **context})
-    else:
-        html = render_to_string(template, {**base, **context})
-    return html_to_pdf(html)
+__all__ = ["eightd_pdf", "html_to_pdf", "render_pdf", "reply_pdf"]
 
 
 def eightd_pdf(report: Any) -> bytes:
