@@ -20,3 +20,4 @@ class PresalesConfig(AppConfig):
         nav.register("presales:samples", _("Sample requests"), "sample.view", 21)
         nav.register("presales:special", _("Special requests"), "special.view", 22)
         nav.register("presales:orders", _("Orders"), "order.view", 23)
+        nav.register("presales:leadership", _("Pre-sale: late"), "presales.leadership", 24)

@@ -147,8 +147,8 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
                     note=f"{m.get_code_display()},已电话告知客户计划员。",
                     customer_told=True,
                 )
-        for i in range(24):
-            age = 350 - i * 14 + rng.uniform(-2, 2)
+        ages = [350 - i * 17 + rng.uniform(-2, 2) for i in range(19)] + [10, 7, 5, 1.5, 0.3]
+        for i, age in enumerate(ages):
             subject, text = REQUIREMENTS[i % len(REQUIREMENTS)]
             req = services.requirement_register(
                 actor=p["sales1" if i % 2 else "sales2"],
@@ -232,7 +232,7 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
             services.sample_deliver(
                 actor=sample.requested_by,
                 sample=sample,
-                delivered_at=now - timedelta(hours=2),
+                delivered_at=timezone.now(),
                 shipping_note=f"FH-{i:05d}",
             )
             if stage == 3:
