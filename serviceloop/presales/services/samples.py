@@ -239,7 +239,9 @@ def sample_deliver(
     sample = _lock(sample)
     before = snapshot(sample)
     _step(sample, SampleStatus.DELIVERED, None)
-    check_time("delivered_at", delivered_at, not_before=sample.scheduled_at)
+    # Pages give minutes: a delivery in the minute the sample was scheduled is not "before" it.
+    start = sample.scheduled_at.replace(second=0, microsecond=0) if sample.scheduled_at else None
+    check_time("delivered_at", delivered_at, not_before=start)
     assert delivered_at is not None
     sample.step_due_at = due_after(delivered_at, "sample_confirmation")
     sample.delivered_at, sample.delivered_by = delivered_at, actor
