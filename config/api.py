@@ -29,3 +29,5 @@ api.add_router("/imports", imports_router)
 for app in ("complaints", "warranty", "fieldservice", "earlywarning"):
     for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:
         api.add_router(prefix, router)
+for prefix, router in import_module("serviceloop.presales.api").ROUTERS:
+    api.add_router(prefix, router)

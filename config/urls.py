@@ -30,5 +30,6 @@ urlpatterns = [
     path("field-service/", include("serviceloop.fieldservice.urls")),
     path("early-warning/", include("serviceloop.earlywarning.urls")),
     path("imports/", include("serviceloop.core.importing.urls")),
+    path("presales/", include("serviceloop.presales.urls")),
     path("", include("serviceloop.core.urls")),
 ]

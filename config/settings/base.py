@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "serviceloop.fieldservice",
     "serviceloop.earlywarning",
 ]
+INSTALLED_APPS.append("serviceloop.presales")  # pre-sale and orders
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

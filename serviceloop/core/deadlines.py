@@ -91,3 +91,31 @@ def weekly_feedback_due(week_monday: date, tz: tzinfo | None = None) -> datetime
 
 def time_left(due_at: datetime, now: datetime) -> timedelta:
     return due_at - now
+
+
+def working_days_after(start: datetime, days: int, tz: tzinfo | None = None) -> datetime:
+    """`days` working days (Monday–Friday) after `start`, at the same wall-clock time in the
+    company's time zone; a start on a weekend counts from the next Monday. Used for the
+    pre-sale evaluation and approval clocks (R-5.1.1, R-5.1.2: 3 working days by default)."""
+    _require_aware(start, "start")
+    if days < 0:
+        raise ValueError("days must not be negative")
+    tz = tz or company_tz()
+    local = start.astimezone(tz)
+    day = local.date()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    left = days
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return datetime.combine(day, local.time()).replace(tzinfo=tz).astimezone(UTC)
+
+
+def end_of_day(day: date, tz: tzinfo | None = None) -> datetime:
+    """The last moment of a calendar day in the company's time zone (a date-only deadline,
+    such as a sample's planned or needed-by date, is met all that day)."""
+    tz = tz or company_tz()
+    end = datetime.combine(day + timedelta(days=1), time.min).replace(tzinfo=tz)
+    return (end - timedelta(microseconds=1)).astimezone(UTC)

@@ -4,34 +4,30 @@ looking up people and customers, links and notices."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core.models import User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.validation import check_time as core_check_time
+from serviceloop.core.validation import required_text as required_text
 
 from ..domain import clocks
 from ..models import Complaint, EightDReport, EightDStatus
 
-# A record may be entered a little ahead of the server clock (a phone's clock, say).
-CLOCK_SKEW = timedelta(minutes=5)
-
 
 def check_time(field: str, at: datetime | None, *, not_before: datetime | None = None) -> None:
     """A time that was recorded: with an offset, not in the future, not before the start."""
-    if at is None:
-        raise ValidationError({field: _("This field is required.")})
-    if at.tzinfo is None:
-        raise ValidationError({field: _("Give the time with its time zone offset.")})
-    if at > timezone.now() + CLOCK_SKEW:
-        raise ValidationError({field: _("This time lies in the future.")})
-    if not_before is not None and at < not_before:
-        raise ValidationError({field: _("This time is before the complaint was received.")})
+    core_check_time(
+        field,
+        at,
+        not_before=not_before,
+        before_message=_("This time is before the complaint was received."),
+    )
 
 
 def check_due(field: str, due_at: datetime | None, complaint: Complaint) -> None:
@@ -42,13 +38,6 @@ def check_due(field: str, due_at: datetime | None, complaint: Complaint) -> None
         raise ValidationError({field: _("Give the time with its time zone offset.")})
     if clocks.is_before(due_at, complaint.received_at):
         raise ValidationError({field: _("The due date lies before the complaint was received.")})
-
-
-def required_text(field: str, value: str | None, message: str = "") -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message or _("This field is required.")})
-    return text
 
 
 def active_user(field: str, user: User | int | None, *, required: bool = False) -> User | None:

@@ -1,0 +1,105 @@
+"""API of orders (R-5.2.1) and of the result letters told to the customer (R-5.2.5)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.communications.selectors import communication_get
+from serviceloop.core.api_support import API_AUTH, user_of
+
+from .. import selectors, services
+from ..documents import result_docx_response, result_pdf_response
+from ..schemas import OrderIn, OrderOut, ProgressIn, ResultIn, ResultOut
+
+orders_router = Router(tags=["orders"], auth=API_AUTH)
+results_router = Router(tags=["result-letters"], auth=API_AUTH)
+
+
+class OrderFilters(Schema):
+    q: str = ""
+    customer: int | None = None
+    status: str = ""
+    late: bool | None = None
+    promised_from: date | None = None
+    promised_to: date | None = None
+
+
+@orders_router.get("/", response=list[OrderOut])
+@paginate(LimitOffsetPagination)
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]):
+    return selectors.order_list(user_of(request), **filters.dict()).prefetch_related("updates")
+
+
+@orders_router.post("/", response={201: OrderOut})
+def create_order(request: HttpRequest, data: OrderIn):
+    payload = data.dict()
+    plan = payload.pop("milestones") or {}
+    order = services.order_create(
+        actor=user_of(request), milestones={str(k): v for k, v in plan.items()}, **payload
+    )
+    return Status(201, order)
+
+
+@orders_router.get("/{int:order_id}", response=OrderOut)
+def get_order(request: HttpRequest, order_id: int):
+    return selectors.order_get(user_of(request), order_id)
+
+
+@orders_router.post("/{int:order_id}/progress", response=OrderOut)
+def progress(request: HttpRequest, order_id: int, data: ProgressIn):
+    user = user_of(request)
+    order = selectors.order_get(user, order_id)
+    services.order_progress(
+        actor=user,
+        order=order,
+        milestone=data.milestone or "",
+        at=data.at,
+        note=data.note,
+        customer_told=data.customer_told,
+    )
+    return selectors.order_get(user, order_id)
+
+
+@results_router.get("/", response=list[ResultOut])
+@paginate(LimitOffsetPagination)
+def list_results(request: HttpRequest, customer: int | None = None):
+    return selectors.result_list(user_of(request), customer=customer)
+
+
+@results_router.post("/", response={201: ResultOut})
+def create_result(request: HttpRequest, data: ResultIn):
+    user = user_of(request)
+    if (data.communication is None) == (data.requirement is None):
+        raise ValidationError({"source": "Give either a communication or a requirement."})
+    source = (
+        communication_get(user, data.communication)
+        if data.communication is not None
+        else selectors.requirement_get(user, data.requirement or 0)
+    )
+    letter = services.result_letter_create(
+        actor=user,
+        source=source,
+        subject=data.subject,
+        body=data.body,
+        improvement_reference=data.improvement_reference,
+        sent=data.sent,
+    )
+    return Status(201, letter)
+
+
+@results_router.get("/{int:letter_id}", response=ResultOut)
+def get_result(request: HttpRequest, letter_id: int):
+    return selectors.result_get(user_of(request), letter_id)
+
+
+@results_router.get("/{int:letter_id}/pdf")
+def result_pdf(request: HttpRequest, letter_id: int):
+    return result_pdf_response(selectors.result_get(user_of(request), letter_id))
+
+
+@results_router.get("/{int:letter_id}/docx")
+def result_docx(request: HttpRequest, letter_id: int):
+    return result_docx_response(selectors.result_get(user_of(request), letter_id))

@@ -1,0 +1,39 @@
+"""Pre-sale service and order follow-up (SJ/QP-021 5.1.1–5.1.3, 5.2.1, 5.2.5)."""
+
+from .orders import Milestone, MilestoneCode, Order, OrderStatus, ProgressUpdate
+from .requirements import (
+    EVALUATING_DEPARTMENTS,
+    REQUIREMENT_TRANSITIONS,
+    CustomerRequirement,
+    Evaluation,
+    FollowUpAction,
+    RequirementStatus,
+    Verdict,
+)
+from .results import ResultLetter
+from .samples import SAMPLE_TRANSITIONS, SampleApproval, SampleRequest, SampleStatus
+from .special import SPECIAL_TRANSITIONS, SpecialKind, SpecialRequest, SpecialStatus
+
+__all__ = [
+    "EVALUATING_DEPARTMENTS",
+    "REQUIREMENT_TRANSITIONS",
+    "SAMPLE_TRANSITIONS",
+    "SPECIAL_TRANSITIONS",
+    "CustomerRequirement",
+    "Evaluation",
+    "FollowUpAction",
+    "Milestone",
+    "MilestoneCode",
+    "Order",
+    "OrderStatus",
+    "ProgressUpdate",
+    "RequirementStatus",
+    "ResultLetter",
+    "SampleApproval",
+    "SampleRequest",
+    "SampleStatus",
+    "SpecialKind",
+    "SpecialRequest",
+    "SpecialStatus",
+    "Verdict",
+]

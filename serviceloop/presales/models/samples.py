@@ -1,0 +1,150 @@
+"""Sample requests (R-5.1.2): Sales' written application → approval by the departments
+concerned → Production Quality schedules and makes the sample → Sales delivers it → the
+customer accepts or rejects it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.models import Department, TrackedModel
+from serviceloop.customers.models import Customer
+
+# Departments that approve a sample by default (configurable per request).
+SAMPLE_APPROVERS = ("technical", "production_quality")
+
+
+class SampleStatus(models.TextChoices):
+    REQUESTED = "requested", _("Awaiting approval")  # applied; departments approve
+    APPROVED = "approved", _("Approved")  # all approved; Production Quality schedules
+    SCHEDULED = "scheduled", _("Scheduled")  # planned date set; being made
+    MADE = "made", _("Made")  # made and inspected (lot, inspection result)
+    DELIVERED = "delivered", _("Delivered")  # shipped to the customer; confirmation awaited
+    ACCEPTED = "accepted", _("Accepted by the customer")  # closed
+    REFUSED = "refused", _("Rejected by the customer")  # closed, with the customer's reasons
+    REJECTED = "rejected", _("Not approved")  # a department rejected the application; closed
+
+
+SAMPLE_TRANSITIONS: dict[tuple[str, str], str] = {
+    (SampleStatus.REQUESTED, SampleStatus.REQUESTED): "approve",  # one of several approvals
+    (SampleStatus.REQUESTED, SampleStatus.APPROVED): "approve",  # the last approval
+    (SampleStatus.REQUESTED, SampleStatus.REJECTED): "reject",
+    (SampleStatus.APPROVED, SampleStatus.SCHEDULED): "schedule",
+    (SampleStatus.SCHEDULED, SampleStatus.MADE): "make",
+    (SampleStatus.SCHEDULED, SampleStatus.DELIVERED): "deliver",
+    (SampleStatus.MADE, SampleStatus.DELIVERED): "deliver",
+    (SampleStatus.DELIVERED, SampleStatus.ACCEPTED): "confirm",
+    (SampleStatus.DELIVERED, SampleStatus.REFUSED): "confirm",
+}
+CLOSED_SAMPLE = (SampleStatus.ACCEPTED, SampleStatus.REFUSED, SampleStatus.REJECTED)
+
+
+class SampleRequest(TrackedModel):
+    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    part_number = models.CharField(_("part number"), max_length=60)
+    part_name = models.CharField(_("part name"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    drawing_revision = models.CharField(_("drawing revision"), max_length=30, blank=True)
+    needed_by = models.DateField(_("needed by"))
+    purpose = models.TextField(_("purpose"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by (Sales)"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=SampleStatus.choices, default=SampleStatus.REQUESTED
+    )
+    # The current step's deadline (core.deadlines), recomputed at each step; flagged once late.
+    step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True)
+    step_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    planned_date = models.DateField(_("planned date"), null=True, blank=True)
+    made_at = models.DateTimeField(_("made at"), null=True, blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lot = models.CharField(_("batch / lot"), max_length=60, blank=True)
+    inspection_result = models.TextField(_("inspection result"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    shipping_note = models.CharField(_("shipping note"), max_length=60, blank=True)
+    confirmed_at = models.DateTimeField(_("customer's answer recorded at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    customer_note = models.TextField(_("customer's answer"), blank=True)
+    follow_up_requirement = models.ForeignKey(
+        "presales.CustomerRequirement",
+        verbose_name=_("requirement opened"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    follow_up_complaint = models.ForeignKey(
+        "complaints.Complaint",
+        verbose_name=_("complaint / 8D opened"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("sample request")
+        verbose_name_plural = _("sample requests")
+        indexes = [models.Index(fields=["status", "step_due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.part_number}"
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return (
+            self.status not in CLOSED_SAMPLE
+            and self.step_due_at is not None
+            and (now or timezone.now()) > self.step_due_at
+        )
+
+    @property
+    def overdue(self) -> bool:
+        return self.is_overdue()
+
+
+class SampleApproval(models.Model):
+    """One department's approval (or rejection) of a sample application."""
+
+    sample = models.ForeignKey(SampleRequest, on_delete=models.CASCADE, related_name="approvals")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    approved = models.BooleanField(_("approved"), null=True)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["department__code"]
+        verbose_name = _("sample approval")
+        constraints = [
+            models.UniqueConstraint(fields=["sample", "department"], name="sample_approval_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sample.number} · {self.department}"

@@ -1,0 +1,213 @@
+"""Permission-matrix rows of pre-sale service and orders (core/tests/test_permission_matrix.py)."""
+
+from datetime import timedelta
+from itertools import count
+
+from django.utils import timezone
+
+from serviceloop.core.testing.factories import user_with
+from serviceloop.presales import services
+
+_numbers = count(1)
+
+
+def build(w: dict) -> None:
+    sales = user_with("sales")
+    customer = w["customer"]
+    req = services.requirement_register(
+        actor=sales,
+        customer=customer,
+        received_at=timezone.now(),
+        subject="新车型减振器阻尼要求",
+        description="阻尼力提高 10%",
+    )
+    action = services.requirement_add_action(
+        actor=sales,
+        requirement=req,
+        description="更新控制计划",
+        owner=sales,
+        due_date=timezone.localdate() + timedelta(days=10),
+    )
+    sample = services.sample_request(
+        actor=sales,
+        customer=customer,
+        part_number="SA-2041",
+        quantity=5,
+        needed_by=timezone.localdate() + timedelta(days=30),
+        purpose="装车验证",
+    )
+    special = services.special_request(
+        actor=sales, customer=customer, kind="technical_data", description="安装说明"
+    )
+    order = services.order_create(
+        actor=sales,
+        customer=customer,
+        order_number="SO-M-1",
+        part_number="SA-2041",
+        quantity=100,
+        promised_date=timezone.localdate() + timedelta(days=20),
+    )
+    letter = services.result_letter_create(actor=sales, source=req)
+    w.update(
+        ps_req_id=req.pk,
+        ps_action_id=action.pk,
+        ps_sample_id=sample.pk,
+        ps_special_id=special.pk,
+        ps_order_id=order.pk,
+        ps_letter_id=letter.pk,
+    )
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+def _now() -> str:
+    return timezone.now().isoformat()
+
+
+R = "/api/v1/customer-requirements"
+S = "/api/v1/sample-requests"
+P = "/api/v1/special-requests"
+ORD = "/api/v1/orders"
+L = "/api/v1/result-letters"
+
+API = {
+    ("get", f"{R}/"): ("requirement.view", lambda w: None),
+    ("post", f"{R}/"): (
+        "requirement.create",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "received_at": _now(),
+            "subject": "s",
+            "description": "d",
+        },
+    ),
+    ("get", f"{R}/{{req_id}}"): ("requirement.view", lambda w: None),
+    ("post", f"{R}/{{req_id}}/evaluations"): (
+        "requirement.evaluate",
+        lambda w: {"department": "rnd", "verdict": "feasible"},
+    ),
+    ("post", f"{R}/{{req_id}}/conclude"): ("requirement.conclude", lambda w: {"outcome": "o"}),
+    ("get", f"{S}/"): ("sample.view", lambda w: None),
+    ("post", f"{S}/"): (
+        "sample.create",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "part_number": "P",
+            "quantity": 1,
+            "needed_by": (timezone.localdate() + timedelta(days=9)).isoformat(),
+            "purpose": "p",
+        },
+    ),
+    ("get", f"{S}/{{sample_id}}"): ("sample.view", lambda w: None),
+    ("post", f"{S}/{{sample_id}}/approve"): (
+        "sample.approve",
+        lambda w: {"department": "technical"},
+    ),
+    ("post", f"{S}/{{sample_id}}/reject"): (
+        "sample.approve",
+        lambda w: {"department": "production_quality", "reason": "r"},
+    ),
+    ("post", f"{S}/{{sample_id}}/schedule"): (
+        "sample.make",
+        lambda w: {"planned_date": _today()},
+    ),
+    ("post", f"{S}/{{sample_id}}/made"): (
+        "sample.make",
+        lambda w: {"lot": "L1", "inspection_result": "ok"},
+    ),
+    ("post", f"{S}/{{sample_id}}/deliver"): (
+        "sample.deliver",
+        lambda w: {"delivered_at": _now()},
+    ),
+    ("post", f"{S}/{{sample_id}}/confirm"): ("sample.deliver", lambda w: {"accepted": True}),
+    ("get", f"{P}/"): ("special.view", lambda w: None),
+    ("post", f"{P}/"): (
+        "special.create",
+        lambda w: {"customer": w["customer"].pk, "kind": "quality_agreement", "description": "d"},
+    ),
+    ("get", f"{P}/{{special_id}}"): ("special.view", lambda w: None),
+    ("post", f"{P}/{{special_id}}/decide"): (
+        "special.decide",
+        lambda w: {"feasible": False, "note": "n"},
+    ),
+    ("post", f"{P}/{{special_id}}/fulfil"): ("special.fulfil", lambda w: {"note": "n"}),
+    ("post", f"{P}/{{special_id}}/decline-notice"): ("special.explain", lambda w: {"text": "t"}),
+    ("get", f"{P}/{{special_id}}/pdf"): ("special.view", lambda w: None),
+    ("get", f"{P}/{{special_id}}/docx"): ("special.view", lambda w: None),
+    ("get", f"{ORD}/"): ("order.view", lambda w: None),
+    ("post", f"{ORD}/"): (
+        "order.change",
+        lambda w: {
+            "customer": w["customer"].pk,
+            "order_number": f"SO-M-{next(_numbers) + 1}",
+            "part_number": "P",
+            "quantity": 1,
+            "promised_date": _today(),
+        },
+    ),
+    ("get", f"{ORD}/{{order_id}}"): ("order.view", lambda w: None),
+    ("post", f"{ORD}/{{order_id}}/progress"): (
+        "order.progress",
+        lambda w: {"at": _now(), "note": "n", "customer_told": True},
+    ),
+    ("get", f"{L}/"): ("result.view", lambda w: None),
+    ("post", f"{L}/"): ("result.create", lambda w: {"requirement": w["ps_req_id"]}),
+    ("get", f"{L}/{{letter_id}}"): ("result.view", lambda w: None),
+    ("get", f"{L}/{{letter_id}}/pdf"): ("result.view", lambda w: None),
+    ("get", f"{L}/{{letter_id}}/docx"): ("result.view", lambda w: None),
+}
+
+
+def _pk(key):
+    return lambda w: [w[key]]
+
+
+UI = {
+    "presales:requirements": ("requirement.view", "get", lambda w: []),
+    "presales:requirement_create": ("requirement.create", "get", lambda w: []),
+    "presales:requirement": ("requirement.view", "get", _pk("ps_req_id")),
+    "presales:requirement_evaluate": ("requirement.evaluate", "post", _pk("ps_req_id")),
+    "presales:requirement_conclude": ("requirement.conclude", "post", _pk("ps_req_id")),
+    "presales:requirement_action": ("requirement.conclude", "post", _pk("ps_req_id")),
+    "presales:requirement_result": ("result.create", "post", _pk("ps_req_id")),
+    "presales:followup_done": ("requirement.conclude", "post", _pk("ps_action_id")),
+    "presales:communication_result": ("result.create", "post", _pk("comm_id")),
+    "presales:result": ("result.view", "get", _pk("ps_letter_id")),
+    "presales:result_send": ("result.create", "post", _pk("ps_letter_id")),
+    "presales:result_pdf": ("result.view", "get", _pk("ps_letter_id")),
+    "presales:result_docx": ("result.view", "get", _pk("ps_letter_id")),
+    "presales:samples": ("sample.view", "get", lambda w: []),
+    "presales:sample_create": ("sample.create", "get", lambda w: []),
+    "presales:sample": ("sample.view", "get", _pk("ps_sample_id")),
+    "presales:sample_approve": ("sample.approve", "post", _pk("ps_sample_id")),
+    "presales:sample_reject": ("sample.approve", "post", _pk("ps_sample_id")),
+    "presales:sample_schedule": ("sample.make", "post", _pk("ps_sample_id")),
+    "presales:sample_made": ("sample.make", "post", _pk("ps_sample_id")),
+    "presales:sample_deliver": ("sample.deliver", "post", _pk("ps_sample_id")),
+    "presales:sample_confirm": ("sample.deliver", "post", _pk("ps_sample_id")),
+    "presales:special": ("special.view", "get", lambda w: []),
+    "presales:special_create": ("special.create", "get", lambda w: []),
+    "presales:special_detail": ("special.view", "get", _pk("ps_special_id")),
+    "presales:special_decide": ("special.decide", "post", _pk("ps_special_id")),
+    "presales:special_fulfil": ("special.fulfil", "post", _pk("ps_special_id")),
+    "presales:special_explain": ("special.explain", "post", _pk("ps_special_id")),
+    "presales:special_letter_pdf": ("special.view", "get", _pk("ps_special_id")),
+    "presales:special_letter_docx": ("special.view", "get", _pk("ps_special_id")),
+    "presales:orders": ("order.view", "get", lambda w: []),
+    "presales:order_create": ("order.change", "get", lambda w: []),
+    "presales:order_import": ("order.import", "get", lambda w: []),
+    "presales:order": ("order.view", "get", _pk("ps_order_id")),
+    "presales:order_progress": ("order.progress", "post", _pk("ps_order_id")),
+    "presales:order_plan": ("order.progress", "post", _pk("ps_order_id")),
+    "presales:leadership": ("presales.leadership", "get", lambda w: []),
+}
+EXPORTS = {"presales:requirements": "requirement.export", "presales:orders": "order.export"}
+ALIASES = {
+    "req_id": "ps_req_id",
+    "sample_id": "ps_sample_id",
+    "special_id": "ps_special_id",
+    "order_id": "ps_order_id",
+    "letter_id": "ps_letter_id",
+}

@@ -1,0 +1,183 @@
+"""Pages of orders and contracts (R-5.2.1)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from serviceloop.core.exports import xlsx_response
+from serviceloop.core.permissions import can, require
+from serviceloop.core.selectors import record_history
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    paginate,
+    querystring_without_page,
+    run_service,
+)
+
+from .. import selectors, services
+from ..forms import ListFilterForm, OrderForm, ProgressForm
+from ..models import MilestoneCode, OrderStatus
+from .common import post_action
+
+
+def order_list(request: AuthedRequest) -> HttpResponse:
+    form = ListFilterForm(request.GET or None, statuses=OrderStatus.choices)
+    qs = selectors.order_list(request.user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "order.export")
+        return _export(qs)
+    return render(
+        request,
+        "presales/order_list.html",
+        {
+            "form": form,
+            "page": paginate(request, qs),
+            "qs": querystring_without_page(request),
+            "today": timezone.localdate(),
+            "can_create": can(request.user, "order.change"),
+            "can_import": can(request.user, "order.import"),
+        },
+    )
+
+
+def _export(qs: Any) -> HttpResponse:
+    codes = MilestoneCode.values
+    labels = dict(MilestoneCode.choices)
+    headers = [
+        _("Order / contract number"),
+        _("Customer code"),
+        _("Customer"),
+        _("Part number"),
+        _("Part name"),
+        _("Quantity"),
+        _("Ordered on"),
+        _("Promised date"),
+        _("Status"),
+        _("Late"),
+        *[_("Planned: %s") % labels[c] for c in codes],
+        *[_("Actual: %s") % labels[c] for c in codes],
+    ]
+    today = timezone.localdate()
+
+    def row(o: Any) -> list[Any]:
+        ms = {m.code: m for m in o.milestones.all()}
+        return [
+            o.order_number,
+            o.customer.code,
+            o.customer.name,
+            o.part_number,
+            o.part_name,
+            o.quantity,
+            o.ordered_on,
+            o.promised_date,
+            o.get_status_display(),
+            _("yes") if o.is_late(today) else "",
+            *[ms[c].planned_date if c in ms else None for c in codes],
+            *[ms[c].actual_at if c in ms else None for c in codes],
+        ]
+
+    return xlsx_response("orders.xlsx", _("Orders"), headers, (row(o) for o in qs))
+
+
+def order_create(request: AuthedRequest) -> HttpResponse:
+    require(request.user, "order.change")
+    form = OrderForm(
+        request.POST or None, user=request.user, initial={"customer": request.GET.get("customer")}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        order = run_service(
+            form,
+            lambda: services.order_create(
+                actor=request.user,
+                customer=d["customer"],
+                order_number=d["order_number"],
+                part_number=d["part_number"],
+                part_name=d["part_name"],
+                quantity=d["quantity"],
+                ordered_on=d["ordered_on"],
+                promised_date=d["promised_date"],
+                milestones={c: d[f"plan_{c}"] for c in MilestoneCode.values},
+            ),
+        )
+        if order:
+            messages.success(request, _("Order %s saved.") % order.order_number)
+            return redirect("presales:order", order.pk)
+    return render(
+        request,
+        "presales/form.html",
+        {"form": form, "title": _("New order"), "back": "presales:orders"},
+    )
+
+
+def order_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -> HttpResponse:
+    order = selectors.order_get(request.user, pk)
+    ctx = {
+        "order": order,
+        "today": timezone.localdate(),
+        "milestones": order.milestones.all(),
+        "updates": order.updates.select_related("recorded_by"),
+        "requirements": order.requirements.all(),
+        "progress_form": ProgressForm(
+            prefix="progress", initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+        ),
+        "can_progress": can(request.user, "order.progress") and order.status == OrderStatus.OPEN,
+        "history": record_history("presales.order", order.pk),
+    }
+    ctx.update(forms_ or {})
+    return render(request, "presales/order_detail.html", ctx, status=400 if forms_ else 200)
+
+
+@require_POST
+def order_progress(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk)
+    return post_action(
+        request,
+        permission="order.progress",
+        form=ProgressForm(request.POST, prefix="progress"),
+        call=lambda d: services.order_progress(
+            actor=request.user,
+            order=order,
+            milestone=d["milestone"],
+            at=d["at"],
+            note=d["note"],
+            customer_told=d["customer_told"],
+        ),
+        done=_("Progress recorded."),
+        success_url=("presales:order", pk),
+        detail=lambda f: order_detail(request, pk, f),
+        key="progress_form",
+    )
+
+
+@require_POST
+def order_plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    order = selectors.order_get(request.user, pk)
+    require(request.user, "order.progress")
+    for code in MilestoneCode.values:
+        value = request.POST.get(f"plan_{code}")
+        if value is None:
+            continue
+        try:
+            planned = date.fromisoformat(value) if value else None
+        except ValueError:
+            messages.error(request, _("Give dates as YYYY-MM-DD."))
+            return redirect("presales:order", pk)
+        services.order_plan(actor=request.user, order=order, milestone=code, planned_date=planned)
+    messages.success(request, _("Plan saved."))
+    return redirect("presales:order", pk)
+
+
+def order_import(request: AuthedRequest) -> HttpResponse:
+    """The orders' XLSX import runs on the one import page (core.importing, kind "orders")."""
+    require(request.user, "order.import")
+    return redirect(reverse("imports:index") + "?kind=orders")
