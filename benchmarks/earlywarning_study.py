@@ -333,6 +333,7 @@ def main() -> None:
     parser.add_argument("--histories", type=int, default=500)
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument("--scales", default="1,2.5", help="volume scales to run (1 = 2,000-5,000)")
     parser.add_argument("--only", default="", help="comma-separated scenarios (smoke runs)")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite the docs table")
     args = parser.parse_args()
@@ -349,7 +350,7 @@ def main() -> None:
     cells = [("drift", 0.0)] + [
         (s, e) for s in ("isolated", "step", "drift", "early", "wearout") for e in EFFECTS
     ]
-    for scale in SCALES:
+    for scale in [float(x) for x in args.scales.split(",")]:
         field = f"{2000 * scale:,.0f}-{5000 * scale:,.0f}"
         for name, cond in CONDITIONS.items():
             if only and "control" not in only:
@@ -377,7 +378,7 @@ def main() -> None:
             print(rows[-1], flush=True)
     elapsed = time.time() - start
     OUT.mkdir(exist_ok=True)
-    (OUT / "earlywarning_study.json").write_text(
+    (OUT / f"earlywarning_study_{args.scales.replace(',', '_')}.json").write_text(
         json.dumps({"histories": args.histories, "seed": args.seed, "limits": limits, "rows": rows})
     )
     text = table(rows)
@@ -385,7 +386,7 @@ def main() -> None:
     print(f"{args.histories} histories per cell, {elapsed:.0f} s")
     if not args.no_doc:
         doc = DOC.read_text() if DOC.exists() else ""
-        marker = "<!-- study-table -->"
+        marker = f"<!-- study-table {args.scales} -->"
         block = (
             f"{marker}\n{args.histories} histories per cell, seed {args.seed}, "
             f"{elapsed:.0f} s on one core.\n\n{text}\n{marker}"

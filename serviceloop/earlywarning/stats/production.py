@@ -149,13 +149,20 @@ def scan(
         keep = incl[:, :, None]
         return [_cumulative(np.where(keep, a, 0.0)) for a in (yo, u_all, obs, y2u)]
 
+    def window(hi: npt.NDArray[np.int64]) -> list[FloatArray]:
+        """Sums (H, K, M) over the latest ``window`` build months before each ``hi`` that are
+        not excluded (reaching further back past months under alarm)."""
+        counted = np.concatenate([np.zeros((n_h, 1)), np.cumsum(incl, axis=1)], axis=1)
+        target = counted[:, hi] - p.window  # (H, K)
+        lo = np.maximum((counted[:, None, :] <= target[:, :, None]).sum(axis=2) - 1, 0)
+        lo = np.minimum(lo, hi[None, :])
+        return [a[:, hi] - np.take_along_axis(a, lo[:, :, None], axis=1) for a in cum]
+
     def change_references() -> tuple[FloatArray, FloatArray, FloatArray]:
         """Rate x judged and judged (H, C, M) of the window just before each build month,
         the in-control reference of a change starting at that month (GLR), and rate^2 /
         reference claims (the variance of the estimated expectation per unit^2)."""
-        hi = np.arange(n_c)
-        lo = np.maximum(hi - p.window, 0)
-        r_y, r_u, r_n = (cum[k][:, hi] - cum[k][:, lo] for k in range(3))
+        r_y, r_u, r_n, _ = window(np.arange(n_c))
         rate = np.divide(np.maximum(r_y, 0.5), r_u, out=np.zeros_like(r_y), where=r_u > 0)
         judged = r_n >= p.min_reference - 0.5
         inv = 1.0 / np.maximum(r_y, 0.5)
@@ -191,9 +198,8 @@ def scan(
     idx = np.arange(n_c)
     for c in range(n_c):
         hi = max(0, c - p.gap)
-        lo = max(0, hi - p.window)
-        if hi > lo:
-            ref_y, ref_u, n_float, ref_y2u = (a[:, hi] - a[:, lo] for a in cum)
+        if hi > 0:
+            ref_y, ref_u, n_float, ref_y2u = (a[:, 0] for a in window(np.array([hi])))
             n_ref = np.rint(n_float).astype(np.int64)
             raw = np.divide(ref_y, ref_u, out=np.zeros_like(ref_y), where=ref_u > 0)
             rate = np.divide(
