@@ -75,6 +75,33 @@ def _detector_name(ev: dict[str, Any]) -> str:
     return str(_("step change (%(group)s)") % {"group": group})
 
 
+def change_facts(alert: Any) -> list[tuple[str, str]]:
+    """Labelled values of a change along production time, for the alert page."""
+    ev = _e(alert)
+    if alert.kind != KIND_CLAIMS or not _is_production(ev):
+        return []
+    return [
+        (str(_("Estimated onset build month")), str(ev.get("onset_build_month"))),
+        (
+            str(_("Build months affected")),
+            str(
+                _("%(start)s to %(end)s (%(n)s months)")
+                % {
+                    "start": ev.get("affected_from"),
+                    "end": ev.get("affected_to"),
+                    "n": ev.get("affected_months"),
+                }
+            ),
+        ),
+        (str(_("Detected as")), _detector_name(ev)),
+        (
+            str(_("Claims against expected")),
+            f"{ev.get('observed')} / {num(ev.get('expected'))} (× {num(ev.get('rate_ratio'), 2)})",
+        ),
+        (str(_("Baseline")), str(ev.get("baseline_note") or ev.get("baseline") or "—")),
+    ]
+
+
 def _is_mode_shift(ev: dict[str, Any]) -> bool:
     return ev.get("signal") == "failure_mode_shift"
 
