@@ -17,6 +17,8 @@ from .models import AlertStatus
 from .schemas import (
     AlertDetailOut,
     AlertOut,
+    BaselineIn,
+    BaselineOut,
     NoteIn,
     NotificationIn,
     NotificationOut,
@@ -41,6 +43,7 @@ alerts = Router(tags=["early-warning"], auth=API_AUTH)
 reports = Router(tags=["early-warning"], auth=API_AUTH)
 runs = Router(tags=["early-warning"], auth=API_AUTH)
 production = Router(tags=["early-warning"], auth=API_AUTH)
+baselines = Router(tags=["early-warning"], auth=API_AUTH)
 purchases = Router(tags=["early-warning"], auth=API_AUTH)
 surveys = Router(tags=["early-warning"], auth=API_AUTH)
 parts = Router(tags=["early-warning"], auth=API_AUTH)
@@ -50,6 +53,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/early-warning/reports", reports),
     ("/early-warning/runs", runs),
     ("/early-warning/production-volumes", production),
+    ("/early-warning/claim-baselines", baselines),
     ("/early-warning/purchase-volumes", purchases),
     ("/early-warning/surveys", surveys),
     ("/early-warning/parts", parts),
@@ -194,6 +198,25 @@ def get_run(request: HttpRequest, run_id: int):
 
 
 # --------------------------------------------------------------------------- input data
+
+
+@baselines.get("/", response=list[BaselineOut])
+@paginate(LimitOffsetPagination)
+def list_baselines(request: HttpRequest, part_number: str = ""):
+    return selectors.baseline_list(user_of(request), part_number=part_number)
+
+
+@baselines.put("/", response=BaselineOut)
+def set_baseline(request: HttpRequest, data: BaselineIn):
+    """Give (or replace) the claim rate of a part at one month in service."""
+    return services.claim_baseline_set(actor=user_of(request), **data.dict())
+
+
+@baselines.delete("/{int:baseline_id}", response={204: None})
+def delete_baseline(request: HttpRequest, baseline_id: int):
+    user = user_of(request)
+    services.claim_baseline_delete(actor=user, baseline=selectors.baseline_get(user, baseline_id))
+    return 204, None
 
 
 @production.get("/", response=list[ProductionOut])

@@ -223,6 +223,23 @@ def prepare_part(
     return pa
 
 
+def apply_baseline(pa: PartAnalysis, given: dict[int, tuple[float, str]] | None) -> None:
+    """Use the part's given claim rates per MIS (NaN where none) instead of earlier months."""
+    if not given:
+        return
+    rates = np.full(WARRANTY_MONTHS, np.nan)
+    for mis, (rate, _source) in given.items():
+        if 1 <= mis <= WARRANTY_MONTHS:
+            rates[mis - 1] = rate
+    pa.baseline_rates = rates
+    sources = sorted({source for _rate, source in given.values() if source})
+    months = ", ".join(str(m) for m in sorted(given))
+    pa.baseline_note = gettext("given for months in service %(months)s (%(sources)s)") % {
+        "months": months,
+        "sources": "; ".join(sources),
+    }
+
+
 def _life_data(pa: PartAnalysis, claims_m: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Grouped life data: failures at mid-month of their MIS, survivors censored at age."""
     cohort: list[str] = []
