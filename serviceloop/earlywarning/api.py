@@ -206,13 +206,13 @@ def list_baselines(request: HttpRequest, part_number: str = ""):
     return selectors.baseline_list(user_of(request), part_number=part_number)
 
 
-@baselines.put("/", response=BaselineOut)
+@baselines.post("/", response={201: BaselineOut})
 def set_baseline(request: HttpRequest, data: BaselineIn):
     """Give (or replace) the claim rate of a part at one month in service."""
-    return services.claim_baseline_set(actor=user_of(request), **data.dict())
+    return Status(201, services.claim_baseline_set(actor=user_of(request), **data.dict()))
 
 
-@baselines.delete("/{int:baseline_id}", response={204: None})
+@baselines.post("/{int:baseline_id}/delete", response={204: None})
 def delete_baseline(request: HttpRequest, baseline_id: int):
     user = user_of(request)
     services.claim_baseline_delete(actor=user, baseline=selectors.baseline_get(user, baseline_id))

@@ -79,11 +79,11 @@ API = {
     ("post", f"{EW}/runs/"): ("ew.run", lambda w: {}),
     ("get", f"{EW}/runs/{{run_id}}"): ("ew.view", lambda w: None),
     ("get", f"{EW}/claim-baselines/"): ("ew.view", lambda w: None),
-    ("put", f"{EW}/claim-baselines/"): (
+    ("post", f"{EW}/claim-baselines/"): (
         "ew.data",
         lambda w: {"part_number": "SA-9", "mis": 2, "rate_per_unit": 0.001, "source": "gen 1"},
     ),
-    ("delete", f"{EW}/claim-baselines/{{baseline_id}}"): ("ew.data", lambda w: None),
+    ("post", f"{EW}/claim-baselines/{{baseline_id}}/delete"): ("ew.data", lambda w: {}),
     ("get", f"{EW}/production-volumes/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/production-volumes/"): (
         "ew.data",
