@@ -18,6 +18,8 @@ from .models import AlertStatus
 from .schemas import (
     AlertDetailOut,
     AlertOut,
+    BaselineIn,
+    BaselineOut,
     NoteIn,
     NotificationIn,
     NotificationOut,
@@ -42,6 +44,7 @@ alerts = Router(tags=["early-warning"], auth=API_AUTH)
 reports = Router(tags=["early-warning"], auth=API_AUTH)
 runs = Router(tags=["early-warning"], auth=API_AUTH)
 production = Router(tags=["early-warning"], auth=API_AUTH)
+baselines = Router(tags=["early-warning"], auth=API_AUTH)
 purchases = Router(tags=["early-warning"], auth=API_AUTH)
 surveys = Router(tags=["early-warning"], auth=API_AUTH)
 parts = Router(tags=["early-warning"], auth=API_AUTH)
@@ -51,6 +54,7 @@ ROUTERS: list[tuple[str, Router]] = [
     ("/early-warning/reports", reports),
     ("/early-warning/runs", runs),
     ("/early-warning/production-volumes", production),
+    ("/early-warning/claim-baselines", baselines),
     ("/early-warning/purchase-volumes", purchases),
     ("/early-warning/surveys", surveys),
     ("/early-warning/parts", parts),
@@ -193,6 +197,25 @@ def get_run(request: HttpRequest, run_id: int):
 
 
 # --------------------------------------------------------------------------- input data
+
+
+@baselines.get("/", response=list[BaselineOut])
+@paginate(LimitOffsetPagination)
+def list_baselines(request: HttpRequest, part_number: str = ""):
+    return selectors.baseline_list(user_of(request), part_number=part_number)
+
+
+@baselines.post("/", response={201: BaselineOut})
+def set_baseline(request: HttpRequest, data: BaselineIn):
+    """Give (or replace) the claim rate of a part at one month in service."""
+    return Status(201, services.claim_baseline_set(actor=user_of(request), **data.dict()))
+
+
+@baselines.post("/{int:baseline_id}/delete", response={204: None})
+def delete_baseline(request: HttpRequest, baseline_id: int):
+    user = user_of(request)
+    services.claim_baseline_delete(actor=user, baseline=selectors.baseline_get(user, baseline_id))
+    return 204, None
 
 
 @production.get("/", response=list[ProductionOut])

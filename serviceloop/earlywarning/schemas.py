@@ -161,6 +161,22 @@ class ProductionPatch(Schema):
     reason: str = ""
 
 
+class BaselineIn(Schema):
+    part_number: str = Field(min_length=1, max_length=60)
+    mis: int = Field(ge=1, le=12)
+    rate_per_unit: float = Field(ge=0, le=1)
+    source: str = Field(min_length=1, max_length=300)
+
+
+class BaselineOut(Schema):
+    id: int
+    part_number: str
+    mis: int
+    rate_per_unit: float
+    source: str
+    updated_at: LocalDateTime
+
+
 class ProductionOut(Schema):
     id: int
     part_number: str

@@ -285,6 +285,49 @@ def claims_chart(chart: dict[str, Any]) -> SafeString:
     return p.svg()
 
 
+def production_chart(chart: dict[str, Any]) -> SafeString:
+    """(a) the production-time statistic over build months, its limit and the onset."""
+    title = _("Change along production time: statistic per build month")
+    cohorts = [str(c) for c in chart.get("cohorts") or []]
+    path = _values(chart.get("statistic"))
+    h = float(chart.get("threshold") or 0)
+    pts = [(i + 1, v) for i, v in enumerate(path) if v is not None]
+    if not pts:
+        return empty_chart(title)
+    n = len(cohorts)
+    top = max([h, *(v for _, v in pts)]) * 1.15 or 1.0
+    yt = nice_ticks(0, top)
+    p = Plot(title, (0.5, n + 0.5), (0, yt[-1]))
+    step = max(1, math.ceil(n / 8))
+    p.axes(
+        [(i + 1, cohorts[i]) for i in range(0, n, step)],
+        [(t, fmt(t)) for t in yt],
+        _("Build month"),
+        _("Statistic (log-likelihood ratio)"),
+    )
+    p.polyline([(0.5, h), (n + 0.5, h)], RED, dash="6 4", label=f"h = {h:.2f}")
+    p.polyline(pts, BLUE, label=_("statistic"))
+    onset = chart.get("onset")
+    affected = chart.get("affected") or [None, None]
+    lo = cohorts.index(affected[0]) + 1 if affected[0] in cohorts else None
+    hi = cohorts.index(affected[1]) + 1 if affected[1] in cohorts else None
+    for i, v in pts:
+        hot = lo is not None and hi is not None and lo <= i <= hi
+        label = _("%(month)s: statistic %(v)s") % {"month": cohorts[i - 1], "v": f"{v:.2f}"}
+        p.dot(i, v, RED if hot else BLUE, r=4.5 if cohorts[i - 1] == onset else 3, label=label)
+    if onset in cohorts:
+        x = cohorts.index(onset) + 1
+        p.polyline([(x, 0), (x, yt[-1])], ORANGE, dash="3 3", label=_("estimated onset"))
+    p.legend(
+        [
+            (BLUE, _("statistic"), "line"),
+            (RED, _("decision limit h"), "dash"),
+            (ORANGE, _("estimated onset"), "dash"),
+        ]
+    )
+    return p.svg()
+
+
 # --------------------------------------------------------------------------- (b)
 
 
@@ -571,6 +614,8 @@ def alert_charts(kind: str, chart: dict[str, Any]) -> list[SafeString]:
     ctype = (chart or {}).get("type")
     if ctype == "cusum":
         return [cusum_chart(chart), claims_chart(chart)]
+    if ctype == "production":
+        return [production_chart(chart), claims_chart(chart)]
     if ctype == "volume":
         return [volume_chart(chart)]
     if ctype == "ewma":

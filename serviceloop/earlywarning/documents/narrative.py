@@ -58,6 +58,50 @@ def _part(ev: dict[str, Any], alert: Any) -> str:
     return f"{part} {name}".strip()
 
 
+def _is_production(ev: dict[str, Any]) -> bool:
+    """Evidence of the production-time monitor (issue 14), with an onset build month."""
+    return bool(ev.get("onset_build_month"))
+
+
+def _detector_name(ev: dict[str, Any]) -> str:
+    if ev.get("detector") == "drift":
+        return str(_("gradual rise (drift)"))
+    group = {
+        "all": _("all months in service"),
+        "early": _("early life, months in service 1-3"),
+        "middle": _("months in service 4-8"),
+        "late": _("wear-out, months in service 9-12"),
+    }.get(str(ev.get("mis_group")), str(ev.get("mis_group", "")))
+    return str(_("step change (%(group)s)") % {"group": group})
+
+
+def change_facts(alert: Any) -> list[tuple[str, str]]:
+    """Labelled values of a change along production time, for the alert page."""
+    ev = _e(alert)
+    if alert.kind != KIND_CLAIMS or not _is_production(ev):
+        return []
+    return [
+        (str(_("Estimated onset build month")), str(ev.get("onset_build_month"))),
+        (
+            str(_("Build months affected")),
+            str(
+                _("%(start)s to %(end)s (%(n)s months)")
+                % {
+                    "start": ev.get("affected_from"),
+                    "end": ev.get("affected_to"),
+                    "n": ev.get("affected_months"),
+                }
+            ),
+        ),
+        (str(_("Detected as")), _detector_name(ev)),
+        (
+            str(_("Claims against expected")),
+            f"{ev.get('observed')} / {num(ev.get('expected'))} (× {num(ev.get('rate_ratio'), 2)})",
+        ),
+        (str(_("Baseline")), str(ev.get("baseline_note") or ev.get("baseline") or "—")),
+    ]
+
+
 def _is_mode_shift(ev: dict[str, Any]) -> bool:
     return ev.get("signal") == "failure_mode_shift"
 
@@ -68,6 +112,17 @@ def _is_mode_shift(ev: dict[str, Any]) -> bool:
 def headline(alert: Any) -> str:
     """One line naming what signalled."""
     ev, kind = _e(alert), alert.kind
+    if kind == KIND_CLAIMS and _is_production(ev):
+        return _(
+            "%(part)s: claims up since build month %(onset)s (%(what)s), "
+            "%(obs)s against %(exp)s expected"
+        ) % {
+            "part": alert.part_number,
+            "onset": ev.get("onset_build_month"),
+            "what": _detector_name(ev),
+            "obs": ev.get("observed", "—"),
+            "exp": num(ev.get("expected")),
+        }
     if kind == KIND_CLAIMS:
         return _(
             "%(part)s built %(cohort)s: %(obs)s claims against %(exp)s expected by month "
@@ -124,7 +179,66 @@ def headline(alert: Any) -> str:
 # --------------------------------------------------------------------------- statistics
 
 
+def _production_lines(ev: dict[str, Any]) -> list[str]:
+    if ev.get("detector") == "drift":
+        method = _(
+            "Method: a likelihood-ratio test for a rise of unknown size in the claim rate "
+            "that began at some build month of the last 24 (generalised likelihood ratio "
+            "along production time)."
+        )
+    else:
+        method = _(
+            "Method: a Poisson CUSUM along production time, build month after build month, "
+            "on the claims at each month in service against the expected claims, designed "
+            "to detect a %(shift)s-fold claim rate."
+        ) % {"shift": num(ev.get("shift"), 0)}
+    lines = [
+        method,
+        _(
+            "Baseline: %(baseline)s; each build month is judged only against build months "
+            "made before it and not under alarm, never against later ones."
+        )
+        % {"baseline": ev.get("baseline_note") or ev.get("baseline", "—")},
+        _(
+            "Detected: %(what)s. Estimated onset: build month %(onset)s; build months "
+            "affected: %(start)s to %(end)s (%(n)s months). The statistic reached %(stat)s "
+            "against the limit h = %(h)s at build month %(alarm)s (month in service %(mis)s)."
+        )
+        % {
+            "what": _detector_name(ev),
+            "onset": ev.get("onset_build_month"),
+            "start": ev.get("affected_from"),
+            "end": ev.get("affected_to"),
+            "n": ev.get("affected_months"),
+            "stat": num(ev.get("statistic"), 2),
+            "h": num(ev.get("threshold"), 2),
+            "alarm": ev.get("build_month"),
+            "mis": ev.get("mis"),
+        },
+        _(
+            "Claims of the affected build months: %(obs)s against %(exp)s expected "
+            "(%(ratio)s times the baseline rate); over-dispersion φ = %(phi)s. The limits "
+            "keep the chance of any false alarm over 60 build months × 12 months in service "
+            "at or below %(far)s."
+        )
+        % {
+            "obs": ev.get("observed"),
+            "exp": num(ev.get("expected")),
+            "ratio": num(ev.get("rate_ratio"), 2),
+            "phi": num(ev.get("phi"), 2),
+            "far": pct(ev.get("false_alarm_design")),
+        },
+    ]
+    fit = ev.get("cohort_fit")
+    if fit:
+        lines.append(_fit_sentence(_("Weibull fit of the onset build month"), fit))
+    lines.extend(_clock_lines(ev))
+    return lines
+
+
 def _claims_lines(ev: dict[str, Any]) -> list[str]:
+    if _is_production(ev):
+        return _production_lines(ev)
     lines = [
         _(
             "Method: a Poisson CUSUM per build month over the months in service, designed to "
@@ -398,6 +512,20 @@ def _pareto_sentence(ev: dict[str, Any], part: str) -> str:
 
 def phenomenon(alert: Any) -> str:
     ev, kind = _e(alert), alert.kind
+    if kind == KIND_CLAIMS and _is_production(ev):
+        return _(
+            "Warranty claims of part %(part)s are above the baseline from build month "
+            "%(onset)s on (build months %(start)s to %(end)s): %(obs)s claims against "
+            "%(exp)s expected (%(ratio)s times the baseline rate)."
+        ) % {
+            "part": _part(ev, alert),
+            "onset": ev.get("onset_build_month"),
+            "start": ev.get("affected_from"),
+            "end": ev.get("affected_to"),
+            "obs": ev.get("observed"),
+            "exp": num(ev.get("expected")),
+            "ratio": num(ev.get("rate_ratio"), 2),
+        }
     if kind == KIND_CLAIMS:
         return _(
             "Warranty claims of part %(part)s built in %(cohort)s are above those of the other "
@@ -513,6 +641,18 @@ def actions(alert: Any) -> str:
 
 def scope(alert: Any) -> str:
     ev, kind = _e(alert), alert.kind
+    if kind == KIND_CLAIMS and _is_production(ev):
+        return _(
+            "Part %(part)s, build months %(start)s to %(end)s (estimated onset %(onset)s): "
+            "%(units)s units built. Customers supplied from these build months: to be "
+            "confirmed by Sales."
+        ) % {
+            "part": _part(ev, alert),
+            "start": ev.get("affected_from"),
+            "end": ev.get("affected_to"),
+            "onset": ev.get("onset_build_month"),
+            "units": num(ev.get("affected_units_built"), 0),
+        }
     if kind == KIND_CLAIMS:
         return _(
             "Part %(part)s, build month %(cohort)s: %(units)s units built; %(age)s of 12 "

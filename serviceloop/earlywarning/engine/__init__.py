@@ -27,6 +27,7 @@ from .warranty import (
     KIND_RETURNED,
     PartAnalysis,
     analyse_part,
+    apply_baseline,
     claims_findings,
     estimate_clock,
     prepare_part,
@@ -72,6 +73,7 @@ def _parts(inputs: Inputs, out: Outcome) -> None:
                 clock,
                 inputs.part_names.get(part, ""),
             )
+            apply_baseline(pa, inputs.baselines.get(part))
             analyse_part(pa)
         except Exception as exc:  # one bad part must not stop the others
             for kind in (KIND_CLAIMS, KIND_RETURNED):
@@ -129,4 +131,5 @@ def analyse_one_part(part_number: str, as_of: date) -> PartAnalysis:
         clock,
         names.get(part_number, ""),
     )
+    apply_baseline(pa, inputs.baseline_table(part_number).get(part_number))
     return analyse_part(pa)

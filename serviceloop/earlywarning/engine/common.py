@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 # Bump when the analysis changes so that the schedule re-runs on unchanged data.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"
 
 
 @dataclass

@@ -46,6 +46,20 @@ class Inputs:
     survey_date: list[date] = field(default_factory=list)
     survey_score: list[float] = field(default_factory=list)
     customers: dict[int, tuple[str, str]] = field(default_factory=dict)  # id -> (code, name)
+    # given claim baselines: part -> MIS -> (claims per unit at risk, source)
+    baselines: dict[str, dict[int, tuple[float, str]]] = field(default_factory=dict)
+
+
+def baseline_table(part_number: str | None = None) -> dict[str, dict[int, tuple[float, str]]]:
+    from ..models import ClaimBaseline
+
+    qs = ClaimBaseline.objects.all()
+    if part_number is not None:
+        qs = qs.filter(part_number=part_number)
+    out: dict[str, dict[int, tuple[float, str]]] = defaultdict(dict)
+    for part, mis, rate, source in qs.values_list("part_number", "mis", "rate_per_unit", "source"):
+        out[part][int(mis)] = (float(rate), source)
+    return dict(out)
 
 
 def production_table(part_number: str | None = None) -> tuple[dict, dict]:
@@ -82,6 +96,7 @@ def load_inputs(as_of: date) -> Inputs:
         production=production,
         part_names=names,
         purchases=dict(purchases),
+        baselines=baseline_table(),
     )
     for kind, cust, day, score in SurveyResponse.objects.values_list(
         "kind", "customer_id", "date", "score"
@@ -112,6 +127,8 @@ def fingerprint(inputs: Inputs) -> str:
     for part in sorted(inputs.production):
         h.update(repr(sorted(inputs.production[part].items())).encode())
         h.update(part.encode())
+    for part in sorted(inputs.baselines):
+        h.update(repr((part, sorted(inputs.baselines[part].items()))).encode())
     for cust in sorted(inputs.purchases):
         h.update(repr((cust, sorted(inputs.purchases[cust].items()))).encode())
     h.update(

@@ -12,7 +12,10 @@ modification ...) are not product failures and are left out, as are claims past 
 (claims.units_at_risk) with a lognormal km-per-month distribution fitted to the claims
 that have mileage and a purchase date (at least 20).
 
-(a) per-cohort Poisson CUSUM (claims.monitor_claims). (d) the life of returned parts:
+(a) the production-time monitor (stats.production, issue 14): each build month judged
+against earlier build months (or the part's given baseline per MIS), a step CUSUM per MIS
+group and a GLR for drift over build months; one finding per episode, keyed by its
+estimated onset build month. (d) the life of returned parts:
 the failure-mode Pareto, a Weibull fit per part and per cohort with the cohort's survivors
 censored at its age (signals.weibull_by_group), the likelihood-ratio test that all cohorts
 share one life distribution (signals.cohort_homogeneity), and the failure-mode shift of
@@ -35,10 +38,8 @@ from scipy import stats
 from ..stats.claims_monitor import (
     WARRANTY_KM,
     WARRANTY_MONTHS,
-    ClaimsMonitor,
     ClaimsTable,
     aggregate_claims,
-    monitor_claims,
     month_ordinal,
     units_at_risk,
 )
@@ -51,6 +52,8 @@ from ..stats.detectors import (
     weibull_by_group,
 )
 from ..stats.modes import ModeShift, mode_shift
+from ..stats.production import MIS_GROUPS, ProductionResult, monitor_production
+from ..stats.rates import Dispersion, dispersion
 from ..stats.reliability import LifeFit, fit_weibull
 from ..stats.validation import DataError
 from .common import Finding, clean
@@ -146,7 +149,10 @@ class PartAnalysis:
     mode_months: list[int] = field(default_factory=list)
     table: ClaimsTable | None = None
     monitored: np.ndarray | None = None  # cohort indices in the table
-    monitor: ClaimsMonitor | None = None
+    production: ProductionResult | None = None
+    dispersion: Dispersion | None = None
+    baseline_rates: np.ndarray | None = None  # given claims per unit per MIS (NaN: none)
+    baseline_note: str = ""
     pareto: tuple[ParetoRow, ...] = ()
     pooled_fit: LifeFit | None = None
     group_fits: tuple[GroupFit, ...] = ()
@@ -217,6 +223,23 @@ def prepare_part(
     return pa
 
 
+def apply_baseline(pa: PartAnalysis, given: dict[int, tuple[float, str]] | None) -> None:
+    """Use the part's given claim rates per MIS (NaN where none) instead of earlier months."""
+    if not given:
+        return
+    rates = np.full(WARRANTY_MONTHS, np.nan)
+    for mis, (rate, _source) in given.items():
+        if 1 <= mis <= WARRANTY_MONTHS:
+            rates[mis - 1] = rate
+    pa.baseline_rates = rates
+    sources = sorted({source for _rate, source in given.values() if source})
+    months = ", ".join(str(m) for m in sorted(given))
+    pa.baseline_note = gettext("given for months in service %(months)s (%(sources)s)") % {
+        "months": months,
+        "sources": "; ".join(sources),
+    }
+
+
 def _life_data(pa: PartAnalysis, claims_m: np.ndarray, rows: np.ndarray) -> dict[str, np.ndarray]:
     """Grouped life data: failures at mid-month of their MIS, survivors censored at age."""
     cohort: list[str] = []
@@ -277,11 +300,18 @@ def analyse_part(pa: PartAnalysis) -> PartAnalysis:
                 % {"n": rows.size},
             )
         )
-    elif pa.table.claims.sum() == 0:
+    elif pa.table.claims.sum() == 0 and pa.baseline_rates is None:
         pass  # nothing to monitor: no claim in any cohort
     else:
         try:
-            pa.monitor = monitor_claims(pa.table)
+            pa.dispersion = dispersion(pa.table)
+            pa.production = monitor_production(
+                pa.table.cohorts,
+                pa.table.claims,
+                pa.table.units,
+                baseline_rates=pa.baseline_rates,
+                baseline_label=pa.baseline_note,
+            )
         except DataError as exc:
             pa.problems.append((KIND_CLAIMS, str(exc)))
     pa.life = _life_data(pa, claims_m, rows)
@@ -393,7 +423,7 @@ def weibull_chart(pa: PartAnalysis, cohort: str | None = None) -> dict[str, Any]
 
 
 def _common(pa: PartAnalysis) -> dict[str, Any]:
-    disp = pa.monitor.dispersion if pa.monitor else None
+    disp = pa.dispersion
     return {
         "part_number": pa.part,
         "part_name": pa.name,
@@ -418,57 +448,73 @@ def _common(pa: PartAnalysis) -> dict[str, Any]:
 
 
 def claims_findings(pa: PartAnalysis) -> list[Finding]:
-    if pa.monitor is None or pa.table is None:
+    """One finding per episode of the production-time monitor, keyed by its onset month."""
+    if pa.production is None or pa.table is None:
         return []
-    mon, table = pa.monitor, pa.table
+    prod, table = pa.production, pa.table
+    sc = prod.scan
     out = []
-    for alert in mon.alerts:
-        r = table.cohorts.index(alert.build_month)
-        c = pa.cohorts.index(alert.build_month)
-        age = int(pa.ages[c])
+    groups = [name for name, _, _ in MIS_GROUPS]
+    for alert in prod.alerts:
+        r = table.cohorts.index(alert.onset_build_month)
+        c = pa.cohorts.index(alert.onset_build_month)
+        lo = table.cohorts.index(alert.affected_from)
+        hi = table.cohorts.index(alert.affected_to)
         observed = table.units[r] > 0
-        last = int(np.flatnonzero(observed)[-1]) if observed.any() else alert.mis - 1
-        fit = next((g for g in pa.group_fits if g.cohort == alert.build_month and g.fit), None)
+        last = int(np.flatnonzero(observed)[-1]) if observed.any() else 0
+        expected = sc.expected[0, r]
+        judged = sc.judged[0, r]
+        fit = next(
+            (g for g in pa.group_fits if g.cohort == alert.onset_build_month and g.fit), None
+        )
         evidence = {
             **alert.as_dict(),
             **_common(pa),
             "units_built": pa.built[c],
-            "age_months": age,
-            "latest": {
-                "mis": last + 1,
-                "cumulative_observed": int(table.claims[r, : last + 1].sum()),
-                "cumulative_expected": float(mon.expected[r, : last + 1].sum()),
-                "cusum": float(mon.cusum[r, last]),
-            },
+            "age_months": int(pa.ages[c]),
+            "affected_units_built": float(
+                pa.built[[pa.cohorts.index(x) for x in table.cohorts[lo : hi + 1]]].sum()
+            ),
+            "onset_observed": int(table.claims[r, : last + 1][judged[: last + 1]].sum()),
+            "onset_expected": float(expected[: last + 1].sum()),
+            "onset_mis": last + 1,
+            "baseline_note": pa.baseline_note,
             "cohort_fit": fit_dict(fit.fit) if fit else None,
         }
         rates = table.rates()[r]
         expected_rate = np.divide(
-            mon.expected[r], table.units[r], out=np.full(table.months, np.nan), where=observed
+            expected, table.units[r], out=np.full(table.months, np.nan), where=judged
         )
+        det = groups.index(alert.mis_group) if alert.detector == "step" else None
+        path = sc.step[0, :, det] if det is not None else sc.glr[0]
         chart = {
-            "type": "cusum",
+            "type": "production",
+            "cohorts": list(table.cohorts),
+            "statistic": path,
+            "threshold": alert.threshold,
+            "detector": alert.detector,
+            "onset": alert.onset_build_month,
+            "alarm": alert.build_month,
+            "affected": [alert.affected_from, alert.affected_to],
             "mis": list(range(1, table.months + 1)),
-            "cusum": [float(v) if observed[i] else None for i, v in enumerate(mon.cusum[r])],
-            "threshold": float(mon.thresholds[r]),
-            "alarm_mis": alert.mis,
             "claims": table.claims[r],
-            "expected": mon.expected[r],
+            "expected": expected,
             "units": table.units[r],
             "cum_rate": np.where(observed, np.cumsum(np.nan_to_num(rates)) * 1000, np.nan),
             "cum_expected_rate": np.where(
-                observed, np.cumsum(np.nan_to_num(expected_rate)) * 1000, np.nan
+                judged, np.cumsum(np.nan_to_num(expected_rate)) * 1000, np.nan
             ),
         }
+        p_value = float(stats.poisson.sf(alert.observed - 1, alert.expected / max(alert.phi, 1.0)))
         out.append(
             Finding(
                 kind=KIND_CLAIMS,
-                key=f"{KIND_CLAIMS}:{pa.part}:{alert.build_month}",
-                severity=_claims_severity(alert.rate_ratio, alert.p_value),
-                evidence=clean(evidence),
+                key=f"{KIND_CLAIMS}:{pa.part}:{alert.onset_build_month}",
+                severity=_claims_severity(alert.rate_ratio, p_value),
+                evidence=clean({**evidence, "p_value": p_value}),
                 chart=clean(chart),
                 part_number=pa.part,
-                cohort=alert.build_month,
+                cohort=alert.onset_build_month,
             )
         )
     return out

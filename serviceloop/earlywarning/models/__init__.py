@@ -14,6 +14,7 @@ from .alerts import (
     ReportStatus,
     Severity,
 )
+from .baselines import ClaimBaseline
 from .data import (
     ProductionVolume,
     PurchaseVolume,
@@ -32,6 +33,7 @@ __all__ = [
     "AlertStatus",
     "AnalysisRun",
     "Channel",
+    "ClaimBaseline",
     "CustomerNotification",
     "EngineState",
     "FailureAnalysisReport",

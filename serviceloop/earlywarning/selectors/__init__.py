@@ -13,6 +13,7 @@ from serviceloop.core.permissions import is_agent_only, require, scope_by_custom
 from ..models import (
     Alert,
     AnalysisRun,
+    ClaimBaseline,
     FailureAnalysisReport,
     ProductionVolume,
     PurchaseVolume,
@@ -124,6 +125,19 @@ def production_list(user: Any, *, part_number: str = "", q: str = "") -> QuerySe
     if q:
         qs = qs.filter(Q(part_number__icontains=q) | Q(part_name__icontains=q))
     return qs
+
+
+def baseline_list(user: Any, *, part_number: str = "") -> QuerySet[ClaimBaseline]:
+    require(user, "ew.view")
+    qs = ClaimBaseline.objects.all()
+    if part_number:
+        qs = qs.filter(part_number__iexact=part_number.strip())
+    return qs
+
+
+def baseline_get(user: Any, pk: int) -> ClaimBaseline:
+    require(user, "ew.view")
+    return get_object_or_404(ClaimBaseline, pk=pk)
 
 
 def production_get(user: Any, pk: int) -> ProductionVolume:

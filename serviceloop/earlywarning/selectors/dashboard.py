@@ -37,7 +37,7 @@ def heat_rows(pa: PartAnalysis) -> list[dict[str, Any]]:
             pooled = table.claims.sum(axis=0) / np.where(
                 table.units.sum(axis=0) > 0, table.units.sum(axis=0), np.nan
             )
-    mon = pa.monitor
+    prod = pa.production
     out = []
     for c, cohort in enumerate(pa.cohorts):
         r = rows_by_cohort.get(cohort)
@@ -57,15 +57,12 @@ def heat_rows(pa: PartAnalysis) -> list[dict[str, Any]]:
                 }
             )
         status = None
-        if mon is not None and r is not None:
-            path = mon.cusum[r]
-            seen = path[~np.isnan(path)]
-            if seen.size:
-                status = {
-                    "cusum": float(seen[-1]),
-                    "threshold": float(mon.thresholds[r]),
-                    "alarm": any(a.build_month == cohort for a in mon.alerts),
-                }
+        if prod is not None and r is not None and prod.scan.judged[0, r].any():
+            status = {
+                "cusum": float(prod.scan.step[0, r].max()),
+                "threshold": float(prod.params.h_step),
+                "alarm": bool(prod.scan.alarm[0, r]),
+            }
         out.append(
             {
                 "cohort": cohort,
@@ -82,7 +79,7 @@ def heat_rows(pa: PartAnalysis) -> list[dict[str, Any]]:
 def part_context(part_number: str, as_of: date) -> dict[str, Any]:
     pa = analyse_one_part(part_number, as_of)
     chart = weibull_chart(pa)
-    disp = pa.monitor.dispersion if pa.monitor else None
+    disp = pa.dispersion
     return {
         "analysis": pa,
         "heat": heat_rows(pa),

@@ -1,6 +1,7 @@
 """Every write of the early-warning app goes through these services (design rule 1)."""
 
 from .alerts import alert_acknowledge, alert_close, alert_dismiss, sweep_overdue
+from .baselines import claim_baseline_delete, claim_baseline_set
 from .data import (
     production_volume_create,
     production_volume_delete,
@@ -26,6 +27,8 @@ __all__ = [
     "alert_close",
     "alert_dismiss",
     "apply_findings",
+    "claim_baseline_delete",
+    "claim_baseline_set",
     "execute_run",
     "notification_record",
     "on_data_imported",

@@ -27,6 +27,9 @@ def build(w: dict) -> None:
         raw_score=4,
         scale=5,
     )
+    baseline = services.claim_baseline_set(
+        actor=quality, part_number="SA-2041", mis=1, rate_per_unit=0.002, source="target"
+    )
     alert = f.raise_alert(f.claims_finding(cohort="2025-01"))
     draft = f.drafted_report(f.raise_alert(f.claims_finding(cohort="2025-02")), quality)
     issued = f.issued_report(f.raise_alert(f.claims_finding(cohort="2025-03")), quality)
@@ -43,6 +46,7 @@ def build(w: dict) -> None:
         ew_report_id=draft.pk,
         run_id=run.pk,
         production_id=volume.pk,
+        baseline_id=baseline.pk,
         purchase_id=purchase.pk,
         response_id=survey.pk,
         part_number="SA-2041",
@@ -74,6 +78,12 @@ API = {
     ("get", f"{EW}/runs/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/runs/"): ("ew.run", lambda w: {}),
     ("get", f"{EW}/runs/{{run_id}}"): ("ew.view", lambda w: None),
+    ("get", f"{EW}/claim-baselines/"): ("ew.view", lambda w: None),
+    ("post", f"{EW}/claim-baselines/"): (
+        "ew.data",
+        lambda w: {"part_number": "SA-9", "mis": 2, "rate_per_unit": 0.001, "source": "gen 1"},
+    ),
+    ("post", f"{EW}/claim-baselines/{{baseline_id}}/delete"): ("ew.data", lambda w: {}),
     ("get", f"{EW}/production-volumes/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/production-volumes/"): (
         "ew.data",

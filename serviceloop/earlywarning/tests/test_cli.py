@@ -7,6 +7,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -190,3 +191,25 @@ def test_command_line_bad_input_exits_nonzero_without_traceback(tmp_path):
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.startswith("CommandError: ") and "row 3, column 'time'" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_every_claims_alert_names_its_onset_build_month(tmp_path):
+    """A step from build month 2021-07 on: the production-time alert names it as onset;
+    cohort alerts carry their own build month as onset."""
+    rows = ["build_month,mis,units,claims"]
+    rng = np.random.default_rng(3)
+    for c in range(36):
+        label = f"{2020 + c // 12}-{c % 12 + 1:02d}"
+        for m in range(1, min(36 - c, 12) + 1):
+            rate = 0.0015 * (2.5 if c >= 18 else 1.0)
+            rows.append(f"{label},{m},4000,{rng.poisson(4000 * rate)}")
+    path = write(tmp_path, "\n".join(rows) + "\n", "step.csv")
+    result = analyze("claims", path)
+    assert result["alerts"] and all("onset_build_month" in a for a in result["alerts"])
+    changes = [a for a in result["alerts"] if a["detector"] in ("step", "drift")]
+    assert [a["onset_build_month"] for a in changes] == ["2021-07"]
+    assert changes[0]["affected_from"] == "2021-07" and changes[0]["affected_to"] == "2022-12"
+    cohort = [a for a in result["alerts"] if a["detector"] == "cohort"]
+    assert all(a["onset_build_month"] == a["build_month"] for a in cohort)
+    only = analyze("claims", path, "--monitor", "production")
+    assert {a["detector"] for a in only["alerts"]} <= {"step", "drift"}

@@ -53,10 +53,12 @@ def test_claims_monitor_flags_the_bad_build_month(bad_cohort):
     assert f.key == f"warranty_claims:SA-2041:{month_label(CUR - 12)}"
     assert f.severity == "high"
     ev = f.evidence
-    assert ev["rate_ratio"] > 2.5 and ev["cusum"] >= ev["threshold"]
+    assert ev["onset_build_month"] == ev["affected_from"] == month_label(CUR - 12)
+    assert ev["rate_ratio"] > 2.5 and ev["statistic"] >= ev["threshold"]
     assert ev["units_built"] == 1000 and ev["clock"]["lag"] in (0, 1)
-    assert ev["false_alarm_probability"] <= 0.01
-    assert f.chart["type"] == "cusum" and len(f.chart["mis"]) == 12
+    assert ev["false_alarm_design"] <= 0.05
+    assert f.chart["type"] == "production" and len(f.chart["mis"]) == 12
+    assert f.chart["onset"] == month_label(CUR - 12)
     json.dumps(f.evidence, allow_nan=False)  # JSON-clean: no NaN, no NumPy types
     json.dumps(f.chart, allow_nan=False)
     assert out.counts["parts"] == 1 and out.counts["claims"] == len(rows)

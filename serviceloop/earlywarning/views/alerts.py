@@ -94,6 +94,7 @@ def alert_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
         "report": report,
         "headline": narrative.headline(alert),
         "lines": narrative.statistics_lines(alert),
+        "change_facts": narrative.change_facts(alert),
         "charts": charts.alert_charts(alert.kind, alert.chart),
         "related": selectors.related_alerts(alert).select_related("customer")[:10],
         "history": record_history("earlywarning.alert", alert.pk),

@@ -6,8 +6,13 @@
 
 ``weibull``/``lognormal`` print ``{"shape", "scale", "loglik", "n", "failures"}`` (``n`` is the
 number of units, the sum of ``count``; ``--ci`` adds Wald intervals). ``claims`` prints
-``{"alerts": [...], "dispersion": {...}}`` with one alert per cohort whose CUSUM fired, at the
-month in service (``mis``) where it fired, with its evidence.
+``{"alerts": [...], "dispersion": {...}}``: first one alert per cohort whose CUSUM over MIS
+fired (``detector: "cohort"``, at the month in service ``mis`` where it fired, judged
+against the other cohorts pooled), then one per change along production time
+(``detector: "step"`` or ``"drift"``, stats.production: each build month judged only against
+earlier ones). Every alert names ``onset_build_month``, the estimated first affected build
+month (the cohort itself for a cohort alert) and the affected range. ``--monitor`` picks one
+of the two.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1. Bad input ends with
 ``CommandError: FILE: row R, column 'C': ...`` on stderr and exit status 1, no traceback.
@@ -25,6 +30,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from serviceloop.earlywarning.stats.claims_monitor import ClaimsTable, monitor_claims
+from serviceloop.earlywarning.stats.production import monitor_production
 from serviceloop.earlywarning.stats.reliability import (
     fit_lognormal_data,
     fit_weibull_data,
@@ -118,6 +124,12 @@ class Command(BaseCommand):
         claims.add_argument(
             "--alpha", type=float, default=0.01, help="false-alarm probability per cohort"
         )
+        claims.add_argument(
+            "--monitor",
+            choices=("both", "cohort", "production"),
+            default="both",
+            help="cohort: CUSUM per cohort over MIS; production: changes along build months",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
@@ -162,14 +174,28 @@ class Command(BaseCommand):
             row_offset=FIRST_DATA_ROW,
         )
         result = monitor_claims(table, shift=options["shift"], alpha=options["alpha"])
+        which = options.get("monitor", "both")
         alerts = []
-        for alert in result.alerts:
+        for alert in result.alerts if which != "production" else ():
             evidence = {
                 key: (_number(value) if isinstance(value, float) else value)
                 for key, value in alert.as_dict().items()
             }
             evidence["build_month"] = _cohort(alert.build_month)
+            evidence["onset_build_month"] = evidence["build_month"]
+            evidence["affected_from"] = evidence["affected_to"] = evidence["build_month"]
+            evidence["detector"] = "cohort"
             alerts.append(evidence)
+        if which != "cohort":
+            changes = monitor_production(table.cohorts, table.claims, table.units)
+            for change in changes.alerts:
+                evidence = {
+                    key: (_number(value) if isinstance(value, float) else value)
+                    for key, value in change.as_dict().items()
+                }
+                for key in ("build_month", "onset_build_month", "affected_from", "affected_to"):
+                    evidence[key] = _cohort(str(evidence[key]))
+                alerts.append(evidence)
         d = result.dispersion
         return {
             "alerts": alerts,
