@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "serviceloop.core.middleware.LoginRequiredMiddleware",
+    "serviceloop.core.text_input.TextInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
