@@ -173,3 +173,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# API lists return at most this many items per request (limit above it is a 422).
+NINJA_PAGINATION_MAX_LIMIT = 1000

@@ -11,12 +11,13 @@ nothing is stored. The import engine applies the same `CONTROL_RE` to every cell
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,34 +26,62 @@ from django.utils.translation import gettext_lazy
 # carry and no database can store).
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 MESSAGE = gettext_lazy("Control characters (such as NUL) are not allowed.")
+# Numbers beyond what a client can hold exactly (2**53) are refused as out of range; an
+# offset or id of 10**20 used to overflow the database (a 500).
+LARGEST = 2**53
+NUMBER_MESSAGE = gettext_lazy("This number is out of range.")
+INTEGER_RE = re.compile(r"^[+-]?\d+$")
 
 
 def has_control_characters(value: str) -> bool:
     return CONTROL_RE.search(value) is not None
 
 
-def bad_places(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    """The paths (keys and list positions) of every string in `data` holding a control
-    character, keys included."""
-    if isinstance(data, str):
-        if has_control_characters(data):
-            yield path
-    elif isinstance(data, dict):
+def number_out_of_range(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return bool(INTEGER_RE.match(value.strip())) and abs(int(value)) > LARGEST
+    if isinstance(value, (int, float)):
+        return not math.isfinite(value) or abs(value) > LARGEST
+    return False
+
+
+Place = tuple[tuple[str | int, ...], str]  # where (location path), what is wrong
+
+
+def problem(value: Any) -> str:
+    """Why a value is refused, or ""."""
+    if isinstance(value, str) and has_control_characters(value):
+        return str(MESSAGE)
+    if number_out_of_range(value):
+        return str(NUMBER_MESSAGE)
+    return ""
+
+
+def bad_places(data: Any, path: tuple[str | int, ...] = ()) -> Iterator[Place]:
+    """Every string in `data` holding a control character (keys included) and every number
+    out of range, with its path of keys and list positions."""
+    if isinstance(data, dict):
         for key, value in data.items():
             if isinstance(key, str) and has_control_characters(key):
-                yield (*path, key)
+                yield (*path, key), str(MESSAGE)
             yield from bad_places(value, (*path, key))
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from bad_places(value, (*path, i))
+    elif not isinstance(data, str) or has_control_characters(data):
+        why = problem(data)
+        if why:
+            yield path, why
 
 
-def _querydict_places(data: Any, where: str) -> Iterator[tuple[str | int, ...]]:
+def _querydict_places(data: Any, where: str) -> Iterator[Place]:
     for key in data:
-        if has_control_characters(key) or any(
-            isinstance(v, str) and has_control_characters(v) for v in data.getlist(key)
-        ):
-            yield (where, key)
+        whys = [problem(key)] + [problem(v) for v in data.getlist(key) if isinstance(v, str)]
+        why = next((w for w in whys if w), "")
+        if why:
+            yield (where, key), why
 
 
 def _json_body(request: HttpRequest) -> Any:
@@ -65,8 +94,7 @@ def _json_body(request: HttpRequest) -> Any:
 
 
 def _field(place: tuple[str | int, ...]) -> str:
-    names = [str(p) for p in place[1:]]
-    return ".".join(names)
+    return ".".join(str(p) for p in place[1:])
 
 
 class TextInputMiddleware:
@@ -75,6 +103,10 @@ class TextInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         is_api = request.path.startswith("/api/")
+        if any(number_out_of_range(part) for part in request.path.split("/")):
+            if is_api:
+                return JsonResponse({"detail": "Not Found"}, status=404)
+            raise Http404
         try:
             places = list(self._places(request, is_api))
         except RequestDataTooBig:
@@ -84,16 +116,16 @@ class TextInputMiddleware:
         if not places:
             return self.get_response(request)
         if is_api:
-            detail = [{"loc": list(p), "field": _field(p), "msg": str(MESSAGE)} for p in places]
+            detail = [{"loc": list(p), "field": _field(p), "msg": why} for p, why in places]
             return JsonResponse({"detail": detail}, status=422)
         return render(
             request,
             "core/invalid_input.html",
-            {"fields": [_field(p) for p in places], "message": MESSAGE},
+            {"problems": [(_field(p), why) for p, why in places]},
             status=422,
         )
 
-    def _places(self, request: HttpRequest, is_api: bool) -> Iterator[tuple[str | int, ...]]:
+    def _places(self, request: HttpRequest, is_api: bool) -> Iterator[Place]:
         yield from _querydict_places(request.GET, "query")
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
@@ -103,8 +135,8 @@ class TextInputMiddleware:
             for key, f in request.FILES.items():
                 name = getattr(f, "name", None)
                 if isinstance(name, str) and has_control_characters(name):
-                    yield ("file", key)
+                    yield ("file", key), str(MESSAGE)
         elif is_api:
             body = _json_body(request)
             if body is not None:
-                yield from (("body", *p) for p in bad_places(body))
+                yield from ((("body", *p), why) for p, why in bad_places(body))

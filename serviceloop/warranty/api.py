@@ -14,7 +14,7 @@ from django.http import FileResponse, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from . import selectors, services
@@ -84,7 +84,7 @@ def get_claim(request: HttpRequest, claim_id: int):
 def update_claim(request: HttpRequest, claim_id: int, data: ClaimPatch):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, claim)
     reason = payload.pop("reason", "")
     return services.claim_update(actor=user, claim=claim, reason=reason, **payload)
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 
 from .. import selectors, services
 from ..models import ActionItem, EightDReport
@@ -155,7 +155,7 @@ def add_containment(request: HttpRequest, report_id: int, data: ContainmentIn):
 def update_containment(request: HttpRequest, containment_id: int, data: ContainmentPatch):
     user = user_of(request)
     containment = selectors.containment_get(user, containment_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, containment)
     reason = payload.pop("reason", "")
     return services.containment_update(
         actor=user, containment=containment, reason=reason, **payload
@@ -192,7 +192,7 @@ def add_cause(request: HttpRequest, report_id: int, data: CauseIn):
 def update_cause(request: HttpRequest, cause_id: int, data: CausePatch):
     user = user_of(request)
     cause = selectors.cause_get(user, cause_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, cause)
     reason = payload.pop("reason", "")
     return services.cause_update(actor=user, cause=cause, reason=reason, **payload)
 
@@ -208,7 +208,7 @@ def add_action(request: HttpRequest, report_id: int, data: ActionIn):
 def update_action(request: HttpRequest, action_id: int, data: ActionPatch):
     user = user_of(request)
     action = selectors.action_get(user, action_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, action)
     reason = payload.pop("reason", "")
     return services.action_update(actor=user, action=action, reason=reason, **payload)
 

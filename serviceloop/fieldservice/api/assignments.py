@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -61,7 +61,7 @@ def update_assignment(request: HttpRequest, assignment_id: int, data: Assignment
     actor = user_of(request)
     require(actor, "assignment.manage")
     a = selectors.assignment_get(actor, assignment_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, a)
     reason = payload.pop("reason", "")
     return services.assignment_update(actor=actor, assignment=a, reason=reason, **payload)
 

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core import deadlines
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -159,7 +159,7 @@ def _get(request: HttpRequest, info_form_id: int, action: str):
 @infoforms_router.patch("/{int:info_form_id}", response=InfoFormOut)
 def update_infoform(request: HttpRequest, info_form_id: int, data: InfoFormPatch):
     actor, f = _get(request, info_form_id, "infoform.manage")
-    return services.infoform_update(actor=actor, form=f, **data.dict(exclude_unset=True))
+    return services.infoform_update(actor=actor, form=f, **patch_payload(data, f))
 
 
 @infoforms_router.post("/{int:info_form_id}/issue", response=InfoFormOut)

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -65,7 +65,7 @@ def update_part(request: HttpRequest, spare_part_id: int, data: PartPatch):
     actor = user_of(request)
     require(actor, "part.manage")
     part = selectors.part_get(actor, spare_part_id)
-    return services.part_update(actor=actor, part=part, **data.dict(exclude_unset=True))
+    return services.part_update(actor=actor, part=part, **patch_payload(data, part))
 
 
 # ---------------------------------------------------------------- requests
@@ -255,7 +255,7 @@ def update_tag(request: HttpRequest, nc_tag_id: int, data: TagPatch):
     actor = user_of(request)
     require(actor, "tag.manage")
     tag = selectors.tag_get(actor, nc_tag_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, tag)
     reason = payload.pop("reason", "")
     return services.tag_update(actor=actor, tag=tag, reason=reason, **payload)
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -85,7 +85,7 @@ def update_record(request: HttpRequest, service_record_id: int, data: RecordPatc
     actor = user_of(request)
     require(actor, "record.change")
     rec = selectors.record_get(actor, service_record_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, rec)
     reason = payload.pop("reason", "")
     return services.service_record_update(actor=actor, record=rec, reason=reason, **payload)
 

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -59,7 +59,7 @@ def _get(request: HttpRequest, return_form_id: int, action: str):
 @router.patch("/{int:return_form_id}", response=ReturnOut)
 def update_return(request: HttpRequest, return_form_id: int, data: ReturnPatch):
     actor, f = _get(request, return_form_id, "return.fill")
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, f)
     return services.return_update(actor=actor, form=f, **payload)
 
 
