@@ -21,12 +21,12 @@ from . import selectors, services
 from .schemas import (
     AttachmentOut,
     ClaimIn,
+    ClaimNoteIn,
     ClaimOut,
     ClaimPatch,
+    ClaimReasonIn,
     DecisionRecordOut,
-    NoteIn,
     OverrideIn,
-    ReasonIn,
     SettleIn,
 )
 
@@ -109,7 +109,7 @@ def override(request: HttpRequest, claim_id: int, data: OverrideIn):
 
 
 @router.post("/{int:claim_id}/redecide", response=ClaimOut)
-def redecide(request: HttpRequest, claim_id: int, data: NoteIn):
+def redecide(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     services.claim_redecide(actor=user, claim=claim, reason=data.note)
@@ -117,21 +117,21 @@ def redecide(request: HttpRequest, claim_id: int, data: NoteIn):
 
 
 @router.post("/{int:claim_id}/approve", response=ClaimOut)
-def approve(request: HttpRequest, claim_id: int, data: NoteIn):
+def approve(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_approve(actor=user, claim=claim, note=data.note)
 
 
 @router.post("/{int:claim_id}/reject", response=ClaimOut)
-def reject(request: HttpRequest, claim_id: int, data: NoteIn):
+def reject(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_reject(actor=user, claim=claim, note=data.note)
 
 
 @router.post("/{int:claim_id}/reopen", response=ClaimOut)
-def reopen(request: HttpRequest, claim_id: int, data: ReasonIn):
+def reopen(request: HttpRequest, claim_id: int, data: ClaimReasonIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_reopen(actor=user, claim=claim, reason=data.reason)
@@ -145,7 +145,7 @@ def settle(request: HttpRequest, claim_id: int, data: SettleIn):
 
 
 @router.post("/{int:claim_id}/close", response=ClaimOut)
-def close(request: HttpRequest, claim_id: int, data: ReasonIn):
+def close(request: HttpRequest, claim_id: int, data: ClaimReasonIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_close(actor=user, claim=claim, reason=data.reason)

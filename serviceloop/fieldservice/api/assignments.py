@@ -16,7 +16,7 @@ from ..schemas import AssignmentEndIn, AssignmentIn, AssignmentOut, AssignmentPa
 router = Router(tags=["resident-assignments"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class AssignmentFilters(Schema):
     q: str = ""
     kind: str = ""
     state: str = ""
@@ -26,7 +26,7 @@ class Filters(Schema):
 
 @router.get("/", response=list[AssignmentOut])
 @paginate(LimitOffsetPagination)
-def list_assignments(request: HttpRequest, filters: Query[Filters]):
+def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]):
     return selectors.assignment_list(user_of(request), **filters.dict())
 
 

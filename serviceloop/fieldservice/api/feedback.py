@@ -17,7 +17,6 @@ from ..schemas import (
     AckIn,
     ComplianceOut,
     FeedbackOut,
-    FlagIn,
     InfoFormIn,
     InfoFormOut,
     InfoFormPatch,
@@ -25,6 +24,7 @@ from ..schemas import (
     IssueInfoIn,
     OptionalNote,
     Reason,
+    RecordFlagIn,
     SubmitIn,
     WeekOut,
 )
@@ -169,7 +169,7 @@ def issue(request: HttpRequest, info_form_id: int, data: IssueInfoIn):
 
 
 @infoforms_router.post("/{int:info_form_id}/flag-major", response=InfoFormOut)
-def flag_major(request: HttpRequest, info_form_id: int, data: FlagIn):
+def flag_major(request: HttpRequest, info_form_id: int, data: RecordFlagIn):
     actor, f = _get(request, info_form_id, "infoform.manage")
     return services.infoform_flag_major(actor=actor, form=f, reason=data.reason)
 

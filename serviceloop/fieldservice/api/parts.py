@@ -19,13 +19,13 @@ from ..schemas import (
     MovementOut,
     OptionalNote,
     PartIn,
-    PartOut,
     PartPatch,
     PartsReturnIn,
     Reason,
     RequestIn,
     RequestOut,
     ResolveIn,
+    SparePartOut,
     TagIn,
     TagOut,
     TagPatch,
@@ -42,25 +42,25 @@ tags_router = Router(tags=["nonconforming-tags"], auth=API_AUTH)
 # ---------------------------------------------------------------- catalogue
 
 
-@parts_router.get("/", response=list[PartOut])
+@parts_router.get("/", response=list[SparePartOut])
 @paginate(LimitOffsetPagination)
 def list_parts(request: HttpRequest, q: str = "", active: bool | None = None):
     return selectors.part_list(user_of(request), q=q, active=active)
 
 
-@parts_router.post("/", response={201: PartOut})
+@parts_router.post("/", response={201: SparePartOut})
 def create_part(request: HttpRequest, data: PartIn):
     actor = user_of(request)
     require(actor, "part.manage")
     return Status(201, services.part_create(actor=actor, **data.dict()))
 
 
-@parts_router.get("/{int:spare_part_id}", response=PartOut)
+@parts_router.get("/{int:spare_part_id}", response=SparePartOut)
 def get_part(request: HttpRequest, spare_part_id: int):
     return selectors.part_get(user_of(request), spare_part_id)
 
 
-@parts_router.patch("/{int:spare_part_id}", response=PartOut)
+@parts_router.patch("/{int:spare_part_id}", response=SparePartOut)
 def update_part(request: HttpRequest, spare_part_id: int, data: PartPatch):
     actor = user_of(request)
     require(actor, "part.manage")

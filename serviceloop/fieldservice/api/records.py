@@ -15,11 +15,11 @@ from .. import selectors, services
 from ..models import Part, Source
 from ..schemas import (
     DefaultsOut,
-    FlagIn,
     HandlingIn,
     HandlingOut,
     MovementOut,
     PartsUsedIn,
+    RecordFlagIn,
     RecordIn,
     RecordOut,
     RecordPatch,
@@ -28,7 +28,7 @@ from ..schemas import (
 router = Router(tags=["service-records"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class RecordFilters(Schema):
     q: str = ""
     engineer: int | None = None
     customer: int | None = None
@@ -54,7 +54,7 @@ def _part(pk: int | None, number: str | None):
 
 @router.get("/", response=list[RecordOut])
 @paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, filters: Query[Filters]):
+def list_records(request: HttpRequest, filters: Query[RecordFilters]):
     return selectors.record_list(user_of(request), **filters.dict()).select_related("handling")
 
 
@@ -91,7 +91,7 @@ def update_record(request: HttpRequest, service_record_id: int, data: RecordPatc
 
 
 @router.post("/{int:service_record_id}/flag-major", response=RecordOut)
-def flag_major(request: HttpRequest, service_record_id: int, data: FlagIn):
+def flag_major(request: HttpRequest, service_record_id: int, data: RecordFlagIn):
     actor = user_of(request)
     require(actor, "record.flag_major")
     rec = selectors.record_get(actor, service_record_id)

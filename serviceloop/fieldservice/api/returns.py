@@ -14,7 +14,7 @@ from ..schemas import CheckIn, CorrectIn, Reason, ReturnIn, ReturnOut, ReturnPat
 router = Router(tags=["return-forms"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class ReturnFilters(Schema):
     q: str = ""
     status: str = ""
     customer: int | None = None
@@ -23,7 +23,7 @@ class Filters(Schema):
 
 @router.get("/", response=list[ReturnOut])
 @paginate(LimitOffsetPagination)
-def list_returns(request: HttpRequest, filters: Query[Filters]):
+def list_returns(request: HttpRequest, filters: Query[ReturnFilters]):
     return selectors.return_list(user_of(request), **filters.dict())
 
 
