@@ -39,6 +39,9 @@ class ApiClient:
     def patch(self, path, data=None):
         return self._call("patch", path, data if data is not None else {})
 
+    def delete(self, path, data=None):
+        return self._call("delete", path, data)
+
 
 @pytest.fixture
 def api_as(db):

@@ -3,6 +3,7 @@
 SERVICELOOP_DEBUG, SERVICELOOP_ALLOWED_HOSTS, SERVICELOOP_TIME_ZONE."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "serviceloop.core.middleware.LoginRequiredMiddleware",
+    "serviceloop.core.text_input.TextInputMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -203,3 +205,51 @@ if SERVICELOOP_LOG_FORMAT == "json":
         "root": {"handlers": ["console"], "level": "INFO"},
         "loggers": {"django.db.backends": {"level": "WARNING"}},
     }
+
+# API lists return at most this many items per request (limit above it is a 422).
+NINJA_PAGINATION_MAX_LIMIT = 1000
+
+# --- Login throttling (issue 9, django-axes; interface.md "Security") ---------------------
+# 5 failed logins within 15 minutes lock the username, and separately the client address,
+# for the rest of the 15 minutes, on the login page and on POST /api/v1/auth/token alike
+# (the page shows core/locked_out.html with 429; the API answers 429 with `detail`).
+INSTALLED_APPS.append("axes")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = int(os.environ.get("SERVICELOOP_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SERVICELOOP_LOGIN_LOCK_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # the lock holds even against the right password
+AXES_LOCKOUT_CALLABLE = "serviceloop.core.tokens.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = True
+
+# API tokens expire after this many days (issue 9).
+SERVICELOOP_TOKEN_DAYS = int(os.environ.get("SERVICELOOP_TOKEN_DAYS", "90"))
+
+# --- Content-Security-Policy (issue 9, django-csp) ----------------------------------------
+# Scripts only from our own static files (no inline script, no eval): page behaviours live in
+# serviceloop/behaviours.js. Inline styles stay allowed (style attributes, htmx's indicator
+# style); no framing, forms post only to us.
+INSTALLED_APPS.append("csp")
+MIDDLEWARE.append("csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+MIDDLEWARE.append("serviceloop.core.middleware.NoStoreMiddleware")

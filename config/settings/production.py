@@ -1,6 +1,17 @@
 """Production settings: secure cookies and HSTS; everything else from the environment."""
 
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
+
+# No fallback: the development key in base.py is public (issue 9, interface.md "Security").
+SECRET_KEY = os.environ.get("SERVICELOOP_SECRET_KEY", "")
+if len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        "Set SERVICELOOP_SECRET_KEY (at least 50 random characters) to run in production."
+    )
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

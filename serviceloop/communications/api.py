@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.models import Department, User
 from serviceloop.customers.models import Contact
 
@@ -83,7 +83,7 @@ def get_communication(request: HttpRequest, comm_id: int):
 def update_communication(request: HttpRequest, comm_id: int, data: CommunicationPatch):
     user = user_of(request)
     comm = selectors.communication_get(user, comm_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, comm)
     reason = payload.pop("reason", "")
     if "owner" in payload:
         payload["owner"] = _lookup(User, payload["owner"], "owner")

@@ -18,7 +18,7 @@ from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.numbering import next_number
-from serviceloop.core.permissions import require
+from serviceloop.core.permissions import is_agent_only, require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
 from serviceloop.core.statemachine import refuse_unless, transition
@@ -92,6 +92,14 @@ def _announce_major(
     )
 
 
+def _check_owner(actor: User, owner: User | None) -> None:
+    """An agent's login may make only a login of its own agency the owner (issue 9)."""
+    if owner is None or owner == actor or not is_agent_only(actor):
+        return
+    if owner.agent_id is None or owner.agent_id != actor.agent_id:
+        raise ValidationError({"owner": _("Choose a user of your own agency.")})
+
+
 @transaction.atomic
 def communication_register(
     *,
@@ -116,6 +124,7 @@ def communication_register(
     _check_time("received_at", received_at)
     if contact is not None and contact.customer_id != cust.pk:
         raise ValidationError({"contact": _("This contact belongs to another customer.")})
+    _check_owner(actor, owner)
     comm = Communication(
         customer=cust,
         channel=channel,
@@ -155,9 +164,13 @@ def communication_update(
     unknown = [k for k in data if k not in EDITABLE_FIELDS]
     if unknown:
         raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
+    if "owner" in data:
+        _check_owner(actor, data["owner"])
     for key, value in data.items():
         setattr(comm, key, value)
     if "received_at" in data:
+        if comm.received_at is None:
+            raise ValidationError({"received_at": _("This field is required.")})
         _check_time("received_at", comm.received_at)
         if comm.answered_at and comm.answered_at < comm.received_at:
             raise ValidationError({"received_at": _("The answer was given before this time.")})

@@ -1,55 +1,151 @@
-"""Exports shared by all apps: XLSX with headers in the user's language."""
+"""Exports shared by all apps: XLSX and CSV with headers in the user's language.
+
+Every spreadsheet cell written by ServiceLoop goes through this module (issue 9, finding 1):
+user text is written as text, never as a formula. openpyxl turns any string starting with
+"=" into a formula cell, so each text cell is given the explicit data type "s" (an inline
+string, which Excel never evaluates). CSV has no cell types, so a text field starting with
+= + - @ TAB or CR is prefixed with an apostrophe, as OWASP recommends for CSV injection.
+Characters that XML 1.0 cannot hold (C0 controls other than TAB/LF/CR) are replaced by U+FFFD
+instead of making the export fail for everybody.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+# First characters that make a spreadsheet treat a CSV field as a formula (OWASP).
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+def plain(value: Any) -> Any:
+    """A value as a spreadsheet holds it: numbers, dates and booleans as they are (aware
+    datetimes in local time, naive), everything else as text with unwritable characters
+    replaced."""
     if value is None:
         return ""
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, datetime):
+        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+    if isinstance(value, (bool, int, float, Decimal, date)):
         return value
-    return str(value)
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
+
+
+def _as_text(cell: Cell | WriteOnlyCell) -> Any:
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # never "f": user text is not a formula
+    return cell
+
+
+def write_cell(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Set one cell of a worksheet; text stays text."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = plain(value)
+    _as_text(cell)
+    return cell
+
+
+def append_row(ws: Worksheet | WriteOnlyWorksheet, values: Iterable[Any]) -> None:
+    """Append a row to a worksheet (normal or write-only, which streams); text stays text."""
+    if isinstance(ws, WriteOnlyWorksheet):
+        ws.append([_as_text(WriteOnlyCell(ws, plain(v))) for v in values])
+        return
+    ws.append([plain(v) for v in values])
+    for cell in ws[ws.max_row]:
+        _as_text(cell)
 
 
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    wb = Workbook(write_only=False)
+    """A table as an XLSX sheet: bold frozen header row, columns sized to their content."""
+    wb = Workbook()
     ws = wb.active
-    ws.title = title[:31]
-    ws.append([str(h) for h in headers])
+    assert ws is not None
+    ws.title = plain(title)[:31]
+    append_row(ws, [str(h) for h in headers])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [max(8, len(str(h)) * 2) for h in headers]
     for row in rows:
-        values = [_cell(v) for v in row]
-        ws.append(values)
+        values = [plain(v) for v in row]
+        append_row(ws, values)
         for i, v in enumerate(values):
             widths[i] = min(60, max(widths[i], len(str(v)) + 2))
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "A2"
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
     buf = BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
 def xlsx_response(
-    filename: str, title: str, headers: Sequence[str], rows: Iterable
+    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(title, headers, rows), content_type=XLSX_TYPE)
+    return file_response(xlsx_bytes(title, headers, rows), filename, XLSX_TYPE)
+
+
+def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_field(value: Any) -> Any:
+    """A value for a CSV field: text starting like a formula gets a leading apostrophe."""
+    value = plain(value)
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_lines(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """CSV text, one line at a time, UTF-8 BOM first (so that Excel reads UTF-8)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+
+    def line(values: Iterable[Any]) -> str:
+        writer.writerow([csv_field(v) for v in values])
+        text = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return text
+
+    yield "\ufeff" + line(headers)
+    for row in rows:
+        yield line(row)
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]] = ()) -> bytes:
+    return "".join(csv_lines(headers, rows)).encode("utf-8")
+
+
+def csv_response(
+    filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> StreamingHttpResponse:
+    """A CSV download streamed row by row."""
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(headers, rows)), content_type=CSV_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

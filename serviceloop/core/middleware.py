@@ -31,3 +31,19 @@ class CompanyLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class NoStoreMiddleware:
+    """Pages and API answers for a signed-in user are never kept by the browser or a proxy
+    (`Cache-Control: no-store`, issue 9): after logout, Back shows nothing of them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = getattr(user, "is_authenticated", False)
+        if signed_in or request.headers.get("Authorization") or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store"
+        return response

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import tokens
 from .models import ApiToken
 from .notifications import mark_read
 from .permissions import require, role_codes
@@ -66,21 +67,21 @@ def profile(request: AuthedRequest) -> HttpResponse:
     """The user's own page: roles, department, API tokens."""
     new_token = None
     if request.method == "POST" and request.POST.get("action") == "new_token":
-        _token, new_token = ApiToken.issue(request.user)  # type: ignore[arg-type]
+        _token, new_token = tokens.token_issue(actor=request.user)
         messages.success(request, _("A new API token was issued. Copy it now; it is shown once."))
     elif request.method == "POST" and request.POST.get("action") == "revoke":
-        ApiToken.objects.filter(user=request.user, pk=request.POST.get("token", "")).update(
-            revoked_at=timezone.now()
-        )
+        found = ApiToken.objects.filter(user=request.user, pk=request.POST.get("token", "")).first()
+        if found is not None:
+            tokens.token_revoke(actor=request.user, token=found)
         messages.success(request, _("The token was revoked."))
         return redirect("core:profile")
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    alive = tokens.visible_tokens(request.user, user=request.user)
     return render(
         request,
         "core/profile.html",
         {
             "roles": sorted(role_codes(request.user)),
-            "tokens": tokens,
+            "tokens": alive,
             "new_token": new_token,
         },
     )

@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.models import Agent
 
 from . import selectors, services
@@ -71,7 +71,7 @@ def get_customer(request: HttpRequest, customer_id: int):
 def update_customer(request: HttpRequest, customer_id: int, data: CustomerPatch):
     user = user_of(request)
     customer = selectors.customer_get(user, customer_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, customer)
     reason = payload.pop("reason", "")
     if "agent" in payload:
         payload["agent"] = _agent(payload["agent"])
@@ -117,6 +117,6 @@ def get_agreement(request: HttpRequest, agreement_id: int):
 def update_agreement(request: HttpRequest, agreement_id: int, data: AgreementPatch):
     user = user_of(request)
     agreement = selectors.agreement_get(user, agreement_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, agreement)
     reason = payload.pop("reason", "")
     return services.agreement_update(actor=user, agreement=agreement, reason=reason, **payload)

@@ -108,6 +108,8 @@ class ServiceAgreement(TrackedModel):
             errors["valid_to"] = _("The end of validity must not be before its start.")
         if self.warranty_months is not None and self.warranty_months < 1:
             errors["warranty_months"] = _("Warranty months must be at least 1.")
+        if self.warranty_months is not None and self.warranty_months > 1200:
+            errors["warranty_months"] = _("Warranty months must be at most 1200.")
         if self.warranty_km is not None and self.warranty_km < 1:
             errors["warranty_km"] = _("Warranty km must be at least 1.")
         if errors:

@@ -6,7 +6,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
 
@@ -140,7 +140,7 @@ def get_report(request: HttpRequest, report_id: int):
 def update_report(request: HttpRequest, report_id: int, data: ReportPatch):
     user = user_of(request)
     report = selectors.report_get(user, report_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, report)
     reason = payload.pop("reason", "")
     return services.report_update(actor=user, report=report, reason=reason, **payload)
 
@@ -238,7 +238,7 @@ def get_production(request: HttpRequest, production_id: int):
 def update_production(request: HttpRequest, production_id: int, data: ProductionPatch):
     user = user_of(request)
     volume = selectors.production_get(user, production_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, volume)
     reason = payload.pop("reason", "")
     return services.production_volume_update(actor=user, volume=volume, reason=reason, **payload)
 
@@ -263,7 +263,7 @@ def get_purchase(request: HttpRequest, purchase_id: int):
 def update_purchase(request: HttpRequest, purchase_id: int, data: PurchasePatch):
     user = user_of(request)
     volume = selectors.purchase_get(user, purchase_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, volume)
     reason = payload.pop("reason", "")
     return services.purchase_volume_update(actor=user, volume=volume, reason=reason, **payload)
 
@@ -290,7 +290,7 @@ def get_survey(request: HttpRequest, response_id: int):
 def update_survey(request: HttpRequest, response_id: int, data: SurveyPatch):
     user = user_of(request)
     response = selectors.survey_get(user, response_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, response)
     reason = payload.pop("reason", "")
     if "score" in payload:
         payload["raw_score"] = payload.pop("score")

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import file_response
 from serviceloop.core.permissions import require
 
@@ -22,12 +22,12 @@ from . import selectors, services
 from .schemas import (
     AttachmentOut,
     ClaimIn,
+    ClaimNoteIn,
     ClaimOut,
     ClaimPatch,
+    ClaimReasonIn,
     DecisionRecordOut,
-    NoteIn,
     OverrideIn,
-    ReasonIn,
     SettleIn,
 )
 
@@ -85,7 +85,7 @@ def get_claim(request: HttpRequest, claim_id: int):
 def update_claim(request: HttpRequest, claim_id: int, data: ClaimPatch):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, claim)
     reason = payload.pop("reason", "")
     return services.claim_update(actor=user, claim=claim, reason=reason, **payload)
 
@@ -110,7 +110,7 @@ def override(request: HttpRequest, claim_id: int, data: OverrideIn):
 
 
 @router.post("/{int:claim_id}/redecide", response=ClaimOut)
-def redecide(request: HttpRequest, claim_id: int, data: NoteIn):
+def redecide(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     services.claim_redecide(actor=user, claim=claim, reason=data.note)
@@ -118,21 +118,21 @@ def redecide(request: HttpRequest, claim_id: int, data: NoteIn):
 
 
 @router.post("/{int:claim_id}/approve", response=ClaimOut)
-def approve(request: HttpRequest, claim_id: int, data: NoteIn):
+def approve(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_approve(actor=user, claim=claim, note=data.note)
 
 
 @router.post("/{int:claim_id}/reject", response=ClaimOut)
-def reject(request: HttpRequest, claim_id: int, data: NoteIn):
+def reject(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_reject(actor=user, claim=claim, note=data.note)
 
 
 @router.post("/{int:claim_id}/reopen", response=ClaimOut)
-def reopen(request: HttpRequest, claim_id: int, data: ReasonIn):
+def reopen(request: HttpRequest, claim_id: int, data: ClaimReasonIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_reopen(actor=user, claim=claim, reason=data.reason)
@@ -146,7 +146,7 @@ def settle(request: HttpRequest, claim_id: int, data: SettleIn):
 
 
 @router.post("/{int:claim_id}/close", response=ClaimOut)
-def close(request: HttpRequest, claim_id: int, data: ReasonIn):
+def close(request: HttpRequest, claim_id: int, data: ClaimReasonIn):
     user = user_of(request)
     claim = selectors.claim_get(user, claim_id)
     return services.claim_close(actor=user, claim=claim, reason=data.reason)

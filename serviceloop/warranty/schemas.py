@@ -74,11 +74,11 @@ class OverrideIn(Schema):
     reason: str = Field(min_length=1)
 
 
-class NoteIn(Schema):
+class ClaimNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class ClaimReasonIn(Schema):
     reason: str = Field(min_length=1)
 
 

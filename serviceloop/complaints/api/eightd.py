@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 
 from .. import selectors, services
 from ..models import ActionItem, EightDReport
@@ -34,8 +34,8 @@ from ..schemas.workflow import (
     ContainmentPatch,
     DisciplineIn,
     EightDPatch,
+    EightDReasonIn,
     NegotiationIn,
-    ReasonIn,
     ReinspectIn,
     TeamIn,
     VerifyIn,
@@ -55,7 +55,7 @@ PREFETCH = (
 )
 
 
-class ReportFilters(Schema):
+class EightDFilters(Schema):
     q: str = ""
     status: str = ""
     leader: int | None = None
@@ -75,7 +75,7 @@ def _detail(request: HttpRequest, report: EightDReport) -> EightDReport:
 
 @router.get("/", response=list[EightDOut])
 @paginate(LimitOffsetPagination)
-def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
+def list_reports(request: HttpRequest, filters: Query[EightDFilters]):
     return selectors.report_list(user_of(request), **filters.dict()).prefetch_related(*PREFETCH)
 
 
@@ -120,7 +120,7 @@ def complete_discipline(request: HttpRequest, report_id: int, code: str):
 
 
 @router.post("/{int:report_id}/disciplines/{code}/reopen", response=EightDDetailOut)
-def reopen_discipline(request: HttpRequest, report_id: int, code: str, data: ReasonIn):
+def reopen_discipline(request: HttpRequest, report_id: int, code: str, data: EightDReasonIn):
     user = user_of(request)
     report = selectors.report_get(user, report_id)
     services.discipline_reopen(actor=user, report=report, code=code, reason=data.reason)
@@ -135,7 +135,7 @@ def add_team_member(request: HttpRequest, report_id: int, data: TeamIn):
 
 
 @router.post("/team/{int:member_id}/remove", response=list[TeamMemberOut])
-def remove_team_member(request: HttpRequest, member_id: int, data: ReasonIn):
+def remove_team_member(request: HttpRequest, member_id: int, data: EightDReasonIn):
     user = user_of(request)
     member = selectors.team_member_get(user, member_id)
     services.team_remove(actor=user, member=member, reason=data.reason)
@@ -155,7 +155,7 @@ def add_containment(request: HttpRequest, report_id: int, data: ContainmentIn):
 def update_containment(request: HttpRequest, containment_id: int, data: ContainmentPatch):
     user = user_of(request)
     containment = selectors.containment_get(user, containment_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, containment)
     reason = payload.pop("reason", "")
     return services.containment_update(
         actor=user, containment=containment, reason=reason, **payload
@@ -194,7 +194,7 @@ def add_cause(request: HttpRequest, report_id: int, data: CauseIn):
 def update_cause(request: HttpRequest, cause_id: int, data: CausePatch):
     user = user_of(request)
     cause = selectors.cause_get(user, cause_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, cause)
     reason = payload.pop("reason", "")
     return services.cause_update(actor=user, cause=cause, reason=reason, **payload)
 
@@ -210,7 +210,7 @@ def add_action(request: HttpRequest, report_id: int, data: ActionIn):
 def update_action(request: HttpRequest, action_id: int, data: ActionPatch):
     user = user_of(request)
     action = selectors.action_get(user, action_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, action)
     reason = payload.pop("reason", "")
     return services.action_update(actor=user, action=action, reason=reason, **payload)
 
@@ -240,7 +240,7 @@ def cancel_action(request: HttpRequest, action_id: int, data: CancelIn):
 
 
 @router.post("/{int:report_id}/refer-to-sales", response=EightDDetailOut)
-def refer_to_sales(request: HttpRequest, report_id: int, data: ReasonIn):
+def refer_to_sales(request: HttpRequest, report_id: int, data: EightDReasonIn):
     """R-5.5.7: the cause is the customer's own design or manufacture; Sales negotiates."""
     user = user_of(request)
     report = selectors.report_get(user, report_id)

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 
 from .. import selectors, services
 from ..schemas import ComplaintIn, ComplaintOut, ComplaintPatch, EightDDetailOut, EightDOpenIn
@@ -66,7 +66,7 @@ def get_complaint(request: HttpRequest, complaint_id: int):
 def update_complaint(request: HttpRequest, complaint_id: int, data: ComplaintPatch):
     user = user_of(request)
     complaint = selectors.complaint_get(user, complaint_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, complaint)
     reason = payload.pop("reason", "")
     return services.complaint_update(actor=user, complaint=complaint, reason=reason, **payload)
 

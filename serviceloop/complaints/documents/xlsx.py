@@ -4,7 +4,6 @@ and the management-review summary with charts (R-5.5.9)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from io import BytesIO
 from typing import Any
 
 from django.utils import timezone, translation
@@ -14,6 +13,8 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from serviceloop.core.exports import append_row, workbook_bytes, write_cell
 
 from ..models import ActionStatus, Complaint
 
@@ -109,42 +110,40 @@ def register_xlsx(complaints: Iterable[Complaint], *, exported_by: str, filters:
         ws.title = REGISTER_TITLE
         ncols = len(REGISTER_COLUMNS)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-        ws.cell(1, 1, REGISTER_TITLE).font = Font(size=16, bold=True)
+        write_cell(ws, 1, 1, REGISTER_TITLE).font = Font(size=16, bold=True)
         ws.cell(1, 1).alignment = Alignment(horizontal="center")
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
         note = f"导出时间:{timezone.localtime().strftime('%Y-%m-%d %H:%M')}  导出人:{exported_by}"
-        ws.cell(2, 1, note + (f"  筛选:{filters}" if filters else "")).font = Font(
+        write_cell(ws, 2, 1, note + (f"  筛选:{filters}" if filters else "")).font = Font(
             size=9, color="666666"
         )
         for col, (header, width) in enumerate(REGISTER_COLUMNS, start=1):
-            cell = ws.cell(3, col, header)
+            cell = write_cell(ws, 3, col, header)
             cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BORDER
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             ws.column_dimensions[get_column_letter(col)].width = width
         for n, complaint in enumerate(complaints, start=1):
             for col, value in enumerate(_register_row(n, complaint), start=1):
-                cell = ws.cell(3 + n, col, value)
+                cell = write_cell(ws, 3 + n, col, value)
                 cell.border, cell.alignment = BORDER, WRAP
         ws.freeze_panes = "C4"
         ws.print_title_rows = "3:3"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.fitToWidth = 1
-        buf = BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        return workbook_bytes(wb)
 
 
 def _table_with_chart(
     ws: Worksheet, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], anchor: str
 ) -> None:
-    ws.append([title])
+    append_row(ws, [title])
     ws.cell(ws.max_row, 1).font = Font(bold=True, size=12)
-    ws.append(list(headers))
+    append_row(ws, headers)
     head = ws.max_row
     for cell in ws[head]:
         cell.font, cell.fill = Font(bold=True), HEAD_FILL
     for row in rows:
-        ws.append(list(row))
+        append_row(ws, row)
     if rows:
         chart = BarChart()
         chart.type = "bar" if len(rows) > 6 else "col"
@@ -164,9 +163,9 @@ def review_xlsx(summary: Any) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = _("Summary")[:31]
-    ws.append([_("Complaints: management-review input (R-5.5.9)")])
+    append_row(ws, [_("Complaints: management-review input (R-5.5.9)")])
     ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.append([_("Period"), f"{summary.date_from} – {summary.date_to}"])
+    append_row(ws, [_("Period"), f"{summary.date_from} – {summary.date_to}"])
     facts = [
         (_("Complaints"), summary.total),
         (_("Closed"), summary.closed),
@@ -179,7 +178,7 @@ def review_xlsx(summary: Any) -> bytes:
         (_("Action items overdue now"), len(summary.overdue_actions)),
     ]
     for label, value in facts:
-        ws.append([label, "" if value is None else value])
+        append_row(ws, [label, value])
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 22
     count = _("Complaints")
     sheets = [
@@ -195,13 +194,11 @@ def review_xlsx(summary: Any) -> bytes:
         sheet.column_dimensions["A"].width = 28
         _table_with_chart(sheet, title, [label, count], rows, "D2")
     late = wb.create_sheet(_("Overdue actions")[:31])
-    late.append([_("8D"), _("Action item"), _("Owner"), _("Due")])
+    append_row(late, [_("8D"), _("Action item"), _("Owner"), _("Due")])
     for cell in late[1]:
         cell.font, cell.fill = Font(bold=True), HEAD_FILL
     for a in summary.overdue_actions:
-        late.append([a.report.number, a.description, a.assignee, _day(a.due_at)])
+        append_row(late, [a.report.number, a.description, a.assignee, _day(a.due_at)])
     for col, width in zip("ABCD", (18, 60, 16, 12), strict=True):
         late.column_dimensions[col].width = width
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)

@@ -41,7 +41,7 @@ class DisciplineIn(Schema):
     reason: str = ""
 
 
-class ReasonIn(Schema):
+class EightDReasonIn(Schema):
     reason: str = ""
 
 

@@ -12,13 +12,15 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from serviceloop.core.text_input import CONTROL_RE
+
 EXCEL_EPOCH = date(1899, 12, 30)
 LAST_EXCEL_SERIAL = 2_958_466  # 9999-12-31
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 MONTH_RE = re.compile(r"(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?")
 NUMBER_NOISE = re.compile(r"(?i)[\s,，¥￥]|km|公里|元|件|台|套|个|分")
-# Control characters a text cell may not hold: C0 except tab, line feed, carriage return.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters a text cell may not hold: the one rule of all text input.
+CONTROL = CONTROL_RE
 YES = {"是", "可", "能", "有", "可以", "可修复", "能修复", "y", "yes", "true", "1", "√", "✓", "对"}
 NO = {
     "否",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -106,17 +108,23 @@ class User(AbstractUser):
         return self.display_name or self.get_full_name() or self.username
 
 
+def _token_expiry() -> Any:
+    from django.conf import settings
+
+    return timezone.now() + timedelta(days=settings.SERVICELOOP_TOKEN_DAYS)
+
+
 def _hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        """Tokens neither revoked nor expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
     def authenticate(self, raw: str) -> User | None:
-        token = (
-            self.select_related("user")
-            .filter(key_hash=_hash_token(raw), revoked_at__isnull=True)
-            .first()
-        )
+        token = self.active().select_related("user").filter(key_hash=_hash_token(raw)).first()
         if token is None or not token.user.is_active:
             return None
         now = timezone.now()
@@ -132,6 +140,8 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set when issued: SERVICELOOP_TOKEN_DAYS (default 90) after creation (issue 9).
+    expires_at = models.DateTimeField(default=_token_expiry)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -145,6 +155,7 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: User) -> tuple[ApiToken, str]:
+        """A new token (use `core.tokens.token_issue`, which audits and bounds the count)."""
         raw = secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, key_hash=_hash_token(raw), prefix=raw[:8])
         return token, raw

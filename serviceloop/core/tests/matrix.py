@@ -21,6 +21,9 @@ def build(w: dict) -> None:
         ),
     )
     w.update(import_id=job.pk, import_kind=job.kind)
+    from serviceloop.core.tokens import token_issue
+
+    w["token_id"] = token_issue(actor=user_with("sales"))[0].pk
 
 
 JOB = "/api/v1/imports/{import_id}"
@@ -35,6 +38,9 @@ API = {
     ("post", JOB + "/confirm"): ("warranty.import", lambda w: {"mode": "valid_rows"}),
     ("post", JOB + "/discard"): ("warranty.import", lambda w: {}),
     ("get", JOB + "/error-report"): ("warranty.import", lambda w: None),
+    # API tokens: everybody lists and revokes their own (another's is a 404).
+    ("get", "/api/v1/auth/tokens"): (None, lambda w: None),
+    ("delete", "/api/v1/auth/tokens/{token_id}"): (None, lambda w: {}),
 }
 PUBLIC_API = {("post", "/api/v1/auth/token")}
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -16,7 +16,7 @@ from ..schemas import AssignmentEndIn, AssignmentIn, AssignmentOut, AssignmentPa
 router = Router(tags=["resident-assignments"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class AssignmentFilters(Schema):
     q: str = ""
     kind: str = ""
     state: str = ""
@@ -26,7 +26,7 @@ class Filters(Schema):
 
 @router.get("/", response=list[AssignmentOut])
 @paginate(LimitOffsetPagination)
-def list_assignments(request: HttpRequest, filters: Query[Filters]):
+def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]):
     return selectors.assignment_list(user_of(request), **filters.dict())
 
 
@@ -61,7 +61,7 @@ def update_assignment(request: HttpRequest, assignment_id: int, data: Assignment
     actor = user_of(request)
     require(actor, "assignment.manage")
     a = selectors.assignment_get(actor, assignment_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, a)
     reason = payload.pop("reason", "")
     return services.assignment_update(actor=actor, assignment=a, reason=reason, **payload)
 

@@ -13,8 +13,8 @@ from ..schemas import (
     CoordinateIn,
     DueIn,
     EscalationIn,
+    EscalationNoteIn,
     EscalationOut,
-    NoteIn,
     NoteOut,
     Reason,
     ResultIn,
@@ -25,7 +25,7 @@ from ._support import departments
 router = Router(tags=["escalations"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class EscalationFilters(Schema):
     q: str = ""
     status: str = ""
     overdue: bool | None = None
@@ -35,7 +35,7 @@ class Filters(Schema):
 
 @router.get("/", response=list[EscalationOut])
 @paginate(LimitOffsetPagination)
-def list_escalations(request: HttpRequest, filters: Query[Filters]):
+def list_escalations(request: HttpRequest, filters: Query[EscalationFilters]):
     return selectors.escalation_list(user_of(request), **filters.dict()).prefetch_related(
         "departments"
     )
@@ -113,6 +113,6 @@ def reopen(request: HttpRequest, escalation_id: int, data: Reason):
 
 
 @router.post("/{int:escalation_id}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, escalation_id: int, data: NoteIn):
+def add_note(request: HttpRequest, escalation_id: int, data: EscalationNoteIn):
     actor, e = _get(request, escalation_id, "escalation.note")
     return Status(201, services.escalation_add_note(actor=actor, escalation=e, text=data.text))

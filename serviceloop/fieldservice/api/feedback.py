@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core import deadlines
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -17,7 +17,6 @@ from ..schemas import (
     AckIn,
     ComplianceOut,
     FeedbackOut,
-    FlagIn,
     InfoFormIn,
     InfoFormOut,
     InfoFormPatch,
@@ -25,6 +24,7 @@ from ..schemas import (
     IssueInfoIn,
     OptionalNote,
     Reason,
+    RecordFlagIn,
     SubmitIn,
     WeekOut,
 )
@@ -160,7 +160,7 @@ def _get(request: HttpRequest, info_form_id: int, action: str):
 @infoforms_router.patch("/{int:info_form_id}", response=InfoFormOut)
 def update_infoform(request: HttpRequest, info_form_id: int, data: InfoFormPatch):
     actor, f = _get(request, info_form_id, "infoform.manage")
-    return services.infoform_update(actor=actor, form=f, **data.dict(exclude_unset=True))
+    return services.infoform_update(actor=actor, form=f, **patch_payload(data, f))
 
 
 @infoforms_router.post("/{int:info_form_id}/issue", response=InfoFormOut)
@@ -170,7 +170,7 @@ def issue(request: HttpRequest, info_form_id: int, data: IssueInfoIn):
 
 
 @infoforms_router.post("/{int:info_form_id}/flag-major", response=InfoFormOut)
-def flag_major(request: HttpRequest, info_form_id: int, data: FlagIn):
+def flag_major(request: HttpRequest, info_form_id: int, data: RecordFlagIn):
     actor, f = _get(request, info_form_id, "infoform.manage")
     return services.infoform_flag_major(actor=actor, form=f, reason=data.reason)
 

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -19,13 +19,13 @@ from ..schemas import (
     MovementOut,
     OptionalNote,
     PartIn,
-    PartOut,
     PartPatch,
     PartsReturnIn,
     Reason,
     RequestIn,
     RequestOut,
     ResolveIn,
+    SparePartOut,
     TagIn,
     TagOut,
     TagPatch,
@@ -42,30 +42,30 @@ tags_router = Router(tags=["nonconforming-tags"], auth=API_AUTH)
 # ---------------------------------------------------------------- catalogue
 
 
-@parts_router.get("/", response=list[PartOut])
+@parts_router.get("/", response=list[SparePartOut])
 @paginate(LimitOffsetPagination)
 def list_parts(request: HttpRequest, q: str = "", active: bool | None = None):
     return selectors.part_list(user_of(request), q=q, active=active)
 
 
-@parts_router.post("/", response={201: PartOut})
+@parts_router.post("/", response={201: SparePartOut})
 def create_part(request: HttpRequest, data: PartIn):
     actor = user_of(request)
     require(actor, "part.manage")
     return Status(201, services.part_create(actor=actor, **data.dict()))
 
 
-@parts_router.get("/{int:spare_part_id}", response=PartOut)
+@parts_router.get("/{int:spare_part_id}", response=SparePartOut)
 def get_part(request: HttpRequest, spare_part_id: int):
     return selectors.part_get(user_of(request), spare_part_id)
 
 
-@parts_router.patch("/{int:spare_part_id}", response=PartOut)
+@parts_router.patch("/{int:spare_part_id}", response=SparePartOut)
 def update_part(request: HttpRequest, spare_part_id: int, data: PartPatch):
     actor = user_of(request)
     require(actor, "part.manage")
     part = selectors.part_get(actor, spare_part_id)
-    return services.part_update(actor=actor, part=part, **data.dict(exclude_unset=True))
+    return services.part_update(actor=actor, part=part, **patch_payload(data, part))
 
 
 # ---------------------------------------------------------------- requests
@@ -255,7 +255,7 @@ def update_tag(request: HttpRequest, nc_tag_id: int, data: TagPatch):
     actor = user_of(request)
     require(actor, "tag.manage")
     tag = selectors.tag_get(actor, nc_tag_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, tag)
     reason = payload.pop("reason", "")
     return services.tag_update(actor=actor, tag=tag, reason=reason, **payload)
 

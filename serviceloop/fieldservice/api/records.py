@@ -8,18 +8,18 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
 from ..models import Part, Source
 from ..schemas import (
     DefaultsOut,
-    FlagIn,
     HandlingIn,
     HandlingOut,
     MovementOut,
     PartsUsedIn,
+    RecordFlagIn,
     RecordIn,
     RecordOut,
     RecordPatch,
@@ -28,7 +28,7 @@ from ..schemas import (
 router = Router(tags=["service-records"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class RecordFilters(Schema):
     q: str = ""
     engineer: int | None = None
     customer: int | None = None
@@ -54,7 +54,7 @@ def _part(pk: int | None, number: str | None):
 
 @router.get("/", response=list[RecordOut])
 @paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, filters: Query[Filters]):
+def list_records(request: HttpRequest, filters: Query[RecordFilters]):
     return selectors.record_list(user_of(request), **filters.dict()).select_related("handling")
 
 
@@ -85,13 +85,13 @@ def update_record(request: HttpRequest, service_record_id: int, data: RecordPatc
     actor = user_of(request)
     require(actor, "record.change")
     rec = selectors.record_get(actor, service_record_id)
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, rec)
     reason = payload.pop("reason", "")
     return services.service_record_update(actor=actor, record=rec, reason=reason, **payload)
 
 
 @router.post("/{int:service_record_id}/flag-major", response=RecordOut)
-def flag_major(request: HttpRequest, service_record_id: int, data: FlagIn):
+def flag_major(request: HttpRequest, service_record_id: int, data: RecordFlagIn):
     actor = user_of(request)
     require(actor, "record.flag_major")
     rec = selectors.record_get(actor, service_record_id)

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -14,7 +14,7 @@ from ..schemas import CheckIn, CorrectIn, Reason, ReturnIn, ReturnOut, ReturnPat
 router = Router(tags=["return-forms"], auth=API_AUTH)
 
 
-class Filters(Schema):
+class ReturnFilters(Schema):
     q: str = ""
     status: str = ""
     customer: int | None = None
@@ -23,7 +23,7 @@ class Filters(Schema):
 
 @router.get("/", response=list[ReturnOut])
 @paginate(LimitOffsetPagination)
-def list_returns(request: HttpRequest, filters: Query[Filters]):
+def list_returns(request: HttpRequest, filters: Query[ReturnFilters]):
     return selectors.return_list(user_of(request), **filters.dict())
 
 
@@ -59,7 +59,7 @@ def _get(request: HttpRequest, return_form_id: int, action: str):
 @router.patch("/{int:return_form_id}", response=ReturnOut)
 def update_return(request: HttpRequest, return_form_id: int, data: ReturnPatch):
     actor, f = _get(request, return_form_id, "return.fill")
-    payload = data.dict(exclude_unset=True)
+    payload = patch_payload(data, f)
     return services.return_update(actor=actor, form=f, **payload)
 
 

@@ -32,7 +32,7 @@ class PartPatch(Schema):
     is_active: bool | None = None
 
 
-class PartOut(Schema):
+class SparePartOut(Schema):
     id: int
     part_number: str
     name: str

@@ -128,7 +128,7 @@ class ResultIn(Schema):
     result: str = Field(min_length=1)
 
 
-class NoteIn(Schema):
+class EscalationNoteIn(Schema):
     text: str = Field(min_length=1)
 
 

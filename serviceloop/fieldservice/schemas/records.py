@@ -50,7 +50,7 @@ class RecordPatch(Schema):
     reason: str = ""
 
 
-class FlagIn(Schema):
+class RecordFlagIn(Schema):
     reason: str = ""
 
 
