@@ -29,3 +29,6 @@ api.add_router("/imports", imports_router)
 for app in ("complaints", "warranty", "fieldservice", "earlywarning"):
     for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:
         api.add_router(prefix, router)
+for app in ("visits", "training"):
+    for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:
+        api.add_router(prefix, router)

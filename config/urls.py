@@ -27,5 +27,7 @@ urlpatterns = [
     path("field-service/", include("serviceloop.fieldservice.urls")),
     path("early-warning/", include("serviceloop.earlywarning.urls")),
     path("imports/", include("serviceloop.core.importing.urls")),
+    path("visits/", include("serviceloop.visits.urls")),
+    path("training/", include("serviceloop.training.urls")),
     path("", include("serviceloop.core.urls")),
 ]

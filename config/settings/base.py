@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "serviceloop.warranty",
     "serviceloop.fieldservice",
     "serviceloop.earlywarning",
+    "serviceloop.visits",
+    "serviceloop.training",
 ]
 
 MIDDLEWARE = [
