@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from serviceloop.core.models import TrackedModel
 
@@ -19,7 +20,7 @@ _USER = settings.AUTH_USER_MODEL
 
 class Status(models.TextChoices):
     PLANNED = "planned", _("Planned")  # scheduled for its date; counts as "scheduled"
-    HELD = "held", _("Held")  # took place; attendance and assessments recorded
+    HELD = "held", pgettext_lazy("training status", "Held")  # took place; attendance and assessments recorded
     CANCELLED = "cancelled", _("Cancelled")  # will not take place; does not count
 
 

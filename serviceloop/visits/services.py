@@ -104,7 +104,7 @@ def visit_record_create(
         customer=cust,
         plan_item=item,
         visited_at=visited_at,
-        visitors=(visitors or "").strip() or actor.get_full_name() or actor.get_username(),
+        visitors=(visitors or "").strip() or str(actor),
         customer_people=customer_people,
         summary=summary,
         opinions=opinions,
