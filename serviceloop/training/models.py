@@ -20,7 +20,8 @@ _USER = settings.AUTH_USER_MODEL
 
 class Status(models.TextChoices):
     PLANNED = "planned", _("Planned")  # scheduled for its date; counts as "scheduled"
-    HELD = "held", pgettext_lazy("training status", "Held")  # took place; attendance and assessments recorded
+    # took place; attendance and assessments recorded
+    HELD = "held", pgettext_lazy("training status", "Held")
     CANCELLED = "cancelled", _("Cancelled")  # will not take place; does not count
 
 
