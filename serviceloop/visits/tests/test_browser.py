@@ -54,7 +54,17 @@ def _login(browser, live_server, user):
     return page
 
 
+def _seed_roles_and_departments():
+    """A transactional test may run after another flushed the tables the migrations seed."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("serviceloop.core.migrations.0002_roles_departments").seed(apps, None)
+
+
 def test_plan_review_approve_then_visit(browser, live_server):
+    _seed_roles_and_departments()
     year = timezone.localdate().year
     cust = CustomerFactory(tier=Tier.OEM_TIER1, name="华北重型汽车集团")
     sales = user_with("sales", department=Department.objects.get(code="sales"))
