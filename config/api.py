@@ -26,8 +26,15 @@ api.add_router("/customers", customers_router)
 api.add_router("/service-agreements", agreements_router)
 api.add_router("/communications", communications_router)
 api.add_router("/imports", imports_router)
-for app in ("complaints", "warranty", "fieldservice", "earlywarning"):
+APPS_WITH_ROUTERS = (
+    "complaints",
+    "warranty",
+    "fieldservice",
+    "earlywarning",
+    "presales",
+    "visits",
+    "training",
+)
+for app in APPS_WITH_ROUTERS:
     for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:
         api.add_router(prefix, router)
-for prefix, router in import_module("serviceloop.presales.api").ROUTERS:
-    api.add_router(prefix, router)

@@ -31,5 +31,7 @@ urlpatterns = [
     path("early-warning/", include("serviceloop.earlywarning.urls")),
     path("imports/", include("serviceloop.core.importing.urls")),
     path("presales/", include("serviceloop.presales.urls")),
+    path("visits/", include("serviceloop.visits.urls")),
+    path("training/", include("serviceloop.training.urls")),
     path("", include("serviceloop.core.urls")),
 ]

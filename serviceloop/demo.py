@@ -24,7 +24,15 @@ from serviceloop.customers.models import Customer
 
 DEMO_PASSWORD = "demo1234"
 # Apps with a `demo.run(*, rng, stdout)` of their own, run after customers and communications.
-APP_DEMOS = ("complaints", "warranty", "fieldservice", "earlywarning", "presales")
+APP_DEMOS = (
+    "complaints",
+    "warranty",
+    "fieldservice",
+    "earlywarning",
+    "presales",
+    "visits",
+    "training",
+)
 
 # username, display name, department code, roles
 PEOPLE = [

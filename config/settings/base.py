@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "serviceloop.warranty",
     "serviceloop.fieldservice",
     "serviceloop.earlywarning",
+    "serviceloop.visits",
+    "serviceloop.training",
 ]
 INSTALLED_APPS.append("serviceloop.presales")  # pre-sale and orders
 

@@ -113,9 +113,36 @@ def working_days_after(start: datetime, days: int, tz: tzinfo | None = None) -> 
     return datetime.combine(day, local.time()).replace(tzinfo=tz).astimezone(UTC)
 
 
+# Annual clocks (deadlines.md): the visit plan and the service-staff training.
+VISIT_PLAN_DUE = (1, 31)  # R-5.7.1: approved by 31 January; SERVICELOOP_VISIT_PLAN_DUE="MM-DD"
+TRAINING_WARNING_FROM = (10, 1)  # R-5.8: warn from 1 October when none is held or scheduled
+
+
+def _month_day(setting: str, default: tuple[int, int]) -> tuple[int, int]:
+    from django.conf import settings
+
+    value = getattr(settings, setting, None)
+    if not value:
+        return default
+    month, day = (int(p) for p in str(value).split("-"))
+    return month, day
+
+
+def visit_plan_approval_due(year: int) -> date:
+    """R-5.7.1: the year's visit plan is approved by 31 January of that year (configurable)."""
+    month, day = _month_day("SERVICELOOP_VISIT_PLAN_DUE", VISIT_PLAN_DUE)
+    return date(year, month, day)
+
+
+def training_warning_from(year: int) -> date:
+    """R-5.8: from 1 October Sales is warned when no training is held or scheduled that year."""
+    month, day = _month_day("SERVICELOOP_TRAINING_WARNING_FROM", TRAINING_WARNING_FROM)
+    return date(year, month, day)
+
+
 def end_of_day(day: date, tz: tzinfo | None = None) -> datetime:
-    """The last moment of a calendar day in the company's time zone (a date-only deadline,
-    such as a sample's planned or needed-by date, is met all that day)."""
+    """The last instant of a calendar day in the company's time zone, in UTC (a date-only
+    deadline, such as a sample's planned or a visit action's due date, is met all that day)."""
     tz = tz or company_tz()
     end = datetime.combine(day + timedelta(days=1), time.min).replace(tzinfo=tz)
     return (end - timedelta(microseconds=1)).astimezone(UTC)

@@ -1,0 +1,52 @@
+"""API for `trainings` (interface.md)."""
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+
+from . import selectors, services
+from .schemas import AttendanceIn, CancelIn, TrainingIn, TrainingOut
+
+router = Router(tags=["trainings"], auth=API_AUTH)
+ROUTERS = [("/trainings", router)]
+
+
+class TrainingFilters(Schema):
+    year: int | None = None
+    status: str = ""
+
+
+@router.get("/", response=list[TrainingOut])
+@paginate(LimitOffsetPagination)
+def list_trainings(request: HttpRequest, filters: Query[TrainingFilters]):
+    return selectors.training_list(user_of(request), **filters.dict())
+
+
+@router.post("/", response={201: TrainingOut})
+def create_training(request: HttpRequest, data: TrainingIn):
+    payload = data.dict()
+    payload["external"] = [(e["name"], e["organisation"]) for e in payload["external"]]
+    return Status(201, services.training_create(actor=user_of(request), **payload))
+
+
+@router.get("/{int:training_id}", response=TrainingOut)
+def get_training(request: HttpRequest, training_id: int):
+    return selectors.training_get(user_of(request), training_id)
+
+
+@router.post("/{int:training_id}/attendance", response=TrainingOut)
+def record_attendance(request: HttpRequest, training_id: int, data: AttendanceIn):
+    user = user_of(request)
+    training = selectors.training_get(user, training_id)
+    return services.training_record_attendance(
+        actor=user, training=training, results=[r.dict() for r in data.attendees]
+    )
+
+
+@router.post("/{int:training_id}/cancel", response=TrainingOut)
+def cancel_training(request: HttpRequest, training_id: int, data: CancelIn):
+    user = user_of(request)
+    training = selectors.training_get(user, training_id)
+    return services.training_cancel(actor=user, training=training, reason=data.reason)
