@@ -9,7 +9,7 @@ SL := $(BIN)/serviceloop
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 # Debian packages the product needs: CJK fonts for PDFs, poppler to check them, gettext for i18n.
-OS_PACKAGES := fonts-noto-cjk poppler-utils gettext
+OS_PACKAGES := fonts-noto-cjk poppler-utils gettext chromium
 
 .PHONY: run test lint test-sqlite test-postgres install os-packages clean
 
