@@ -1,10 +1,19 @@
 """Shared pytest fixtures. Tests build their data with factories (serviceloop/core/testing)."""
 
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
 
 from serviceloop.core.models import ApiToken
 from serviceloop.core.testing.factories import user_with
+
+# Property tests draw the same examples on every run (CI must not fail on a new random draw;
+# `HYPOTHESIS_PROFILE=explore pytest …` searches afresh).
+hypothesis_settings.register_profile("ci", derandomize=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)

@@ -189,7 +189,7 @@ class FulfilIn(Schema):
     valid_to: date | None = None
 
 
-class TextIn(Schema):
+class PresalesTextIn(Schema):
     text: str
 
 
@@ -247,7 +247,7 @@ class MilestoneOut(Schema):
         return obj.is_late()
 
 
-class ProgressOut(Schema):
+class PresalesProgressOut(Schema):
     id: int
     milestone: str
     at: LocalDateTime
@@ -267,7 +267,7 @@ class OrderOut(Schema):
     status: str
     late: bool
     milestones: list[MilestoneOut]
-    updates: list[ProgressOut]
+    updates: list[PresalesProgressOut]
 
     @staticmethod
     def resolve_milestones(obj) -> list:
@@ -278,7 +278,7 @@ class OrderOut(Schema):
         return list(obj.updates.all())
 
 
-class ResultIn(Schema):
+class PresalesResultIn(Schema):
     communication: int | None = None
     requirement: int | None = None
     subject: str = ""

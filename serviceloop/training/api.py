@@ -7,7 +7,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from serviceloop.core.api_support import API_AUTH, user_of
 
 from . import selectors, services
-from .schemas import AttendanceIn, CancelIn, TrainingIn, TrainingOut
+from .schemas import AttendanceIn, TrainingCancelIn, TrainingIn, TrainingOut
 
 router = Router(tags=["trainings"], auth=API_AUTH)
 ROUTERS = [("/trainings", router)]
@@ -46,7 +46,7 @@ def record_attendance(request: HttpRequest, training_id: int, data: AttendanceIn
 
 
 @router.post("/{int:training_id}/cancel", response=TrainingOut)
-def cancel_training(request: HttpRequest, training_id: int, data: CancelIn):
+def cancel_training(request: HttpRequest, training_id: int, data: TrainingCancelIn):
     user = user_of(request)
     training = selectors.training_get(user, training_id)
     return services.training_cancel(actor=user, training=training, reason=data.reason)

@@ -53,7 +53,7 @@ class TrainingOut(Schema):
         return list(obj.attendees.select_related("user"))
 
 
-class ResultIn(Schema):
+class TrainingResultIn(Schema):
     id: int = Field(description="Attendee id.")
     attended: bool
     score: int | None = Field(None, ge=0, le=100)
@@ -62,8 +62,8 @@ class ResultIn(Schema):
 
 
 class AttendanceIn(Schema):
-    attendees: list[ResultIn]
+    attendees: list[TrainingResultIn]
 
 
-class CancelIn(Schema):
+class TrainingCancelIn(Schema):
     reason: str = Field(min_length=1)

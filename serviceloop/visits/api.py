@@ -10,20 +10,20 @@ from serviceloop.core.models import Department, User
 
 from . import selectors, services
 from .schemas import (
-    ActionIn,
-    ActionOut,
-    CloseIn,
     DistributeIn,
     ItemsIn,
-    NoteIn,
-    ProgressOut,
     RaiseIn,
     ReviewIn,
-    VerifyIn,
+    VisitActionIn,
+    VisitActionOut,
+    VisitCloseIn,
+    VisitNoteIn,
     VisitPlanIn,
     VisitPlanOut,
+    VisitProgressOut,
     VisitRecordIn,
     VisitRecordOut,
+    VisitVerifyIn,
 )
 
 records = Router(tags=["visit-records"], auth=API_AUTH)
@@ -40,7 +40,7 @@ def _departments(codes: list[str], field: str) -> list[Department]:
     return found
 
 
-class RecordFilters(Schema):
+class VisitRecordFilters(Schema):
     q: str = ""
     customer: int | None = None
     status: str = ""
@@ -50,7 +50,7 @@ class RecordFilters(Schema):
 
 @records.get("/", response=list[VisitRecordOut])
 @paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, filters: Query[RecordFilters]):
+def list_records(request: HttpRequest, filters: Query[VisitRecordFilters]):
     return selectors.visit_record_list(user_of(request), **filters.dict()).prefetch_related(
         "communications"
     )
@@ -67,7 +67,7 @@ def get_record(request: HttpRequest, record_id: int):
 
 
 @records.post("/{int:record_id}/review", response=VisitRecordOut)
-def review_record(request: HttpRequest, record_id: int, data: NoteIn):
+def review_record(request: HttpRequest, record_id: int, data: VisitNoteIn):
     user = user_of(request)
     rec = selectors.visit_record_get(user, record_id)
     return services.visit_record_review(actor=user, record=rec, note=data.note)
@@ -101,8 +101,8 @@ def raise_communication(request: HttpRequest, record_id: int, data: RaiseIn):
     return Status(201, {"id": comm.pk, "number": comm.number})
 
 
-@records.post("/{int:record_id}/actions", response={201: ActionOut})
-def create_action(request: HttpRequest, record_id: int, data: ActionIn):
+@records.post("/{int:record_id}/actions", response={201: VisitActionOut})
+def create_action(request: HttpRequest, record_id: int, data: VisitActionIn):
     user = user_of(request)
     rec = selectors.visit_record_get(user, record_id)
     owner = User.objects.filter(pk=data.owner, is_active=True).first()
@@ -119,26 +119,26 @@ def create_action(request: HttpRequest, record_id: int, data: ActionIn):
     return Status(201, act)
 
 
-class ActionFilters(Schema):
+class VisitActionFilters(Schema):
     status: str = ""
     owner: int | None = None
 
 
-@actions.get("/", response=list[ActionOut])
+@actions.get("/", response=list[VisitActionOut])
 @paginate(LimitOffsetPagination)
-def list_actions(request: HttpRequest, filters: Query[ActionFilters]):
+def list_actions(request: HttpRequest, filters: Query[VisitActionFilters]):
     return selectors.action_list(user_of(request), **filters.dict())
 
 
-@actions.post("/{int:action_id}/close", response=ActionOut)
-def close_action(request: HttpRequest, action_id: int, data: CloseIn):
+@actions.post("/{int:action_id}/close", response=VisitActionOut)
+def close_action(request: HttpRequest, action_id: int, data: VisitCloseIn):
     user = user_of(request)
     act = selectors.action_get(user, action_id)
     return services.improvement_action_close(actor=user, action=act, note=data.note)
 
 
-@actions.post("/{int:action_id}/verify", response=ActionOut)
-def verify_action(request: HttpRequest, action_id: int, data: VerifyIn):
+@actions.post("/{int:action_id}/verify", response=VisitActionOut)
+def verify_action(request: HttpRequest, action_id: int, data: VisitVerifyIn):
     user = user_of(request)
     act = selectors.action_get(user, action_id)
     return services.improvement_action_verify(
@@ -203,7 +203,7 @@ def approve_plan(request: HttpRequest, plan_id: int, data: ReviewIn):
     )
 
 
-@plans.get("/{int:plan_id}/progress", response=ProgressOut)
+@plans.get("/{int:plan_id}/progress", response=VisitProgressOut)
 def plan_progress(request: HttpRequest, plan_id: int):
     user = user_of(request)
     plan = selectors.plan_get(user, plan_id)

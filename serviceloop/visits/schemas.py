@@ -38,7 +38,7 @@ class CopyOut(Schema):
         return str(obj.department)
 
 
-class ActionOut(Schema):
+class VisitActionOut(Schema):
     id: int
     record: int = Field(alias="record_id")
     description: str
@@ -76,7 +76,7 @@ class VisitRecordOut(Schema):
     review_note: str
     copies: list[CopyOut] = []
     communications: list[str] = []
-    actions: list[ActionOut] = []
+    actions: list[VisitActionOut] = []
 
     @staticmethod
     def resolve_copies(obj) -> list:
@@ -91,7 +91,7 @@ class VisitRecordOut(Schema):
         return list(obj.actions.select_related("department"))
 
 
-class NoteIn(Schema):
+class VisitNoteIn(Schema):
     note: str = ""
 
 
@@ -104,18 +104,18 @@ class RaiseIn(Schema):
     body: str = ""
 
 
-class ActionIn(Schema):
+class VisitActionIn(Schema):
     description: str = Field(min_length=1)
     owner: int
     department: str = Field(description="Department code.")
     due_date: date
 
 
-class CloseIn(Schema):
+class VisitCloseIn(Schema):
     note: str = Field(min_length=1)
 
 
-class VerifyIn(Schema):
+class VisitVerifyIn(Schema):
     effective: bool
     note: str = ""
 
@@ -191,7 +191,7 @@ class ProgressRowOut(Schema):
     months: list[dict]
 
 
-class ProgressOut(Schema):
+class VisitProgressOut(Schema):
     year: int
     planned: int
     planned_done: int

@@ -12,7 +12,7 @@ from serviceloop.core.api_support import API_AUTH, user_of
 
 from .. import selectors, services
 from ..documents import result_docx_response, result_pdf_response
-from ..schemas import OrderIn, OrderOut, ProgressIn, ResultIn, ResultOut
+from ..schemas import OrderIn, OrderOut, PresalesResultIn, ProgressIn, ResultOut
 
 orders_router = Router(tags=["orders"], auth=API_AUTH)
 results_router = Router(tags=["result-letters"], auth=API_AUTH)
@@ -70,7 +70,7 @@ def list_results(request: HttpRequest, customer: int | None = None):
 
 
 @results_router.post("/", response={201: ResultOut})
-def create_result(request: HttpRequest, data: ResultIn):
+def create_result(request: HttpRequest, data: PresalesResultIn):
     user = user_of(request)
     if (data.communication is None) == (data.requirement is None):
         raise ValidationError({"source": "Give either a communication or a requirement."})

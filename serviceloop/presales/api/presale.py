@@ -19,6 +19,7 @@ from ..schemas import (
     EvaluationIn,
     FulfilIn,
     MadeIn,
+    PresalesTextIn,
     RejectIn,
     RequirementIn,
     RequirementOut,
@@ -27,7 +28,6 @@ from ..schemas import (
     ScheduleIn,
     SpecialIn,
     SpecialOut,
-    TextIn,
 )
 
 requirements_router = Router(tags=["customer-requirements"], auth=API_AUTH)
@@ -196,7 +196,7 @@ def fulfil(request: HttpRequest, special_id: int, data: FulfilIn):
 
 
 @special_router.post("/{int:special_id}/decline-notice", response=SpecialOut)
-def decline_notice(request: HttpRequest, special_id: int, data: TextIn):
+def decline_notice(request: HttpRequest, special_id: int, data: PresalesTextIn):
     user = user_of(request)
     special = selectors.special_get(user, special_id)
     return services.special_decline_notice(actor=user, special=special, text=data.text)

@@ -24,3 +24,9 @@ document.addEventListener("change", function (event) {
     event.target.form.submit();
   }
 });
+//   <button data-print>: print the page.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("button[data-print]")) {
+    window.print();
+  }
+});
