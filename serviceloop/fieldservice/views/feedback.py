@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from serviceloop.core import deadlines
@@ -41,11 +42,12 @@ from ..forms import (
 from ..models import FeedbackStatus, InfoFormStatus
 from .common import ctx, parse_week, part_numbers
 
+# Lazy: the labels are read in the language of each request, not of the moment of import.
 STATE_LABELS = {
-    "on_time": _("on time"),
-    "late": _("late"),
-    "missing": _("missing"),
-    "pending": _("not due yet"),
+    "on_time": gettext_lazy("on time"),
+    "late": gettext_lazy("late"),
+    "missing": gettext_lazy("missing"),
+    "pending": gettext_lazy("not due yet"),
     "not_owed": "—",
 }
 
