@@ -10,6 +10,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,9 @@ class VisitPlan(TrackedModel):
 
     def __str__(self) -> str:
         return str(_("Visit plan %(year)s") % {"year": self.year})
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:plan", args=[self.pk])
 
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -153,6 +157,9 @@ class VisitRecord(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.customer}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("visits:detail", args=[self.pk])
 
 
 class VisitCopy(models.Model):

@@ -10,7 +10,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,14 +48,6 @@ PLAN_PEOPLE = (RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.COMPANY_LEADER)
 
 def _customer(actor: User, customer: Customer | int) -> Customer:
     return customer_for(actor, customer)
-
-
-def _record_url(record: VisitRecord) -> str:
-    return reverse("visits:detail", args=[record.pk])
-
-
-def _plan_url(plan: VisitPlan) -> str:
-    return reverse("visits:plan", args=[plan.pk])
 
 
 # --- visit records ---------------------------------------------------------------------
@@ -159,7 +150,7 @@ def visit_record_distribute(
             kind="visit_copy",
             title=_("Visit record for your department: %(n)s %(c)s")
             % {"n": rec.number, "c": rec.customer.name},
-            url=_record_url(rec),
+            url=rec.get_absolute_url(),
             dedupe_key=f"visit_copy:{copy.pk}",
         )
     audit_update(actor=actor, obj=rec, before=before, action=AuditAction.TRANSITION)
@@ -254,7 +245,7 @@ def improvement_action_create(
         kind="visit_action",
         title=_("Improvement action for you: %(n)s") % {"n": record.number},
         body=action.description,
-        url=_record_url(record),
+        url=record.get_absolute_url(),
         dedupe_key=f"visit_action:{action.pk}",
     )
     return action
@@ -476,7 +467,7 @@ def visit_plan_submit(*, actor: User, plan: VisitPlan) -> VisitPlan:
         users_with_roles(RoleCode.SALES_LEADER),
         kind="visit_plan",
         title=_("Visit plan %(y)s submitted for review") % {"y": p.year},
-        url=_plan_url(p),
+        url=p.get_absolute_url(),
     )
     return p
 
@@ -505,7 +496,7 @@ def visit_plan_review(
             users_with_roles(RoleCode.COMPANY_LEADER, RoleCode.GENERAL_MANAGER),
             kind="visit_plan",
             title=_("Visit plan %(y)s awaits your approval") % {"y": p.year},
-            url=_plan_url(p),
+            url=p.get_absolute_url(),
         )
     return p
 
@@ -555,7 +546,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 kind="visit_plan_overdue",
                 title=_("Visit plan %(y)s not approved by %(d)s")
                 % {"y": p.year, "d": p.approval_due.isoformat()},
-                url=_plan_url(p),
+                url=p.get_absolute_url(),
                 dedupe_key=f"visit_plan_overdue:{p.pk}",
             )
             plans += 1
@@ -573,7 +564,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 kind="visit_action_overdue",
                 title=_("Improvement action overdue: %(n)s") % {"n": action.record.number},
                 body=action.description,
-                url=_record_url(action.record),
+                url=action.record.get_absolute_url(),
                 dedupe_key=f"visit_action_overdue:{action.pk}",
             )
             actions += 1

@@ -7,13 +7,21 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
-from serviceloop.core.views_support import AuthedRequest, paginate, run_service
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    detail_action,
+    detail_actions,
+    paginate,
+    post_action,
+    run_service,
+)
 
 from . import selectors, services
 from .forms import (
@@ -120,22 +128,8 @@ def record_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -
     return render(request, "visits/detail.html", ctx, status=400 if forms_ else 200)
 
 
-def _record_action(
-    request: AuthedRequest,
-    pk: int,
-    permission: str,
-    form_cls: type[forms.Form],
-    prefix: str,
-    call: Callable[..., object],
-    done: str,
-) -> HttpResponse:
-    rec = selectors.visit_record_get(request.user, pk)
-    require(request.user, permission)
-    form = form_cls(request.POST, prefix=prefix)
-    if form.is_valid() and run_service(form, lambda: call(rec, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("visits:detail", pk)
-    return record_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+# Record actions: the record through its selector, back to its page (core.views_support).
+_record_action = detail_actions(selectors.visit_record_get, record_detail)
 
 
 @require_POST
@@ -221,13 +215,19 @@ def _on_action(
     call: Callable[..., object],
     done: str,
 ) -> HttpResponse:
+    """An improvement action's form, posted from (and shown again on) its record's page."""
     act = selectors.action_get(request.user, pk)
-    require(request.user, permission)
-    form = form_cls(request.POST, prefix=prefix)
-    if form.is_valid() and run_service(form, lambda: call(act, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("visits:detail", act.record_id)
-    return record_detail(request, act.record_id, {f"{prefix}_form": form, "open_action": prefix})
+    return detail_action(
+        request,
+        obj=act,
+        permission=permission,
+        form_cls=form_cls,
+        prefix=prefix,
+        call=call,
+        done=done,
+        rerender=lambda forms_: record_detail(request, act.record_id, forms_),
+        success_url=reverse("visits:detail", args=[act.record_id]),
+    )
 
 
 @require_POST
@@ -331,13 +331,17 @@ def _plan_action(
     done: str,
 ) -> HttpResponse:
     plan = selectors.plan_get(request.user, pk)
-    require(request.user, permission)
     kwargs: dict[str, Any] = {"user": request.user} if form_cls is PlanItemForm else {}
-    form = form_cls(request.POST, prefix=prefix, **kwargs)
-    if form.is_valid() and run_service(form, lambda: call(plan, form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect("visits:plan", pk)
-    return plan_detail(request, pk, {f"{prefix}_form": form, "open_action": prefix})
+    return post_action(
+        request,
+        permission=permission,
+        form=form_cls(request.POST, prefix=prefix, **kwargs),
+        call=lambda data: call(plan, data),
+        done=done,
+        success_url=plan.get_absolute_url(),
+        rerender=lambda forms_: plan_detail(request, pk, forms_),
+        prefix=prefix,
+    )
 
 
 @require_POST
