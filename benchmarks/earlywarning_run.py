@@ -76,6 +76,7 @@ def claims(parts: int, cohorts: int, units: int, rng: np.random.Generator):
         "mileage_km": rng.uniform(500, 20000, n),
         "failure_mode": rng.choice(np.array(["漏油", "异响", "断裂", "磨损"], dtype=object), n),
         "decision": np.array(["covered"] * n, dtype=object),
+        "sources": np.array(["warranty_claim"] * n, dtype=object),
     }
     assert set(cols) == set(analysis_columns([]))
     return cols, production, planted

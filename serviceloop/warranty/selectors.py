@@ -117,6 +117,12 @@ class AnalysisRow(NamedTuple):
     mileage_km: float | None
     failure_mode: str
     decision: str  # the decision in force (an override where there is one)
+    serial_number: str = ""
+    vin: str = ""
+    lot: str = ""
+    # the after-sales sources that reported this failure, "+"-joined (R-5.4.3 (a)); a claim
+    # that a service record or complaint also reported names all of them
+    sources: str = "warranty_claim"
 
 
 def claims_for_analysis(part_number: str | None = None) -> list[AnalysisRow]:
@@ -138,10 +144,13 @@ def claims_for_analysis(part_number: str | None = None) -> list[AnalysisRow]:
         "mileage_km",
         "failure_mode",
         "decision",
+        "serial_number",
+        "vin",
+        "lot",
     )
     return [
-        AnalysisRow(p, b, f, pd, None if km is None else float(km), mode, d)
-        for p, b, f, pd, km, mode, d in rows.iterator(chunk_size=5000)
+        AnalysisRow(p, b, f, pd, None if km is None else float(km), mode, d, sn, vin, lot)
+        for p, b, f, pd, km, mode, d, sn, vin, lot in rows.iterator(chunk_size=5000)
     ]
 
 
@@ -163,4 +172,5 @@ def analysis_columns(rows: list[AnalysisRow]) -> dict[str, Any]:
         ),
         "failure_mode": np.array([r.failure_mode for r in rows], dtype=object),
         "decision": np.array([r.decision for r in rows], dtype=object),
+        "sources": np.array([r.sources for r in rows], dtype=object),
     }

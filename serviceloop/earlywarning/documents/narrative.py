@@ -348,7 +348,28 @@ def _clock_lines(ev: dict[str, Any]) -> list[str]:
     excluded = ev.get("claims_excluded") or {}
     if excluded:
         lines.append(_("Claims left out: %(parts)s.") % {"parts": excluded_text(excluded)})
+    sources = ev.get("feedback_sources") or {}
+    if sources:
+        lines.append(
+            _(
+                "Failures counted by source: %(sources)s; %(twice)s of them reported by more "
+                "than one source and counted once."
+            )
+            % {"sources": sources_text(sources), "twice": ev.get("feedback_reported_twice", 0)}
+        )
     return lines
+
+
+def sources_text(sources: dict[str, int]) -> str:
+    """Which after-sales sources reported the failures, e.g. "warranty claims 40; service
+    records 12" (a failure two sources reported counts for both)."""
+    labels = {
+        "warranty_claim": _("warranty claims"),
+        "service_record": _("service records"),
+        "complaint": _("complaints"),
+        "information_feedback_form": _("information feedback forms"),
+    }
+    return "; ".join(f"{labels.get(k, k)} {v}" for k, v in sources.items())
 
 
 def excluded_text(excluded: dict[str, int]) -> str:

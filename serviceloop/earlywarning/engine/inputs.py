@@ -19,17 +19,34 @@ import numpy as np
 from .common import ENGINE_VERSION
 
 
-def load_claims() -> dict[str, Any]:
-    """Every warranty claim as NumPy columns (see warranty.selectors.analysis_columns)."""
-    from serviceloop.warranty.selectors import analysis_columns, claims_for_analysis
+def feedback_rows(part_number: str | None = None) -> list[Any]:
+    """Every failure reported after sale (R-5.4.3 (a)): warranty claims, service records and
+    complaints, one row per failure (see :mod:`.feedback`)."""
+    from serviceloop.complaints.selectors.analysis import complaints_for_analysis
+    from serviceloop.fieldservice.selectors.analysis import records_for_analysis
+    from serviceloop.warranty.selectors import claims_for_analysis
 
-    return analysis_columns(claims_for_analysis())
+    from .feedback import merge_feedback
+
+    return merge_feedback(
+        claims_for_analysis(part_number),
+        records_for_analysis(part_number),
+        complaints_for_analysis(part_number),
+    )
+
+
+def load_claims() -> dict[str, Any]:
+    """Every failure reported after sale as NumPy columns (see
+    warranty.selectors.analysis_columns); ``sources`` names who reported each."""
+    from serviceloop.warranty.selectors import analysis_columns
+
+    return analysis_columns(feedback_rows())
 
 
 def load_part_claims(part_number: str) -> dict[str, Any]:
-    from serviceloop.warranty.selectors import analysis_columns, claims_for_analysis
+    from serviceloop.warranty.selectors import analysis_columns
 
-    return analysis_columns(claims_for_analysis(part_number))
+    return analysis_columns(feedback_rows(part_number))
 
 
 @dataclass

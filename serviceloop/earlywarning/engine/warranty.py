@@ -57,8 +57,10 @@ from ..stats.rates import Dispersion, dispersion
 from ..stats.reliability import LifeFit, fit_weibull
 from ..stats.validation import DataError
 from .common import Finding, clean
+from .feedback import FIELD_REPORT, source_counts
 
-COUNTED_DECISIONS = frozenset({"covered", "needs_review"})
+# A field report (a service record or complaint, see .feedback) counts like a claim in review.
+COUNTED_DECISIONS = frozenset({"covered", "needs_review", FIELD_REPORT})
 DEFAULT_LAG, MAX_LAG, MIN_LAG_CLAIMS = 1, 6, 5
 MIN_KM_CLAIMS = 20
 MIN_COHORTS = 3
@@ -145,6 +147,9 @@ class PartAnalysis:
     claim_cohort: np.ndarray  # cohort index per counted claim in the window
     claim_mis: np.ndarray
     excluded: Counter[str] = field(default_factory=Counter)
+    # counted failures per after-sales source, and how many several sources reported
+    sources: dict[str, int] = field(default_factory=dict)
+    reported_twice: int = 0
     modes: list[str] = field(default_factory=list)  # every counted claim's failure mode
     mode_months: list[int] = field(default_factory=list)
     table: ClaimsTable | None = None
@@ -192,6 +197,10 @@ def prepare_part(
     counted = np.isin(decision.astype(str), list(COUNTED_DECISIONS))
     pa.excluded["not_covered"] = int((~counted).sum())
     build = claims["build_month"][sel][counted]
+    if "sources" in claims:
+        reported = claims["sources"][sel][counted]
+        pa.sources = source_counts(reported)
+        pa.reported_twice = int(sum("+" in str(s) for s in reported))
     fail_month = _month_of(claims["failure_date"][sel][counted])
     km = np.asarray(claims["mileage_km"], dtype=float)[sel][counted]
     modes = claims["failure_mode"][sel][counted]
@@ -432,6 +441,8 @@ def _common(pa: PartAnalysis) -> dict[str, Any]:
         "cohorts_monitored": int(pa.monitored.size) if pa.monitored is not None else 0,
         "claims_counted": pa.counted_claims,
         "claims_excluded": dict(pa.excluded),
+        "feedback_sources": dict(pa.sources),
+        "feedback_reported_twice": pa.reported_twice,
         "dispersion": None
         if disp is None
         else {
