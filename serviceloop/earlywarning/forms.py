@@ -144,6 +144,39 @@ class ProductionForm(forms.Form):
                 self.fields[name].disabled = True
 
 
+class BaselineForm(forms.Form):
+    """A claim baseline given per part and month in service (ADR 0004)."""
+
+    part_number = forms.CharField(label=_("Part number"), max_length=60)
+    mis = forms.IntegerField(label=_("Month in service"), min_value=1, max_value=12)
+    per_thousand = forms.FloatField(
+        label=_("Expected claims per 1,000 units"),
+        min_value=0,
+        max_value=1000,
+        help_text=_("At this month in service, e.g. 2 = two claims per 1,000 units at risk."),
+    )
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=300,
+        help_text=_("Where the rate comes from: engineering target, previous generation …"),
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("part_number", "mis"):
+                self.fields[name].disabled = True
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "part_number": d["part_number"],
+            "mis": d["mis"],
+            "rate_per_unit": d["per_thousand"] / 1000.0,
+            "source": d["source"],
+        }
+
+
 class PurchaseForm(forms.Form):
     customer: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Customer"), queryset=None)
     month = MonthField(label=_("Month"))

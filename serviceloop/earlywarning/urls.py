@@ -34,6 +34,10 @@ urlpatterns = [
     path("data/surveys/new/", data.survey_create, name="survey_create"),
     path("data/surveys/<int:pk>/", data.survey_edit, name="survey_edit"),
     path("data/surveys/<int:pk>/delete/", data.survey_delete, name="survey_delete"),
+    path("data/baselines/", data.baseline_list, name="baseline_list"),
+    path("data/baselines/new/", data.baseline_create, name="baseline_create"),
+    path("data/baselines/<int:pk>/", data.baseline_edit, name="baseline_edit"),
+    path("data/baselines/<int:pk>/delete/", data.baseline_delete, name="baseline_delete"),
     # moved to core's imports: the old URLs redirect there
     path("imports/", imports.import_list, name="import_list"),
     path("imports/new/", imports.import_create, name="import_create"),

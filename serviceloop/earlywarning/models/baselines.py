@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import TrackedModel
@@ -40,3 +41,11 @@ class ClaimBaseline(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.part_number} MIS {self.mis}: {self.rate_per_unit:g}"
+
+    @property
+    def per_thousand(self) -> float:
+        """The rate as claims per 1,000 units at risk, as people say it."""
+        return self.rate_per_unit * 1000.0
+
+    def get_absolute_url(self) -> str:
+        return reverse("earlywarning:baseline_edit", args=[self.pk])

@@ -127,11 +127,14 @@ def production_list(user: Any, *, part_number: str = "", q: str = "") -> QuerySe
     return qs
 
 
-def baseline_list(user: Any, *, part_number: str = "") -> QuerySet[ClaimBaseline]:
+def baseline_list(user: Any, *, part_number: str = "", q: str = "") -> QuerySet[ClaimBaseline]:
+    """Claim baselines: of one part number (exact), or whose part number contains ``q``."""
     require(user, "ew.view")
     qs = ClaimBaseline.objects.all()
     if part_number:
         qs = qs.filter(part_number__iexact=part_number.strip())
+    if q.strip():
+        qs = qs.filter(part_number__icontains=q.strip())
     return qs
 
 

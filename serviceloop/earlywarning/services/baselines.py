@@ -22,7 +22,7 @@ def claim_baseline_set(
     *, actor: User, part_number: str, mis: int, rate_per_unit: float, source: str
 ) -> ClaimBaseline:
     """Give (or replace) the expected claims per unit at risk of a part at one MIS."""
-    require(actor, "ew.data")
+    require(actor, "ew.baseline")
     part_number = (part_number or "").strip()
     errors = {}
     if not part_number:
@@ -59,5 +59,5 @@ def claim_baseline_set(
 
 @transaction.atomic
 def claim_baseline_delete(*, actor: User, baseline: ClaimBaseline, reason: str = "") -> None:
-    require(actor, "ew.data")
+    require(actor, "ew.baseline")
     _delete(actor, ClaimBaseline.objects.select_for_update().get(pk=baseline.pk), reason)

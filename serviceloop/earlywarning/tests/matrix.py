@@ -41,6 +41,7 @@ def build(w: dict) -> None:
         ew_volume=volume,
         ew_purchase=purchase,
         ew_survey=survey,
+        ew_baseline=baseline,
         ew_run=run,
         alert_id=alert.pk,
         ew_report_id=draft.pk,
@@ -80,10 +81,10 @@ API = {
     ("get", f"{EW}/runs/{{run_id}}"): ("ew.view", lambda w: None),
     ("get", f"{EW}/claim-baselines/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/claim-baselines/"): (
-        "ew.data",
+        "ew.baseline",
         lambda w: {"part_number": "SA-9", "mis": 2, "rate_per_unit": 0.001, "source": "gen 1"},
     ),
-    ("post", f"{EW}/claim-baselines/{{baseline_id}}/delete"): ("ew.data", lambda w: {}),
+    ("post", f"{EW}/claim-baselines/{{baseline_id}}/delete"): ("ew.baseline", lambda w: {}),
     ("get", f"{EW}/production-volumes/"): ("ew.view", lambda w: None),
     ("post", f"{EW}/production-volumes/"): (
         "ew.data",
@@ -146,6 +147,10 @@ UI = {
     "earlywarning:production_delete": ("ew.data", "post", lambda w: [w["ew_volume"].pk]),
     "earlywarning:purchase_delete": ("ew.data", "post", lambda w: [w["ew_purchase"].pk]),
     "earlywarning:survey_delete": ("ew.data", "post", lambda w: [w["ew_survey"].pk]),
+    "earlywarning:baseline_list": ("ew.view", "get", lambda w: []),
+    "earlywarning:baseline_create": ("ew.baseline", "get", lambda w: []),
+    "earlywarning:baseline_edit": ("ew.baseline", "get", lambda w: [w["ew_baseline"].pk]),
+    "earlywarning:baseline_delete": ("ew.baseline", "post", lambda w: [w["ew_baseline"].pk]),
 }
 
 EXPORTS = {
@@ -153,6 +158,7 @@ EXPORTS = {
     "earlywarning:production_list": "ew.export",
     "earlywarning:purchase_list": "ew.export",
     "earlywarning:survey_list": "ew.export",
+    "earlywarning:baseline_list": "ew.export",
 }
 
 # Path placeholders of this app read these world keys (other apps use report_id too).

@@ -269,3 +269,44 @@ def test_my_work_page_lists_new_alerts(qc):
 def test_menu_entry(qc):
     page = _html(qc.get(reverse("core:my_work")))
     assert reverse("earlywarning:alert_list") in page
+
+
+def test_claim_baseline_pages(qc, client):
+    """Quality gives a part's baseline per month in service on a page (per 1,000 units), edits
+    it, sees it listed and exported, and deletes it; Sales reads but may not edit."""
+    from serviceloop.earlywarning.models import ClaimBaseline
+
+    html = _html(qc.get(reverse("earlywarning:baseline_list")))
+    assert "No claim baselines given" in html
+    r = qc.post(
+        reverse("earlywarning:baseline_create"),
+        {"part_number": "SA-2041", "mis": 3, "per_thousand": "2.5", "source": "上一代产品"},
+    )
+    assert r.status_code == 302
+    b = ClaimBaseline.objects.get(part_number="SA-2041", mis=3)
+    assert b.rate_per_unit == pytest.approx(0.0025) and b.created_by is not None
+    r = qc.post(
+        reverse("earlywarning:baseline_create"),
+        {"part_number": "SA-2041", "mis": 13, "per_thousand": "1", "source": "x"},
+    )
+    assert r.status_code == 400 and "mis" in r.context["form"].errors
+    r = qc.post(
+        reverse("earlywarning:baseline_edit", args=[b.pk]),
+        {"part_number": "IGNORED", "mis": 9, "per_thousand": "3", "source": "工程目标"},
+    )
+    b.refresh_from_db()
+    assert (b.part_number, b.mis, b.rate_per_unit, b.source) == ("SA-2041", 3, 0.003, "工程目标")
+    html = _html(qc.get(reverse("earlywarning:baseline_list"), {"q": "2041"}))
+    assert "SA-2041" in html and "工程目标" in html
+    assert "SA-2041" not in _html(qc.get(reverse("earlywarning:baseline_list"), {"q": "CR-"}))
+    wb = load_workbook(
+        io.BytesIO(qc.get(reverse("earlywarning:baseline_list"), {"export": "xlsx"}).content)
+    )
+    assert [c.value for c in wb.active[2]] == ["SA-2041", 3, 0.003, "工程目标"]
+    sales = user_with("sales")
+    client.force_login(sales)
+    assert "SA-2041" in _html(client.get(reverse("earlywarning:baseline_list")))
+    assert client.get(reverse("earlywarning:baseline_create")).status_code == 403
+    client.force_login(b.created_by)
+    r = client.post(reverse("earlywarning:baseline_delete", args=[b.pk]), {"reason": "错填"})
+    assert r.status_code == 302 and not ClaimBaseline.objects.exists()

@@ -1,4 +1,5 @@
-"""Pages of the input data: production volumes, purchase volumes, survey responses."""
+"""Pages of the input data: production volumes, purchase volumes, survey responses and the
+claim baselines given per part (ADR 0004)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,23 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..forms import DataFilterForm, DeleteForm, ProductionForm, PurchaseForm, SurveyForm
+from ..forms import (
+    BaselineForm,
+    DataFilterForm,
+    DeleteForm,
+    ProductionForm,
+    PurchaseForm,
+    SurveyForm,
+)
 
 
 def _list(
-    request: AuthedRequest, which: str, qs: Any, form: DataFilterForm, export: Callable
+    request: AuthedRequest,
+    which: str,
+    qs: Any,
+    form: DataFilterForm,
+    export: Callable,
+    action: str = "ew.data",
 ) -> HttpResponse:
     if request.GET.get("export") == "xlsx":
         require(request.user, "ew.export")
@@ -38,7 +51,7 @@ def _list(
         "form": form,
         "page": paginate(request, qs, 50),
         "qs": querystring_without_page(request),
-        "can_edit": can(request.user, "ew.data"),
+        "can_edit": can(request.user, action),
     }
     return render(
         request,
@@ -132,8 +145,9 @@ def _form_page(
     back: str,
     obj: Any = None,
     delete_url: str = "",
+    action: str = "ew.data",
 ) -> HttpResponse:
-    require(request.user, "ew.data")
+    require(request.user, action)
     posted = request.method == "POST" and form.is_valid()
     if posted and run_service(form, lambda: call(form.cleaned_data)) is not None:
         messages.success(request, _("Saved."))
@@ -150,8 +164,10 @@ def _form_page(
     return render(request, "earlywarning/data_form.html", ctx, status=400 if form.errors else 200)
 
 
-def _delete(request: AuthedRequest, obj: Any, call: Callable[..., None], back: str) -> HttpResponse:
-    require(request.user, "ew.data")
+def _delete(
+    request: AuthedRequest, obj: Any, call: Callable[..., None], back: str, action: str = "ew.data"
+) -> HttpResponse:
+    require(request.user, action)
     form = DeleteForm(request.POST)
     form.is_valid()
     call(actor=request.user, reason=form.cleaned_data.get("reason", ""))
@@ -289,4 +305,67 @@ def survey_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         response,
         lambda **kw: services.survey_response_delete(response=response, **kw),
         "earlywarning:survey_list",
+    )
+
+
+def baseline_list(request: AuthedRequest) -> HttpResponse:
+    form = DataFilterForm(request.GET or None, user=request.user)
+    qs = selectors.baseline_list(request.user, q=form.value("q") or "").order_by(
+        "part_number", "mis"
+    )
+
+    def export(rows: Any) -> HttpResponse:
+        return xlsx_response(
+            "claim-baselines.xlsx",
+            _("Claim baselines"),
+            [_("Part number"), _("Month in service"), _("Claims per unit at risk"), _("Source")],
+            ([b.part_number, b.mis, b.rate_per_unit, b.source] for b in rows),
+        )
+
+    return _list(request, "baselines", qs, form, export, action="ew.baseline")
+
+
+def baseline_create(request: AuthedRequest) -> HttpResponse:
+    form = BaselineForm(request.POST or None, initial=request.GET.dict() or None)
+    return _form_page(
+        request,
+        form,
+        lambda d: services.claim_baseline_set(actor=request.user, **form.service_kwargs()),
+        title=_("New claim baseline"),
+        back="earlywarning:baseline_list",
+        action="ew.baseline",
+    )
+
+
+def baseline_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    baseline = selectors.baseline_get(request.user, pk)
+    initial = {
+        "part_number": baseline.part_number,
+        "mis": baseline.mis,
+        "per_thousand": round(baseline.rate_per_unit * 1000, 6),
+        "source": baseline.source,
+    }
+    form = BaselineForm(request.POST or None, initial=initial, editing=True)
+    return _form_page(
+        request,
+        form,
+        lambda d: services.claim_baseline_set(actor=request.user, **form.service_kwargs()),
+        title=_("Claim baseline %(part)s, month in service %(mis)s")
+        % {"part": baseline.part_number, "mis": baseline.mis},
+        back="earlywarning:baseline_list",
+        obj=baseline,
+        delete_url="earlywarning:baseline_delete",
+        action="ew.baseline",
+    )
+
+
+@require_POST
+def baseline_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    baseline = selectors.baseline_get(request.user, pk)
+    return _delete(
+        request,
+        baseline,
+        lambda **kw: services.claim_baseline_delete(baseline=baseline, **kw),
+        "earlywarning:baseline_list",
+        action="ew.baseline",
     )
