@@ -2,22 +2,21 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
-from serviceloop.core.models import Department, User
+from serviceloop.core.actions import api_actions
+from serviceloop.core.api_support import API_AUTH, departments, lookup, patch_payload, user_of
+from serviceloop.core.models import User
 from serviceloop.customers.models import Contact
 
-from . import selectors, services
+from . import actions, selectors, services
 from .domain import part_facts
 from .schemas import (
     CommunicationIn,
     CommunicationOut,
     CommunicationPatch,
-    ExtendIn,
     FlagIn,
     RouteIn,
     RoutingOut,
@@ -40,23 +39,6 @@ class CommunicationFilters(Schema):
     received_to: date | None = None
 
 
-def _lookup(model, pk: int | None, field: str):
-    if pk is None:
-        return None
-    obj = model.objects.filter(pk=pk).first()
-    if obj is None:
-        raise ValidationError({field: f"Unknown {field} {pk}."})
-    return obj
-
-
-def _departments(ids: list[int], field: str) -> list[Department]:
-    found = list(Department.objects.filter(pk__in=ids))
-    missing = set(ids) - {d.pk for d in found}
-    if missing:
-        raise ValidationError({field: f"Unknown department(s): {sorted(missing)}."})
-    return found
-
-
 @router.get("/", response=list[CommunicationOut])
 @paginate(LimitOffsetPagination)
 def list_communications(request: HttpRequest, filters: Query[CommunicationFilters]):
@@ -68,9 +50,9 @@ def list_communications(request: HttpRequest, filters: Query[CommunicationFilter
 @router.post("/", response={201: CommunicationOut})
 def create_communication(request: HttpRequest, data: CommunicationIn):
     payload = data.dict()
-    payload["contact"] = _lookup(Contact, payload["contact"], "contact")
-    payload["owner"] = _lookup(User, payload["owner"], "owner")
-    payload["route_to"] = _departments(payload.pop("route_to"), "route_to")
+    payload["contact"] = lookup(Contact, payload["contact"], "contact")
+    payload["owner"] = lookup(User, payload["owner"], "owner")
+    payload["route_to"] = departments(payload.pop("route_to"), "route_to")
     return Status(201, services.communication_register(actor=user_of(request), **payload))
 
 
@@ -86,35 +68,20 @@ def update_communication(request: HttpRequest, comm_id: int, data: Communication
     payload = patch_payload(data, comm)
     reason = payload.pop("reason", "")
     if "owner" in payload:
-        payload["owner"] = _lookup(User, payload["owner"], "owner")
+        payload["owner"] = lookup(User, payload["owner"], "owner")
     return services.communication_update(actor=user, communication=comm, reason=reason, **payload)
 
 
-@router.post("/{int:comm_id}/answer", response=CommunicationOut)
-def answer(request: HttpRequest, comm_id: int, data: TextIn):
-    user = user_of(request)
-    comm = selectors.communication_get(user, comm_id)
-    return services.communication_answer(
-        actor=user, communication=comm, text=data.text, at=data.at, reason=data.reason
-    )
-
-
-@router.post("/{int:comm_id}/feedback", response=CommunicationOut)
-def feedback(request: HttpRequest, comm_id: int, data: TextIn):
-    user = user_of(request)
-    comm = selectors.communication_get(user, comm_id)
-    return services.communication_feedback(
-        actor=user, communication=comm, text=data.text, at=data.at, reason=data.reason
-    )
-
-
-@router.post("/{int:comm_id}/extend", response=CommunicationOut)
-def extend(request: HttpRequest, comm_id: int, data: ExtendIn):
-    user = user_of(request)
-    comm = selectors.communication_get(user, comm_id)
-    return services.communication_extend_feedback(
-        actor=user, communication=comm, new_due=data.new_due, reason=data.reason
-    )
+_post = api_actions(
+    router,
+    __name__,
+    get=selectors.communication_get,
+    path="/{int:comm_id}",
+    response=CommunicationOut,
+)
+answer = _post(actions.ANSWER)
+feedback = _post(actions.FEEDBACK)
+extend = _post(actions.EXTEND)
 
 
 @router.post("/{int:comm_id}/route", response=list[RoutingOut])
@@ -124,7 +91,7 @@ def route(request: HttpRequest, comm_id: int, data: RouteIn):
     services.communication_route(
         actor=user,
         communication=comm,
-        departments=_departments(data.departments, "departments"),
+        departments=departments(data.departments, "departments"),
         instruction=data.instruction,
         due_at=data.due_at,
     )

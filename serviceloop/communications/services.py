@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,13 +22,12 @@ from serviceloop.core.permissions import is_agent_only, require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
 from serviceloop.core.statemachine import refuse_unless, transition
+from serviceloop.core.validation import check_time
 from serviceloop.customers.models import Contact, Customer
 
 from .domain import part_facts
 from .models import TRANSITIONS, Communication, Routing, Status
 
-# A record may be entered a little ahead of the server clock (a phone's clock, say).
-CLOCK_SKEW = timedelta(minutes=5)
 MAJOR_PROBLEM_ROLES = (
     RoleCode.PRODUCTION_QUALITY,
     RoleCode.SALES,
@@ -44,12 +43,12 @@ EDITABLE_FIELDS = ("subject", "body", "contact", "contact_name", "owner", "chann
 
 
 def _check_time(field: str, at: datetime, *, not_before: datetime | None = None) -> None:
-    if at.tzinfo is None:
-        raise ValidationError({field: _("Give the time with its time zone offset.")})
-    if at > timezone.now() + CLOCK_SKEW:
-        raise ValidationError({field: _("This time lies in the future.")})
-    if not_before is not None and at < not_before:
-        raise ValidationError({field: _("This time is before the communication was received.")})
+    check_time(
+        field,
+        at,
+        not_before=not_before,
+        before_message=_("This time is before the communication was received."),
+    )
 
 
 def _set_clocks(comm: Communication) -> None:

@@ -8,19 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from serviceloop.complaints.selectors import complaints_from_source
+from serviceloop.core.actions import page_actions
 from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    detail_actions,
-    list_template,
-    paginate,
-    querystring_without_page,
+    list_page,
     run_service,
 )
 
-from . import selectors, services
+from . import actions, selectors, services
 from .forms import (
     CommunicationFilterForm,
     CommunicationForm,
@@ -34,21 +32,16 @@ from .forms import (
 
 def communication_list(request: AuthedRequest) -> HttpResponse:
     form = CommunicationFilterForm(request.GET or None)
-    qs = selectors.communication_list(request.user, **form.filters(request.user))
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "communication.export")
-        return _export(qs)
-    ctx = {
-        "form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without_page(request),
-        "now": timezone.now(),
-        "can_create": can(request.user, "communication.create"),
-    }
-    return render(
+    return list_page(
         request,
-        list_template(request, "communications/list.html", "communications/_table.html"),
-        ctx,
+        selectors.communication_list(request.user, **form.filters(request.user)),
+        form=form,
+        full="communications/list.html",
+        partial="communications/_table.html",
+        export=_export,
+        export_permission="communication.export",
+        now=timezone.now(),
+        can_create=can(request.user, "communication.create"),
     )
 
 
@@ -174,71 +167,14 @@ def communication_detail(
     return render(request, "communications/detail.html", ctx, status=400 if forms_ else 200)
 
 
-_action = detail_actions(selectors.communication_get, communication_detail)
-
-
-@require_POST
-def answer(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "communication.respond",
-        TextForm,
-        "answer",
-        lambda c, d: services.communication_answer(
-            actor=request.user, communication=c, text=d["text"], at=d["at"], reason=d["reason"]
-        ),
-        _("Answer recorded."),
-    )
-
-
-@require_POST
-def feedback(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "communication.respond",
-        TextForm,
-        "feedback",
-        lambda c, d: services.communication_feedback(
-            actor=request.user, communication=c, text=d["text"], at=d["at"], reason=d["reason"]
-        ),
-        _("Feedback recorded."),
-    )
-
-
-@require_POST
-def extend(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "communication.extend",
-        ExtendForm,
-        "extend",
-        lambda c, d: services.communication_extend_feedback(
-            actor=request.user, communication=c, new_due=d["new_due"], reason=d["reason"]
-        ),
-        _("Feedback deadline extended."),
-    )
-
-
-@require_POST
-def route(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "communication.route",
-        RouteForm,
-        "route",
-        lambda c, d: services.communication_route(
-            actor=request.user,
-            communication=c,
-            departments=d["departments"],
-            instruction=d["instruction"],
-            due_at=d["due_at"],
-        ),
-        _("Routed."),
-    )
+answer, feedback, extend, route = page_actions(
+    selectors.communication_get,
+    communication_detail,
+    actions.ANSWER,
+    actions.FEEDBACK,
+    actions.EXTEND,
+    actions.ROUTE,
+)
 
 
 def flag_major(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -83,3 +83,25 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     api.add_exception_handler(DjangoValidationError, on_validation)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, on_denied)  # type: ignore[arg-type]
+
+
+def lookup(model: Any, pk: int | None, field: str) -> Any:
+    """The record an API body names by id (None stays None); an unknown id is a 422 on
+    ``field``."""
+    if pk is None:
+        return None
+    obj = model.objects.filter(pk=pk).first()
+    if obj is None:
+        raise DjangoValidationError({field: f"Unknown {field} {pk}."})
+    return obj
+
+
+def departments(ids: list[int], field: str = "departments") -> list[Any]:
+    """The departments an API body names by id; unknown ids are a 422 on ``field``."""
+    from .models import Department
+
+    found = list(Department.objects.filter(pk__in=ids))
+    missing = set(ids) - {d.pk for d in found}
+    if missing:
+        raise DjangoValidationError({field: f"Unknown department(s): {sorted(missing)}."})
+    return found

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 from .models import User
 from .permissions import require
@@ -52,15 +52,17 @@ def post_action(
     success_url: str,
     rerender: Callable[[dict[str, Any]], HttpResponse],
     prefix: str,
+    form_key: str = "",
 ) -> HttpResponse:
     """Run an action form posted from a detail page through its service: the permission
     first, then the form; on success a message and back to ``success_url``; on errors the
-    page again (its view answers 400) with the form open and its errors by field."""
+    page again (its view answers 400) with the form open and its errors by field (under
+    ``form_key`` in the page's context, ``<prefix>_form`` unless given)."""
     require(request.user, permission)
     if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
         messages.success(request, done)
         return redirect(success_url)
-    return rerender({f"{prefix}_form": form, "open_action": prefix})
+    return rerender({form_key or f"{prefix}_form": form, "open_action": prefix})
 
 
 def detail_action(
@@ -75,6 +77,7 @@ def detail_action(
     rerender: Callable[[dict[str, Any]], HttpResponse],
     success_url: str = "",
     files: bool = False,
+    form_key: str = "",
 ) -> HttpResponse:
     """``post_action`` for a record already fetched through its selector: the form is bound
     to the POST (and its files, when asked) under ``prefix``; success goes back to the
@@ -89,6 +92,7 @@ def detail_action(
         success_url=success_url or obj.get_absolute_url(),
         rerender=rerender,
         prefix=prefix,
+        form_key=form_key,
     )
 
 
@@ -147,3 +151,29 @@ def list_template(request: HttpRequest, full: str, partial: str) -> str:
     if getattr(request, "htmx", False) and request.htmx.target == "results":  # type: ignore[attr-defined]
         return partial
     return full
+
+
+def list_page(
+    request: AuthedRequest,
+    qs: Any,
+    *,
+    form: forms.BaseForm,
+    full: str,
+    partial: str,
+    export: Callable[[Any], HttpResponse] | None = None,
+    export_permission: str = "",
+    **extra: Any,
+) -> HttpResponse:
+    """A list page: ``?export=xlsx`` answers ``export(qs)`` (after ``export_permission``);
+    otherwise the filter form, one page of ``qs`` and ``extra`` in the context, the table
+    alone for htmx requests aimed at it (``list_template``)."""
+    if export is not None and request.GET.get("export") == "xlsx":
+        require(request.user, export_permission)
+        return export(qs)
+    ctx = {
+        "form": form,
+        "page": paginate(request, qs),
+        "qs": querystring_without_page(request),
+        **extra,
+    }
+    return render(request, list_template(request, full, partial), ctx)

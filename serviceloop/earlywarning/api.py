@@ -6,11 +6,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.actions import api_actions
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
 
-from . import selectors, services
+from . import actions, selectors, services
 from .documents.pdf import report_pdf
 from .engine import analyse_one_part
 from .engine.warranty import fit_dict, group_table, pareto_rows
@@ -20,7 +21,6 @@ from .schemas import (
     AlertOut,
     BaselineIn,
     BaselineOut,
-    NoteIn,
     NotificationIn,
     NotificationOut,
     PartOut,
@@ -30,7 +30,6 @@ from .schemas import (
     PurchaseIn,
     PurchaseOut,
     PurchasePatch,
-    ReasonIn,
     ReportOut,
     ReportPatch,
     RunOut,
@@ -86,18 +85,11 @@ def get_alert(request: HttpRequest, alert_id: int):
     return selectors.alert_get(user_of(request), alert_id)
 
 
-@alerts.post("/{int:alert_id}/acknowledge", response=AlertDetailOut)
-def acknowledge(request: HttpRequest, alert_id: int, data: NoteIn):
-    user = user_of(request)
-    alert = selectors.alert_get(user, alert_id)
-    return services.alert_acknowledge(actor=user, alert=alert, note=data.note)
-
-
-@alerts.post("/{int:alert_id}/dismiss", response=AlertDetailOut)
-def dismiss(request: HttpRequest, alert_id: int, data: ReasonIn):
-    user = user_of(request)
-    alert = selectors.alert_get(user, alert_id)
-    return services.alert_dismiss(actor=user, alert=alert, reason=data.reason)
+_alert_post = api_actions(
+    alerts, __name__, get=selectors.alert_get, path="/{int:alert_id}", response=AlertDetailOut
+)
+acknowledge = _alert_post(actions.ALERT_ACKNOWLEDGE)
+dismiss = _alert_post(actions.ALERT_DISMISS)
 
 
 @alerts.post("/{int:alert_id}/report", response={201: ReportOut})
@@ -108,11 +100,7 @@ def draft_report(request: HttpRequest, alert_id: int):
     return Status(201, services.report_draft(actor=user, alert=alert))
 
 
-@alerts.post("/{int:alert_id}/close", response=AlertDetailOut)
-def close(request: HttpRequest, alert_id: int, data: NoteIn):
-    user = user_of(request)
-    alert = selectors.alert_get(user, alert_id)
-    return services.alert_close(actor=user, alert=alert, note=data.note)
+close = _alert_post(actions.ALERT_CLOSE)
 
 
 # --------------------------------------------------------------------------- reports

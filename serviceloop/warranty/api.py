@@ -14,21 +14,19 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.actions import api_actions
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import file_response
 from serviceloop.core.permissions import require
 
-from . import selectors, services
+from . import actions, selectors, services
 from .schemas import (
     AttachmentOut,
     ClaimIn,
     ClaimNoteIn,
     ClaimOut,
     ClaimPatch,
-    ClaimReasonIn,
     DecisionRecordOut,
-    OverrideIn,
-    SettleIn,
 )
 
 router = Router(tags=["warranty-claims"], auth=API_AUTH)
@@ -96,17 +94,10 @@ def list_decisions(request: HttpRequest, claim_id: int):
     return list(selectors.decision_history(claim))
 
 
-@router.post("/{int:claim_id}/override", response=ClaimOut)
-def override(request: HttpRequest, claim_id: int, data: OverrideIn):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    return services.claim_override(
-        actor=user,
-        claim=claim,
-        decision=data.decision.value if data.decision else None,
-        remedy=data.remedy.value if data.remedy else None,
-        reason=data.reason,
-    )
+_post = api_actions(
+    router, __name__, get=selectors.claim_get, path="/{int:claim_id}", response=ClaimOut
+)
+override = _post(actions.OVERRIDE)
 
 
 @router.post("/{int:claim_id}/redecide", response=ClaimOut)
@@ -117,39 +108,11 @@ def redecide(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
     return selectors.claim_get(user, claim_id)
 
 
-@router.post("/{int:claim_id}/approve", response=ClaimOut)
-def approve(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    return services.claim_approve(actor=user, claim=claim, note=data.note)
-
-
-@router.post("/{int:claim_id}/reject", response=ClaimOut)
-def reject(request: HttpRequest, claim_id: int, data: ClaimNoteIn):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    return services.claim_reject(actor=user, claim=claim, note=data.note)
-
-
-@router.post("/{int:claim_id}/reopen", response=ClaimOut)
-def reopen(request: HttpRequest, claim_id: int, data: ClaimReasonIn):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    return services.claim_reopen(actor=user, claim=claim, reason=data.reason)
-
-
-@router.post("/{int:claim_id}/settle", response=ClaimOut)
-def settle(request: HttpRequest, claim_id: int, data: SettleIn):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    return services.claim_settle(actor=user, claim=claim, **data.dict())
-
-
-@router.post("/{int:claim_id}/close", response=ClaimOut)
-def close(request: HttpRequest, claim_id: int, data: ClaimReasonIn):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    return services.claim_close(actor=user, claim=claim, reason=data.reason)
+approve = _post(actions.APPROVE)
+reject = _post(actions.REJECT)
+reopen = _post(actions.REOPEN)
+settle = _post(actions.SETTLE)
+close = _post(actions.CLOSE)
 
 
 @router.get("/{int:claim_id}/attachments", response=list[AttachmentOut])

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.actions import api_actions
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..models import ActionItem, EightDReport
 from ..schemas import (
     ActionOut,
@@ -21,13 +22,11 @@ from ..schemas import (
     TeamMemberOut,
 )
 from ..schemas.workflow import (
-    AcknowledgeIn,
     ActionIn,
     ActionPatch,
     CancelIn,
     CauseIn,
     CausePatch,
-    CloseIn,
     CompleteIn,
     ContainmentDoneIn,
     ContainmentIn,
@@ -35,7 +34,6 @@ from ..schemas.workflow import (
     DisciplineIn,
     EightDPatch,
     EightDReasonIn,
-    NegotiationIn,
     ReinspectIn,
     TeamIn,
     VerifyIn,
@@ -239,40 +237,31 @@ def cancel_action(request: HttpRequest, action_id: int, data: CancelIn):
     return services.action_cancel(actor=user, action=action, reason=data.reason)
 
 
-@router.post("/{int:report_id}/refer-to-sales", response=EightDDetailOut)
-def refer_to_sales(request: HttpRequest, report_id: int, data: EightDReasonIn):
-    """R-5.5.7: the cause is the customer's own design or manufacture; Sales negotiates."""
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    services.eightd_refer_to_sales(actor=user, report=report, reason=data.reason)
-    return _detail(request, report)
-
-
-@router.post("/{int:report_id}/negotiation", response=EightDDetailOut)
-def record_negotiation(request: HttpRequest, report_id: int, data: NegotiationIn):
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    services.eightd_record_negotiation(
-        actor=user, report=report, outcome=data.outcome, text=data.text
-    )
-    return _detail(request, report)
-
-
-@router.post("/{int:report_id}/close", response=EightDDetailOut)
-def close(request: HttpRequest, report_id: int, data: CloseIn):
-    """D8: close the 8D and the complaint; circulate to the MR and the GM (R-5.5.8)."""
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    services.eightd_close(actor=user, report=report, summary=data.summary, at=data.at)
-    return _detail(request, report)
-
-
-@router.post("/{int:report_id}/acknowledge", response=list[CirculationOut])
-def acknowledge(request: HttpRequest, report_id: int, data: AcknowledgeIn):
-    """The Management Representative or the General Manager acknowledges (R-5.5.8)."""
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    return services.circulation_acknowledge(actor=user, report=report, note=data.note)
+_post = api_actions(
+    router,
+    __name__,
+    get=selectors.report_get,
+    path="/{int:report_id}",
+    response=EightDDetailOut,
+    refetch=True,
+)
+refer_to_sales = _post(
+    actions.REFER,
+    "refer-to-sales",
+    name="refer_to_sales",
+    doc="R-5.5.7: the cause is the customer's own design or manufacture; Sales negotiates.",
+)
+record_negotiation = _post(actions.NEGOTIATION, name="record_negotiation")
+close = _post(
+    actions.CLOSE,
+    doc="D8: close the 8D and the complaint; circulate to the MR and the GM (R-5.5.8).",
+)
+acknowledge = _post(
+    actions.ACKNOWLEDGE,
+    refetch=False,
+    response=list[CirculationOut],
+    doc="The Management Representative or the General Manager acknowledges (R-5.5.8).",
+)
 
 
 register_letter_routes(router)

@@ -13,17 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from serviceloop.core.actions import page_actions
 from serviceloop.core.permissions import require
 from serviceloop.core.views_support import AuthedRequest, run_service
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..documents.files import eightd_pdf_response
 from ..forms.eightd import (
-    AcknowledgeForm,
-    CloseForm,
     LeaderForm,
-    NegotiationForm,
-    ReasonForm,
     TeamForm,
 )
 from ..models import CODES, EightDReport
@@ -185,76 +182,19 @@ def team_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
-def refer(request: AuthedRequest, pk: int) -> HttpResponse:
-    """R-5.5.7: the cause lies in the customer's own design or manufacture."""
-    report = selectors.report_get(request.user, pk)
-    require(request.user, "eightd.edit")
-    form = ReasonForm(request.POST, prefix="refer")
-    return _act(
-        request,
-        report,
-        None,
-        form,
-        "reason_form",
-        lambda d: services.eightd_refer_to_sales(
-            actor=request.user, report=report, reason=d["reason"]
-        ),
-        _("Handed to Sales for negotiation with the customer."),
-    )
+def _overview(request: AuthedRequest, pk: int, failed: dict[str, Any]) -> HttpResponse:
+    """The 8D overview again with the form that failed."""
+    return render_report(request, selectors.report_get(request.user, pk), None, failed=failed)
 
 
-@require_POST
-def negotiation(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get(request.user, pk)
-    require(request.user, "complaint.negotiate")
-    form = NegotiationForm(request.POST, prefix="neg")
-    return _act(
-        request,
-        report,
-        None,
-        form,
-        "negotiation_form",
-        lambda d: services.eightd_record_negotiation(
-            actor=request.user, report=report, outcome=d["outcome"], text=d["text"]
-        ),
-        _("Negotiation outcome recorded."),
-    )
-
-
-@require_POST
-def close(request: AuthedRequest, pk: int) -> HttpResponse:
-    """D8: close the 8D and the complaint; circulate to the MR and the GM (R-5.5.8)."""
-    report = selectors.report_get(request.user, pk)
-    require(request.user, "eightd.close")
-    form = CloseForm(request.POST, prefix="close")
-    return _act(
-        request,
-        report,
-        None,
-        form,
-        "close_form",
-        lambda d: services.eightd_close(actor=request.user, report=report, summary=d["summary"]),
-        _("8D closed; circulated to the Management Representative and the General Manager."),
-    )
-
-
-@require_POST
-def acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = selectors.report_get(request.user, pk)
-    require(request.user, "circulation.acknowledge")
-    form = AcknowledgeForm(request.POST, prefix="ack")
-    return _act(
-        request,
-        report,
-        None,
-        form,
-        "ack_form",
-        lambda d: services.circulation_acknowledge(
-            actor=request.user, report=report, note=d["note"]
-        ),
-        _("Acknowledged."),
-    )
+refer, negotiation, close, acknowledge = page_actions(
+    selectors.report_get,
+    _overview,
+    actions.REFER,
+    actions.NEGOTIATION,
+    actions.CLOSE,
+    actions.ACKNOWLEDGE,
+)
 
 
 def eightd_pdf(request: AuthedRequest, pk: int) -> HttpResponse:

@@ -3,11 +3,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from serviceloop.core.actions import page_actions
 from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
@@ -19,12 +19,11 @@ from serviceloop.core.views_support import (
     run_service,
 )
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..documents import charts, narrative
 from ..forms import AlertFilterForm, NoteForm, ReasonForm
 from ..models import AlertStatus, FailureAnalysisReport
 from ..selectors import dashboard
-from .common import action
 
 
 def alert_list(request: AuthedRequest) -> HttpResponse:
@@ -111,57 +110,13 @@ def alert_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
     return render(request, "earlywarning/alert_detail.html", ctx, status=400 if forms_ else 200)
 
 
-def _alert_action(request, pk, permission, form_cls, prefix, call, done):
-    alert = selectors.alert_get(request.user, pk)
-    return action(
-        request,
-        permission=permission,
-        form=form_cls(request.POST, prefix=prefix),
-        call=lambda d: call(alert, d),
-        done=done,
-        success_url=reverse("earlywarning:alert_detail", args=[pk]),
-        rerender=lambda extra: alert_detail(request, pk, extra),
-        prefix=prefix,
-    )
-
-
-@require_POST
-def alert_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _alert_action(
-        request,
-        pk,
-        "ew.alert.handle",
-        NoteForm,
-        "acknowledge",
-        lambda a, d: services.alert_acknowledge(actor=request.user, alert=a, note=d["note"]),
-        _("Alert acknowledged."),
-    )
-
-
-@require_POST
-def alert_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _alert_action(
-        request,
-        pk,
-        "ew.alert.handle",
-        ReasonForm,
-        "dismiss",
-        lambda a, d: services.alert_dismiss(actor=request.user, alert=a, reason=d["reason"]),
-        _("Alert dismissed."),
-    )
-
-
-@require_POST
-def alert_close(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _alert_action(
-        request,
-        pk,
-        "ew.report.notify",
-        NoteForm,
-        "close",
-        lambda a, d: services.alert_close(actor=request.user, alert=a, note=d["note"]),
-        _("Alert closed."),
-    )
+alert_acknowledge, alert_dismiss, alert_close = page_actions(
+    selectors.alert_get,
+    alert_detail,
+    actions.ALERT_ACKNOWLEDGE,
+    actions.ALERT_DISMISS,
+    actions.ALERT_CLOSE,
+)
 
 
 @require_POST

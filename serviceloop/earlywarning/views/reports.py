@@ -16,6 +16,7 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     list_template,
     paginate,
+    post_action,
     querystring_without_page,
     run_service,
 )
@@ -25,7 +26,6 @@ from ..documents import charts, narrative
 from ..documents.pdf import report_pdf
 from ..forms import NoteForm, NotificationForm, ReportFilterForm, ReportForm
 from ..models import AlertStatus, ReportStatus
-from .common import action
 
 
 def report_list(request: AuthedRequest) -> HttpResponse:
@@ -138,7 +138,7 @@ def report_issue(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def notification_create(request: AuthedRequest, pk: int) -> HttpResponse:
     report = selectors.report_get(request.user, pk)
-    return action(
+    return post_action(
         request,
         permission="ew.report.notify",
         form=NotificationForm(request.POST, prefix="notify", user=request.user),

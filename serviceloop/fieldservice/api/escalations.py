@@ -5,22 +5,16 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.actions import api_actions
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..schemas import (
-    CoordinateIn,
-    DueIn,
     EscalationIn,
-    EscalationNoteIn,
     EscalationOut,
     NoteOut,
-    Reason,
-    ResultIn,
-    SolutionIn,
 )
-from ._support import departments
 
 router = Router(tags=["escalations"], auth=API_AUTH)
 
@@ -68,51 +62,17 @@ def get_escalation(request: HttpRequest, escalation_id: int):
     return selectors.escalation_get(user_of(request), escalation_id)
 
 
-def _get(request: HttpRequest, escalation_id: int, action: str):
-    actor = user_of(request)
-    require(actor, action)
-    return actor, selectors.escalation_get(actor, escalation_id)
-
-
-@router.post("/{int:escalation_id}/coordinate", response=EscalationOut)
-def coordinate(request: HttpRequest, escalation_id: int, data: CoordinateIn):
-    actor, e = _get(request, escalation_id, "escalation.coordinate")
-    return services.escalation_coordinate(
-        actor=actor,
-        escalation=e,
-        departments=departments(data.departments),
-        due_date=data.due_date,
-        note=data.note,
-    )
-
-
-@router.post("/{int:escalation_id}/due", response=EscalationOut)
-def move_due(request: HttpRequest, escalation_id: int, data: DueIn):
-    actor, e = _get(request, escalation_id, "escalation.coordinate")
-    return services.escalation_set_due(
-        actor=actor, escalation=e, due_date=data.due_date, reason=data.reason
-    )
-
-
-@router.post("/{int:escalation_id}/agree", response=EscalationOut)
-def agree(request: HttpRequest, escalation_id: int, data: SolutionIn):
-    actor, e = _get(request, escalation_id, "escalation.coordinate")
-    return services.escalation_agree(actor=actor, escalation=e, solution=data.solution)
-
-
-@router.post("/{int:escalation_id}/complete", response=EscalationOut)
-def complete(request: HttpRequest, escalation_id: int, data: ResultIn):
-    actor, e = _get(request, escalation_id, "escalation.coordinate")
-    return services.escalation_complete(actor=actor, escalation=e, result=data.result)
-
-
-@router.post("/{int:escalation_id}/reopen", response=EscalationOut)
-def reopen(request: HttpRequest, escalation_id: int, data: Reason):
-    actor, e = _get(request, escalation_id, "escalation.coordinate")
-    return services.escalation_reopen(actor=actor, escalation=e, reason=data.reason)
-
-
-@router.post("/{int:escalation_id}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, escalation_id: int, data: EscalationNoteIn):
-    actor, e = _get(request, escalation_id, "escalation.note")
-    return Status(201, services.escalation_add_note(actor=actor, escalation=e, text=data.text))
+_post = api_actions(
+    router,
+    __name__,
+    get=selectors.escalation_get,
+    path="/{int:escalation_id}",
+    response=EscalationOut,
+    permission_first=True,
+)
+coordinate = _post(actions.ESCALATION_COORDINATE)
+move_due = _post(actions.ESCALATION_DUE, name="move_due")
+agree = _post(actions.ESCALATION_AGREE)
+complete = _post(actions.ESCALATION_COMPLETE)
+reopen = _post(actions.ESCALATION_REOPEN)
+add_note = _post(actions.ESCALATION_NOTE, "notes", name="add_note", status=201, response=NoteOut)

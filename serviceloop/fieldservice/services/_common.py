@@ -3,7 +3,7 @@ the field, announcing a major quality problem."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,12 +17,12 @@ from serviceloop.core.notifications import notify, users_with_roles
 from serviceloop.core.permissions import has_role, role_codes
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
+from serviceloop.core.validation import check_time
+from serviceloop.core.validation import required_text as required_text
 from serviceloop.customers.models import Customer
 
 from ..models import Part
 
-# A record may be entered a little ahead of the server clock (a phone's clock, say).
-CLOCK_SKEW = timedelta(minutes=5)
 # R-5.9.1 / R-5.3.4.2: who hears of a major quality problem at once.
 MAJOR_PROBLEM_ROLES = (
     RoleCode.SALES_LEADER,
@@ -31,13 +31,6 @@ MAJOR_PROBLEM_ROLES = (
     RoleCode.COMPANY_LEADER,
 )
 SALES_ROLES = (RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.DEPT_HEAD, RoleCode.ADMIN)
-
-
-def required_text(field: str, value: str | None, message: str | None = None) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ValidationError({field: message or _("This field is required.")})
-    return text
 
 
 def check_past_date(field: str, value: date | None, *, required: bool = True) -> None:
@@ -52,10 +45,7 @@ def check_past_date(field: str, value: date | None, *, required: bool = True) ->
 
 
 def check_past_time(field: str, value: datetime) -> None:
-    if value.tzinfo is None:
-        raise ValidationError({field: _("Give the time with its time zone offset.")})
-    if value > timezone.now() + CLOCK_SKEW:
-        raise ValidationError({field: _("This time lies in the future.")})
+    check_time(field, value)
 
 
 def positive(field: str, value: Any) -> int:

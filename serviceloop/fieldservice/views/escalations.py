@@ -8,21 +8,20 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
+from serviceloop.core.actions import page_actions
 from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    detail_actions,
     list_template,
     paginate,
     querystring_without_page,
     run_service,
 )
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..forms import (
     CoordinateForm,
     DueForm,
@@ -159,96 +158,20 @@ def escalation_detail(request: AuthedRequest, pk: int, forms_: dict | None = Non
     return render(request, "fieldservice/escalation_detail.html", c, status=400 if forms_ else 200)
 
 
-_act = detail_actions(selectors.escalation_get, escalation_detail)
-
-
-@require_POST
-def escalation_coordinate(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        "escalation.coordinate",
-        CoordinateForm,
-        "coordinate",
-        lambda e, d: services.escalation_coordinate(
-            actor=request.user,
-            escalation=e,
-            departments=d["departments"],
-            due_date=d["due_date"],
-            note=d["note"],
-        ),
-        _("You coordinate this escalation; the departments were notified."),
-    )
-
-
-@require_POST
-def escalation_due(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        "escalation.coordinate",
-        DueForm,
-        "due",
-        lambda e, d: services.escalation_set_due(
-            actor=request.user, escalation=e, due_date=d["due_date"], reason=d["reason"]
-        ),
-        _("Due date moved."),
-    )
-
-
-@require_POST
-def escalation_agree(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        "escalation.coordinate",
-        SolutionForm,
-        "agree",
-        lambda e, d: services.escalation_agree(
-            actor=request.user, escalation=e, solution=d["solution"]
-        ),
-        _("Solution recorded."),
-    )
-
-
-@require_POST
-def escalation_complete(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        "escalation.coordinate",
-        ResultForm,
-        "complete",
-        lambda e, d: services.escalation_complete(
-            actor=request.user, escalation=e, result=d["result"]
-        ),
-        _("Escalation done."),
-    )
-
-
-@require_POST
-def escalation_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        "escalation.coordinate",
-        ReasonForm,
-        "reopen",
-        lambda e, d: services.escalation_reopen(
-            actor=request.user, escalation=e, reason=d["reason"]
-        ),
-        _("Back to coordination."),
-    )
-
-
-@require_POST
-def escalation_note(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _act(
-        request,
-        pk,
-        "escalation.note",
-        NoteForm,
-        "note",
-        lambda e, d: services.escalation_add_note(actor=request.user, escalation=e, text=d["text"]),
-        _("Note added."),
-    )
+(
+    escalation_coordinate,
+    escalation_due,
+    escalation_agree,
+    escalation_complete,
+    escalation_reopen,
+    escalation_note,
+) = page_actions(
+    selectors.escalation_get,
+    escalation_detail,
+    actions.ESCALATION_COORDINATE,
+    actions.ESCALATION_DUE,
+    actions.ESCALATION_AGREE,
+    actions.ESCALATION_COMPLETE,
+    actions.ESCALATION_REOPEN,
+    actions.ESCALATION_NOTE,
+)

@@ -14,18 +14,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from serviceloop.core.actions import page_actions
 from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import (
     AuthedRequest,
     detail_actions,
-    list_template,
-    paginate,
-    querystring_without_page,
+    list_page,
     run_service,
 )
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..api import attachment_response
 from ..forms import (
     FAILURE_MODES,
@@ -43,20 +42,17 @@ from ..templatetags.warranty_tags import label
 
 def claim_list(request: AuthedRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET or None)
-    qs = selectors.claim_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "warranty.export")
-        return _export(qs)
-    ctx = {
-        "form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without_page(request),
-        "can_create": can(request.user, "warranty.create"),
-        "can_import": can(request.user, "warranty.import"),
-        "can_export": can(request.user, "warranty.export"),
-    }
-    return render(
-        request, list_template(request, "warranty/list.html", "warranty/_table.html"), ctx
+    return list_page(
+        request,
+        selectors.claim_list(request.user, **form.filters()),
+        form=form,
+        full="warranty/list.html",
+        partial="warranty/_table.html",
+        export=_export,
+        export_permission="warranty.export",
+        can_create=can(request.user, "warranty.create"),
+        can_import=can(request.user, "warranty.import"),
+        can_export=can(request.user, "warranty.export"),
     )
 
 
@@ -260,97 +256,16 @@ def claim_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
 
 _action = detail_actions(selectors.claim_get, claim_detail, files=True)
 
-
-@require_POST
-def override(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "warranty.override",
-        OverrideForm,
-        "override",
-        lambda c, d: services.claim_override(
-            actor=request.user,
-            claim=c,
-            decision=d["decision"] or None,
-            remedy=d["remedy"] or None,
-            reason=d["reason"],
-        ),
-        _("The override was recorded."),
-    )
-
-
-@require_POST
-def approve(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "warranty.approve",
-        NoteForm,
-        "approve",
-        lambda c, d: services.claim_approve(actor=request.user, claim=c, note=d["note"]),
-        _("The claim was approved."),
-    )
-
-
-@require_POST
-def reject(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "warranty.approve",
-        NoteForm,
-        "reject",
-        lambda c, d: services.claim_reject(actor=request.user, claim=c, note=d["note"]),
-        _("The claim was rejected."),
-    )
-
-
-@require_POST
-def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "warranty.approve",
-        ReasonForm,
-        "reopen",
-        lambda c, d: services.claim_reopen(actor=request.user, claim=c, reason=d["reason"]),
-        _("The claim was reopened."),
-    )
-
-
-@require_POST
-def settle(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "warranty.settle",
-        SettleForm,
-        "settle",
-        lambda c, d: services.claim_settle(
-            actor=request.user,
-            claim=c,
-            note=d["note"],
-            replacement_serial=d["replacement_serial"],
-            cost_parts=d["cost_parts"],
-            cost_labour=d["cost_labour"],
-            cost_travel=d["cost_travel"],
-        ),
-        _("The claim was settled."),
-    )
-
-
-@require_POST
-def close(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "warranty.settle",
-        ReasonForm,
-        "close",
-        lambda c, d: services.claim_close(actor=request.user, claim=c, reason=d["reason"]),
-        _("The claim was closed."),
-    )
+override, approve, reject, reopen, settle, close = page_actions(
+    selectors.claim_get,
+    claim_detail,
+    actions.OVERRIDE,
+    actions.APPROVE,
+    actions.REJECT,
+    actions.REOPEN,
+    actions.SETTLE,
+    actions.CLOSE,
+)
 
 
 @require_POST

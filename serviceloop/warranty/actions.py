@@ -1,0 +1,67 @@
+"""The actions on a warranty claim, declared once for its page and its API
+(``core.actions``): permission, form, body schema, service call, message."""
+
+from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.actions import Action
+
+from . import services
+from .forms import NoteForm, OverrideForm, ReasonForm, SettleForm
+from .schemas import ClaimNoteIn, ClaimReasonIn, OverrideIn, SettleIn
+
+OVERRIDE = Action(
+    "override",
+    permission="warranty.override",
+    form=OverrideForm,
+    schema=OverrideIn,
+    call=lambda actor, claim, d: services.claim_override(
+        actor=actor,
+        claim=claim,
+        decision=d["decision"] or None,
+        remedy=d["remedy"] or None,
+        reason=d["reason"],
+    ),
+    done=_("The override was recorded."),
+)
+APPROVE = Action(
+    "approve",
+    permission="warranty.approve",
+    form=NoteForm,
+    schema=ClaimNoteIn,
+    call=lambda actor, claim, d: services.claim_approve(actor=actor, claim=claim, note=d["note"]),
+    done=_("The claim was approved."),
+)
+REJECT = Action(
+    "reject",
+    permission="warranty.approve",
+    form=NoteForm,
+    schema=ClaimNoteIn,
+    call=lambda actor, claim, d: services.claim_reject(actor=actor, claim=claim, note=d["note"]),
+    done=_("The claim was rejected."),
+)
+REOPEN = Action(
+    "reopen",
+    permission="warranty.approve",
+    form=ReasonForm,
+    schema=ClaimReasonIn,
+    call=lambda actor, claim, d: services.claim_reopen(
+        actor=actor, claim=claim, reason=d["reason"]
+    ),
+    done=_("The claim was reopened."),
+)
+SETTLE = Action(
+    "settle",
+    permission="warranty.settle",
+    form=SettleForm,
+    schema=SettleIn,
+    call=lambda actor, claim, d: services.claim_settle(actor=actor, claim=claim, **d),
+    done=_("The claim was settled."),
+)
+CLOSE = Action(
+    "close",
+    permission="warranty.settle",
+    form=ReasonForm,
+    schema=ClaimReasonIn,
+    call=lambda actor, claim, d: services.claim_close(actor=actor, claim=claim, reason=d["reason"]),
+    done=_("The claim was closed."),
+)
