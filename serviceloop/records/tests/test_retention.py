@@ -289,3 +289,20 @@ def test_retention_page_and_record_panel():
     )
     assert r.status_code == 302
     assert LegalHold.objects.filter(record_id=comm.pk, lifted_at__isnull=True).exists()
+
+
+def test_records_answer_retain_until_in_the_api_and_show_it_on_their_page():
+    comm = _closed_communication(CLOSED)
+    open_comm = register_communication(user_with("sales"))
+    api = ApiClient(user_with("admin"))
+    assert api.get(f"communications/{comm.pk}").json()["retain_until"] == "2026-03-10"
+    assert api.get(f"communications/{open_comm.pk}").json()["retain_until"] is None
+    assert api.get(f"customers/{comm.customer_id}").json()["retain_until"] == "permanent"
+    client = Client()
+    client.force_login(user_with("mgmt_rep"))
+    page = client.get(comm.get_absolute_url()).content.decode()
+    assert 'id="retention"' in page and "2026-03-10" in page
+    assert reverse("records:hold_place") in page  # the hold form, for the officers
+    client.force_login(user_with("sales"))
+    page = client.get(comm.get_absolute_url()).content.decode()
+    assert 'id="retention"' in page and reverse("records:hold_place") not in page
