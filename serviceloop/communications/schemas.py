@@ -4,6 +4,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 from .models import Channel
 
@@ -75,6 +77,12 @@ class RoutingOut(Schema):
 
 
 class CommunicationOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     customer: int = Field(alias="customer_id")

@@ -15,7 +15,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from .bulk import JsonText, Table, json_encoder
-from .models.audit import GENESIS_HASH, AuditAction, AuditChainHead, AuditEntry
+from .models.audit import (
+    GENESIS_HASH,
+    REDACTED_CONTENT,
+    AuditAction,
+    AuditChainHead,
+    AuditEntry,
+)
 
 
 def _jsonable(value: Any) -> Any:
@@ -92,6 +98,7 @@ def audit_record(
             reason=reason,
             prev_hash=head.last_hash,
         )
+        entry.content_digest = entry.compute_content_digest()
         entry.hash = entry.compute_hash()
         entry.save()
         head.count = entry.seq
@@ -168,6 +175,13 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
                 return VerifyResult(
                     False, checked, entry.seq, f"entry {entry.seq} was altered (hash mismatch)"
                 )
+            if entry.redacted and (not entry.content_digest or not entry.is_redacted_empty()):
+                return VerifyResult(
+                    False,
+                    checked,
+                    entry.seq,
+                    f"entry {entry.seq} was altered (redacted, yet holds content)",
+                )
             expected_prev = entry.hash
             expected_seq += 1
             checked += 1
@@ -182,6 +196,41 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
             f"entry {checked + 1} onwards was removed",
         )
     return VerifyResult(True, checked)
+
+
+def audit_redact(
+    *, actor: Any, object_type: str, object_ids: Iterable[str], reason: str, system: str = ""
+) -> int:
+    """Redact the entries about some records (disposal, ADR 0007): their content (which may
+    name people) is emptied, their digest and hash are kept, and the entry says who redacted it,
+    when and why — the chain still verifies. An entry whose content no longer matches its hash
+    is left as it is (verify names it). Runs in the caller's transaction; returns the count."""
+    ids = [str(i) for i in object_ids]
+    now = timezone.now()
+    count = 0
+    qs = AuditEntry.objects.filter(
+        object_type=object_type, object_id__in=ids, redacted_at__isnull=True
+    ).exclude(content_digest="")
+    for entry in qs.select_for_update().order_by("seq"):
+        if entry.compute_hash() != entry.hash:
+            continue
+        entry.content_digest = entry.compute_content_digest()
+        for key, value in REDACTED_CONTENT.items():
+            setattr(entry, key, value)
+        entry.redacted_at = now
+        entry.redacted_by = actor
+        entry.redaction_reason = reason or actor_label(actor, system)
+        entry.save(
+            update_fields=[
+                *REDACTED_CONTENT,
+                "content_digest",
+                "redacted_at",
+                "redacted_by",
+                "redaction_reason",
+            ]
+        )
+        count += 1
+    return count
 
 
 # --- many entries at once (imports) -----------------------------------------------------------
@@ -267,11 +316,13 @@ def audit_append_many(
     at = at or timezone.now()
     label = actor_label(actor, system)
     actor_id = actor.pk if actor is not None else None
-    # The constant parts of every entry's hashed text (see AuditEntry.payload).
+    # The constant parts of every entry's hashed texts (see AuditEntry.chain_payload/content).
     head_text = '{"action":'
-    actor_text = f',"actor_id":{_text(actor_id)},"actor_label":{_text(label)},"after":'
-    at_text = f',"at":{_text(at.astimezone(UTC).isoformat(timespec="microseconds"))},"before":'
-    reason_text = f',"reason":{_text(reason)},"seq":'
+    actor_text = f',"actor_id":{_text(actor_id)},"actor_label":{_text(label)}'
+    at_text = (
+        f',"at":{_text(at.astimezone(UTC).isoformat(timespec="microseconds"))},"content_digest":'
+    )
+    reason_content = f',"reason":{_text(reason)}}}'
     table = Table(AuditEntry)
     rows: list[dict[str, Any]] = []
     with transaction.atomic():
@@ -282,10 +333,15 @@ def audit_append_many(
             object_repr = object_repr[:300]
             after_text = "null" if after is None else _text(after)
             before_text = "null" if before is None else _text(before)
+            content = (
+                f'{{"after":{after_text},"before":{before_text}'
+                f',"object_repr":{_text(object_repr)}{reason_content}'
+            )
+            content_digest = hashlib.sha256(content.encode()).hexdigest()
             blob = (
-                f"{head_text}{_text(action)}{actor_text}{after_text}{at_text}{before_text}"
-                f',"object_id":{_text(object_id)},"object_repr":{_text(object_repr)}'
-                f',"object_type":{_text(object_type)},"prev_hash":"{prev}"{reason_text}{seq}}}'
+                f'{head_text}{_text(action)}{actor_text}{at_text}"{content_digest}"'
+                f',"object_id":{_text(object_id)},"object_type":{_text(object_type)}'
+                f',"prev_hash":"{prev}","seq":{seq}}}'
             )
             digest = hashlib.sha256(blob.encode()).hexdigest()
             rows.append(
@@ -303,6 +359,10 @@ def audit_append_many(
                     "reason": reason,
                     "prev_hash": prev,
                     "hash": digest,
+                    "content_digest": content_digest,
+                    "redacted_at": None,
+                    "redacted_by_id": None,
+                    "redaction_reason": "",
                 }
             )
             prev = digest

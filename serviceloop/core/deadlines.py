@@ -146,3 +146,20 @@ def end_of_day(day: date, tz: tzinfo | None = None) -> datetime:
     tz = tz or company_tz()
     end = datetime.combine(day + timedelta(days=1), time.min).replace(tzinfo=tz)
     return (end - timedelta(microseconds=1)).astimezone(UTC)
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar date `years` later (or earlier, if negative); 29 February becomes
+    28 February in a common year. Retention periods (R-7) are counted this way."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def local_date(value: date | datetime, tz: tzinfo | None = None) -> date:
+    """The calendar day of a date or an aware datetime in the company's time zone."""
+    if isinstance(value, datetime):
+        _require_aware(value, "value")
+        return value.astimezone(tz or company_tz()).date()
+    return value

@@ -6,6 +6,8 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 from .models import Tier
 
@@ -57,6 +59,12 @@ class CustomerPatch(Schema):
 
 
 class CustomerOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     code: str
     name: str

@@ -8,6 +8,8 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 from .documents import narrative
 from .models import Channel, SurveyKind
@@ -93,6 +95,12 @@ class NotificationIn(Schema):
 
 
 class ReportOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     alert: int = Field(alias="alert_id")

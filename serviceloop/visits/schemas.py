@@ -6,6 +6,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 
 class VisitRecordIn(Schema):
@@ -58,6 +60,12 @@ class VisitActionOut(Schema):
 
 
 class VisitRecordOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     customer: int = Field(alias="customer_id")

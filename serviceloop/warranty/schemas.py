@@ -10,6 +10,8 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 from .models import Decision, Remedy
 
@@ -95,6 +97,12 @@ def _none_if_blank(value: str) -> str | None:
 
 
 class ClaimOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     status: str

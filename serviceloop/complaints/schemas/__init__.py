@@ -10,6 +10,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 from ..models import DisciplineCode, Kind, Severity
 
@@ -45,6 +47,12 @@ class ComplaintPatch(Schema):
 
 
 class ComplaintOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     kind: str
@@ -280,6 +288,12 @@ def _actions(obj, code: str) -> list:
 
 
 class EightDOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     complaint: int = Field(alias="complaint_id")

@@ -4,6 +4,13 @@ Each entry's hash covers its content and the previous entry's hash, and entries 
 gap-free sequence number; the chain head stores the count and the last hash. Altering an
 entry, removing one (in the middle or at the end), or reordering them breaks the chain,
 which `serviceloop audit verify` detects and names.
+
+Redaction (issue 13, ADR 0007): the hash covers a digest of the entry's content (object_repr,
+before, after, reason), not the content itself. When a record is disposed of, the entries about
+it are redacted: the content is emptied, the digest is kept, and who/when/why is recorded on
+the entry. The chain then still verifies over the digests; an unredacted entry's content is
+checked against its hash, a redacted one must be empty. Entries written before this scheme
+(no digest) hash their whole payload; migration 0006 re-seals them under the new scheme.
 """
 
 from __future__ import annotations
@@ -19,6 +26,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+# What a redacted entry's content is.
+REDACTED_CONTENT: dict[str, Any] = {"object_repr": "", "before": None, "after": None, "reason": ""}
+
+
+def _sha256_json(data: dict[str, Any]) -> str:
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def content_digest(content: dict[str, Any]) -> str:
+    """sha256 of an entry's content (object_repr, before, after, reason) as compact JSON."""
+    return _sha256_json(content)
 
 
 class AuditAction(models.TextChoices):
@@ -51,6 +70,17 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # sha256 of the content (see content_digest); kept when the content is redacted.
+    content_digest = models.CharField(max_length=64, blank=True, default="")
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    redaction_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-seq"]
@@ -77,9 +107,40 @@ class AuditEntry(models.Model):
             "prev_hash": self.prev_hash,
         }
 
+    def content(self) -> dict[str, Any]:
+        """The part of the entry that redaction removes (it may name people)."""
+        return {
+            "object_repr": self.object_repr,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+        }
+
+    def compute_content_digest(self) -> str:
+        return content_digest(self.content())
+
+    @property
+    def redacted(self) -> bool:
+        return self.redacted_at is not None
+
+    def chain_payload(self) -> dict[str, Any]:
+        """What the hash covers: the entry's frame, and its content by digest — computed from
+        the content while it is there, the stored digest once it is redacted."""
+        payload = self.payload()
+        for key in self.content():
+            payload.pop(key)
+        payload["content_digest"] = (
+            self.content_digest if self.redacted else self.compute_content_digest()
+        )
+        return payload
+
     def compute_hash(self) -> str:
-        blob = json.dumps(self.payload(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(blob.encode()).hexdigest()
+        if not self.content_digest:  # written before digests (see the module docstring)
+            return _sha256_json(self.payload())
+        return _sha256_json(self.chain_payload())
+
+    def is_redacted_empty(self) -> bool:
+        return self.content() == REDACTED_CONTENT
 
 
 class AuditChainHead(models.Model):

@@ -8,6 +8,8 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.records.policy import retain_until
+from serviceloop.records.schemas import RetainUntil
 
 from ..models import (
     Disposition,
@@ -250,6 +252,12 @@ class ReturnLineOut(Schema):
 
 
 class ReturnOut(Schema):
+    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
+
     id: int
     number: str
     customer: int = Field(alias="customer_id")

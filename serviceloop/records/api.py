@@ -1,0 +1,105 @@
+"""API of retention: `retention/due` (the disposal-review queue), its decisions, the policy,
+and `legal-holds` (interface.md, names fixed)."""
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.permissions import require
+
+from . import policy, selectors, services
+from .schemas import (
+    DisposeIn,
+    DueOut,
+    KeepIn,
+    LegalHoldIn,
+    LegalHoldOut,
+    LiftIn,
+    PeriodIn,
+    PolicyOut,
+    ReviewOut,
+)
+
+retention = Router(tags=["retention"], auth=API_AUTH)
+holds = Router(tags=["legal-holds"], auth=API_AUTH)
+ROUTERS = [("/retention", retention), ("/legal-holds", holds)]
+
+
+class DueFilters(Schema):
+    record_type: str = ""
+
+
+@retention.get("/due", response=list[DueOut])
+@paginate(LimitOffsetPagination)
+def list_due(request: HttpRequest, filters: Query[DueFilters]):
+    return selectors.due_list(user_of(request), record_type=filters.record_type)
+
+
+@retention.post("/reviews/{int:review_id}/dispose", response=ReviewOut)
+def dispose(request: HttpRequest, review_id: int, data: DisposeIn):
+    user = user_of(request)
+    review = selectors.review_get(user, review_id)
+    return services.review_dispose(actor=user, review=review, reason=data.reason)
+
+
+@retention.post("/reviews/{int:review_id}/keep", response=ReviewOut)
+def keep(request: HttpRequest, review_id: int, data: KeepIn):
+    user = user_of(request)
+    review = selectors.review_get(user, review_id)
+    return services.review_keep(actor=user, review=review, reason=data.reason, until=data.until)
+
+
+def _policy_out(row: selectors.PolicyRow) -> dict:
+    t = row.type
+    return {
+        "record_type": t.key,
+        "label": str(t.label),
+        "rule": t.rule,
+        "years": row.years,
+        "permanent": t.permanent,
+        "set_by_administrator": t.admin_set,
+    }
+
+
+@retention.get("/policy", response=list[PolicyOut])
+def get_policy(request: HttpRequest):
+    require(user_of(request), "records.view")
+    return [_policy_out(r) for r in selectors.policy_rows()]
+
+
+@retention.post("/policy/{record_type}", response=PolicyOut)
+def set_period(request: HttpRequest, record_type: str, data: PeriodIn):
+    services.period_set(actor=user_of(request), record_type=record_type, years=data.years)
+    t = policy.get_type(record_type)
+    assert t is not None
+    return _policy_out(selectors.PolicyRow(t, policy.years_of(t)))
+
+
+class HoldFilters(Schema):
+    active: bool | None = None
+
+
+@holds.get("/", response=list[LegalHoldOut])
+@paginate(LimitOffsetPagination)
+def list_holds(request: HttpRequest, filters: Query[HoldFilters]):
+    return selectors.hold_list(user_of(request), active=filters.active)
+
+
+@holds.post("/", response={201: LegalHoldOut})
+def place_hold(request: HttpRequest, data: LegalHoldIn):
+    hold = services.hold_place(actor=user_of(request), **data.dict())
+    return Status(201, hold)
+
+
+@holds.get("/{int:hold_id}", response=LegalHoldOut)
+def get_hold(request: HttpRequest, hold_id: int):
+    return selectors.hold_get(user_of(request), hold_id)
+
+
+@holds.post("/{int:hold_id}/lift", response=LegalHoldOut)
+def lift_hold(request: HttpRequest, hold_id: int, data: LiftIn):
+    user = user_of(request)
+    return services.hold_lift(
+        actor=user, hold=selectors.hold_get(user, hold_id), reason=data.reason
+    )

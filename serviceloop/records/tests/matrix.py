@@ -1,0 +1,71 @@
+"""Permission-matrix rows of retention (see core/tests/test_permission_matrix.py)."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from serviceloop.communications.models import Communication
+from serviceloop.core.testing.factories import register_communication, user_with
+from serviceloop.records import services
+from serviceloop.records.models import DisposalReview
+
+
+def build(w: dict) -> None:
+    sales = user_with("sales")
+    admin = user_with("admin")
+    old = timezone.now() - timedelta(days=4 * 366)
+    comm = register_communication(sales, subject="保留期测试")
+    Communication.objects.filter(pk=comm.pk).update(status="closed", feedback_at=old)
+    services.sweep_disposal_review()
+    review = DisposalReview.objects.get(record_type="communications", record_id=comm.pk)
+    other = register_communication(sales, subject="法律保留")
+    hold = services.hold_place(
+        actor=admin, record_type="communications", record_id=other.pk, reason="诉讼"
+    )
+    w.update(
+        retention_review=review.pk,
+        legal_hold=hold.pk,
+        held_comm=other.pk,
+        retention_type="communications",
+    )
+
+
+API = {
+    ("get", "/api/v1/retention/due"): ("records.view", lambda w: None),
+    ("get", "/api/v1/retention/policy"): ("records.view", lambda w: None),
+    ("post", "/api/v1/retention/policy/{record_type}"): (
+        "records.settings",
+        lambda w: {"years": 5},
+    ),
+    ("post", "/api/v1/retention/reviews/{review_id}/dispose"): (
+        "records.dispose",
+        lambda w: {"reason": "到期"},
+    ),
+    ("post", "/api/v1/retention/reviews/{review_id}/keep"): (
+        "records.dispose",
+        lambda w: {
+            "reason": "仍需",
+            "until": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+    ),
+    ("get", "/api/v1/legal-holds/"): ("records.view", lambda w: None),
+    ("post", "/api/v1/legal-holds/"): (
+        "records.hold",
+        lambda w: {"record_type": "customers", "record_id": 1, "reason": "审计"},
+    ),
+    ("get", "/api/v1/legal-holds/{hold_id}"): ("records.view", lambda w: None),
+    ("post", "/api/v1/legal-holds/{hold_id}/lift"): ("records.hold", lambda w: {"reason": "结案"}),
+}
+ALIASES = {
+    "record_type": "retention_type",
+    "review_id": "retention_review",
+    "hold_id": "legal_hold",
+}
+UI = {
+    "records:retention": ("records.view", "get", lambda w: []),
+    "records:dispose": ("records.dispose", "post", lambda w: [w["retention_review"]]),
+    "records:keep": ("records.dispose", "post", lambda w: [w["retention_review"]]),
+    "records:period": ("records.settings", "post", lambda w: []),
+    "records:hold_place": ("records.hold", "post", lambda w: []),
+    "records:hold_lift": ("records.hold", "post", lambda w: [w["legal_hold"]]),
+}
