@@ -55,7 +55,6 @@ PG_FILE = "database.pgdump"
 DATA = "data"
 MEDIA = "media"
 CHUNK = 5000
-SOURCE_ALIAS = "serviceloop_backup_source"
 
 # Tables a freshly migrated database already fills (migrations and post-migrate signals) or
 # that hold job bookkeeping, not records: a database with rows only there counts as empty.
@@ -159,30 +158,68 @@ class Snapshot:
     migrations: list[str] = field(default_factory=list)
 
 
-def _write_portable(alias: str, folder: Path) -> Snapshot:
-    """Every table through `alias`, streamed to data/<label>.jsonl; the row counts, the chain
-    head and the applied migrations read in the same state."""
+Rows = Callable[[type[models.Model], list[str]], Iterator[Any]]
+
+
+def _orm_rows(using: str) -> Rows:
+    """Rows as the ORM reads them through connection `using` (PostgreSQL: in the snapshot)."""
+
+    def rows(model: type[models.Model], attnames: list[str]) -> Iterator[Any]:
+        qs = model._base_manager.using(using).order_by(model._meta.pk.attname)
+        return qs.values_list(*attnames).iterator(chunk_size=CHUNK)
+
+    return rows
+
+
+def _sqlite_file_rows(source: sqlite3.Connection, using: str) -> Rows:
+    """Rows read from the SQLite copy with a plain driver connection, each value converted as
+    the ORM converts it (Django's own converters of each column, e.g. decimals quantized)."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+
+    def rows(model: type[models.Model], attnames: list[str]) -> Iterator[Any]:
+        fields = list(model._meta.concrete_fields)  # `attnames` are theirs, in order
+        table = model._meta.db_table
+        steps = []
+        for i, f in enumerate(fields):
+            col = f.get_col(table)
+            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if found:
+                steps.append((i, col, found))
+        columns = ", ".join(qn(str(f.column)) for f in fields)
+        cursor = source.execute(
+            f"SELECT {columns} FROM {qn(table)} ORDER BY {qn(str(model._meta.pk.column))}"
+        )
+        while chunk := cursor.fetchmany(CHUNK):
+            for raw in chunk:
+                row = list(raw)
+                for i, col, converters in steps:
+                    for convert in converters:
+                        row[i] = convert(row[i], col, connection)
+                yield row
+
+    return rows
+
+
+def _write_portable(rows: Rows, migrations: list[str], folder: Path) -> Snapshot:
+    """Every table streamed to data/<label>.jsonl from `rows` (one consistent state); the
+    row counts and the audit chain head read in that same state."""
     data = folder / DATA
     data.mkdir()
-    snap = Snapshot()
+    snap = Snapshot(migrations=sorted(migrations))
+    snap.chain = {"count": 0, "last_hash": AuditChainHead().last_hash}
     for model in backup_models():
         attnames = [f.attname for f in model._meta.concrete_fields]
-        pk = model._meta.pk.attname
-        rows = model._base_manager.using(alias).order_by(pk).values_list(*attnames)
         n = 0
         with (data / f"{_label(model)}.jsonl").open("w", encoding="utf-8") as out:
             out.write(_DUMPS({"model": _label(model), "fields": attnames}) + "\n")
-            for row in rows.iterator(chunk_size=CHUNK):
+            for row in rows(model, attnames):
                 out.write(_DUMPS(row) + "\n")
                 n += 1
+                if model is AuditChainHead:
+                    values = dict(zip(attnames, row, strict=True))
+                    snap.chain = {"count": values["count"], "last_hash": values["last_hash"]}
         snap.counts[_label(model)] = n
-    head = AuditChainHead.objects.using(alias).filter(pk=1).first()
-    snap.chain = {
-        "count": head.count if head else 0,
-        "last_hash": head.last_hash if head else AuditChainHead().last_hash,
-    }
-    recorder = MigrationRecorder(connections[alias])
-    snap.migrations = sorted(f"{a}.{n}" for a, n in recorder.applied_migrations())
     return snap
 
 
@@ -207,27 +244,6 @@ def _sqlite_native(alias: str, target: Path) -> None:
         copy.close()
         if own:
             source.close()
-
-
-def _open_source(target: Path, using: str) -> str:
-    """A temporary connection alias reading the SQLite copy."""
-    config = dict(connections.settings[using])
-    config.update(
-        ENGINE="django.db.backends.sqlite3",
-        NAME=str(target),
-        OPTIONS={},
-        CONN_MAX_AGE=0,
-        TEST=dict(config.get("TEST") or {}),
-    )
-    connections.settings[SOURCE_ALIAS] = config
-    return SOURCE_ALIAS
-
-
-def _close_source() -> None:
-    if SOURCE_ALIAS in connections.settings:
-        connections[SOURCE_ALIAS].close()
-        del connections[SOURCE_ALIAS]
-        del connections.settings[SOURCE_ALIAS]
 
 
 def _pg_args(connection: Any) -> tuple[list[str], dict[str, str]]:
@@ -281,10 +297,14 @@ def make_backup(path: str | Path, *, using: str = "default") -> dict[str, Any]:
         if vendor == "sqlite":
             native = SQLITE_FILE
             _sqlite_native(using, work / native)
+            source = sqlite3.connect(f"file:{work / native}?mode=ro", uri=True)
             try:
-                snap = _write_portable(_open_source(work / native, using), work)
+                applied = source.execute("SELECT app, name FROM django_migrations").fetchall()
+                snap = _write_portable(
+                    _sqlite_file_rows(source, using), [f"{a}.{n}" for a, n in applied], work
+                )
             finally:
-                _close_source()
+                source.close()
         elif vendor == "postgresql":
             native = PG_FILE
             snap = _pg_backup(using, work / native, work)
@@ -333,7 +353,9 @@ def _pg_backup(using: str, target: Path, work: Path) -> Snapshot:
             [pg_dump, "-Fc", "--no-owner", f"--snapshot={snapshot_id}", "-f", str(target), *args],
             env,
         )
-        return _write_portable(using, work)
+        recorder = MigrationRecorder(connection)
+        applied = [f"{a}.{n}" for a, n in recorder.applied_migrations()]
+        return _write_portable(_orm_rows(using), applied, work)
 
 
 # --- verification ------------------------------------------------------------------------------
