@@ -102,9 +102,7 @@ def test_restore_refuses_a_database_with_records(media, tmp_path):
     assert Customer.objects.count() == 2
 
 
-def test_restore_command_refuses_a_non_empty_database_with_a_clear_message(
-    media, tmp_path, capsys
-):
+def test_restore_command_refuses_a_non_empty_database_with_a_clear_message(media, tmp_path, capsys):
     _records(1)
     call_command("backup", str(tmp_path / "b"))
     assert "OK: backup written" in capsys.readouterr().out
