@@ -13,7 +13,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from freezegun import freeze_time
@@ -316,7 +315,3 @@ def test_a_backup_moves_to_the_other_database(media, tmp_path):
             with psycopg.connect(_pg_server_url() + "/postgres", autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
-
-def test_seeded_roles_survive_these_tests():
-    assert Role.objects.filter(code="admin").exists()
-    assert settings.SERVICELOOP_BACKUP_SCHEDULED is False
