@@ -314,4 +314,3 @@ def test_a_backup_moves_to_the_other_database(media, tmp_path):
         if "SERVICELOOP_DATABASE_URL" in env:
             with psycopg.connect(_pg_server_url() + "/postgres", autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
