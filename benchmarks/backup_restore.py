@@ -166,7 +166,9 @@ def _child(args: list[str], env_dir: Path, url: str | None) -> dict[str, Any]:
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"phase {args} failed:\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    print(f"{args[0]}: {json.dumps(result)}", flush=True)  # each phase as it ends
+    return result
 
 
 def main() -> None:
