@@ -189,6 +189,11 @@ SERVICELOOP_HEARTBEAT_DIR = DATA_DIR / "heartbeats"
 SERVICELOOP_HEARTBEAT_MAX_AGE = int(os.environ.get("SERVICELOOP_HEARTBEAT_MAX_AGE", "60"))
 # `/healthz` reports the age of the newest file here (database dumps written by a cron job).
 SERVICELOOP_BACKUP_DIR = Path(os.environ.get("SERVICELOOP_BACKUP_DIR") or DATA_DIR / "backups")
+# The daily backup job (`serviceloop backup` into the folder above, issue 13) and its rotation:
+# the newest backup of each of the last N days and of each of the last M months are kept.
+SERVICELOOP_BACKUP_SCHEDULED = env_bool("SERVICELOOP_BACKUP_SCHEDULED", True)
+SERVICELOOP_BACKUP_KEEP_DAILY = int(os.environ.get("SERVICELOOP_BACKUP_KEEP_DAILY", "7"))
+SERVICELOOP_BACKUP_KEEP_MONTHLY = int(os.environ.get("SERVICELOOP_BACKUP_KEEP_MONTHLY", "12"))
 # Notifications send their e-mails through a job; `serviceloop demo` turns this off.
 SERVICELOOP_NOTIFICATION_EMAILS = env_bool("SERVICELOOP_NOTIFICATION_EMAILS", True)
 # Logs: "text" (default) or "json" (one JSON object per line on stdout, for a log collector).

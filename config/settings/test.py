@@ -17,3 +17,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 LANGUAGE_CODE = "en"
 WHITENOISE_AUTOREFRESH = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The daily backup job stays off in tests (their own tests turn it on, into a temporary folder).
+SERVICELOOP_BACKUP_SCHEDULED = False
+SERVICELOOP_BACKUP_DIR = Path(tempfile.mkdtemp(prefix="serviceloop-test-backups-"))

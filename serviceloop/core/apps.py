@@ -15,8 +15,12 @@ class CoreConfig(AppConfig):
         from .my_work import register as register_work
 
         register_periodic(reap_imports_task)
+        from .tasks import scheduled_backup_task
+
+        register_periodic(scheduled_backup_task)
         register_work(import_work.import_work)
 
         nav.register("core:my_work", _("My work"), None, 0)
         nav.register("core:audit", _("Audit log"), "audit.view", 900)
         nav.register("core:company_settings", _("Company profile"), "company.edit", 910)
+        nav.register("core:backups", _("Backups"), "backup.manage", 920)

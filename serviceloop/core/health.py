@@ -87,6 +87,12 @@ def newest_backup_age(now: float | None = None) -> float | None:
     if not folder.is_dir():
         return None
     times = [p.stat().st_mtime for p in folder.iterdir() if p.is_file()]
+    # Backup folders written by `serviceloop backup` count from their manifest (written last).
+    times += [
+        (p / "manifest.json").stat().st_mtime
+        for p in folder.iterdir()
+        if p.is_dir() and (p / "manifest.json").is_file()
+    ]
     if not times:
         return None
     now = time.time() if now is None else now

@@ -33,6 +33,8 @@ ACTIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({R.ADMIN, R.MGMT_REP, R.GENERAL_MANAGER}),
     # The company profile: letterhead and signatory of customer documents.
     "company.edit": frozenset({R.ADMIN}),
+    # Backups: the list of runs and "back up now" (issue 13).
+    "backup.manage": frozenset({R.ADMIN}),
 }
 
 

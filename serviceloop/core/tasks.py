@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django_tasks import task
 
-from .models import Notification
+from .models import BackupRun, BackupStatus, Notification
 
 
 @task()
@@ -21,3 +21,22 @@ def send_notification_emails(notification_ids: list[int]) -> int:
         send_mail(n.title, body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
         sent += 1
     return sent
+
+
+@task()
+def run_backup_task(run_id: int) -> str:
+    """A backup an administrator asked for ("back up now")."""
+    from .backup_runs import perform_backup
+
+    run = BackupRun.objects.filter(pk=run_id, status=BackupStatus.RUNNING).first()
+    if run is None:
+        return "gone"
+    return perform_backup(run).status
+
+
+@task()
+def scheduled_backup_task() -> str:
+    """The daily backup with rotation (periodic; idempotent: one a day)."""
+    from .backup_runs import scheduled_backup
+
+    return scheduled_backup()

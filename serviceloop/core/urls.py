@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import company_views, views
+from . import backup_views, company_views, views
 
 app_name = "core"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("profile/", views.profile, name="profile"),
     path("settings/company/", company_views.company_settings, name="company_settings"),
+    path("settings/backups/", backup_views.backups, name="backups"),
+    path("settings/backups/now/", backup_views.backup_now, name="backup_now"),
 ]

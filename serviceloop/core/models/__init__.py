@@ -1,4 +1,5 @@
 from .audit import AuditChainHead, AuditEntry
+from .backup import BackupRun, BackupStatus
 from .base import TrackedModel
 from .company import CompanyProfile
 from .imports import IMPORT_TRANSITIONS, ImportJob, ImportMode, ImportPhase, ImportStatus
@@ -10,6 +11,8 @@ __all__ = [
     "ApiToken",
     "AuditChainHead",
     "AuditEntry",
+    "BackupRun",
+    "BackupStatus",
     "CompanyProfile",
     "Department",
     "IMPORT_TRANSITIONS",

@@ -57,6 +57,8 @@ UI = {
     "core:audit": ("audit.view", "get", lambda w: []),
     "core:profile": (None, "get", lambda w: []),
     "core:company_settings": ("company.edit", "get", lambda w: []),
+    "core:backups": ("backup.manage", "get", lambda w: []),
+    "core:backup_now": ("backup.manage", "post", lambda w: []),
     "imports:index": (None, "get", lambda w: []),
     "imports:detail": ("warranty.import", "get", _job),
     "imports:confirm": ("warranty.import", "post", _job),
