@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_company_profile'),
+        ('core', '0006_audit_redaction'),
     ]
 
     operations = [
