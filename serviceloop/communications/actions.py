@@ -1,5 +1,4 @@
-"""The actions on a communication, declared once for its page and its API
-(``core.actions``): permission, form, body schema, service call, message."""
+"""Answering, feeding back on, extending and routing a communication (core.actions)."""
 
 from django.utils.translation import gettext_lazy as _
 

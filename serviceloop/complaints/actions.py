@@ -1,5 +1,4 @@
-"""The actions on an 8D report, declared once for its page and its API (``core.actions``):
-permission, form, body schema, service call, message."""
+"""The closing steps of an 8D report as declared actions (core.actions)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,5 +1,4 @@
-"""The actions on an early-warning alert, declared once for its page and its API
-(``core.actions``): permission, form, body schema, service call, message."""
+"""Handling an early-warning alert: acknowledge, dismiss, close (core.actions)."""
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,5 +1,4 @@
-"""The actions on field-service records, declared once for their pages and their API
-(``core.actions``): permission, form, body schema, service call, message."""
+"""Field-service actions, each declared once for page and API (core.actions)."""
 
 from django.utils.translation import gettext_lazy as _
 

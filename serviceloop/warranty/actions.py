@@ -1,5 +1,4 @@
-"""The actions on a warranty claim, declared once for its page and its API
-(``core.actions``): permission, form, body schema, service call, message."""
+"""What may be done to a warranty claim, each action declared once (core.actions)."""
 
 from django.utils.translation import gettext_lazy as _
 
