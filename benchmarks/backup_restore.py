@@ -134,8 +134,9 @@ def phase_restore(path: str, portable: bool) -> dict[str, Any]:
 
     from serviceloop.core.backup import restore_backup
 
-    # An empty, migrated database (the portable path's own `migrate` then finds nothing to do).
-    call_command("migrate", interactive=False, verbosity=0)
+    if portable:  # an empty, migrated database (restore's own `migrate` finds nothing to do)
+        call_command("migrate", interactive=False, verbosity=0)
+    # native: an empty database as created (the native copy brings its schema)
     marks: list[tuple[str, float]] = []
     t0 = time.perf_counter()
     report = restore_backup(
