@@ -3,6 +3,7 @@
 from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import authenticate
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
@@ -70,11 +71,11 @@ def issue_token(request: HttpRequest, data: TokenIn):
     try:
         user = authenticate(request, username=data.username, password=data.password)
     except AxesBackendPermissionDenied:
-        raise HttpError(429, LOCKED) from None
+        raise HttpError(429, str(LOCKED)) from None
     if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, LOCKED)
+        raise HttpError(429, str(LOCKED))
     if user is None or not user.is_active:
-        raise HttpError(401, "Wrong username or password.")
+        raise HttpError(401, _("Wrong username or password."))
     token, raw = tokens.token_issue(actor=user)  # type: ignore[arg-type]
     return {"token": raw, "expires_at": token.expires_at}
 

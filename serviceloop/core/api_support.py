@@ -84,6 +84,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(DjangoValidationError, on_validation)  # type: ignore[arg-type]
     api.add_exception_handler(PermissionDenied, on_denied)  # type: ignore[arg-type]
 
+    # The document lists those answers on every operation (added when it is generated).
+    generate = api.get_openapi_schema
+
+    def get_openapi_schema(**kwargs: Any) -> Any:
+        return document_errors(generate(**kwargs))
+
+    api.get_openapi_schema = get_openapi_schema  # type: ignore[method-assign]
+
 
 def lookup(model: Any, pk: int | None, field: str) -> Any:
     """The record an API body names by id (None stays None); an unknown id is a 422 on
@@ -105,3 +113,68 @@ def departments(ids: list[int], field: str = "departments") -> list[Any]:
     if missing:
         raise DjangoValidationError({field: f"Unknown department(s): {sorted(missing)}."})
     return found
+
+
+# The one error shape every answer other than 2xx has (issue 9: each operation documents its
+# real error answers). `detail` is a sentence, or for 422 a list naming each field.
+ERROR_SCHEMAS: dict[str, Any] = {
+    "ApiErrorItem": {
+        "title": "ApiErrorItem",
+        "type": "object",
+        "properties": {
+            "loc": {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "integer"}]}},
+            "msg": {"type": "string"},
+            "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "type": {"type": "string"},
+        },
+        "required": ["loc", "msg"],
+    },
+    "ApiError": {
+        "title": "ApiError",
+        "type": "object",
+        "properties": {
+            "detail": {
+                "anyOf": [
+                    {"type": "string"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ApiErrorItem"}},
+                ]
+            }
+        },
+        "required": ["detail"],
+    },
+}
+ERROR_ANSWERS = {
+    401: "Not authenticated: no session and no valid (unexpired, unrevoked) bearer token.",
+    403: "Forbidden: the caller's roles do not allow this (or a session request without CSRF).",
+    404: "Not found, or outside the customers the caller may see.",
+    413: "The request body is too large.",
+    422: "Invalid input: `detail` lists each refused field (`field`, `loc`, `msg`).",
+}
+
+
+def error_answers(path: str, method: str, operation: dict[str, Any]) -> list[int]:
+    """The error statuses an operation really answers: 401/403 when it needs a login, 404 when
+    its path names a record, 413 when it reads a body, 422 always (every query parameter, body
+    field and path parameter is validated, control characters refused)."""
+    codes = [422]
+    if operation.get("security"):
+        codes += [401, 403]
+    if "{" in path:
+        codes.append(404)
+    if method.lower() != "get":
+        codes.append(413)
+    return sorted(codes)
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the shared error schema and each operation's error answers to an OpenAPI document
+    (answers an operation documents itself are kept)."""
+    schema.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_SCHEMAS)
+    content = {"application/json": {"schema": {"$ref": "#/components/schemas/ApiError"}}}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for code in error_answers(path, method, operation):
+                if code not in responses and str(code) not in responses:
+                    responses[code] = {"description": ERROR_ANSWERS[code], "content": content}
+    return schema

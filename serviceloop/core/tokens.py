@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from .audit import AuditAction, audit_record
 from .models import ApiToken, User
@@ -77,7 +78,7 @@ def tokens_revoke_all(*, user: User, system: str) -> int:
     return len(tokens)
 
 
-LOCKED = "Too many failed logins: try again in 15 minutes."
+LOCKED = gettext_lazy("Too many failed logins: try again in 15 minutes.")
 
 
 def lockout_response(request: Any, original_response: Any, credentials: Any) -> Any:
@@ -87,5 +88,5 @@ def lockout_response(request: Any, original_response: Any, credentials: Any) -> 
     from django.shortcuts import render
 
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": LOCKED}, status=429)
+        return JsonResponse({"detail": str(LOCKED)}, status=429)
     return render(request, "core/locked_out.html", status=429)

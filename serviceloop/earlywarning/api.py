@@ -1,6 +1,8 @@
 """HTTP API of the early warning (R-5.4): alerts and their actions, the written reports and
 customer notifications, analysis runs ("run now"), the input data and its imports."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
@@ -293,7 +295,7 @@ def list_parts(request: HttpRequest):
     return selectors.part_overview(user_of(request))
 
 
-@parts.get("/{part_number}")
+@parts.get("/{part_number}", response=dict[str, Any])
 def part_analysis(request: HttpRequest, part_number: str):
     """One part's analysis: claims and units at risk by build month x month in service, each
     build month's CUSUM, the failure-mode Pareto and the Weibull fits with 95 % CIs."""

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.api_support import API_AUTH, user_of
@@ -44,7 +44,7 @@ class VisitRecordFilters(Schema):
     q: str = ""
     customer: int | None = None
     status: str = ""
-    year: int | None = None
+    year: int | None = Field(None, ge=1, le=9999)  # a date's years (issue 9: it was a 500)
     unread: bool | None = None
 
 

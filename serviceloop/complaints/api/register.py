@@ -3,6 +3,7 @@ in ROUTERS is mounted under /api/v1/."""
 
 import json
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -46,7 +47,7 @@ def create_complaint(request: HttpRequest, data: ComplaintIn):
     return Status(201, services.complaint_register(actor=user_of(request), **payload))
 
 
-@router.get("/review")
+@router.get("/review", response=dict[str, Any])
 def management_review(
     request: HttpRequest, date_from: date | None = None, date_to: date | None = None
 ):

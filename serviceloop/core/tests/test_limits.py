@@ -96,3 +96,12 @@ def test_agent_cannot_make_an_internal_user_owner(api_as):
     assert created.status_code == 201
     r = api.patch(f"communications/{created.json()['id']}", {"owner": internal.pk})
     assert r.status_code == 422
+
+
+def test_year_beyond_a_dates_range_is_422(api_as):
+    """Found by schemathesis (test_api_fuzz.py): ?year=109569 on visit records was a 500."""
+    client = api_as(user_with("admin"))
+    r = client.get("visit-records/", {"year": 109569})
+    assert r.status_code == 422, r.content
+    assert r.json()["detail"][0]["loc"][-1] == "year"
+    assert client.get("visit-records/", {"year": 2026}).status_code == 200

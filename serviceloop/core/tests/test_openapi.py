@@ -34,3 +34,41 @@ def test_escalation_notes_documents_its_own_body():
     )
     ref = notes["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/EscalationNoteIn")
+
+
+def _operations(doc):
+    for path, operations in doc["paths"].items():
+        for method, operation in operations.items():
+            yield path, method, operation
+
+
+def test_every_operation_documents_its_error_answers(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    missing = {}
+    for path, method, operation in _operations(doc):
+        codes = set(operation["responses"])
+        want = {"422"}
+        if operation.get("security") or path.endswith("/auth/token"):
+            want.add("401")
+        if operation.get("security"):
+            want.add("403")
+        if "{" in path:
+            want.add("404")
+        if method != "get":
+            want.add("413")
+        if want - codes:
+            missing[f"{method.upper()} {path}"] = sorted(want - codes)
+    assert missing == {}
+    assert len(list(_operations(doc))) > 200
+
+
+def test_error_answers_share_one_schema_of_the_real_shape(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    error = doc["components"]["schemas"]["ApiError"]
+    assert error["required"] == ["detail"]
+    customer = doc["paths"]["/api/v1/customers/{customer_id}"]["get"]["responses"]
+    for code in ("401", "403", "404", "422"):
+        schema = customer[code]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ApiError"}
+    token = doc["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    assert {"401", "413", "422", "429"} <= set(token)
