@@ -120,6 +120,12 @@ class Communication(TrackedModel):
             models.Index(fields=["status", "answer_due_at"]),
             models.Index(fields=["status", "feedback_due_at"]),
             models.Index(fields=["owner", "status"]),
+            # issue 15: the list's default ordering, alone and under its filters
+            models.Index(fields=["-received_at"], name="comm_received_desc"),
+            models.Index(fields=["status", "-received_at"], name="comm_status_received"),
+            models.Index(fields=["customer", "-received_at"], name="comm_customer_received"),
+            models.Index(fields=["channel", "-received_at"], name="comm_channel_received"),
+            models.Index(fields=["owner", "-received_at"], name="comm_owner_received"),
         ]
 
     def __str__(self) -> str:

@@ -5,47 +5,75 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from serviceloop.core.my_work import WorkItem, register
+from serviceloop.core.my_work import WorkCount, WorkItem, most_urgent, register
 from serviceloop.core.permissions import scope_by_customer
 
 from .models import Communication, Routing, Status
 
 
+def _label(comm: Communication) -> str:
+    return f"{comm.number} {comm.customer.name} — {comm.subject}"
+
+
+def _answer(comm: Communication) -> WorkItem:
+    return WorkItem(
+        "communication.answer",
+        _("Answer: %s") % _label(comm),
+        comm.get_absolute_url(),
+        comm.answer_due_at,
+        _("First answer (24 h)"),
+    )
+
+
+def _feedback(comm: Communication) -> WorkItem:
+    return WorkItem(
+        "communication.feedback",
+        _("Feedback: %s") % _label(comm),
+        comm.get_absolute_url(),
+        comm.feedback_due_at,
+        _("Feedback to the customer (1 week)"),
+    )
+
+
+def _routed(r: Routing) -> WorkItem:
+    comm = r.communication
+    return WorkItem(
+        "communication.routing",
+        _("Routed to your department: %(n)s %(s)s") % {"n": comm.number, "s": comm.subject},
+        comm.get_absolute_url(),
+        r.due_at or comm.feedback_due_at,
+        r.instruction,
+    )
+
+
 @register
-def communication_work(user: Any) -> Iterator[WorkItem]:
+def communication_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     owned = scope_by_customer(
         user, Communication.objects.filter(owner_id=user.pk).exclude(status=Status.CLOSED)
     ).select_related("customer")
-    for comm in owned:
-        url = comm.get_absolute_url()
-        label = f"{comm.number} {comm.customer.name} — {comm.subject}"
-        if comm.answered_at is None:
-            yield WorkItem(
-                "communication.answer",
-                _("Answer: %s") % label,
-                url,
-                comm.answer_due_at,
-                _("First answer (24 h)"),
-            )
-        yield WorkItem(
-            "communication.feedback",
-            _("Feedback: %s") % label,
-            url,
-            comm.feedback_due_at,
-            _("Feedback to the customer (1 week)"),
-        )
+    mine = reverse("communications:list") + "?mine=on"
+    yield from most_urgent(
+        owned.filter(answered_at__isnull=True),
+        _answer,
+        kind="communication.answer",
+        order="answer_due_at",
+        url=mine + f"&status={Status.REGISTERED}",
+    )
+    yield from most_urgent(
+        owned, _feedback, kind="communication.feedback", order="feedback_due_at", url=mine
+    )
     if user.department_id:
         routed = Routing.objects.filter(
             department_id=user.department_id, responded_at__isnull=True
         ).select_related("communication", "communication__customer")
-        for r in scope_by_customer(user, routed, field="communication__customer"):
-            comm = r.communication
-            yield WorkItem(
-                "communication.routing",
-                _("Routed to your department: %(n)s %(s)s") % {"n": comm.number, "s": comm.subject},
-                comm.get_absolute_url(),
-                r.due_at or comm.feedback_due_at,
-                r.instruction,
-            )
+        routed = routed.annotate(urgent_at=Coalesce("due_at", "communication__feedback_due_at"))
+        yield from most_urgent(
+            scope_by_customer(user, routed, field="communication__customer"),
+            _routed,
+            kind="communication.routing",
+            order="urgent_at",
+        )

@@ -6,11 +6,12 @@ so that the page and the API grow with the product without core knowing the apps
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 
@@ -41,7 +42,19 @@ class WorkItem:
         }
 
 
-Provider = Callable[[Any], Iterable[WorkItem]]
+@dataclass(frozen=True)
+class WorkCount:
+    """How many items of a kind wait in all, when a provider showed only the most urgent:
+    yielded after them by `most_urgent`, with the full filtered list to link to."""
+
+    kind: str
+    count: int
+    overdue: int | None = None  # None: count the shown items
+    url: str = ""
+    label: str = ""
+
+
+Provider = Callable[[Any], Iterable[WorkItem | WorkCount]]
 PROVIDERS: list[Provider] = []
 
 
@@ -56,3 +69,82 @@ def sort_key(item: WorkItem) -> tuple[int, float]:
     if item.due_at is None:
         return (1, 0.0)
     return (0, item.due_at.timestamp())
+
+
+# Most urgent items shown per kind of work; the rest is a count and a link to the full list.
+SHOWN = 5
+
+
+def most_urgent(
+    qs: QuerySet[Any],
+    make: Callable[[Any], WorkItem],
+    *,
+    kind: str,
+    order: str | None = "due_at",
+    url: str = "",
+    label: str = "",
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> Iterator[WorkItem | WorkCount]:
+    """The `limit` most urgent rows of `qs` (earliest `order` first, undated last, ordered and
+    cut in SQL) as work items, then a WorkCount with how many there are in all and how many
+    are overdue (one COUNT each, only when the cut left some out)."""
+    limit = limit or SHOWN
+    ordered = qs.order_by(F(order).asc(nulls_last=True), "pk") if order else qs.order_by("pk")
+    rows = list(ordered[:limit])
+    items = [make(obj) for obj in rows]
+    yield from items
+    count = len(rows)
+    now = now or timezone.now()
+    overdue = sum(1 for i in items if i.overdue(now))
+    if count == limit:
+        count = qs.order_by().count()
+        if count > limit and overdue == limit and order:
+            overdue = qs.order_by().filter(**{f"{order}__lt": now}).count()
+    yield WorkCount(kind, count, overdue, url, label)
+
+
+@dataclass
+class WorkGroup:
+    """One kind of work on the page: its most urgent items, how many in all, the full list."""
+
+    kind: str
+    items: list[WorkItem] = field(default_factory=list)
+    count: int = 0
+    overdue: int = 0
+    url: str = ""
+    label: str = ""
+
+    @property
+    def more(self) -> int:
+        return max(self.count - len(self.items), 0)
+
+
+def group(
+    found: Iterable[WorkItem | WorkCount], now: datetime, limit: int = SHOWN
+) -> list[WorkGroup]:
+    """Items by kind, each kind cut to its `limit` most urgent (whatever the provider gave),
+    kinds in the order of their most urgent item."""
+    groups: dict[str, WorkGroup] = {}
+    counted: set[str] = set()
+    for entry in found:
+        g = groups.setdefault(entry.kind, WorkGroup(entry.kind))
+        if isinstance(entry, WorkCount):
+            counted.add(entry.kind)
+            g.count += entry.count
+            g.overdue += entry.overdue or 0
+            g.url = g.url or entry.url
+            g.label = g.label or entry.label
+        else:
+            g.items.append(entry)
+    result = []
+    for g in groups.values():
+        g.items.sort(key=sort_key)
+        if g.kind not in counted:
+            g.count = len(g.items)
+            g.overdue = sum(1 for i in g.items if i.overdue(now))
+        g.items = g.items[:limit]
+        if g.items or g.count:
+            result.append(g)
+    result.sort(key=lambda g: sort_key(g.items[0]) if g.items else (2, 0.0))
+    return result

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from .models import AuditEntry, Notification
-from .my_work import PROVIDERS, WorkItem, sort_key
+from .my_work import PROVIDERS, WorkGroup, WorkItem, group, sort_key
 from .permissions import require
 
 
+def work_groups(user: Any, now: datetime | None = None) -> list[WorkGroup]:
+    """What the user owes, by kind: the most urgent few of each (cut in SQL by the providers
+    that use core.my_work.most_urgent), with the count of all and a link to the full list."""
+    now = now or timezone.now()
+    return group((entry for provider in PROVIDERS for entry in provider(user)), now)
+
+
 def work_items(user: Any) -> list[WorkItem]:
-    items: list[WorkItem] = []
-    for provider in PROVIDERS:
-        items.extend(provider(user))
+    items = [item for g in work_groups(user) for item in g.items]
     return sorted(items, key=sort_key)
 
 

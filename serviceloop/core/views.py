@@ -11,7 +11,7 @@ from . import tokens
 from .models import ApiToken
 from .notifications import mark_read
 from .permissions import require, role_codes
-from .selectors import audit_trail, notifications_for, work_items
+from .selectors import audit_trail, notifications_for, work_groups
 from .views_support import AuthedRequest, paginate, querystring_without_page
 
 
@@ -21,13 +21,16 @@ def home(request: AuthedRequest) -> HttpResponse:
 
 def my_work(request: AuthedRequest) -> HttpResponse:
     now = timezone.now()
-    items = [item.as_dict(now) for item in work_items(request.user)]
+    groups = work_groups(request.user, now)
+    for g in groups:
+        g.shown = [item.as_dict(now) for item in g.items]  # type: ignore[attr-defined]
     return render(
         request,
         "core/my_work.html",
         {
-            "items": items,
-            "overdue_count": sum(1 for i in items if i["overdue"]),
+            "groups": groups,
+            "total": sum(g.count for g in groups),
+            "overdue_count": sum(g.overdue for g in groups),
             "notifications": notifications_for(request.user, unread_only=True)[:10],
             "now": now,
         },

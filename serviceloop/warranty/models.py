@@ -213,6 +213,12 @@ class WarrantyClaim(TrackedModel):
             models.Index(fields=["customer", "failure_date"]),
             models.Index(fields=["part_number", "build_month"]),
             models.Index(fields=["customer", "serial_number"]),
+            # issue 15: the list's default ordering, alone and under its filters
+            models.Index(fields=["-reported_on", "-id"], name="claim_reported_desc"),
+            models.Index(fields=["status", "-reported_on", "-id"], name="claim_status_reported"),
+            models.Index(
+                fields=["customer", "-reported_on", "-id"], name="claim_customer_reported"
+            ),
         ]
 
     def __str__(self) -> str:

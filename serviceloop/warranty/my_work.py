@@ -10,36 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from serviceloop.core.my_work import WorkItem, register
+from serviceloop.core.my_work import WorkCount, WorkItem, most_urgent, register
 from serviceloop.core.permissions import can, scope_by_customer
 
 from .models import Status, WarrantyClaim
 from .templatetags.warranty_tags import short_label
 
-SHOWN = 5  # per kind; a link to the full list follows
-
-
-def _items(
-    user: Any, qs: QuerySet[WarrantyClaim], kind: str, title: str, status: str
-) -> Iterator[WarrantyClaim | WorkItem]:
-    qs = scope_by_customer(user, qs).select_related("customer").order_by("reported_on", "id")
-    count = qs.count()
-    yield from qs[:SHOWN]
-    if count > SHOWN:
-        yield WorkItem(
-            kind,
-            title % {"n": count - SHOWN},
-            reverse("warranty:list") + f"?status={status}",
-            None,
-        )
-
 
 @register
-def warranty_work(user: Any) -> Iterator[WorkItem]:
+def warranty_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     lists = []
     if can(user, "warranty.approve"):
         lists.append(
@@ -47,7 +29,6 @@ def warranty_work(user: Any) -> Iterator[WorkItem]:
                 WarrantyClaim.objects.filter(status=Status.DECIDED),
                 "warranty.review",
                 _("Approve or reject: %s"),
-                _("… and %(n)s more claims waiting for approval"),
                 Status.DECIDED,
             )
         )
@@ -57,7 +38,6 @@ def warranty_work(user: Any) -> Iterator[WorkItem]:
                 WarrantyClaim.objects.filter(status=Status.APPROVED),
                 "warranty.settle",
                 _("Settle: %s"),
-                _("… and %(n)s more approved claims waiting for settlement"),
                 Status.APPROVED,
             )
         )
@@ -67,21 +47,28 @@ def warranty_work(user: Any) -> Iterator[WorkItem]:
                 WarrantyClaim.objects.filter(status=Status.REGISTERED, created_by_id=user.pk),
                 "warranty.complete",
                 _("Complete for the rule: %s"),
-                _("… and %(n)s more of your claims that need review"),
                 Status.REGISTERED,
             )
         )
-    for qs, kind, title, more, status in lists:
-        for item in _items(user, qs, kind, more, status):
-            if isinstance(item, WorkItem):
-                yield item
-                continue
-            text = f"{item.number} {item.customer.name} — {item.part_number or item.failure_mode}"
-            yield WorkItem(
+    for qs, kind, title, status in lists:
+
+        def item(claim: WarrantyClaim, kind: str = kind, title: str = title) -> WorkItem:
+            text = (
+                f"{claim.number} {claim.customer.name} — {claim.part_number or claim.failure_mode}"
+            )
+            return WorkItem(
                 kind,
                 title % text,
-                item.get_absolute_url(),
+                claim.get_absolute_url(),
                 None,
-                short_label(item.decision)
-                + (f" · {short_label(item.remedy)}" if item.remedy else ""),
+                short_label(claim.decision)
+                + (f" · {short_label(claim.remedy)}" if claim.remedy else ""),
             )
+
+        yield from most_urgent(
+            scope_by_customer(user, qs).select_related("customer"),
+            item,
+            kind=kind,
+            order="reported_on",
+            url=reverse("warranty:list") + f"?status={status}",
+        )

@@ -92,6 +92,14 @@ class Complaint(TrackedModel):
         indexes = [
             models.Index(fields=["status", "received_at"]),
             models.Index(fields=["part_number"]),
+            # issue 15: the register's default ordering, alone and under its filters
+            models.Index(fields=["-received_at", "-id"], name="complaint_received_desc"),
+            models.Index(
+                fields=["status", "-received_at", "-id"], name="complaint_status_received"
+            ),
+            models.Index(
+                fields=["customer", "-received_at", "-id"], name="complaint_customer_received"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -116,6 +116,10 @@ class EightDReport(TrackedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("8D report")
         verbose_name_plural = _("8D reports")
+        indexes = [  # issue 15: the list's default ordering, alone and by status
+            models.Index(fields=["-created_at", "-id"], name="eightd_created_desc"),
+            models.Index(fields=["status", "-created_at", "-id"], name="eightd_status_created"),
+        ]
 
     def __str__(self) -> str:
         return self.number
