@@ -34,6 +34,7 @@ APPS_WITH_ROUTERS = (
     "presales",
     "visits",
     "training",
+    "summaries",
 )
 for app in APPS_WITH_ROUTERS:
     for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:

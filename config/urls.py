@@ -33,5 +33,6 @@ urlpatterns = [
     path("presales/", include("serviceloop.presales.urls")),
     path("visits/", include("serviceloop.visits.urls")),
     path("training/", include("serviceloop.training.urls")),
+    path("summaries/", include("serviceloop.summaries.urls")),
     path("", include("serviceloop.core.urls")),
 ]
