@@ -18,8 +18,7 @@ from serviceloop.core.documents import (
 
 from .charts import summary_charts
 from .report import figure_sections, narrative_sections
-
-LANGUAGE = "zh-hans"
+from .selectors import REPORT_LANGUAGE as LANGUAGE
 
 
 def _context(summary: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from serviceloop.communications.selectors import communication_figures
 from serviceloop.complaints.selectors.figures import complaint_figures
@@ -21,6 +21,8 @@ from serviceloop.visits.selectors import plan_vs_actual, visit_figures
 from serviceloop.warranty.selectors import warranty_figures
 
 from .models import ServiceSummary
+
+REPORT_LANGUAGE = "zh-hans"
 
 
 def summary_list(user: Any, *, status: str = "") -> QuerySet[ServiceSummary]:
@@ -74,7 +76,13 @@ def _visits(user: Any, start: date, end: date) -> dict[str, Any]:
 
 def compute_figures(user: Any, start: date, end: date) -> dict[str, Any]:
     """Every figure of the summary for [start, end], as the user may see them (inside the
-    company that is everything). The top-level keys are those interface.md names."""
+    company that is everything). The top-level keys are those interface.md names. Category
+    labels (failure modes, causes, signals) are frozen in Chinese, the report's language."""
+    with translation.override(REPORT_LANGUAGE):
+        return _compute(user, start, end)
+
+
+def _compute(user: Any, start: date, end: date) -> dict[str, Any]:
     comm = communication_figures(user, start, end)
     comp = complaint_figures(user, start, end)
     warranty = warranty_figures(user, start, end)

@@ -280,6 +280,7 @@ def test_figures_match_independent_counts():
     assert d["warranty"]["accepted"] == 1
     assert d["warranty"]["cost_parts"] == pytest.approx(120.50)
     assert d["warranty"]["top_failure_modes"] == [["漏油", 2]]
+    assert d["fieldservice"]["top_failure_modes"] == [["异响", 2]]
     in_period = ServiceRecord.objects.filter(
         service_date__range=(date(2026, 1, 1), date(2026, 6, 30))
     )
