@@ -35,6 +35,7 @@ APPS_WITH_ROUTERS = (
     "visits",
     "training",
     "records",
+    "summaries",
 )
 for app in APPS_WITH_ROUTERS:
     for prefix, router in import_module(f"serviceloop.{app}.api").ROUTERS:

@@ -34,5 +34,6 @@ urlpatterns = [
     path("visits/", include("serviceloop.visits.urls")),
     path("training/", include("serviceloop.training.urls")),
     path("records/", include("serviceloop.records.urls")),
+    path("summaries/", include("serviceloop.summaries.urls")),
     path("", include("serviceloop.core.urls")),
 ]

@@ -32,6 +32,7 @@ APP_DEMOS = (
     "presales",
     "visits",
     "training",
+    "summaries",
 )
 
 # username, display name, department code, roles

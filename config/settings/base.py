@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 ]
 INSTALLED_APPS.append("serviceloop.presales")  # pre-sale and orders
 INSTALLED_APPS.append("serviceloop.records")  # records and retention
+INSTALLED_APPS.append("serviceloop.summaries")  # half-year service work summary
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

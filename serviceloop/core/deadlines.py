@@ -163,3 +163,32 @@ def local_date(value: date | datetime, tz: tzinfo | None = None) -> date:
         _require_aware(value, "value")
         return value.astimezone(tz or company_tz()).date()
     return value
+# The half-year service work summary (R-5.9.6): due 30 days after 30 June / 31 December.
+SUMMARY_DAYS = 30
+
+
+def half_year_bounds(year: int, half: int) -> tuple[date, date]:
+    """First and last day of a half year: H1 = 1 January–30 June, H2 = 1 July–31 December."""
+    if half not in (1, 2):
+        raise ValueError("half must be 1 or 2")
+    return (
+        (date(year, 1, 1), date(year, 6, 30))
+        if half == 1
+        else (date(year, 7, 1), date(year, 12, 31))
+    )
+
+
+def summary_due(period_end: date) -> date:
+    """R-5.9.6: the summary is due 30 days after the period ends (30 June → 30 July,
+    31 December → 30 January of the next year)."""
+    return days_after(period_end, SUMMARY_DAYS)
+
+
+def local_day_bounds(start: date, end: date, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """[start, end] as a half-open range of aware datetimes: midnight of `start` to midnight
+    after `end` in the company's time zone (for `__gte` / `__lt` filters on a period)."""
+    tz = tz or company_tz()
+    return (
+        datetime.combine(start, time.min).replace(tzinfo=tz),
+        datetime.combine(end + timedelta(days=1), time.min).replace(tzinfo=tz),
+    )

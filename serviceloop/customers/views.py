@@ -70,6 +70,7 @@ def customer_list(request: AuthedRequest) -> HttpResponse:
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(request.user, pk)
     from serviceloop.communications.selectors import communication_list
+    from serviceloop.visits.selectors import customer_visits
 
     return render(
         request,
@@ -82,6 +83,7 @@ def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "history": record_history("customers.customer", customer.pk),
             "can_change": can(request.user, "customer.change"),
             "can_agreement": can(request.user, "agreement.change"),
+            "visits": customer_visits(request.user, customer.pk),
         },
     )
 

@@ -58,6 +58,7 @@ class RecordFilterForm(forms.Form):
     )
     year = forms.IntegerField(label=_("Year"), required=False)
     unread = forms.BooleanField(label=_("Unread copies for my department"), required=False)
+    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def filters(self) -> dict[str, Any]:
         if not self.is_valid():
@@ -68,6 +69,7 @@ class RecordFilterForm(forms.Form):
             "status": d["status"] or "",
             "year": d["year"],
             "unread": d["unread"] or None,
+            "customer": d["customer"],
         }
 
 

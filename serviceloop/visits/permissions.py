@@ -21,5 +21,6 @@ register_actions(
         "visit_plan.draft": SALES_SIDE,
         "visit_plan.review": frozenset({R.SALES_LEADER, R.ADMIN}),
         "visit_plan.approve": frozenset({R.COMPANY_LEADER, R.GENERAL_MANAGER, R.ADMIN}),
+        "visit_record.export": INTERNAL,
     }
 )

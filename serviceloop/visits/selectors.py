@@ -16,7 +16,7 @@ from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from serviceloop.core.permissions import require, scope_by_customer
+from serviceloop.core.permissions import can, require, scope_by_customer
 
 from .models import ActionStatus, ImprovementAction, VisitPlan, VisitRecord
 
@@ -195,3 +195,23 @@ def visit_figures(user: Any, start: date, end: date) -> dict[str, Any]:
         "actions_overdue": actions.filter(status=ActionStatus.OPEN, due_at__lt=now).count(),
         "by_month": {row["m"]: row["n"] for row in by_month},
     }
+
+
+def customer_visits(user: Any, customer: int, limit: int = 20) -> dict[str, Any]:
+    """A customer's visits for the customer page: the latest visit records and the plan
+    items naming the customer in this year's and later plans (with the visits done)."""
+    from .models import VisitPlanItem
+
+    out: dict[str, Any] = {"records": [], "plan_items": []}
+    if can(user, "visit_record.view"):
+        out["records"] = list(visit_record_list(user, customer=customer)[:limit])
+    if can(user, "visit_plan.view"):
+        items = VisitPlanItem.objects.filter(
+            customer_id=customer, plan__year__gte=timezone.localdate().year
+        )
+        out["plan_items"] = list(
+            scope_by_customer(user, items.select_related("plan", "customer"))
+            .prefetch_related("visits")
+            .order_by("plan__year", "planned_month")
+        )
+    return out

@@ -20,10 +20,12 @@ from serviceloop.core.views_support import (
     detail_actions,
     paginate,
     post_action,
+    querystring_without_page,
     run_service,
 )
 
 from . import selectors, services
+from .exports import records_xlsx
 from .forms import (
     ActionForm,
     CloseForm,
@@ -45,6 +47,9 @@ from .models import ActionStatus, PlanStatus, RecordStatus, VisitPlanItem
 def record_list(request: AuthedRequest) -> HttpResponse:
     form = RecordFilterForm(request.GET or None)
     qs = selectors.visit_record_list(request.user, **form.filters())
+    if request.GET.get("export") == "xlsx":
+        require(request.user, "visit_record.export")
+        return records_xlsx(qs)
     return render(
         request,
         "visits/list.html",
@@ -52,6 +57,8 @@ def record_list(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "page": paginate(request, qs),
             "can_create": can(request.user, "visit_record.create"),
+            "can_export": can(request.user, "visit_record.export"),
+            "qs": querystring_without_page(request),
         },
     )
 

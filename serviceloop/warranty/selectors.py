@@ -174,3 +174,44 @@ def analysis_columns(rows: list[AnalysisRow]) -> dict[str, Any]:
         "decision": np.array([r.decision for r in rows], dtype=object),
         "sources": np.array([r.sources for r in rows], dtype=object),
     }
+
+
+def warranty_figures(user: Any, start: date, end: date) -> dict[str, Any]:
+    """Warranty claims reported in the period for the half-year summary (R-5.9.6): how many,
+    how they were decided, their costs (CNY, of the claims accepted: approved or settled),
+    and the leading failure modes."""
+    from django.db.models import Count, Sum
+
+    from .models import Status
+
+    qs = scope_by_customer(user, WarrantyClaim.objects.all()).filter(
+        reported_on__gte=start, reported_on__lte=end
+    )
+    accepted = qs.filter(status__in=[Status.APPROVED, Status.SETTLED])
+    costs = accepted.aggregate(
+        parts=Sum("cost_parts"),
+        labour=Sum("cost_labour"),
+        travel=Sum("cost_travel"),
+        total=Sum("cost_total"),
+    )
+    modes = (
+        qs.exclude(failure_mode="")
+        .values("failure_mode")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "failure_mode")[:5]
+    )
+    by_status = qs.values("status").annotate(n=Count("pk"))
+    return {
+        "claims": qs.count(),
+        "accepted": accepted.count(),
+        "rejected": qs.filter(
+            Q(status=Status.REJECTED) | Q(status=Status.CLOSED, reviewed_at__isnull=False)
+        ).count(),
+        "settled": qs.filter(status=Status.SETTLED).count(),
+        "by_status": {r["status"]: r["n"] for r in by_status},
+        "cost_parts": float(costs["parts"] or 0),
+        "cost_labour": float(costs["labour"] or 0),
+        "cost_travel": float(costs["travel"] or 0),
+        "cost_total": float(costs["total"] or 0),
+        "top_failure_modes": [[r["failure_mode"], r["n"]] for r in modes],
+    }

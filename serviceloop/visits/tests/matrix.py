@@ -124,3 +124,4 @@ UI = {
     "visits:plan_approve": ("visit_plan.approve", "post", lambda w: [w["visit_plan"].pk]),
     "visits:board": ("visit_plan.view", "get", lambda w: []),
 }
+EXPORTS = {"visits:list": "visit_record.export"}
