@@ -9,7 +9,7 @@ from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
 
-from .documents import narrative
+from .documents import figures, narrative
 from .models import Channel, SurveyKind
 
 
@@ -45,8 +45,15 @@ class AlertOut(Schema):
         return report.pk if report is not None else None
 
 
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: str
+
+
 class AlertDetailOut(AlertOut):
     evidence: dict[str, Any]
+    figures: list[FigureOut] = []
     chart: dict[str, Any]
     statistics: list[str]
     acknowledged_at: LocalDateTime | None
@@ -61,6 +68,10 @@ class AlertDetailOut(AlertOut):
     @staticmethod
     def resolve_statistics(obj: Any) -> list[str]:
         return narrative.statistics_lines(obj)
+
+    @staticmethod
+    def resolve_figures(obj: Any) -> list[Any]:
+        return figures.all_figures(obj.evidence)
 
 
 class NoteIn(Schema):
@@ -111,6 +122,12 @@ class ReportOut(Schema):
     issued_by: int | None = Field(None, alias="issued_by_id")
     notify_due_at: LocalDateTime | None
     notifications: list[NotificationOut] = []
+    figures: list[FigureOut] = []
+
+    @staticmethod
+    def resolve_figures(obj: Any) -> list[Any]:
+        """The report's key figures, from its own evidence (as on its page and PDF)."""
+        return figures.key_figures(obj.alert.kind, obj.evidence)
 
     @staticmethod
     def resolve_alert_status(obj: Any) -> str:
