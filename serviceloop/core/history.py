@@ -131,7 +131,9 @@ def actor_text(entry: AuditEntry) -> str:
 
 
 def person(user: Any) -> str:
-    return (user.get_full_name() or "").strip() or user.get_username()
+    from .people import display_name
+
+    return display_name(user)
 
 
 def reason_text(reason: str) -> str:

@@ -52,3 +52,32 @@ class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         dept = obj.department
         return f"{obj} · {dept}" if dept else str(obj)
+
+
+def _is_cjk(text: str) -> bool:
+    return any(
+        "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
+        for ch in text
+    )
+
+
+def full_name(first: str, last: str) -> str:
+    """A name as its reader expects it: "张三" (family name first, no space) for a Chinese,
+    Japanese or Korean name, "First Last" for a Latin one."""
+    first, last = (first or "").strip(), (last or "").strip()
+    if _is_cjk(first + last):
+        return f"{last}{first}"
+    return " ".join(p for p in (first, last) if p)
+
+
+def display_name(user: Any) -> str:
+    """The one way a person is named (pages, history, PDFs, API ``*_name`` fields): the
+    display name they were given, else their first and last name in their script's order,
+    else their login."""
+    if user is None:
+        return ""
+    given = (getattr(user, "display_name", "") or "").strip()
+    if given:
+        return given
+    name = full_name(getattr(user, "first_name", ""), getattr(user, "last_name", ""))
+    return name or str(getattr(user, "username", "") or "")

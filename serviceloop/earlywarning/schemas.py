@@ -11,7 +11,7 @@ from serviceloop.core.api_support import LocalDateTime
 from serviceloop.records.policy import retain_until
 from serviceloop.records.schemas import RetainUntil
 
-from .documents import narrative
+from .documents import figures, narrative
 from .models import Channel, SurveyKind
 
 
@@ -47,8 +47,15 @@ class AlertOut(Schema):
         return report.pk if report is not None else None
 
 
+class FigureOut(Schema):
+    key: str
+    label: str
+    value: str
+
+
 class AlertDetailOut(AlertOut):
     evidence: dict[str, Any]
+    figures: list[FigureOut] = []
     chart: dict[str, Any]
     statistics: list[str]
     acknowledged_at: LocalDateTime | None
@@ -63,6 +70,10 @@ class AlertDetailOut(AlertOut):
     @staticmethod
     def resolve_statistics(obj: Any) -> list[str]:
         return narrative.statistics_lines(obj)
+
+    @staticmethod
+    def resolve_figures(obj: Any) -> list[Any]:
+        return figures.all_figures(obj.evidence)
 
 
 class NoteIn(Schema):
@@ -119,6 +130,12 @@ class ReportOut(Schema):
     issued_by: int | None = Field(None, alias="issued_by_id")
     notify_due_at: LocalDateTime | None
     notifications: list[NotificationOut] = []
+    figures: list[FigureOut] = []
+
+    @staticmethod
+    def resolve_figures(obj: Any) -> list[Any]:
+        """The report's key figures, from its own evidence (as on its page and PDF)."""
+        return figures.key_figures(obj.alert.kind, obj.evidence)
 
     @staticmethod
     def resolve_alert_status(obj: Any) -> str:

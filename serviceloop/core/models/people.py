@@ -105,7 +105,15 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.display_name or self.get_full_name() or self.username
+        from ..people import display_name
+
+        return display_name(self)
+
+    def get_full_name(self) -> str:
+        """First and last name in the order of their script ("张三", "John Smith")."""
+        from ..people import full_name
+
+        return full_name(self.first_name, self.last_name)
 
 
 def _token_expiry() -> Any:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -149,3 +150,22 @@ def history_lines(entries, main=None):
     if main is None:
         main = entries[0].object_type if entries else ""
     return readable(entries, main=main)
+
+
+@register.filter
+def person(user: Any) -> str:
+    """A person's name as the reader expects it ({{ comm.answered_by|person }})."""
+    from serviceloop.core.people import display_name
+
+    return display_name(user) or "—"
+
+
+@register.filter
+def may(user: Any, action: str) -> bool:
+    """Whether the permission table lets ``user`` do ``action``: links and buttons a user may
+    not follow are not shown ({% if request.user|may:"comm.create" %}…{% endif %})."""
+    from serviceloop.core.permissions import ACTIONS, can
+
+    if action not in ACTIONS:
+        raise template.TemplateSyntaxError(f"unknown action {action!r}")
+    return bool(user) and can(user, action)

@@ -45,6 +45,17 @@ def _e(alert: Any) -> dict[str, Any]:
     return dict(getattr(alert, "evidence", None) or {})
 
 
+class Frozen:
+    """An alert as a report saw it: its subject with the report's frozen ``evidence``, so a
+    report's headline and figures come from the same evidence as its text and charts."""
+
+    def __init__(self, alert: Any, evidence: dict[str, Any]) -> None:
+        self.kind, self.part_number, self.cohort = alert.kind, alert.part_number, alert.cohort
+        self.customer = alert.customer
+        self.subject_label = getattr(alert, "subject_label", "")
+        self.evidence = evidence
+
+
 def _customer(alert: Any, ev: dict[str, Any]) -> str:
     customer = getattr(alert, "customer", None)
     if customer is not None:
@@ -589,8 +600,8 @@ def phenomenon(alert: Any) -> str:
             "per month from %(month)s on (%(change)s)."
         ) % {
             "customer": _customer(alert, ev),
-            "before": num(ev.get("mean_before"), 0),
-            "after": num(ev.get("mean_after"), 0),
+            "before": num(ev.get("level_before"), 0),
+            "after": num(ev.get("level_after"), 0),
             "month": ev.get("change_month"),
             "change": pct(ev.get("relative_change")),
         }

@@ -13,7 +13,7 @@ from serviceloop.core.company import letterhead
 from serviceloop.core.documents import html_to_pdf
 
 from ..models import FailureAnalysisReport
-from . import charts, narrative
+from . import charts, figures, narrative
 
 
 def report_context(report: FailureAnalysisReport) -> dict[str, Any]:
@@ -23,7 +23,8 @@ def report_context(report: FailureAnalysisReport) -> dict[str, Any]:
         "alert": alert,
         "sections": report.sections(),
         "charts": charts.alert_charts(alert.kind, report.chart),
-        "headline": narrative.headline(alert),
+        "headline": narrative.headline(narrative.Frozen(alert, report.evidence)),
+        "figures": figures.key_figures(alert.kind, report.evidence),
         "notifications": list(
             report.notifications.select_related("customer", "contact", "created_by")
         ),

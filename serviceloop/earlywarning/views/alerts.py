@@ -20,7 +20,7 @@ from serviceloop.core.views_support import (
 )
 
 from .. import actions, selectors, services
-from ..documents import charts, narrative
+from ..documents import charts, figures, narrative
 from ..forms import AlertFilterForm, NoteForm, ReasonForm
 from ..models import AlertStatus, FailureAnalysisReport
 from ..selectors import dashboard
@@ -94,6 +94,7 @@ def alert_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
         "headline": narrative.headline(alert),
         "lines": narrative.statistics_lines(alert),
         "change_facts": narrative.change_facts(alert),
+        "figures": figures.all_figures(alert.evidence),
         "charts": charts.alert_charts(alert.kind, alert.chart),
         "related": selectors.related_alerts(alert).select_related("customer")[:10],
         "history": record_history("earlywarning.alert", alert.pk),

@@ -22,7 +22,7 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..documents import charts, narrative
+from ..documents import charts, figures, narrative
 from ..documents.pdf import report_pdf
 from ..forms import NoteForm, NotificationForm, ReportFilterForm, ReportForm
 from ..models import AlertStatus, ReportStatus
@@ -52,7 +52,8 @@ def report_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -
         "alert": alert,
         "sections": report.sections(),
         "charts": charts.alert_charts(alert.kind, report.chart),
-        "headline": narrative.headline(alert),
+        "headline": narrative.headline(narrative.Frozen(alert, report.evidence)),
+        "figures": figures.key_figures(alert.kind, report.evidence),
         "notifications": report.notifications.select_related("customer", "contact", "created_by"),
         "history": record_history("earlywarning.failureanalysisreport", report.pk),
         "notify_form": NotificationForm(prefix="notify", user=user, initial=initial),

@@ -12,7 +12,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import AuthedRequest, paginate
 
 from .. import selectors, services
-from ..models import EngineState
+from ..documents import figures
+from ..models import AlertKind, EngineState
 
 
 def run_list(request: AuthedRequest) -> HttpResponse:
@@ -34,10 +35,16 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     counts = dict(run.counts or {})
     clock = counts.pop("clock", None)
     by_kind = counts.pop("findings_by_kind", {})
+    kinds = dict(AlertKind.choices)
     return render(
         request,
         "earlywarning/run_detail.html",
-        {"run": run, "counts": counts, "clock": clock, "by_kind": by_kind},
+        {
+            "run": run,
+            "counts": figures.labelled_counts(counts),
+            "clock": clock,
+            "by_kind": [(kinds.get(k, k), v) for k, v in by_kind.items()],
+        },
     )
 
 
