@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final, Literal
 
 from django.apps import apps
 from django.db import models
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.deadlines import local_date, years_after
 
-PERMANENT = "permanent"
+PERMANENT: Final = "permanent"
+Retain = date | Literal["permanent"] | None
 # What a free-text field reads once its record is anonymised (ADR 0007).
 ANONYMISED = "—"
 
@@ -251,9 +252,7 @@ def closed_on(t: RecordType, obj: models.Model) -> date | None:
     return None
 
 
-def computed_retain_until(
-    t: RecordType, obj: models.Model, years: int | None = None
-) -> date | str | None:
+def computed_retain_until(t: RecordType, obj: models.Model, years: int | None = None) -> Retain:
     if t.permanent:
         return PERMANENT
     closed = closed_on(t, obj)
@@ -262,7 +261,7 @@ def computed_retain_until(
     return years_after(closed, years if years is not None else years_of(t) or 0)
 
 
-def retain_until(obj: models.Model) -> date | str | None:
+def retain_until(obj: models.Model) -> Retain:
     """`retain_until` of a record: closing date + period, or the later date a disposal review
     kept it until; None while open; "permanent" for the customer archive."""
     t = type_of(obj)

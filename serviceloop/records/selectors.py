@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from django.db import models
@@ -79,7 +78,7 @@ class RecordRetention:
 
     record_type: str
     record_id: int
-    retain_until: date | str | None
+    retain_until: policy.Retain
     holds: list[LegalHold]
     rule: str
     years: int | None
