@@ -163,6 +163,8 @@ def local_date(value: date | datetime, tz: tzinfo | None = None) -> date:
         _require_aware(value, "value")
         return value.astimezone(tz or company_tz()).date()
     return value
+
+
 # The half-year service work summary: due 30 days after 30 June / 31 December.
 SUMMARY_DAYS = 30
 
