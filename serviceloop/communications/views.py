@@ -80,7 +80,7 @@ def _export(qs) -> HttpResponse:
             _("yes") if c.major_quality_issue else "",
             _("yes") if c.is_overdue(now) else "",
         ]
-        for c in qs
+        for c in qs.iterator(chunk_size=2000)
     )
     return xlsx_response("communications.xlsx", _("Communications"), headers, rows)
 

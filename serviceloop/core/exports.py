@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from itertools import chain, islice
+from typing import IO, Any
 
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -102,7 +105,54 @@ def workbook_bytes(wb: Workbook) -> bytes:
 def xlsx_response(
     filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> HttpResponse:
-    return file_response(xlsx_bytes(title, headers, rows), filename, XLSX_TYPE)
+    """The table as an XLSX download, built in constant memory (issue 15): a write-only
+    workbook written row by row to a temporary file; only the finished, compressed file is
+    held to answer (a few MB for 100,000 rows). Give rows from `rows_of(queryset, …)`."""
+    with xlsx_file(title, headers, rows) as f:
+        return file_response(f.read(), filename, XLSX_TYPE)
+
+
+# Rows read to size the columns of a streamed sheet (a write-only sheet fixes widths first).
+WIDTH_SAMPLE = 200
+CHUNK_SIZE = 2000
+
+
+def xlsx_file(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
+    """`xlsx_bytes` as an open temporary file (deleted on close), written through a
+    write-only workbook: memory stays flat whatever the number of rows; columns are sized to
+    the header and the first WIDTH_SAMPLE rows."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(plain(title)[:31])
+    it = iter(rows)
+    sample = [[plain(v) for v in row] for row in islice(it, WIDTH_SAMPLE)]
+    widths = [max(8, len(str(h)) * 2) for h in headers]
+    for values in sample:
+        for i, v in enumerate(values[: len(widths)]):
+            widths[i] = min(60, max(widths[i], len(str(v)) + 2))
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "A2"
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, plain(str(h)))
+        cell.font = Font(bold=True)
+        head.append(_as_text(cell))
+    ws.append(head)
+    for row in chain(sample, it):
+        append_row(ws, row)
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def rows_of(
+    qs: QuerySet[Any], row: Callable[[Any], Sequence[Any]], chunk_size: int = CHUNK_SIZE
+) -> Iterator[Sequence[Any]]:
+    """An export's rows from a queryset read in chunks (its prefetches per chunk), never
+    the whole result in memory."""
+    for obj in qs.iterator(chunk_size=chunk_size):
+        yield row(obj)
 
 
 def file_response(content: bytes, filename: str, content_type: str) -> HttpResponse:

@@ -72,3 +72,23 @@ def test_communication_export_survives_control_characters_already_stored():
     response = client.get("/communications/", {"export": "xlsx"})
     assert response.status_code == 200
     assert "a\ufffdb" in [c.value for c in cells(response.content)]
+
+
+def test_streamed_xlsx_keeps_header_widths_order_and_text_cells():
+    """Issue 15: the export is written by a write-only workbook to a temporary file."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from serviceloop.core.exports import WIDTH_SAMPLE, xlsx_file
+
+    rows = ([f"=row{i}", i] for i in range(WIDTH_SAMPLE + 50))
+    with xlsx_file("t", ["name", "n"], rows) as f:
+        ws = load_workbook(BytesIO(f.read())).active
+    assert ws.max_row == WIDTH_SAMPLE + 51
+    assert ws["A1"].value == "name" and ws["A1"].font.bold
+    assert ws.freeze_panes == "A2"
+    assert ws.cell(WIDTH_SAMPLE + 51, 1).value == f"=row{WIDTH_SAMPLE + 49}"
+    assert ws.cell(WIDTH_SAMPLE + 51, 1).data_type == "s"  # text, never a formula
+    assert ws.cell(WIDTH_SAMPLE + 51, 2).value == WIDTH_SAMPLE + 49
+    assert ws.column_dimensions["A"].width >= 8
