@@ -233,7 +233,8 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
                 body=body,
                 major_quality_issue=(i % 40 == 7),
                 contact_name=rng.choice(["赵明", "钱华", "孙强"]),
-                owner=rng.choice(takers[:2]),
+                # an agent's login may make only its own agency's users the owner (issue 9)
+                owner=taker if taker.agent_id else rng.choice(takers[:2]),
                 route_to=rng.sample(depts, rng.randint(0, 2)),
                 instruction="请分析原因并在一周内回复。",
             )

@@ -247,7 +247,11 @@ def _work(
     if stage < 3:
         return
     services.action_complete(
-        actor=prod, action=fix, result="措施已实施", at=_at(received, rng.uniform(6, 25), now)
+        actor=prod,
+        action=fix,
+        result="措施已实施",
+        at=_at(received, rng.uniform(6, 25), now),
+        reason=BACKFILL_REASON,
     )
     services.action_verify(actor=q, action=fix, effective=True, note="连续三批跟踪无同类不良")
     _complete_open(report, ("d5",), p, _at(received, 25, now))
@@ -265,6 +269,7 @@ def _work(
         result="作业指导书已换版",
         document_ref=f"WI-{rng.randint(10, 99)} B→C",
         at=_at(received, rng.uniform(15, 35), now),
+        reason=BACKFILL_REASON,
     )
     services.action_verify(actor=tech, action=wi, effective=True, note="按新版作业两周,效果良好")
     train = services.action_add(
