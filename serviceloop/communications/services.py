@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import is_agent_only, require
 from serviceloop.core.roles import RoleCode
@@ -344,8 +345,12 @@ def _route(
         notify(
             dept.members.filter(is_active=True),
             kind="routed",
-            title=_("Routed to %(dept)s: %(number)s %(subject)s")
-            % {"dept": dept, "number": comm.number, "subject": comm.subject},
+            title=Message(
+                gettext_noop("Routed to %(dept)s: %(number)s %(subject)s"),
+                dept=dept,
+                number=comm.number,
+                subject=comm.subject,
+            ),
             body=instruction,
             url=comm.get_absolute_url(),
             dedupe_key=f"routed:{routing.pk}",

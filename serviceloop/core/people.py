@@ -71,13 +71,11 @@ def full_name(first: str, last: str) -> str:
 
 
 def display_name(user: Any) -> str:
-    """The one way a person is named (pages, history, PDFs, API ``*_name`` fields): the
-    display name they were given, else their first and last name in their script's order,
+    """The one way a person is named (pages, history, PDFs, API ``*_name`` fields): their
+    first and last name in their script's order, else the display name they were given,
     else their login."""
     if user is None:
         return ""
-    given = (getattr(user, "display_name", "") or "").strip()
-    if given:
-        return given
     name = full_name(getattr(user, "first_name", ""), getattr(user, "last_name", ""))
-    return name or str(getattr(user, "username", "") or "")
+    given = (getattr(user, "display_name", "") or "").strip()
+    return name or given or str(getattr(user, "username", "") or "")

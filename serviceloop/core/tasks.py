@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import translation
 from django_tasks import task
 
 from .models import BackupRun, BackupStatus, Notification
@@ -15,10 +16,11 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for n in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
         if not n.recipient.email:
             continue
-        body = n.body
+        with translation.override(settings.LANGUAGE_CODE):  # no per-person language yet
+            title, body = n.title_text, n.body_text
         if n.url:
             body = f"{body}\n\n{n.url}".strip()
-        send_mail(n.title, body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+        send_mail(title, body, settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
         sent += 1
     return sent
 

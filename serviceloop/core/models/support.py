@@ -22,6 +22,12 @@ class Notification(models.Model):
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Makes repeated sweeps idempotent: one notice per (recipient, key).
     dedupe_key = models.CharField(max_length=200, blank=True)
+    # The notice as a message key and its arguments (core.notifications.Message), rendered in
+    # the reader's language when shown or e-mailed; empty for a notice given as plain text.
+    title_msgid = models.CharField(max_length=300, blank=True)
+    title_params = models.JSONField(default=dict, blank=True)
+    body_msgid = models.TextField(blank=True)
+    body_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -37,6 +43,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def title_text(self) -> str:
+        """The title in the active language (the reader's)."""
+        from ..notifications import render_message
+
+        return render_message(self.title_msgid, self.title_params) or self.title
+
+    @property
+    def body_text(self) -> str:
+        from ..notifications import render_message
+
+        return render_message(self.body_msgid, self.body_params) or self.body
 
 
 class NumberSequence(models.Model):
