@@ -66,3 +66,10 @@ test: install os-packages lint test-sqlite test-postgres
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Mutation testing of the procedure's rules (issue 17; not part of `make test`, it takes long):
+# module by module, one child process, each against the tests that cover it; writes
+# docs/mutation-report.md. `make mutation MODULES="deadlines permissions"` runs some of them.
+.PHONY: mutation
+mutation: install
+	$(BIN)/python .ci/mutation.py $(MODULES)

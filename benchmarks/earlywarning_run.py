@@ -4,11 +4,12 @@
 
 Synthetic data, no database (the engine's pure part, engine.analyse, plus the input
 fingerprint the schedule uses to skip unchanged data): 60 part numbers x 36 build months
-x 5,000 units with claims at 0.2 % per unit-month (about 250,000 claim rows; three build
-months of three parts at 4x), 500 customers x 24 months of purchases (five dropping),
-300 customers x 8 quarterly satisfaction surveys x 3 answers (three drifting) and 24
-months x 200 end-user answers. Prints the time, the findings per signal and whether every
-planted condition was found; writes benchmarks/out/earlywarning_run.json.
+x 5,000 units with claims at 0.2 % per unit-month (about 250,000 claim rows; two build
+months, 10 and 14 months back, of three parts at 4x: six planted cohorts), 500 customers
+x 24 months of purchases (five dropping), 300 customers x 8 quarterly satisfaction surveys
+x 3 answers (three drifting) and 24 months x 200 end-user answers. Prints the time, the
+findings per signal and whether every planted condition was found; writes
+benchmarks/out/earlywarning_run.json.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from serviceloop.core import deadlines
 from serviceloop.core.fields import user_ref
 from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, TrackedModel
@@ -133,8 +134,8 @@ class Communication(TrackedModel):
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
-        return (self.answered_at is None and now > self.answer_due_at) or (
-            self.feedback_at is None and now > self.feedback_due_at
+        return (self.answered_at is None and deadlines.is_late(None, self.answer_due_at, now)) or (
+            self.feedback_at is None and deadlines.is_late(None, self.feedback_due_at, now)
         )
 
     @property
@@ -143,11 +144,13 @@ class Communication(TrackedModel):
 
     @property
     def answered_late(self) -> bool:
-        return self.answered_at is not None and self.answered_at > self.answer_due_at
+        done = self.answered_at
+        return done is not None and deadlines.is_late(done, self.answer_due_at, done)
 
     @property
     def feedback_late(self) -> bool:
-        return self.feedback_at is not None and self.feedback_at > self.feedback_due_at
+        done = self.feedback_at
+        return done is not None and deadlines.is_late(done, self.feedback_due_at, done)
 
     def may_extend(self) -> Verdict:
         """Guard (R-5.2.4): the feedback deadline is extended once, and only before feedback."""

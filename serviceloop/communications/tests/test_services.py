@@ -175,6 +175,31 @@ def test_sweep_flags_overdue_once_and_notifies(sales):
     assert verify_chain().ok
 
 
+def test_sweep_flags_a_clock_only_once_it_has_run_out(sales):
+    """Boundaries (issue 17, mutant 5): due exactly now is not overdue yet; a microsecond
+    later it is. For both clocks, by the sweep and by the record itself."""
+    comm = register_communication(sales, received_at=timezone.now() - timedelta(hours=2))
+    tick = timedelta(microseconds=1)
+    assert not comm.is_overdue(comm.answer_due_at - tick)
+    assert not comm.is_overdue(comm.answer_due_at)
+    assert comm.is_overdue(comm.answer_due_at + tick)
+    assert services.sweep_overdue(now=comm.answer_due_at) == {"answer": 0, "feedback": 0}
+    assert services.sweep_overdue(now=comm.answer_due_at + tick) == {"answer": 1, "feedback": 0}
+    assert services.sweep_overdue(now=comm.feedback_due_at) == {"answer": 0, "feedback": 0}
+    assert services.sweep_overdue(now=comm.feedback_due_at + tick) == {"answer": 0, "feedback": 1}
+
+
+def test_done_exactly_at_the_deadline_is_on_time(sales):
+    comm = register_communication(sales)
+    tick = timedelta(microseconds=1)
+    comm.answered_at, comm.feedback_at = comm.answer_due_at, comm.feedback_due_at
+    assert not comm.answered_late and not comm.feedback_late
+    comm.answered_at, comm.feedback_at = comm.answer_due_at + tick, comm.feedback_due_at + tick
+    assert comm.answered_late and comm.feedback_late
+    comm.answered_at = comm.feedback_at = None
+    assert not comm.answered_late and not comm.feedback_late
+
+
 def test_routing_notifies_department_and_appears_in_their_work(sales):
     tech = user_with("technical")
     dept = Department.objects.get(code="technical")

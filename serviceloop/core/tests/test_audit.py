@@ -64,6 +64,40 @@ def test_verify_detects_an_altered_entry():
     assert not result.ok and result.first_bad_seq == 4 and "altered" in result.problem
 
 
+def _other_user_id():
+    return user_with("quality").pk
+
+
+# Every column the hash covers, altered in the database as a forger would (no model code runs):
+# what was before, who did it, when, and on which record (issue 17, mutant 3).
+TAMPERING = {
+    "before": lambda e: {"before": {"name": "forged", "updated_at": e.before["updated_at"]}},
+    "before emptied": lambda e: {"before": None},
+    "after": lambda e: {"after": {"name": "forged"}},
+    "reason": lambda e: {"reason": "tampered"},
+    "actor": lambda e: {"actor_id": _other_user_id()},
+    "actor label": lambda e: {"actor_label": "someone else"},
+    "time": lambda e: {"at": e.at - timedelta(days=1)},
+    "time by a microsecond": lambda e: {"at": e.at + timedelta(microseconds=1)},
+    "action": lambda e: {"action": "create"},
+    "object type": lambda e: {"object_type": "core.user"},
+    "object id": lambda e: {"object_id": str(int(e.object_id) + 1)},
+    "object label": lambda e: {"object_repr": "forged"},
+}
+
+
+@pytest.mark.parametrize("column", list(TAMPERING))
+def test_verify_detects_tampering_with_each_column(column):
+    _some_history()
+    entry = AuditEntry.objects.filter(action="update").order_by("seq")[1]
+    assert entry.before and entry.actor_id
+    forged = TAMPERING[column](entry)
+    assert verify_chain().ok
+    AuditEntry.objects.filter(seq=entry.seq).update(**forged)
+    result = verify_chain()
+    assert not result.ok and result.first_bad_seq == entry.seq, column
+
+
 def test_verify_detects_an_altered_hash_too():
     _some_history()
     e = AuditEntry.objects.get(seq=3)

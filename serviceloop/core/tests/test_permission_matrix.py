@@ -1,6 +1,12 @@
 """Every endpoint × every role (design rule 4): the API and the UI ask the same permission
 table (core/permissions.py). Each app lists its endpoints in `<app>/tests/matrix.py`; an
-endpoint missing there fails `test_every_*_is_in_the_matrix`."""
+endpoint missing there fails `test_every_*_is_in_the_matrix`.
+
+An allowed call declared in the app's `EXPECT` (API: (method, path) -> status) or
+`UI_EXPECT` (pages: URL name -> status) must answer exactly that status: the operation's
+success (a create's 201) or the validation the matrix world triggers (422, 409, 400, 302 …);
+a value may be a dict {role: status, "*": status} when the roles meet different rules. An
+allowed call not (yet) declared only has to be neither refused nor a server error."""
 
 import importlib
 import re
@@ -36,6 +42,13 @@ API = {k: v for m in MODULES for k, v in m.API.items()}
 PUBLIC_API = set().union(*(getattr(m, "PUBLIC_API", set()) for m in MODULES))
 UI = {k: v for m in MODULES for k, v in m.UI.items()}
 EXPORTS = {k: v for m in MODULES for k, v in getattr(m, "EXPORTS", {}).items()}
+EXPECT = {k: v for m in MODULES for k, v in getattr(m, "EXPECT", {}).items()}
+UI_EXPECT = {k: v for m in MODULES for k, v in getattr(m, "UI_EXPECT", {}).items()}
+
+
+def _expected(table, key, role):
+    want = table.get(key)
+    return want.get(role, want["*"]) if isinstance(want, dict) else want
 
 
 @pytest.fixture
@@ -100,8 +113,10 @@ def test_api_matrix(world, role):
         url = _fill(path, world, (method, path))
         r = getattr(client, method)(url, body) if body is not None else client.get(url)
         if _allowed(role, action):
+            want = _expected(EXPECT, (method, path), role)
             assert r.status_code not in (401, 403), (role, method, path, r.content)
             assert r.status_code < 500, (role, method, path)
+            assert want is None or r.status_code == want, (role, method, path, r.content[:300])
         else:
             assert r.status_code == 403, (role, method, path, r.status_code)
 
@@ -125,7 +140,9 @@ def test_ui_matrix(world, role):
     for name, (action, method, args) in UI.items():
         r = getattr(client, method)(reverse(name, args=args(world)))
         if _allowed(role, action):
+            want = _expected(UI_EXPECT, name, role)
             assert r.status_code in (200, 302, 400), (role, name, r.status_code)
+            assert want is None or r.status_code == want, (role, name, r.status_code)
         else:
             assert r.status_code == 403, (role, name, r.status_code)
     for name, action in EXPORTS.items():
@@ -138,3 +155,31 @@ def test_pages_need_a_login(world):
     for name, (_, method, args) in UI.items():
         r = getattr(client, method)(reverse(name, args=args(world)))
         assert r.status_code == 302 and "/login/" in r["Location"], name
+
+
+def _customer_ids(item):
+    for key in ("customer", "customer_id"):
+        value = item.get(key)
+        if isinstance(value, dict):
+            value = value.get("id")
+        if value is not None:
+            yield value
+
+
+def test_an_agent_without_an_agency_sees_no_customer(world):
+    """An agent login not tied to an agency: every list it may read leaves out the world's
+    customer (and the customers without an agency), every record of that customer is a 404."""
+    from serviceloop.core.testing.factories import CustomerFactory
+
+    CustomerFactory(tier="retail")  # a customer without an agency must stay out of sight too
+    client = ApiClient(user_with("agent", agent=None))
+    assert client.get("customers/").json()["count"] == 0
+    assert client.get(f"customers/{world['customer'].pk}").status_code == 404
+    for (method, path), (action, _build) in API.items():
+        if method != "get" or not _allowed("agent", action):
+            continue
+        r = client.get(_fill(path, world, (method, path)))
+        assert r.status_code in (200, 404), (path, r.status_code)
+        if r.status_code == 200 and "items" in (body := r.json()):
+            seen = {c for item in body["items"] for c in _customer_ids(item)}
+            assert world["customer"].pk not in seen, path

@@ -109,6 +109,24 @@ def test_agent_sees_only_its_own_customers(api_as):
     assert api.get("service-agreements/").json()["count"] == 0
 
 
+def test_agent_without_agency_sees_no_customer(api_as):
+    """An agent login not (yet) tied to an agency sees nothing, not the customers that have
+    no agency either (agent_id IS NULL must not match agent_id IS NULL)."""
+    from serviceloop.core.permissions import scope_by_customer, visible_customers
+
+    orphan = user_with("agent", agent=None)
+    without_agency = CustomerFactory(tier="retail")
+    CustomerFactory(agent=user_with("agent").agent, tier="retail")
+    AgreementFactory(customer=without_agency)
+    assert Customer.objects.filter(agent=None).exists()
+    assert not visible_customers(orphan).exists()
+    assert not scope_by_customer(orphan, ServiceAgreement.objects.all()).exists()
+    api = api_as(orphan)
+    assert api.get("customers/").json()["count"] == 0
+    assert api.get(f"customers/{without_agency.pk}").status_code == 404
+    assert api.get("service-agreements/").json()["count"] == 0
+
+
 def test_agreement_create_and_validation(sales_api):
     c = CustomerFactory()
     r = sales_api.post(

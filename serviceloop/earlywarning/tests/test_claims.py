@@ -203,8 +203,11 @@ def test_in_control_false_alarm_rate_is_near_alpha():
         table = synthetic_table(100 + seed)
         alarms += len(monitor_claims(table).alerts)
         cohorts += len(table.cohorts)
-    # designed at 1 % per cohort over the window; allow for sampling error (40 x 36 charts)
-    assert alarms / cohorts < 0.025
+    # designed at 1 % per cohort over the window: the count of false alarms over 40 x 36
+    # charts must lie in the central 99.9 % of Binomial(charts, 1 %) on BOTH sides, so that a
+    # monitor that never alarms (or alarms too often) fails
+    low, high = stats.binom.interval(0.999, cohorts, 0.01)
+    assert low <= alarms <= high, (alarms, cohorts, low, high)
 
 
 def test_given_baseline_rates_are_used():

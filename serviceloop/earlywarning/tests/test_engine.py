@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from serviceloop.earlywarning import engine
-from serviceloop.earlywarning.engine.market import ARL0_LOWER
+from serviceloop.earlywarning.engine import market
 from serviceloop.earlywarning.engine.warranty import (
     Clock,
     analyse_part,
@@ -197,14 +197,18 @@ def test_survey_signals():
     assert kinds == {("satisfaction_survey", 2)}
     ev = next(f.evidence for f in out.findings)
     assert ev["ewma"] < ev["lower_limit"] < ev["target"]
-    assert ev["arl0_lower"] == ARL0_LOWER
+    assert ev["arl0_lower"] == round(market.lower_side_arl0(), 6)  # evidence keeps 6 decimals
     inputs = _surveys(_inputs([], {}), drifting=None, end_user_drop=True)
     out = engine.analyse(inputs)
     assert [(f.kind, f.key) for f in out.findings] == [("end_user_survey", "end_user_survey:all")]
 
 
-def test_arl_constant_matches_the_markov_chain():
-    assert ewma_arl(0.2, 2.962, side="lower") == pytest.approx(ARL0_LOWER, rel=0.01)
+def test_arl_reported_is_the_markov_chain_of_the_design():
+    """The figure in the evidence is computed from the chart's own design, not stored."""
+    assert market.lower_side_arl0() == ewma_arl(market.LAM, market.WIDTH, side="lower")
+    # Lucas & Saccucci's design (lam 0.2, L 2.962: two-sided ARL0 500), lower side only
+    assert (market.LAM, market.WIDTH) == (0.2, 2.962)
+    assert market.lower_side_arl0() == pytest.approx(1006.87, abs=0.01)
 
 
 def test_one_failing_part_does_not_stop_the_others(monkeypatch, bad_cohort):

@@ -1,6 +1,6 @@
 """Pure rules: tiers, repair-or-replace, spare-part quantities, weeks, return checks."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -92,7 +92,45 @@ def test_return_discrepancies():
         [rules.CountedLine("SA-1", 5, 4)], countersigned=True, signatures_ok=True
     )
     assert short == ["SA-1: form says 5, counted 4"]
+    over = rules.return_discrepancies(
+        [rules.CountedLine("SA-1", 5, 6)], countersigned=True, signatures_ok=True
+    )
+    assert over == ["SA-1: form says 5, counted 6"]
     problems = rules.return_discrepancies(
         [rules.CountedLine("SA-1", 5, None)], countersigned=False, signatures_ok=False
     )
-    assert len(problems) == 3
+    assert problems == [
+        "SA-1: not counted",
+        "the engineer's countersignature is missing",
+        "the signatures on the paper form are incomplete",
+    ]
+    assert rules.return_discrepancies(ok, countersigned=True, signatures_ok=False) == [
+        "the signatures on the paper form are incomplete"
+    ]
+
+
+def test_suggest_quantity_over_one_week_and_refusing_none():
+    assert rules.suggest_quantity(3, 1, 0, cover_weeks=4) == 12
+    assert rules.suggest_quantity(3, 1, 5, cover_weeks=4) == 7
+    with pytest.raises(ValueError, match="^weeks must be positive$"):
+        rules.suggest_quantity(3, 0, 0)
+
+
+def test_end_of_day_defaults_to_the_company_zone_and_answers_in_utc():
+    end = rules.end_of_day(date(2026, 2, 28))
+    assert end.tzinfo is UTC
+    assert end == datetime(2026, 2, 28, 23, 59, 59, 999999, tzinfo=SH)
+
+
+def test_last_due_week_at_the_instant_of_the_deadline():
+    # the week of Monday 2 March 2026 is due by the end of Monday 9 March (company time)
+    due = datetime(2026, 3, 9, 23, 59, 59, 999999, tzinfo=SH)
+    assert rules.last_due_week(due, SH) == date(2026, 2, 23)  # due at `now`: not yet passed
+    assert rules.last_due_week(due + timedelta(microseconds=1), SH) == date(2026, 3, 2)
+    assert rules.owed_weeks(date(2026, 3, 4), due + timedelta(microseconds=1), SH) == [
+        date(2026, 3, 2)
+    ]
+
+
+def test_week_end_is_the_sunday():
+    assert rules.week_end(date(2026, 3, 2)) == date(2026, 3, 8)

@@ -103,6 +103,31 @@ def test_a_clean_file_imports_every_row(quality, customer):
         assert entry.after == snapshot(claim) and entry.object_repr == str(claim)
 
 
+def test_a_committed_import_announces_the_field_data(
+    quality, customer, django_capture_on_commit_callbacks
+):
+    """The early-warning run after an import (R-5.4.3) hangs on this signal: a stored import
+    sends it once, with the claims stored; a check alone sends nothing (issue 17, mutant 4)."""
+    from serviceloop.core.signals import field_data_imported
+
+    seen = []
+
+    def receiver(sender, **kwargs):
+        seen.append((kwargs["source"], kwargs["count"]))
+
+    field_data_imported.connect(receiver, dispatch_uid="warranty-test-import")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = check(quality, xlsx_file([row("C001", 序列号=f"S{i}") for i in range(3)]))
+        assert seen == []
+        with django_capture_on_commit_callbacks(execute=True):
+            job = confirm(quality, job)
+    finally:
+        field_data_imported.disconnect(dispatch_uid="warranty-test-import")
+    assert job.rows_created == 3
+    assert seen == [("warranty_claims", 3)]
+
+
 def test_import_decides_exactly_like_a_single_claim(quality, customer):
     AgreementFactory(
         customer=customer, valid_from=date(2024, 1, 1), warranty_months=18, warranty_km=None

@@ -1,0 +1,250 @@
+"""Mutation testing of the modules that carry the procedure's rules (issue 17): `make mutation`.
+
+Each module runs on its own with mutmut 3 (one child process: the machine is shared), in a
+scratch copy of the project (var/mutation/<module>/), against only the tests that cover it,
+smallest module first. The scores go to docs/mutation-report.md; surviving mutants are listed
+there with the diff, and `EQUIVALENT` below gives the reason for the ones that cannot be
+killed. Not part of `make test`: a full run takes long.
+
+    .venv/bin/python .ci/mutation.py [module-substring ...] [--keep]
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTMUT = ROOT / ".venv" / "bin" / "mutmut"
+WORK = ROOT / "var" / "mutation"
+REPORT = ROOT / "docs" / "mutation-report.md"
+RESULTS = WORK / "results.json"
+T = "serviceloop/{}/tests/{}"
+
+# module -> the tests that cover it (what mutmut runs; it picks per mutant those that reach it)
+MODULES: dict[str, list[str]] = {
+    # the warranty rule
+    "serviceloop/warranty/domain/rules.py": [T.format("warranty", "test_rules.py")],
+    # deadlines (the procedure's clocks)
+    "serviceloop/core/deadlines.py": [T.format("core", "test_deadlines.py")],
+    # permissions and customer scoping
+    "serviceloop/core/permissions.py": [
+        T.format("customers", "test_api.py"),
+        T.format("warranty", "test_permissions.py"),
+    ],
+    # the audit chain
+    "serviceloop/core/models/audit.py": [T.format("core", "test_audit.py")],
+    "serviceloop/core/audit.py": [T.format("core", "test_audit.py")],
+    # the 8D closing gates
+    "serviceloop/complaints/services/closing.py": [T.format("complaints", "test_closing.py")],
+    # return-for-repair checks (and the other pure field-service rules)
+    "serviceloop/fieldservice/domain/rules.py": [T.format("fieldservice", "test_rules.py")],
+    # the CUSUM and the early-warning thresholds
+    "serviceloop/earlywarning/stats/cusum.py": [T.format("earlywarning", "test_cusum.py")],
+    "serviceloop/earlywarning/stats/claims_monitor.py": [
+        T.format("earlywarning", "test_claims.py")
+    ],
+    # state machines: the transition function (the tables are module constants, which mutmut 3
+    # does not mutate; the state-machine tests read every table)
+    "serviceloop/core/statemachine.py": [T.format("core", "test_statemachine.py")],
+}
+
+# Surviving mutants that cannot be killed, with the reason (mutant name -> reason).
+_FS = "serviceloop.fieldservice.domain.rules.x_"
+_NO_TZ = (
+    "equivalent: a missing zone means the company zone (deadlines.company_tz), which is the "
+    "zone every caller passes"
+)
+_WALK = (
+    "equivalent: the walk back from a start Monday one week earlier (the UTC date is the "
+    "Sunday before the company's Monday) ends on the same week, that week is never past due yet"
+)
+EQUIVALENT: dict[str, str] = {
+    _FS + "last_due_week__mutmut_1": _WALK,
+    _FS + "last_due_week__mutmut_2": _WALK,
+    _FS + "last_due_week__mutmut_5": _WALK,
+    _FS + "last_due_week__mutmut_7": _NO_TZ,
+    _FS + "last_due_week__mutmut_9": _NO_TZ,
+    _FS + "owed_weeks__mutmut_5": _NO_TZ,
+    _FS + "owed_weeks__mutmut_7": _NO_TZ,
+    _FS + "owed_weeks__mutmut_18": (
+        "equivalent: weeks_from(first, last) is already empty when first's week is after last"
+    ),
+}
+
+# Survivors of the last recorded run that a test written since then aims at (mutant -> test);
+# the next `make mutation` run of the module confirms it and drops them from the report.
+_T = "fieldservice/tests/test_rules.py::"
+TARGETED: dict[str, str] = {
+    **{
+        _FS + f"suggest_quantity__mutmut_{n}": _T
+        + "test_suggest_quantity_over_one_week_and_refusing_none"
+        for n in (2, 3, 4, 5)
+    },
+    **{
+        _FS + f"end_of_day__mutmut_{n}": _T
+        + "test_end_of_day_defaults_to_the_company_zone_and_answers_in_utc"
+        for n in (1, 2, 4, 12)
+    },
+    **{_FS + f"week_end__mutmut_{n}": _T + "test_week_end_is_the_sunday" for n in (1, 2, 3)},
+    _FS + "last_due_week__mutmut_10": _T + "test_last_due_week_at_the_instant_of_the_deadline",
+    _FS + "owed_weeks__mutmut_24": _T + "test_last_due_week_at_the_instant_of_the_deadline",
+    **{
+        _FS + f"return_discrepancies__mutmut_{n}": _T + "test_return_discrepancies"
+        for n in (3, 6, 23, 25, 26, 28, 30, 31)
+    },
+}
+
+
+def _slug(module: str) -> str:
+    return module.removeprefix("serviceloop/").removesuffix(".py").replace("/", ".")
+
+
+def _setup_cfg(module: str, tests: list[str]) -> str:
+    lines = "\n".join(f"    {t}" for t in tests)
+    return (
+        "[mutmut]\n"
+        "source_paths=serviceloop\n"
+        f"only_mutate={module}\n"
+        "also_copy=\n    config\n    conftest.py\n"
+        "pytest_add_cli_args=-p no:cacheprovider\n"
+        f"pytest_add_cli_args_test_selection=\n{lines}\n"
+    )
+
+
+def _scratch(module: str, tests: list[str]) -> Path:
+    where = WORK / _slug(module)
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", "mutants", "var")
+    shutil.copytree(ROOT / "serviceloop", where / "serviceloop", ignore=ignore)
+    shutil.copytree(ROOT / "config", where / "config", ignore=ignore)
+    for name in ("conftest.py", "pyproject.toml"):
+        shutil.copy(ROOT / name, where / name)
+    (where / "setup.cfg").write_text(_setup_cfg(module, tests))
+    return where
+
+
+def run_module(module: str, tests: list[str]) -> dict:
+    where = _scratch(module, tests)
+    started = time.monotonic()
+    run = subprocess.run(
+        [str(MUTMUT), "run", "--max-children", "1"],
+        cwd=where,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.monotonic() - started
+    (where / "run.log").write_text(run.stdout[-20000:] + "\n" + run.stderr[-20000:])
+    return collect(module, tests, where, seconds, run.returncode)
+
+
+def collect(module: str, tests: list[str], where: Path, seconds: float, returncode: int) -> dict:
+    """The scores and the surviving mutants (with their diffs) of a finished mutmut run."""
+    subprocess.run([str(MUTMUT), "export-cicd-stats"], cwd=where, capture_output=True)
+    stats_file = where / "mutants" / "mutmut-cicd-stats.json"
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    listing = subprocess.run(
+        [str(MUTMUT), "results"], cwd=where, capture_output=True, text=True
+    ).stdout
+    survivors = []
+    for line in listing.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name and status not in ("killed", "timeout"):
+            diff = subprocess.run(
+                [str(MUTMUT), "show", name], cwd=where, capture_output=True, text=True
+            ).stdout
+            survivors.append({"name": name, "status": status, "diff": diff.strip()})
+    return {
+        "module": module,
+        "tests": tests,
+        "stats": stats,
+        "survivors": survivors,
+        "seconds": round(seconds),
+        "returncode": returncode,
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def score(stats: dict) -> float | None:
+    tested = int(stats.get("total", 0)) - int(stats.get("skipped", 0))
+    if tested <= 0:
+        return None
+    return 100.0 * (int(stats.get("killed", 0)) + int(stats.get("timeout", 0))) / tested
+
+
+def write_report(results: dict[str, dict]) -> None:
+    out = [
+        "# Mutation testing of the procedure's rules",
+        "",
+        "Written by `make mutation` (`.ci/mutation.py`, mutmut 3, one child, each module",
+        "against only the tests that cover it). Score = (killed + timeout) / (total - skipped);",
+        "target ≥ 90 % killed on each module. A module not yet run says so.",
+        "",
+        "| module | tests | mutants | killed | survived | no tests | score | run |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for module, tests in MODULES.items():
+        r = results.get(module)
+        names = ", ".join(Path(t).name for t in tests)
+        if not r or not r["stats"]:
+            out.append(f"| `{module}` | {names} | | | | | not run | |")
+            continue
+        s = r["stats"]
+        sc = score(s)
+        out.append(
+            f"| `{module}` | {names} | {s.get('total', 0)} | {s.get('killed', 0)} "
+            f"| {s.get('survived', 0)} | {s.get('no_tests', 0)} "
+            f"| {'' if sc is None else f'{sc:.1f} %'} | {r['at']}, {r['seconds']} s |"
+        )
+    out += ["", "## Surviving mutants", ""]
+    for module in MODULES:
+        r = results.get(module)
+        if not r or not r["survivors"]:
+            continue
+        out += [f"### `{module}`", ""]
+        for m in [m for m in r["survivors"] if m["status"] != "timeout"]:
+            reason = EQUIVALENT.get(m["name"]) or (
+                f"test written since the run: {TARGETED[m['name']]}"
+                if m["name"] in TARGETED
+                else "not yet killed: a test to write"
+            )
+            out += [
+                f"- `{m['name']}` ({m['status']}): {reason}",
+                "",
+                "```diff",
+                m["diff"],
+                "```",
+                "",
+            ]
+    REPORT.write_text("\n".join(out) + "\n")
+
+
+def main(argv: list[str]) -> int:
+    wanted = [a for a in argv if not a.startswith("--")]
+    WORK.mkdir(parents=True, exist_ok=True)
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    order = sorted(MODULES, key=lambda m: (ROOT / m).stat().st_size)  # smallest first
+    for module in order:
+        if wanted and not any(w in module for w in wanted):
+            continue
+        print(f"mutation: {module} …", flush=True)
+        results[module] = run_module(module, MODULES[module])
+        sc = score(results[module]["stats"])
+        print(f"mutation: {module}: {'no result' if sc is None else f'{sc:.1f} %'}", flush=True)
+        RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+        write_report(results)
+        if "--keep" not in argv:
+            shutil.rmtree(WORK / _slug(module) / "mutants", ignore_errors=True)
+    write_report(results)
+    print(f"mutation: report written to {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
