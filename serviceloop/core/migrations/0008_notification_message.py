@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_company_profile'),
+        ('core', '0007_backup_run'),
     ]
 
     operations = [
