@@ -25,6 +25,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import user_ref
+
 GENESIS_HASH = "0" * 64
 # What a redacted entry's content is.
 REDACTED_CONTENT: dict[str, Any] = {"object_repr": "", "before": None, "after": None, "reason": ""}
@@ -73,13 +75,7 @@ class AuditEntry(models.Model):
     # sha256 of the content (see content_digest); kept when the content is redacted.
     content_digest = models.CharField(max_length=64, blank=True, default="")
     redacted_at = models.DateTimeField(null=True, blank=True)
-    redacted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    redacted_by = user_ref(_("redacted by"))
     redaction_reason = models.TextField(blank=True)
 
     class Meta:

@@ -19,3 +19,11 @@ def can_hold(user: Any) -> bool:
     from serviceloop.core.permissions import can
 
     return can(user, "records.hold")
+
+
+@register.filter
+def record_type_label(key: str) -> Any:
+    from serviceloop.records import policy
+
+    t = policy.TYPES.get(key)
+    return t.label if t is not None else key
