@@ -62,6 +62,19 @@ def hbar_chart(
     return mark_safe("".join(parts))  # noqa: S308  (every text part is escaped above)
 
 
+def _gridlines(left: int, top: int, plot_h: int, width: int, top_value: float) -> list[str]:
+    """Horizontal grid lines at 0, half and the top of a column chart, with their values."""
+    out = []
+    for frac in (0, 0.5, 1):
+        y = top + plot_h * (1 - frac)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">'
+            f"{top_value * frac:g}</text>"
+        )
+    return out
+
+
 def column_chart(
     items: Sequence[tuple[str, float]],
     *,
@@ -82,13 +95,7 @@ def column_chart(
         f'font-family="{FONT}" font-size="11">',
         f'<text x="0" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
-    for frac in (0, 0.5, 1):
-        y = top + plot_h * (1 - frac)
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">'
-            f"{top_value * frac:g}</text>"
-        )
+    parts.extend(_gridlines(left, top, plot_h, width, top_value))
     for i, (label, value) in enumerate(items):
         h = 0 if top_value == 0 else plot_h * value / top_value
         x = left + i * slot + slot * 0.15
@@ -141,13 +148,7 @@ def grouped_column_chart(
             f'<text x="{x_legend + 14:.1f}" y="33">{_label(str(name), 16)}</text>'
         )
         x_legend += 28 + 12 * len(str(name))
-    for frac in (0, 0.5, 1):
-        y = top + plot_h * (1 - frac)
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{AXIS}">'
-            f"{top_value * frac:g}</text>"
-        )
+    parts.extend(_gridlines(left, top, plot_h, width, top_value))
     bar_w = slot * 0.8 / k
     for i, label in enumerate(labels):
         x0 = left + i * slot + slot * 0.1
