@@ -119,7 +119,7 @@ register(
         "summaries.ServiceSummary",
         3,
         "R-7.4",
-        closed=("closed_at", "approved_at", "issued_at", "submitted_at"),
+        closed=("approved_at",),
         customer=None,
     )
 )
