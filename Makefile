@@ -59,7 +59,7 @@ test-sqlite: install
 # Debian packages as root). SERVICELOOP_SKIP_POSTGRES=1 skips, and the closing line says so.
 test-postgres: install
 	@$(BIN)/python .ci/services.py --pg-url '$(PG_URL)' --summary var/test-databases.txt -- \
-	  $(BIN)/pytest -n 2 -p no:cacheprovider -m "not sqlite_only"
+	  $(BIN)/pytest -n 2 -p no:cacheprovider -m "not sqlite_only and not db_independent"
 
 test: install os-packages lint test-sqlite test-postgres
 	@echo "All checks passed: lint, type check, migrations; SQLite suite passed; $$(cat var/test-databases.txt)."

@@ -11,7 +11,7 @@ import pytest
 from conftest import ApiClient
 from serviceloop.core.tests.test_permission_matrix import API, _fill, _user, world  # noqa: F401
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.db_independent]
 # The roles that reach the most: everything, the quality office, an outside agency, and a
 # role allowed little (most answers 403).
 ROLES = ["admin", "quality", "agent", "warehouse", None]

@@ -264,7 +264,7 @@ def test_the_reaper_is_a_registered_periodic_job():
     assert reap_imports_task in PERIODIC
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # roles seeded by migrations
 def test_parsing_never_runs_inside_a_write_transaction(notes_kind, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     seen = []

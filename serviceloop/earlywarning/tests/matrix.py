@@ -28,7 +28,7 @@ def build(w: dict) -> None:
         scale=5,
     )
     baseline = services.claim_baseline_set(
-        actor=quality, part_number="SA-2041", mis=1, rate_per_unit=0.002, source="target"
+        actor=quality, part_number="SA-2041", mis=1, rate_per_unit=0.002, source="设计目标"
     )
     alert = f.raise_alert(f.claims_finding(cohort="2025-01"))
     draft = f.drafted_report(f.raise_alert(f.claims_finding(cohort="2025-02")), quality)

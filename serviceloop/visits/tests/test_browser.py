@@ -24,7 +24,7 @@ ARGS = [
     "--no-proxy-server",
 ]
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.slow,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium"),
 ]
