@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,6 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        post_migrate.connect(_seed, sender=self, dispatch_uid="serviceloop.core.seed")
         from . import nav, receivers  # noqa: F401  (receivers: audit of users made outside services)
         from .importing import my_work as import_work
         from .importing.tasks import reap_imports_task
@@ -24,3 +26,17 @@ class CoreConfig(AppConfig):
         nav.register("core:audit", _("Audit log"), "audit.view", 900)
         nav.register("core:company_settings", _("Company profile"), "company.edit", 910)
         nav.register("core:backups", _("Backups"), "backup.manage", 920)
+
+
+def _seed(sender, using: str = "default", apps=None, **kwargs) -> None:
+    """After every migrate (and flush): the fixed roles and default departments exist."""
+    from django.apps import apps as installed
+
+    from .seed import seed_roles_and_departments
+
+    apps = apps or installed
+    try:
+        apps.get_model("core", "Department")
+    except LookupError:  # migrating backwards, before core's tables exist
+        return
+    seed_roles_and_departments(apps, using)

@@ -9,7 +9,13 @@ import jsonschema_rs
 import pytest
 
 from conftest import ApiClient
-from serviceloop.core.tests.test_permission_matrix import API, _fill, _user, world  # noqa: F401
+from serviceloop.core.tests.test_permission_matrix import (  # noqa: F401
+    API,
+    _fill,
+    _no_pdf_layout,
+    _user,
+    world,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db_independent]
 # The roles that reach the most: everything, the quality office, an outside agency, and a

@@ -10,10 +10,16 @@ from html import unescape
 
 import factory.random
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from serviceloop.core.tests.test_permission_matrix import UI, _allowed, _user, world  # noqa: F401
+from serviceloop.core.tests.test_permission_matrix import (  # noqa: F401
+    UI,
+    _allowed,
+    _no_pdf_layout,
+    _user,
+    world,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.db_independent]
 
@@ -101,12 +107,15 @@ def zh(settings):
     settings.LANGUAGE_CODE = "zh-hans"
 
 
-@pytest.fixture
-def seeded():
+@pytest.fixture(scope="module", autouse=True)
+def _seeded_chinese_world():
+    """The module's world (built once, before the test) is made in Chinese from a fixed seed."""
     factory.random.reseed_random("chinese-pages")
+    with override_settings(LANGUAGE_CODE="zh-hans"):
+        yield
 
 
-def test_chinese_pages_show_no_english(zh, seeded, world):  # noqa: F811
+def test_chinese_pages_show_no_english(zh, world):  # noqa: F811
     # Words that come from the records (usernames, codes typed by the factories) are data.
     from serviceloop.core.company import company_profile
     from serviceloop.core.models import User

@@ -13,6 +13,7 @@ import re
 
 import pytest
 from django.apps import apps
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -51,8 +52,7 @@ def _expected(table, key, role):
     return want.get(role, want["*"]) if isinstance(want, dict) else want
 
 
-@pytest.fixture
-def world(db):
+def build_world() -> dict:
     """One record of each kind, served by one agency, so agents can see them too."""
     w = {"agency": AgentFactory()}
     for m in MODULES:
@@ -61,6 +61,53 @@ def world(db):
         clobbered = [k for k in before if w[k] is not before[k]]
         assert not clobbered, f"{m.__name__} overwrote world keys {clobbered}; name them apart"
     return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once per test module inside a transaction that is rolled back after
+    the module's last test. Each test runs in its own savepoint inside it (pytest-django's `db`),
+    so what one role's requests change is gone before the next role's test starts."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            w = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield w
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+class _NoLayout:
+    """Stands in for WeasyPrint's layout in the matrix: the document's HTML is still rendered
+    (a template error still fails), the page layout is not; the documents' own tests read the
+    real PDFs."""
+
+    pages: list = []
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def render(self) -> "_NoLayout":
+        return self
+
+    def copy(self, pages: list) -> "_NoLayout":
+        return self
+
+    def write_pdf(self) -> bytes:
+        return b"%PDF-1.7\n% layout skipped by the permission matrix\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _no_pdf_layout():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("serviceloop.core.documents._html", _NoLayout)
+        yield
 
 
 # Each API path -> the world-key aliases of the app that declared it.

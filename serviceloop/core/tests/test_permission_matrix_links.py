@@ -9,7 +9,14 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from serviceloop.core.tests.test_permission_matrix import ROLES, UI, _allowed, _user, world
+from serviceloop.core.tests.test_permission_matrix import (  # noqa: F401
+    ROLES,
+    UI,
+    _allowed,
+    _no_pdf_layout,
+    _user,
+    world,
+)
 
 pytestmark = pytest.mark.django_db
 __all__ = ["world"]

@@ -181,7 +181,7 @@ def run_cli(*args):
     else:
         env.pop("DJANGO_SETTINGS_MODULE", None)
         command = [sys.executable, "-c", HARNESS, "analyze", *args]
-    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60)
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
 
 
 def test_command_line_bad_input_exits_nonzero_without_traceback(tmp_path):
