@@ -30,7 +30,29 @@ class CompanyLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        self._remember_choice(request, response, supported)
         return response
+
+    @staticmethod
+    def _remember_choice(request, response, supported) -> None:
+        """A signed-in person's switch of language is kept on their user, so that notices
+        e-mailed to them are written in it."""
+        from django.conf import settings
+
+        if request.method != "POST" or not request.path.startswith("/i18n/setlang"):
+            return
+        cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        if (
+            cookie is None
+            or cookie.value not in supported
+            or not getattr(user, "is_authenticated", False)
+        ):
+            return
+        if user.language != cookie.value:
+            from django.contrib.auth import get_user_model
+
+            get_user_model().objects.filter(pk=user.pk).update(language=cookie.value)
 
 
 class NoStoreMiddleware:
