@@ -136,6 +136,11 @@ def _split(text: Message) -> tuple[str, str, dict[str, Any]]:
         return str(text), text.msgid, text.params
 
 
+def reader_language(user: User) -> str:
+    """The language a person reads notices in: their choice, else the company language."""
+    return user.language or settings.LANGUAGE_CODE
+
+
 def users_with_roles(*codes: str) -> QuerySet[User]:
     return User.objects.filter(is_active=True, roles__code__in=codes).distinct()
 
