@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _Base
 
 
@@ -42,7 +44,7 @@ class CompanyLanguageMiddleware:
         if request.method != "POST" or not request.path.startswith("/i18n/setlang"):
             return
         cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         if (
             cookie is None
             or cookie.value not in supported
@@ -64,7 +66,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         signed_in = getattr(user, "is_authenticated", False)
         if signed_in or request.headers.get("Authorization") or request.path.startswith("/api/"):
             response["Cache-Control"] = "no-store"

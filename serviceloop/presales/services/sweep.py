@@ -84,9 +84,9 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                     kind=f"{key}_overdue",
                     title=Message(
                         gettext_noop("Overdue: %(n)s (%(s)s)"),
-                        n=obj.number,
+                        n=obj.number,  # type: ignore[attr-defined]
                         s=choice_label(obj, "status"),
-                    ),  # type: ignore[attr-defined]
+                    ),
                     url=url(name, obj.pk),
                     dedupe_key=f"{key}_overdue:{obj.pk}:{obj.status}",  # type: ignore[attr-defined]
                 )
