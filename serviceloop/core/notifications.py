@@ -82,7 +82,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
     if isinstance(value, Promise):  # gettext_lazy: keep the msgid, translate when shown
-        args = getattr(value, "_proxy____args", ())
+        args = getattr(value, "_args", ())
         if args and isinstance(args[0], str):
             return {"_t": "msg", "msgid": args[0], "params": {}}
     if hasattr(value, "name_zh") and hasattr(value, "name_en"):  # BilingualName

@@ -109,6 +109,18 @@ def test_arguments_are_shown_in_the_readers_language():
     with translation.override("zh-hans"):
         assert "质量部X" in n.title_text and "2026-03-09" in n.title_text
         assert "system" not in n.title_text
+    from django.utils.translation import gettext_lazy
+
+    lazy = Message(
+        gettext_noop("Routed to %(dept)s: %(number)s %(subject)s"),
+        dept=gettext_lazy("system"),
+        number=1,
+        subject="",
+    )
+    with translation.override("en"):
+        assert str(lazy).startswith("Routed to system:")
+    with translation.override("zh-hans"):
+        assert "system" not in str(lazy)
     later = Message("%(text)s", text=Later("serviceloop.core.people.full_name", "San", "Zhang"))
     assert str(later) == "San Zhang"
     user.language = "en"
