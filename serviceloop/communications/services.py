@@ -72,10 +72,17 @@ def _announce_major(
     notify(
         users_with_roles(*MAJOR_PROBLEM_ROLES),
         kind="major_quality_issue",
-        title=_("Major quality problem: %(customer)s — %(subject)s")
-        % {"customer": comm.customer.name, "subject": comm.subject},
-        body=_("Registered by %(who)s as %(number)s.\n\n%(body)s")
-        % {"who": actor or _("system"), "number": comm.number, "body": comm.body},
+        title=Message(
+            gettext_noop("Major quality problem: %(customer)s — %(subject)s"),
+            customer=comm.customer.name,
+            subject=comm.subject,
+        ),
+        body=Message(
+            gettext_noop("Registered by %(who)s as %(number)s.\n\n%(body)s"),
+            who=actor or Message(gettext_noop("system")),
+            number=comm.number,
+            body=comm.body,
+        ),
         url=comm.get_absolute_url(),
         dedupe_key=f"major:communication:{comm.pk}",
     )
@@ -351,7 +358,7 @@ def _route(
                 number=comm.number,
                 subject=comm.subject,
             ),
-            body=instruction,
+            body=Message.verbatim(instruction),
             url=comm.get_absolute_url(),
             dedupe_key=f"routed:{routing.pk}",
         )
@@ -427,11 +434,13 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                     after={flag: now.isoformat()},
                     reason=f"{clock} deadline passed",
                 )
-                title = (
-                    _("Answer overdue: %(number)s %(subject)s")
+                title = Message(
+                    gettext_noop("Answer overdue: %(number)s %(subject)s")
                     if clock == "answer"
-                    else _("Feedback overdue: %(number)s %(subject)s")
-                ) % {"number": comm.number, "subject": comm.subject}
+                    else gettext_noop("Feedback overdue: %(number)s %(subject)s"),
+                    number=comm.number,
+                    subject=comm.subject,
+                )
                 key = f"{clock}_overdue:{comm.pk}:{getattr(comm, due).isoformat()}"
                 notify(
                     [comm.owner, *leaders],

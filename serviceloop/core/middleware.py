@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _Base
 
 
@@ -30,7 +32,29 @@ class CompanyLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        self._remember_choice(request, response, supported)
         return response
+
+    @staticmethod
+    def _remember_choice(request, response, supported) -> None:
+        """A signed-in person's switch of language is kept on their user, so that notices
+        e-mailed to them are written in it."""
+        from django.conf import settings
+
+        if request.method != "POST" or not request.path.startswith("/i18n/setlang"):
+            return
+        cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
+        user: Any = getattr(request, "user", None)
+        if (
+            cookie is None
+            or cookie.value not in supported
+            or not getattr(user, "is_authenticated", False)
+        ):
+            return
+        if user.language != cookie.value:
+            from django.contrib.auth import get_user_model
+
+            get_user_model().objects.filter(pk=user.pk).update(language=cookie.value)
 
 
 class NoStoreMiddleware:
@@ -42,7 +66,7 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        user = getattr(request, "user", None)
+        user: Any = getattr(request, "user", None)
         signed_in = getattr(user, "is_authenticated", False)
         if signed_in or request.headers.get("Authorization") or request.path.startswith("/api/"):
             response["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ from django.utils import translation
 from django_tasks import task
 
 from .models import BackupRun, BackupStatus, Notification
+from .notifications import reader_language
 
 
 @task()
@@ -16,7 +17,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     for n in Notification.objects.select_related("recipient").filter(pk__in=notification_ids):
         if not n.recipient.email:
             continue
-        with translation.override(settings.LANGUAGE_CODE):  # no per-person language yet
+        with translation.override(reader_language(n.recipient)):
             title, body = n.title_text, n.body_text
         if n.url:
             body = f"{body}\n\n{n.url}".strip()

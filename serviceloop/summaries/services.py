@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.statemachine import refuse_unless, transition
@@ -109,7 +110,7 @@ def summary_submit(*, actor: User, summary: ServiceSummary) -> ServiceSummary:
     notify(
         users_with_roles(*APPROVER_ROLES),
         kind="service_summary",
-        title=_("Service work summary %(p)s awaits your approval") % {"p": s.period},
+        title=Message(gettext_noop("Service work summary %(p)s awaits your approval"), p=s.period),
         url=s.get_absolute_url(),
     )
     return s
@@ -131,8 +132,8 @@ def summary_approve(
         notify(
             [u for u in (s.submitted_by, s.created_by) if u is not None],
             kind="service_summary",
-            title=_("Service work summary %(p)s sent back") % {"p": s.period},
-            body=comment,
+            title=Message(gettext_noop("Service work summary %(p)s sent back"), p=s.period),
+            body=Message.verbatim(comment),
             url=s.get_absolute_url(),
         )
         return s

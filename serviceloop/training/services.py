@@ -13,11 +13,12 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.statemachine import transition
@@ -199,8 +200,10 @@ def sweep_training_warning(now: datetime | None = None) -> int:
         sent = notify(
             users_with_roles(*WARNED_ROLES),
             kind="training_warning",
-            title=_("No service-staff training held or scheduled in %(y)s") % {"y": today.year},
-            body=_("SJ/QP-021 5.8: at least one skills training a year."),
+            title=Message(
+                gettext_noop("No service-staff training held or scheduled in %(y)s"), y=today.year
+            ),
+            body=Message(gettext_noop("SJ/QP-021 5.8: at least one skills training a year.")),
             url=reverse("training:list"),
             dedupe_key=f"training_warning:{today.year}",
         )

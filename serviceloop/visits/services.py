@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.communications.models import Channel, Communication
 from serviceloop.communications.services import communication_register
@@ -19,7 +20,7 @@ from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require, visible_customers
 from serviceloop.core.roles import RoleCode
@@ -148,8 +149,11 @@ def visit_record_distribute(
         notify(
             User.objects.filter(is_active=True, department=dept),
             kind="visit_copy",
-            title=_("Visit record for your department: %(n)s %(c)s")
-            % {"n": rec.number, "c": rec.customer.name},
+            title=Message(
+                gettext_noop("Visit record for your department: %(n)s %(c)s"),
+                n=rec.number,
+                c=rec.customer.name,
+            ),
             url=rec.get_absolute_url(),
             dedupe_key=f"visit_copy:{copy.pk}",
         )
@@ -243,8 +247,8 @@ def improvement_action_create(
     notify(
         [owner],
         kind="visit_action",
-        title=_("Improvement action for you: %(n)s") % {"n": record.number},
-        body=action.description,
+        title=Message(gettext_noop("Improvement action for you: %(n)s"), n=record.number),
+        body=Message.verbatim(action.description),
         url=record.get_absolute_url(),
         dedupe_key=f"visit_action:{action.pk}",
     )
@@ -466,7 +470,7 @@ def visit_plan_submit(*, actor: User, plan: VisitPlan) -> VisitPlan:
     notify(
         users_with_roles(RoleCode.SALES_LEADER),
         kind="visit_plan",
-        title=_("Visit plan %(y)s submitted for review") % {"y": p.year},
+        title=Message(gettext_noop("Visit plan %(y)s submitted for review"), y=p.year),
         url=p.get_absolute_url(),
     )
     return p
@@ -495,7 +499,7 @@ def visit_plan_review(
         notify(
             users_with_roles(RoleCode.COMPANY_LEADER, RoleCode.GENERAL_MANAGER),
             kind="visit_plan",
-            title=_("Visit plan %(y)s awaits your approval") % {"y": p.year},
+            title=Message(gettext_noop("Visit plan %(y)s awaits your approval"), y=p.year),
             url=p.get_absolute_url(),
         )
     return p
@@ -544,8 +548,11 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             notify(
                 users_with_roles(*PLAN_PEOPLE),
                 kind="visit_plan_overdue",
-                title=_("Visit plan %(y)s not approved by %(d)s")
-                % {"y": p.year, "d": p.approval_due.isoformat()},
+                title=Message(
+                    gettext_noop("Visit plan %(y)s not approved by %(d)s"),
+                    y=p.year,
+                    d=p.approval_due.isoformat(),
+                ),
                 url=p.get_absolute_url(),
                 dedupe_key=f"visit_plan_overdue:{p.pk}",
             )
@@ -562,8 +569,10 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             notify(
                 [action.owner],
                 kind="visit_action_overdue",
-                title=_("Improvement action overdue: %(n)s") % {"n": action.record.number},
-                body=action.description,
+                title=Message(
+                    gettext_noop("Improvement action overdue: %(n)s"), n=action.record.number
+                ),
+                body=Message.verbatim(action.description),
                 url=action.record.get_absolute_url(),
                 dedupe_key=f"visit_action_overdue:{action.pk}",
             )

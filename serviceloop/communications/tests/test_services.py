@@ -14,6 +14,7 @@ from serviceloop.core.audit import verify_chain
 from serviceloop.core.models import AuditEntry, Department, Notification
 from serviceloop.core.selectors import work_items
 from serviceloop.core.testing.factories import CustomerFactory, register_communication, user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -157,6 +158,7 @@ def test_flagging_later_notifies_once(sales):
     services.communication_flag_major(actor=sales, communication=comm, reason="批量漏油")
     services.communication_flag_major(actor=sales, communication=comm)
     assert Notification.objects.filter(recipient=pq, kind="major_quality_issue").count() == 1
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="major_quality_issue"))
 
 
 def test_sweep_flags_overdue_once_and_notifies(sales):
@@ -205,6 +207,7 @@ def test_routing_notifies_department_and_appears_in_their_work(sales):
     dept = Department.objects.get(code="technical")
     comm = register_communication(sales, route_to=[dept], instruction="请提供扭矩参数")
     assert Notification.objects.filter(recipient=tech, kind="routed").exists()
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="routed"))
     items = work_items(tech)
     assert [i.kind for i in items] == ["communication.routing"]
     routing = comm.routings.get()

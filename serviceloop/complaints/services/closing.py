@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import User
-from serviceloop.core.notifications import users_with_roles
+from serviceloop.core.notifications import Message, choice_label, users_with_roles
 from serviceloop.core.permissions import require, role_codes
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.statemachine import transition
@@ -100,9 +101,14 @@ def eightd_refer_to_sales(*, actor: User, report: EightDReport, reason: str) -> 
     notify_people(
         _sales_people(complaint),
         kind="eightd_negotiate",
-        title=_("Negotiate with %(c)s: %(n)s (cause in the customer's design or manufacture)")
-        % {"c": complaint.customer.name, "n": complaint.number},
-        body=text,
+        title=Message(
+            gettext_noop(
+                "Negotiate with %(c)s: %(n)s (cause in the customer's design or manufacture)"
+            ),
+            c=complaint.customer.name,
+            n=complaint.number,
+        ),
+        body=Message.verbatim(text),
         url=report.get_absolute_url(),
         key=f"eightd_negotiate:{report.pk}:{report.referred_at.isoformat()}",
     )
@@ -132,9 +138,12 @@ def eightd_record_negotiation(
     notify_people(
         [report.leader] if report.leader else quality_people(),
         kind="eightd_negotiated",
-        title=_("8D %(r)s: Sales recorded the negotiation (%(o)s)")
-        % {"r": report.number, "o": report.get_negotiation_outcome_display()},
-        body=record,
+        title=Message(
+            gettext_noop("8D %(r)s: Sales recorded the negotiation (%(o)s)"),
+            r=report.number,
+            o=choice_label(report, "negotiation_outcome"),
+        ),
+        body=Message.verbatim(record),
         url=report.get_absolute_url(),
         key=f"eightd_negotiated:{report.pk}:{report.negotiated_at.isoformat()}",
     )
@@ -198,7 +207,9 @@ def eightd_close(
     notify_people(
         _sales_people(complaint),
         kind="eightd_closed",
-        title=_("8D %(r)s closed: %(c)s") % {"r": report.number, "c": complaint.customer.name},
+        title=Message(
+            gettext_noop("8D %(r)s closed: %(c)s"), r=report.number, c=complaint.customer.name
+        ),
         url=complaint.get_absolute_url(),
         key=f"eightd_closed:{report.pk}",
     )
@@ -216,9 +227,12 @@ def _circulate(actor: User, report: EightDReport, complaint: Complaint, at: date
         notify_people(
             users_with_roles(role),
             kind="circulation",
-            title=_("For your acknowledgement: complaint %(n)s (%(c)s) closed")
-            % {"n": complaint.number, "c": complaint.customer.name},
-            body=report.disciplines.get(code="d8").summary,
+            title=Message(
+                gettext_noop("For your acknowledgement: complaint %(n)s (%(c)s) closed"),
+                n=complaint.number,
+                c=complaint.customer.name,
+            ),
+            body=Message.verbatim(report.disciplines.get(code="d8").summary),
             url=report.get_absolute_url(),
             key=f"circulation:{row.pk}",
         )

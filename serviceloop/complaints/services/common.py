@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.validation import check_time as core_check_time
 from serviceloop.core.validation import required_text as required_text
@@ -68,7 +68,13 @@ def quality_people() -> list[User]:
 
 
 def notify_people(
-    people: Iterable[User | None], *, kind: str, title: str, url: str, key: str, body: str = ""
+    people: Iterable[User | None],
+    *,
+    kind: str,
+    title: Message,
+    url: str,
+    key: str,
+    body: Message | None = None,
 ) -> None:
     notify(
         [p for p in people if p is not None and p.is_active],

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.models import Department, User
+from serviceloop.core.notifications import Message, choice_label
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.statemachine import transition
@@ -115,9 +117,12 @@ def _return_actions(actor: User | None, report: EightDReport, complaint: Complai
             notify_people(
                 item.department.members.filter(is_active=True),
                 kind="eightd_action",
-                title=_("8D %(r)s: action for your department due %(d)s")
-                % {"r": report.number, "d": timezone.localtime(item.due_at).strftime("%Y-%m-%d")},
-                body=item.description,
+                title=Message(
+                    gettext_noop("8D %(r)s: action for your department due %(d)s"),
+                    r=report.number,
+                    d=timezone.localtime(item.due_at).strftime("%Y-%m-%d"),
+                ),
+                body=Message.verbatim(item.description),
                 url=report_url(report, code),
                 key=f"eightd_action:{item.pk}",
             )
@@ -128,9 +133,13 @@ def _announce_opened(report: EightDReport, complaint: Complaint) -> None:
     notify_people(
         people,
         kind="eightd_opened",
-        title=_("8D %(r)s opened: %(c)s — %(p)s")
-        % {"r": report.number, "c": complaint.customer.name, "p": complaint.part_number or "—"},
-        body=complaint.description,
+        title=Message(
+            gettext_noop("8D %(r)s opened: %(c)s — %(p)s"),
+            r=report.number,
+            c=complaint.customer.name,
+            p=complaint.part_number or "—",
+        ),
+        body=Message.verbatim(complaint.description),
         url=report.get_absolute_url(),
         key=f"eightd_opened:{report.pk}",
     )
@@ -138,8 +147,10 @@ def _announce_opened(report: EightDReport, complaint: Complaint) -> None:
         notify_people(
             people,
             kind="containment_required",
-            title=_("Immediate containment required: %(n)s is still in production")
-            % {"n": complaint.number},
+            title=Message(
+                gettext_noop("Immediate containment required: %(n)s is still in production"),
+                n=complaint.number,
+            ),
             url=report_url(report, "d3"),
             key=f"complaint:in_production:{complaint.pk}",
         )
@@ -190,7 +201,7 @@ def eightd_set_leader(*, actor: User, report: EightDReport, leader: User | int) 
     notify_people(
         [lead],
         kind="eightd_leader",
-        title=_("You lead 8D %(r)s") % {"r": report.number},
+        title=Message(gettext_noop("You lead 8D %(r)s"), r=report.number),
         url=report.get_absolute_url(),
         key=f"eightd_leader:{report.pk}:{lead.pk}",
     )
@@ -246,7 +257,7 @@ def team_add(
     notify_people(
         [person],
         kind="eightd_team",
-        title=_("You are on the team of 8D %(r)s") % {"r": report.number},
+        title=Message(gettext_noop("You are on the team of 8D %(r)s"), r=report.number),
         url=report.get_absolute_url(),
         key=f"eightd_team:{report.pk}:{person.pk}",
     )
@@ -318,7 +329,11 @@ def discipline_update(
         notify_people(
             [disc.owner],
             kind="eightd_discipline",
-            title=_("8D %(r)s: you own %(d)s") % {"r": report.number, "d": disc.get_code_display()},
+            title=Message(
+                gettext_noop("8D %(r)s: you own %(d)s"),
+                r=report.number,
+                d=choice_label(disc, "code"),
+            ),
             url=report_url(report, code),
             key=f"eightd_discipline:{disc.pk}:{disc.owner_id}",
         )

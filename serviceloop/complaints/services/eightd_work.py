@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.late_entry import clear_stated_time, record_stated_time
 from serviceloop.core.models import Department, User
+from serviceloop.core.notifications import Message, choice_label
 from serviceloop.core.permissions import can, require
 from serviceloop.core.statemachine import transition
 
@@ -107,20 +109,20 @@ def _assignee_required(task: Any) -> None:
         raise ValidationError({"owner": _("Name the owner or the department who carries it out.")})
 
 
-def _tell_assignee(task: Any, report: EightDReport, what: str, code: str, again: str = "") -> None:
+def _tell_assignee(task: Any, report: EightDReport, what: Any, code: str, again: str = "") -> None:
     people = [task.owner] if task.owner else []
     if not people and task.department is not None:
         people = list(task.department.members.filter(is_active=True))
     notify_people(
         people,
         kind="eightd_action",
-        title=_("8D %(r)s: %(w)s due %(d)s")
-        % {
-            "r": report.number,
-            "w": what,
-            "d": timezone.localtime(task.due_at).strftime("%Y-%m-%d"),
-        },
-        body=getattr(task, "description", "") or getattr(task, "action", ""),
+        title=Message(
+            gettext_noop("8D %(r)s: %(w)s due %(d)s"),
+            r=report.number,
+            w=what,
+            d=timezone.localtime(task.due_at).date(),
+        ),
+        body=Message.verbatim(getattr(task, "description", "") or getattr(task, "action", "")),
         url=report_url(report, code),
         key=f"eightd_task:{task._meta.model_name}:{task.pk}:"
         f"{task.owner_id or task.department_id}:{again}",
@@ -177,7 +179,12 @@ def containment_add(*, actor: User, report: EightDReport, **data: Any) -> Contai
     c.full_clean()
     c.save()
     audit_create(actor=actor, obj=c)
-    _tell_assignee(c, report, _("containment at %s") % c.get_location_display(), "d3")
+    _tell_assignee(
+        c,
+        report,
+        Message(gettext_noop("containment at %(where)s"), where=choice_label(c, "location")),
+        "d3",
+    )
     return c
 
 
@@ -346,7 +353,7 @@ def action_add(*, actor: User, report: EightDReport, **data: Any) -> ActionItem:
     _check_action(item, report)
     item.save()
     audit_create(actor=actor, obj=item)
-    _tell_assignee(item, report, item.get_kind_display(), item.discipline)
+    _tell_assignee(item, report, choice_label(item, "kind"), item.discipline)
     return item
 
 
@@ -370,7 +377,7 @@ def action_update(*, actor: User, action: ActionItem, reason: str = "", **data: 
     item.save()
     audit_update(actor=actor, obj=item, before=before, reason=reason)
     if item.owner_id != before["owner_id"] or item.department_id != before["department_id"]:
-        _tell_assignee(item, report, item.get_kind_display(), item.discipline)
+        _tell_assignee(item, report, choice_label(item, "kind"), item.discipline)
     return item
 
 
@@ -414,8 +421,11 @@ def action_complete(
         notify_people(
             [report.leader],
             kind="eightd_verify",
-            title=_("8D %(r)s: verify the effect of “%(a)s”")
-            % {"r": report.number, "a": item.description[:60]},
+            title=Message(
+                gettext_noop("8D %(r)s: verify the effect of “%(a)s”"),
+                r=report.number,
+                a=item.description[:60],
+            ),
             url=report_url(report, "d6"),
             key=f"eightd_verify:{item.pk}:{at.isoformat()}",
         )
@@ -448,7 +458,7 @@ def action_verify(*, actor: User, action: ActionItem, effective: bool, note: str
         _tell_assignee(
             item,
             report,
-            _("not effective — rework"),
+            Message(gettext_noop("not effective — rework")),
             item.discipline,
             again=item.verification_note[:20] + str(timezone.now().timestamp()),
         )

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
+from serviceloop.core.notifications import Message
 from serviceloop.core.permissions import require
 from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
@@ -154,8 +156,11 @@ def reply_send(
     notify_people(
         [report.leader] if report.leader else [letter.drafted_by],
         kind="reply_sent",
-        title=_("Reply letter for %(n)s sent to %(c)s")
-        % {"n": complaint.number, "c": complaint.customer.name},
+        title=Message(
+            gettext_noop("Reply letter for %(n)s sent to %(c)s"),
+            n=complaint.number,
+            c=complaint.customer.name,
+        ),
         url=complaint.get_absolute_url(),
         key=f"reply_sent:{letter.pk}",
     )

@@ -11,10 +11,12 @@ from django.db import IntegrityError, models, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
+from serviceloop.core.notifications import Message
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer
@@ -145,8 +147,10 @@ def complaint_update(
         notify_people(
             [report.leader] if report.leader else quality_people(),
             kind="containment_required",
-            title=_("Immediate containment required: %(n)s is still in production")
-            % {"n": complaint.number},
+            title=Message(
+                gettext_noop("Immediate containment required: %(n)s is still in production"),
+                n=complaint.number,
+            ),
             url=report_url(report, "d3"),
             key=f"complaint:in_production:{complaint.pk}",
         )
@@ -231,9 +235,12 @@ def _create_from_source(
     notify_people(
         quality_people(),
         kind="major_quality_8d",
-        title=_("Major quality problem: 8D %(r)s opened for %(c)s")
-        % {"r": report.number, "c": customer.name},
-        body=complaint.description,
+        title=Message(
+            gettext_noop("Major quality problem: 8D %(r)s opened for %(c)s"),
+            r=report.number,
+            c=customer.name,
+        ),
+        body=Message.verbatim(complaint.description),
         url=report.get_absolute_url(),
         key=f"major_8d:{complaint.pk}",
     )

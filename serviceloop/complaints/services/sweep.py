@@ -9,9 +9,10 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_record
+from serviceloop.core.notifications import Message, choice_label
 
 from ..models import (
     ActionItem,
@@ -39,15 +40,18 @@ def _people(obj: models.Model) -> list:
     return list(dept.members.filter(is_active=True)) if dept is not None else []
 
 
-def _title(obj: models.Model) -> str:
+def _title(obj: models.Model) -> Message:
     number = obj.report.number  # type: ignore[attr-defined]
+    what: Any
     if isinstance(obj, Discipline):
-        what = str(obj.get_code_display())
+        what = choice_label(obj, "code")
     elif isinstance(obj, Containment):
-        what = _("containment at %s") % obj.get_location_display()
+        what = Message(
+            gettext_noop("containment at %(where)s"), where=choice_label(obj, "location")
+        )
     else:
         what = obj.description[:60]  # type: ignore[attr-defined]
-    return _("Overdue in 8D %(r)s: %(w)s") % {"r": number, "w": what}
+    return Message(gettext_noop("Overdue in 8D %(r)s: %(w)s"), r=number, w=what)
 
 
 def sweep_overdue(now: datetime | None = None) -> dict[str, int]:

@@ -19,6 +19,7 @@ from serviceloop.complaints.models import (
 from serviceloop.complaints.tests.factories import open_report, register_complaint
 from serviceloop.core.models import AuditEntry, Department, Notification
 from serviceloop.core.testing.factories import user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 
 pytestmark = pytest.mark.django_db
 SH = ZoneInfo("Asia/Shanghai")
@@ -53,6 +54,7 @@ def test_open_converts_once_and_sets_the_discipline_deadlines(sales, quality):
     assert dues["d8"] == datetime(2026, 3, 1, 23, 30, tzinfo=SH)
     assert report.team.get().role == "leader"
     assert Notification.objects.filter(recipient=quality, kind="eightd_opened").exists()
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="eightd_opened"))
 
 
 def test_opening_needs_the_permission_and_an_active_leader(sales):
@@ -175,6 +177,7 @@ def test_containment_quantities_and_reinspection(report, quality):
     )
     assert c.due_at == report.disciplines.get(code="d3").due_at
     assert Notification.objects.filter(recipient=prod, kind="eightd_action").exists()
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="eightd_action"))
     with pytest.raises(ValidationError) as e:
         services.containment_done(
             actor=prod, containment=c, result="x", quantity_checked=5, quantity_found=9

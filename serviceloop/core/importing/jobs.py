@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_record
 from serviceloop.core.models import ImportJob, ImportMode, ImportPhase, ImportStatus
@@ -359,24 +359,20 @@ def _finish(
 
 
 def _tell(job: ImportJob) -> None:
-    from serviceloop.core.notifications import notify
+    from serviceloop.core.notifications import Message, notify
 
     people = [u for u in (job.created_by, job.confirmed_by) if u is not None]
-    with override(settings.LANGUAGE_CODE):
-        titles: dict[str, str] = {
-            S.DONE: _("Import %(number)s is done: %(n)s records stored."),
-            S.FAILED: _("Import %(number)s failed."),
-            S.CHECKED: _("Import %(number)s is checked and waits for your confirmation."),
-        }
-        title = titles[job.status] % {
-            "number": job.number,
-            "n": job.rows_created + job.rows_updated,
-        }
+    titles: dict[str, str] = {
+        S.DONE: gettext_noop("Import %(number)s is done: %(n)s records stored."),
+        S.FAILED: gettext_noop("Import %(number)s failed."),
+        S.CHECKED: gettext_noop("Import %(number)s is checked and waits for your confirmation."),
+    }
+    title = Message(titles[job.status], number=job.number, n=job.rows_created + job.rows_updated)
     notify(
         people,
         kind=f"import.{job.status}",
         title=title,
-        body=job.message,
+        body=Message.verbatim(job.message),
         url=job.get_absolute_url(),
         dedupe_key=f"import:{job.pk}:{job.status}:{job.attempts}",
     )

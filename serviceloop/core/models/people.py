@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
@@ -97,6 +98,11 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="users",
         help_text=_("For an agent's login: the agency whose customers it may see."),
+    )
+    # The language the person last chose in the header (notices and e-mails are rendered in
+    # it); empty: the company language (Simplified Chinese).
+    language = models.CharField(
+        _("language"), max_length=10, blank=True, choices=settings.LANGUAGES
     )
 
     class Meta:

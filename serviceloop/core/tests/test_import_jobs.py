@@ -17,6 +17,7 @@ from serviceloop.core.models import AuditEntry, ImportJob, Notification
 from serviceloop.core.selectors import work_items
 from serviceloop.core.testing.factories import user_with
 from serviceloop.core.testing.imports import csv_upload, run_import, xlsx_upload
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 
 from .import_kind import HEADERS, NAME, NOTES, STORE_CALLS
 
@@ -182,6 +183,7 @@ def test_finishing_tells_the_user(notes_kind, boss):
     job = import_confirm(actor=boss, job=job, mode="valid_rows")
     jobs.run(job.pk)
     assert Notification.objects.filter(recipient=boss, kind="import.done").count() == 1
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="import.done"))
     assert work_items(boss) == []
 
 

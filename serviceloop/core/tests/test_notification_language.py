@@ -49,7 +49,79 @@ def test_email_is_rendered_when_sent():
     assert mail.outbox[-1].subject == "Routed to QA: C-1 x"
 
 
-def test_plain_text_notices_still_work():
+def test_notices_stored_as_plain_text_before_still_show():
     user = user_with("sales")
-    n = notify([user], kind="k", title="纯文本")[0]
-    assert n.title_text == "纯文本" and n.title_msgid == ""
+    n = Notification.objects.create(recipient=user, kind="k", title="纯文本")
+    assert n.title_text == "纯文本" and n.title_msgid == "" and n.body_text == ""
+
+
+def test_plain_text_is_refused():
+    with pytest.raises(TypeError):
+        notify([user_with("sales")], kind="k", title="纯文本")
+
+
+@override_settings(SERVICELOOP_NOTIFICATION_EMAILS=False, LANGUAGE_CODE="zh-hans")
+def test_email_is_in_the_recipients_language():
+    """No choice made: the company language (Chinese); chosen English: English."""
+    zh = user_with("sales", email="zh@example.com")
+    en = user_with("sales", email="en@example.com", language="en")
+    notices = notify(
+        [zh, en], kind="routed", title=Message(MSGID, dept="QA", number="C-1", subject="x")
+    )
+    send_notification_emails.call([n.pk for n in notices])
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects["en@example.com"] == "Routed to QA: C-1 x"
+    assert "Routed to" not in subjects["zh@example.com"] and "C-1" in subjects["zh@example.com"]
+
+
+def test_switching_language_is_remembered_for_emails(client):
+    user = user_with("sales")
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "en"
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    user.refresh_from_db()
+    assert user.language == "zh-hans"
+
+
+def test_arguments_are_shown_in_the_readers_language():
+    """Dates and times as the UI shows them, bilingual names, choice labels and nested
+    messages translated, a Later argument worked out when shown."""
+    import datetime as dt
+
+    from serviceloop.core.models import Department
+    from serviceloop.core.notifications import Later, choice_label
+
+    dept = Department.objects.create(code="qa-x", name_zh="质量部X", name_en="Quality X")
+    user = user_with("sales")
+    msg = Message(
+        gettext_noop("Routed to %(dept)s: %(number)s %(subject)s"),
+        dept=dept,
+        number=dt.date(2026, 3, 9),
+        subject=Message(gettext_noop("system")),
+    )
+    n = notify([user], kind="k", title=msg, body=Message.verbatim("原文"))[0]
+    n = Notification.objects.get(pk=n.pk)
+    with translation.override("en"):
+        assert n.title_text == "Routed to Quality X: 2026-03-09 system"
+        assert n.body_text == "原文"
+    with translation.override("zh-hans"):
+        assert "质量部X" in n.title_text and "2026-03-09" in n.title_text
+        assert "system" not in n.title_text
+    from django.utils.translation import gettext_lazy
+
+    lazy = Message(
+        gettext_noop("Routed to %(dept)s: %(number)s %(subject)s"),
+        dept=gettext_lazy("system"),
+        number=1,
+        subject="",
+    )
+    with translation.override("en"):
+        assert str(lazy).startswith("Routed to system:")
+    with translation.override("zh-hans"):
+        assert "system" not in str(lazy)
+    later = Message("%(text)s", text=Later("serviceloop.core.people.full_name", "San", "Zhang"))
+    assert str(later) == "San Zhang"
+    user.language = "en"
+    assert choice_label(user, "language") == "English"

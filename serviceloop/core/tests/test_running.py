@@ -20,7 +20,7 @@ from django.test import Client
 
 from serviceloop.core import health
 from serviceloop.core.logformat import JsonFormatter
-from serviceloop.core.notifications import notify
+from serviceloop.core.notifications import Message, notify
 from serviceloop.core.testing.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -144,12 +144,12 @@ def test_notification_emails_can_be_turned_off(db, settings, django_capture_on_c
     user = UserFactory(email="someone@example.cn")
     settings.SERVICELOOP_NOTIFICATION_EMAILS = False
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notify([user], kind="test", title="quiet")
+        notify([user], kind="test", title=Message.verbatim("quiet"))
     assert callbacks == []
     assert mail.outbox == []
     settings.SERVICELOOP_NOTIFICATION_EMAILS = True
     with django_capture_on_commit_callbacks(execute=True):
-        notify([user], kind="test", title="loud")
+        notify([user], kind="test", title=Message.verbatim("loud"))
     assert [m.subject for m in mail.outbox] == ["loud"]
 
 

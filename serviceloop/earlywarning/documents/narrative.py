@@ -738,3 +738,20 @@ def draft_sections(alert: Any) -> dict[str, str]:
         "actions": actions(alert),
         "scope": scope(alert),
     }
+
+
+# --------------------------------------------------------------------------- notices
+
+
+def headline_of(alert_id: int) -> str:
+    """The headline of an alert by id, in the active language (a notice's argument, shown
+    when the reader opens it: core.notifications.Later)."""
+    from ..models import Alert
+
+    return headline(Alert.objects.get(pk=alert_id))
+
+
+def statistics_of(alert_id: int) -> str:
+    from ..models import Alert
+
+    return "\n".join(statistics_lines(Alert.objects.get(pk=alert_id)))

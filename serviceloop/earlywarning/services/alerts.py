@@ -9,15 +9,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_record, audit_update, snapshot
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Later, Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.statemachine import transition
 
-from ..documents import narrative
 from ..models import (
     ALERT_TRANSITIONS,
     REPORT_TRANSITIONS,
@@ -102,9 +102,12 @@ def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
         notify(
             [report.created_by],
             kind="ew_closed",
-            title=_("Early warning %(number)s closed by %(who)s")
-            % {"number": alert.number, "who": actor},
-            body=note.strip(),
+            title=Message(
+                gettext_noop("Early warning %(number)s closed by %(who)s"),
+                number=alert.number,
+                who=actor,
+            ),
+            body=Message.verbatim(note.strip()),
             url=alert.get_absolute_url(),
             dedupe_key=f"ew:closed:{alert.pk}",
         )
@@ -141,8 +144,13 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             notify(
                 quality,
                 kind="ew_overdue",
-                title=_("Report overdue: early warning %(number)s — %(headline)s")
-                % {"number": alert.number, "headline": narrative.headline(alert)},
+                title=Message(
+                    gettext_noop("Report overdue: early warning %(number)s — %(headline)s"),
+                    number=alert.number,
+                    headline=Later(
+                        "serviceloop.earlywarning.documents.narrative.headline_of", alert.pk
+                    ),
+                ),
                 url=alert.get_absolute_url(),
                 dedupe_key=f"ew:report_overdue:{alert.pk}:{alert.report_due_at.isoformat()}",
             )
@@ -176,7 +184,10 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             notify(
                 [*leaders, *([report.issued_by] if report.issued_by else [])],
                 kind="ew_overdue",
-                title=_("Customer not yet notified: report %(number)s") % {"number": report.number},
+                title=Message(
+                    gettext_noop("Customer not yet notified: report %(number)s"),
+                    number=report.number,
+                ),
                 url=report.get_absolute_url(),
                 dedupe_key=f"ew:notify_overdue:{report.pk}",
             )

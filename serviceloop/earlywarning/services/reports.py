@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
@@ -162,9 +163,12 @@ def report_issue(*, actor: User, report: FailureAnalysisReport) -> FailureAnalys
     notify(
         users_with_roles(*SALES_RECIPIENTS),
         kind="ew_report_issued",
-        title=_("Failure-analysis report %(number)s issued to Sales: %(title)s")
-        % {"number": report.number, "title": report.title},
-        body=report.phenomenon,
+        title=Message(
+            gettext_noop("Failure-analysis report %(number)s issued to Sales: %(title)s"),
+            number=report.number,
+            title=report.title,
+        ),
+        body=Message.verbatim(report.phenomenon),
         url=report.get_absolute_url(),
         dedupe_key=f"ew:issued:{report.pk}",
     )

@@ -17,19 +17,25 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.models.audit import AuditAction
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import (
+    VERBATIM,
+    Later,
+    Message,
+    choice_label,
+    notify,
+    users_with_roles,
+)
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.statemachine import transition
 
 from .. import engine
-from ..documents import narrative
 from ..domain import clocks
 from ..models import (
     RUN_TRANSITIONS,
@@ -44,6 +50,8 @@ from ..models.alerts import OPEN_STATUSES, SEVERITY_ORDER
 
 log = logging.getLogger(__name__)
 SCHEDULE_EVERY = timedelta(hours=24)
+HEADLINE = "serviceloop.earlywarning.documents.narrative.headline_of"
+STATISTICS = "serviceloop.earlywarning.documents.narrative.statistics_of"
 SYSTEM = "analysis_run"
 
 
@@ -173,13 +181,13 @@ def _raise(run: AnalysisRun, finding: engine.Finding, occurrence: int, now: date
     notify(
         _quality(),
         kind="ew_alert",
-        title=_("Early warning %(number)s (%(severity)s): %(headline)s")
-        % {
-            "number": alert.number,
-            "severity": alert.get_severity_display(),
-            "headline": narrative.headline(alert),
-        },
-        body="\n".join(narrative.statistics_lines(alert)),
+        title=Message(
+            gettext_noop("Early warning %(number)s (%(severity)s): %(headline)s"),
+            number=alert.number,
+            severity=choice_label(alert, "severity"),
+            headline=Later(HEADLINE, alert.pk),
+        ),
+        body=Message(VERBATIM, text=Later(STATISTICS, alert.pk)),
         url=alert.get_absolute_url(),
         dedupe_key=f"ew:new:{alert.pk}",
     )
@@ -217,12 +225,12 @@ def _refresh(run: AnalysisRun, alert: Alert, finding: engine.Finding, now: datet
         notify(
             _quality(),
             kind="ew_alert",
-            title=_("Early warning %(number)s is now %(severity)s: %(headline)s")
-            % {
-                "number": alert.number,
-                "severity": alert.get_severity_display(),
-                "headline": narrative.headline(alert),
-            },
+            title=Message(
+                gettext_noop("Early warning %(number)s is now %(severity)s: %(headline)s"),
+                number=alert.number,
+                severity=choice_label(alert, "severity"),
+                headline=Later(HEADLINE, alert.pk),
+            ),
             url=alert.get_absolute_url(),
             dedupe_key=f"ew:escalated:{alert.pk}:{alert.severity}",
         )

@@ -11,6 +11,7 @@ from serviceloop.core.models import AuditEntry, Notification
 from serviceloop.core.signals import field_data_imported
 from serviceloop.core.testing.factories import CustomerFactory, user_with
 from serviceloop.core.testing.imports import run_import
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.earlywarning import engine, services
 from serviceloop.earlywarning.models import (
     Alert,
@@ -69,6 +70,7 @@ def test_a_run_raises_alerts_and_a_rerun_does_not_duplicate(planted):
     assert alert.number.startswith("EW-") and alert.status == AlertStatus.NEW
     assert alert.first_run == run and alert.signalling and alert.report_due_at > alert.created_at
     assert Notification.objects.filter(recipient=quality, kind="ew_alert").count() == len(keys)
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="ew_alert"))
     audit = AuditEntry.objects.count()
 
     again = _run()

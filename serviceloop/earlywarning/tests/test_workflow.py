@@ -12,6 +12,7 @@ from django.utils import timezone
 from serviceloop.core.models import AuditEntry, Notification
 from serviceloop.core.selectors import work_items
 from serviceloop.core.testing.factories import ContactFactory, CustomerFactory, user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.earlywarning import services
 from serviceloop.earlywarning.models import (
     ALERT_TRANSITIONS,
@@ -91,6 +92,7 @@ def test_edit_refresh_and_issue(quality, sales):
     assert report.alert.status == AlertStatus.REPORT_ISSUED
     assert report.notify_due_at >= before + timedelta(days=7) - timedelta(seconds=1)
     assert Notification.objects.filter(recipient=sales, kind="ew_report_issued").count() == 1
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="ew_report_issued"))
     for call in (
         lambda: services.report_update(actor=quality, report=report, causes="x"),
         lambda: services.report_refresh_evidence(actor=quality, report=report),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import has_role, role_codes
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
@@ -107,7 +107,7 @@ def announce_major(
     actor: Any,
     customer: Customer | None,
     summary: str,
-    title: str,
+    title: Message,
     url: str,
 ) -> None:
     """R-5.3.4.2 / R-5.9.1 / R-5.9.5: a major quality problem goes at once to Sales leadership,
@@ -117,7 +117,7 @@ def announce_major(
         users_with_roles(*MAJOR_PROBLEM_ROLES),
         kind="major_quality_issue",
         title=title,
-        body=summary,
+        body=Message.verbatim(summary),
         url=url,
         dedupe_key=f"major:{instance._meta.label_lower}:{instance.pk}",
     )

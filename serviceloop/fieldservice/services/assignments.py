@@ -10,11 +10,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify
+from serviceloop.core.notifications import Message, choice_label, notify
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer, Tier
 
@@ -112,8 +113,12 @@ def assignment_create(
     notify(
         [a.engineer],
         kind="fieldservice.assignment",
-        title=_("You are assigned to %(customer)s (%(kind)s) from %(start)s")
-        % {"customer": cust.name, "kind": a.get_kind_display(), "start": a.start_date},
+        title=Message(
+            gettext_noop("You are assigned to %(customer)s (%(kind)s) from %(start)s"),
+            customer=cust.name,
+            kind=choice_label(a, "kind"),
+            start=a.start_date,
+        ),
         url=a.get_absolute_url(),
         dedupe_key=f"fs_assignment:{a.pk}",
     )

@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.deadlines import days_after
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
@@ -99,9 +100,14 @@ def escalation_raise(
     notify(
         users_with_roles(RoleCode.SALES, RoleCode.SALES_LEADER),
         kind="fieldservice.escalation",
-        title=_("Escalated by %(who)s: %(number)s %(customer)s — %(title)s")
-        % {"who": actor, "number": e.number, "customer": cust.name, "title": title},
-        body=description,
+        title=Message(
+            gettext_noop("Escalated by %(who)s: %(number)s %(customer)s — %(title)s"),
+            who=actor,
+            number=e.number,
+            customer=cust.name,
+            title=title,
+        ),
+        body=Message.verbatim(description),
         url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation:{e.pk}",
     )
@@ -152,9 +158,13 @@ def escalation_coordinate(
     notify(
         [*_members(e), e.raised_by],
         kind="fieldservice.escalation",
-        title=_("Your help is needed: %(number)s %(customer)s — %(title)s")
-        % {"number": e.number, "customer": e.customer.name, "title": e.title},
-        body=note,
+        title=Message(
+            gettext_noop("Your help is needed: %(number)s %(customer)s — %(title)s"),
+            number=e.number,
+            customer=e.customer.name,
+            title=e.title,
+        ),
+        body=Message.verbatim(note),
         url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_coord:{e.pk}:{e.coordinating_at.isoformat()}",
     )
@@ -206,8 +216,10 @@ def escalation_agree(*, actor: User, escalation: Escalation, solution: str) -> E
     notify(
         [e.raised_by, *_members(e)],
         kind="fieldservice.escalation",
-        title=_("Solution agreed: %(number)s %(title)s") % {"number": e.number, "title": e.title},
-        body=text,
+        title=Message(
+            gettext_noop("Solution agreed: %(number)s %(title)s"), number=e.number, title=e.title
+        ),
+        body=Message.verbatim(text),
         url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_agree:{e.pk}:{e.solution_agreed_at.isoformat()}",
     )
@@ -229,8 +241,8 @@ def escalation_complete(*, actor: User, escalation: Escalation, result: str) -> 
     notify(
         [e.raised_by],
         kind="fieldservice.escalation",
-        title=_("Done: %(number)s %(title)s") % {"number": e.number, "title": e.title},
-        body=text,
+        title=Message(gettext_noop("Done: %(number)s %(title)s"), number=e.number, title=e.title),
+        body=Message.verbatim(text),
         url=e.get_absolute_url(),
         dedupe_key=f"fs_escalation_done:{e.pk}",
     )
@@ -304,8 +316,11 @@ def sweep_overdue_escalations(now: datetime | None = None) -> int:
             notify(
                 [*owners, *leaders],
                 kind="fieldservice.escalation_overdue",
-                title=_("Escalation overdue: %(number)s %(title)s")
-                % {"number": e.number, "title": e.title},
+                title=Message(
+                    gettext_noop("Escalation overdue: %(number)s %(title)s"),
+                    number=e.number,
+                    title=e.title,
+                ),
                 url=e.get_absolute_url(),
                 dedupe_key=f"fs_escalation_overdue:{e.pk}:{e.due_at.isoformat()}",
             )

@@ -11,12 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.late_entry import clear_stated_time, record_stated_time
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.statemachine import transition
@@ -143,8 +144,8 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
     notify(
         [fb.engineer],
         kind="fieldservice.feedback",
-        title=_("Weekly feedback %(week)s returned by Sales") % {"week": fb.label},
-        body=text,
+        title=Message(gettext_noop("Weekly feedback %(week)s returned by Sales"), week=fb.label),
+        body=Message.verbatim(text),
         url=fb.get_absolute_url(),
         dedupe_key=f"fs_feedback_returned:{fb.pk}:{timezone.now().isoformat()}",
     )
@@ -197,8 +198,11 @@ def sweep_missing_feedback(now: datetime | None = None) -> int:
                 notify(
                     [engineer, *leaders],
                     kind="fieldservice.feedback_missing",
-                    title=_("Weekly feedback missing: %(engineer)s, week %(week)s")
-                    % {"engineer": engineer, "week": fb.label},
+                    title=Message(
+                        gettext_noop("Weekly feedback missing: %(engineer)s, week %(week)s"),
+                        engineer=engineer,
+                        week=fb.label,
+                    ),
                     url=fb.get_absolute_url(),
                     dedupe_key=f"fs_feedback_missing:{engineer.pk}:{week.isoformat()}",
                 )

@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify
+from serviceloop.core.notifications import Message, notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
@@ -76,8 +77,11 @@ def _announce(form: InformationFeedbackForm, actor: User, reason: str) -> None:
         actor=actor,
         customer=customer,
         summary=f"{form.title}\n{form.summary}" + (f"\n{reason}" if reason else ""),
-        title=_("Major typical problem: %(number)s %(title)s")
-        % {"number": form.number, "title": form.title},
+        title=Message(
+            gettext_noop("Major typical problem: %(number)s %(title)s"),
+            number=form.number,
+            title=form.title,
+        ),
         url=form.get_absolute_url(),
     )
 
@@ -170,9 +174,13 @@ def infoform_issue(
         notify(
             dept.members.filter(is_active=True),
             kind="fieldservice.infoform",
-            title=_("Information feedback form for %(dept)s: %(number)s %(title)s")
-            % {"dept": dept, "number": f.number, "title": f.title},
-            body=f.summary,
+            title=Message(
+                gettext_noop("Information feedback form for %(dept)s: %(number)s %(title)s"),
+                dept=dept,
+                number=f.number,
+                title=f.title,
+            ),
+            body=Message.verbatim(f.summary),
             url=f.get_absolute_url(),
             dedupe_key=f"fs_infoform_routed:{routing.pk}",
         )

@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
@@ -191,13 +192,14 @@ def parts_request_create(
     notify(
         users_with_roles(RoleCode.SALES_LEADER, RoleCode.DEPT_HEAD),
         kind="fieldservice.parts_request",
-        title=(
-            _("URGENT parts draw to approve: %(number)s %(customer)s")
+        title=Message(
+            gettext_noop("URGENT parts draw to approve: %(number)s %(customer)s")
             if kind == RequestKind.URGENT
-            else _("Spare-parts request to approve: %(number)s %(customer)s")
-        )
-        % {"number": req.number, "customer": cust.name},
-        body=text,
+            else gettext_noop("Spare-parts request to approve: %(number)s %(customer)s"),
+            number=req.number,
+            customer=cust.name,
+        ),
+        body=Message.verbatim(text),
         url=req.get_absolute_url(),
         dedupe_key=f"fs_request:{req.pk}",
     )
@@ -238,12 +240,13 @@ def parts_request_approve(*, actor: User, request: PartsRequest, note: str = "")
     notify(
         [*users_with_roles(RoleCode.WAREHOUSE), req.requested_by],
         kind="fieldservice.parts_request",
-        title=(
-            _("URGENT: issue parts for %(number)s %(customer)s")
+        title=Message(
+            gettext_noop("URGENT: issue parts for %(number)s %(customer)s")
             if urgent
-            else _("Issue spare parts for %(number)s %(customer)s")
-        )
-        % {"number": req.number, "customer": req.customer.name},
+            else gettext_noop("Issue spare parts for %(number)s %(customer)s"),
+            number=req.number,
+            customer=req.customer.name,
+        ),
         url=req.get_absolute_url(),
         dedupe_key=f"fs_request_approved:{req.pk}",
     )
@@ -263,8 +266,8 @@ def parts_request_reject(*, actor: User, request: PartsRequest, reason: str) -> 
     notify(
         [req.requested_by],
         kind="fieldservice.parts_request",
-        title=_("Rejected: %(number)s") % {"number": req.number},
-        body=text,
+        title=Message(gettext_noop("Rejected: %(number)s"), number=req.number),
+        body=Message.verbatim(text),
         url=req.get_absolute_url(),
         dedupe_key=f"fs_request_rejected:{req.pk}",
     )
@@ -365,7 +368,7 @@ def parts_request_issue(
     notify(
         [req.holder, req.requested_by],
         kind="fieldservice.parts_request",
-        title=_("Parts issued: %(number)s") % {"number": req.number},
+        title=Message(gettext_noop("Parts issued: %(number)s"), number=req.number),
         url=req.get_absolute_url(),
         dedupe_key=f"fs_request_issued:{req.pk}",
     )

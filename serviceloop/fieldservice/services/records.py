@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import audit_create, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
+from serviceloop.core.notifications import Message
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
@@ -265,12 +267,12 @@ def _flag_major(record: ServiceRecord, actor: User | None, reason: str) -> None:
         actor=actor,
         customer=record.customer,
         summary=summary,
-        title=_("Major quality problem: %(number)s %(customer)s — %(part)s")
-        % {
-            "number": record.number,
-            "customer": record.customer.name,
-            "part": record.part.part_number,
-        },
+        title=Message(
+            gettext_noop("Major quality problem: %(number)s %(customer)s — %(part)s"),
+            number=record.number,
+            customer=record.customer.name,
+            part=record.part.part_number,
+        ),
         url=record.get_absolute_url(),
     )
 

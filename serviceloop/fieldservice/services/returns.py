@@ -13,11 +13,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
@@ -195,8 +196,11 @@ def return_countersign(*, actor: User, form: ReturnForRepairForm) -> ReturnForRe
     notify(
         users_with_roles(RoleCode.WAREHOUSE),
         kind="fieldservice.return",
-        title=_("Return to check: %(number)s %(customer)s")
-        % {"number": f.number, "customer": f.customer.name},
+        title=Message(
+            gettext_noop("Return to check: %(number)s %(customer)s"),
+            number=f.number,
+            customer=f.customer.name,
+        ),
         url=f.get_absolute_url(),
         dedupe_key=f"fs_return_signed:{f.pk}:{f.signed_at.isoformat()}",
     )
@@ -259,8 +263,10 @@ def return_check(
         notify(
             [f.engineer],
             kind="fieldservice.return",
-            title=_("Return held by the warehouse: %(number)s") % {"number": f.number},
-            body=f.discrepancy,
+            title=Message(
+                gettext_noop("Return held by the warehouse: %(number)s"), number=f.number
+            ),
+            body=Message.verbatim(f.discrepancy),
             url=f.get_absolute_url(),
             dedupe_key=f"fs_return_held:{f.pk}:{now.isoformat()}",
         )
@@ -320,9 +326,12 @@ def return_correct(
     notify(
         users_with_roles(RoleCode.WAREHOUSE),
         kind="fieldservice.return",
-        title=_("Corrected return to check again: %(number)s %(customer)s")
-        % {"number": f.number, "customer": f.customer.name},
-        body=text,
+        title=Message(
+            gettext_noop("Corrected return to check again: %(number)s %(customer)s"),
+            number=f.number,
+            customer=f.customer.name,
+        ),
+        body=Message.verbatim(text),
         url=f.get_absolute_url(),
         dedupe_key=f"fs_return_signed:{f.pk}:{f.signed_at.isoformat()}",
     )

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from serviceloop.core.models import AuditEntry, Notification
 from serviceloop.core.testing.factories import CustomerFactory, user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.fieldservice import selectors, services
 from serviceloop.fieldservice.models import EngineerAssignment
 
@@ -23,6 +24,9 @@ def test_resident_at_a_tier1_oem(sales, eng, oem):
     assert a.state == "active" and a.address == oem.mailing_address
     assert a.created_by == sales
     assert Notification.objects.filter(recipient=eng, kind="fieldservice.assignment").exists()
+    assert_each_reader_sees_own_language(
+        Notification.objects.filter(kind="fieldservice.assignment")
+    )
     assert AuditEntry.objects.filter(object_type="fieldservice.engineerassignment").count() == 1
 
 

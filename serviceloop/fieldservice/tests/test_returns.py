@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from serviceloop.core.models import AuditEntry, Notification
 from serviceloop.core.testing.factories import user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.fieldservice import services
 from serviceloop.fieldservice.models import ReturnForRepairForm
 
@@ -27,6 +28,7 @@ def test_matching_goods_are_received(eng, oem, part, wh):
     f = services.return_countersign(actor=eng, form=f)
     assert f.status == "signed" and f.signed_by == eng and f.signed_at is not None
     assert Notification.objects.filter(recipient=wh, kind="fieldservice.return").exists()
+    assert_each_reader_sees_own_language(Notification.objects.filter(kind="fieldservice.return"))
     f = services.return_check(actor=wh, form=f, counted={_line(f).pk: 3}, signatures_ok=True)
     assert f.status == "received" and f.received_at and f.discrepancy == ""
 

@@ -9,10 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify
+from serviceloop.core.notifications import Message, notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Contact, Customer
@@ -92,9 +93,12 @@ def requirement_register(
         notify(
             department_people(dept),
             kind="requirement_evaluation",
-            title=_("Evaluate customer requirement %(n)s: %(s)s")
-            % {"n": req.number, "s": req.subject},
-            body=req.description,
+            title=Message(
+                gettext_noop("Evaluate customer requirement %(n)s: %(s)s"),
+                n=req.number,
+                s=req.subject,
+            ),
+            body=Message.verbatim(req.description),
             url=url("requirement", req.pk),
             dedupe_key=f"requirement_eval:{ev.pk}",
         )
@@ -151,7 +155,9 @@ def requirement_evaluate(
         notify(
             [req.owner],
             kind="requirement_evaluated",
-            title=_("All evaluations in: %(n)s %(s)s") % {"n": req.number, "s": req.subject},
+            title=Message(
+                gettext_noop("All evaluations in: %(n)s %(s)s"), n=req.number, s=req.subject
+            ),
             url=url("requirement", req.pk),
             dedupe_key=f"requirement_evaluated:{req.pk}",
         )
@@ -225,8 +231,8 @@ def requirement_add_action(
     notify(
         [owner],
         kind="followup_action",
-        title=_("Follow-up action for %(n)s") % {"n": requirement.number},
-        body=text,
+        title=Message(gettext_noop("Follow-up action for %(n)s"), n=requirement.number),
+        body=Message.verbatim(text),
         url=url("requirement", requirement.pk),
         dedupe_key=f"followup:{action.pk}",
     )

@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify
+from serviceloop.core.notifications import Message, notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer
@@ -45,7 +46,7 @@ def _step(sample: SampleRequest, to: str, due: datetime | None) -> None:
     sample.step_overdue_flagged_at = None
 
 
-def _tell(people, sample: SampleRequest, title: str, key: str) -> None:
+def _tell(people, sample: SampleRequest, title: Message, key: str) -> None:
     notify(people, kind="sample_step", title=title, url=url("sample", sample.pk), dedupe_key=key)
 
 
@@ -100,8 +101,12 @@ def sample_request(
         _tell(
             department_people(dept),
             sample,
-            _("Approve sample request %(n)s: %(p)s × %(q)d")
-            % {"n": sample.number, "p": sample.part_number, "q": sample.quantity},
+            Message(
+                gettext_noop("Approve sample request %(n)s: %(p)s × %(q)d"),
+                n=sample.number,
+                p=sample.part_number,
+                q=sample.quantity,
+            ),
             f"sample_approve:{approval.pk}",
         )
     return sample
@@ -145,7 +150,7 @@ def sample_approve(
             _tell(
                 department_people(pq),
                 sample,
-                _("Schedule sample %(n)s") % {"n": sample.number},
+                Message(gettext_noop("Schedule sample %(n)s"), n=sample.number),
                 f"sample_schedule:{sample.pk}",
             )
     return sample
@@ -172,7 +177,7 @@ def sample_reject(
     _tell(
         [sample.requested_by],
         sample,
-        _("Sample request %(n)s not approved") % {"n": sample.number},
+        Message(gettext_noop("Sample request %(n)s not approved"), n=sample.number),
         f"sample_rejected:{sample.pk}",
     )
     return sample
@@ -220,7 +225,7 @@ def sample_record_made(
     _tell(
         [sample.requested_by],
         sample,
-        _("Sample %(n)s is made: deliver it") % {"n": sample.number},
+        Message(gettext_noop("Sample %(n)s is made: deliver it"), n=sample.number),
         f"sample_made:{sample.pk}",
     )
     return sample

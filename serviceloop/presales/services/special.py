@@ -10,10 +10,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import notify
+from serviceloop.core.notifications import Message, choice_label, notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
@@ -71,9 +72,12 @@ def special_request(
     notify(
         _heads(special.department),
         kind="special_decide",
-        title=_("Decide special request %(n)s: %(k)s")
-        % {"n": special.number, "k": special.get_kind_display()},
-        body=special.description,
+        title=Message(
+            gettext_noop("Decide special request %(n)s: %(k)s"),
+            n=special.number,
+            k=choice_label(special, "kind"),
+        ),
+        body=Message.verbatim(special.description),
         url=url("special_detail", special.pk),
         dedupe_key=f"special_decide:{special.pk}",
     )
@@ -113,13 +117,13 @@ def special_decide(
     notify(
         [special.requested_by],
         kind="special_decided",
-        title=(
-            _("Special request %(n)s is feasible")
+        title=Message(
+            gettext_noop("Special request %(n)s is feasible")
             if feasible
-            else _("Special request %(n)s is not feasible")
-        )
-        % {"n": special.number},
-        body=special.decision_note,
+            else gettext_noop("Special request %(n)s is not feasible"),
+            n=special.number,
+        ),
+        body=Message.verbatim(special.decision_note),
         url=url("special_detail", special.pk),
         dedupe_key=f"special_decided:{special.pk}",
     )

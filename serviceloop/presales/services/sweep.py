@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_record
-from serviceloop.core.notifications import notify, users_with_roles
+from serviceloop.core.notifications import Message, choice_label, notify, users_with_roles
 from serviceloop.core.roles import RoleCode
 
 from ..models import Evaluation, Order, SampleRequest, SpecialRequest
@@ -55,8 +55,12 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             notify(
                 [req.owner, *leaders, *department_people(ev.department)],
                 kind="evaluation_late",
-                title=_("Evaluation late: %(n)s %(s)s (%(d)s)")
-                % {"n": req.number, "s": req.subject, "d": ev.department},
+                title=Message(
+                    gettext_noop("Evaluation late: %(n)s %(s)s (%(d)s)"),
+                    n=req.number,
+                    s=req.subject,
+                    d=ev.department,
+                ),
                 url=url("requirement", req.pk),
                 dedupe_key=f"evaluation_late:{ev.pk}",
             )
@@ -78,8 +82,11 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 notify(
                     [obj.requested_by, *leaders],  # type: ignore[attr-defined]
                     kind=f"{key}_overdue",
-                    title=_("Overdue: %(n)s (%(s)s)")
-                    % {"n": obj.number, "s": obj.get_status_display()},  # type: ignore[attr-defined]
+                    title=Message(
+                        gettext_noop("Overdue: %(n)s (%(s)s)"),
+                        n=obj.number,  # type: ignore[attr-defined]
+                        s=choice_label(obj, "status"),
+                    ),
                     url=url(name, obj.pk),
                     dedupe_key=f"{key}_overdue:{obj.pk}:{obj.status}",  # type: ignore[attr-defined]
                 )
@@ -98,8 +105,12 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             notify(
                 [*([order.owner] if order.owner else []), *leaders],
                 kind="order_late",
-                title=_("Order late: %(o)s %(p)s (promised %(d)s)")
-                % {"o": order.order_number, "p": order.part_number, "d": order.promised_date},
+                title=Message(
+                    gettext_noop("Order late: %(o)s %(p)s (promised %(d)s)"),
+                    o=order.order_number,
+                    p=order.part_number,
+                    d=order.promised_date,
+                ),
                 url=url("order", order.pk),
                 dedupe_key=f"order_late:{order.pk}",
             )

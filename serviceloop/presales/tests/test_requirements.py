@@ -10,6 +10,7 @@ from serviceloop.core import deadlines
 from serviceloop.core.models import AuditEntry, Department
 from serviceloop.core.my_work import PROVIDERS
 from serviceloop.core.testing.factories import CustomerFactory, user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.presales import services
 from serviceloop.presales.models import CustomerRequirement, RequirementStatus
 
@@ -134,6 +135,7 @@ def test_late_evaluations_are_swept_once_and_shown_to_sales_leadership():
     assert first["evaluations"] == 3
     assert services.sweep_overdue(now=later)["evaluations"] == 0
     assert leader.notifications.filter(kind="evaluation_late").count() == 3
+    assert_each_reader_sees_own_language(leader.notifications.filter(kind="evaluation_late"))
     from serviceloop.presales.selectors import requirement_list
 
     assert list(requirement_list(leader, late=True, now=later)) == [req]

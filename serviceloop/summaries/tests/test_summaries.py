@@ -29,6 +29,7 @@ from serviceloop.core import deadlines
 from serviceloop.core.models import AuditEntry
 from serviceloop.core.my_work import PROVIDERS
 from serviceloop.core.testing.factories import CustomerFactory, register_communication, user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.earlywarning.tests.factories import raise_alert
 from serviceloop.fieldservice.models import ServiceRecord
 from serviceloop.fieldservice.tests.factories import engineer, record, return_form
@@ -150,6 +151,7 @@ def test_workflow_with_send_back_and_approval():
     )
     s = services.summary_submit(actor=sales, summary=s)
     assert s.status == Status.SUBMITTED and s.submitted_by == sales
+    assert_each_reader_sees_own_language(leader.notifications.all())
     # Frozen once submitted.
     with pytest.raises(ValidationError):
         services.summary_edit(actor=sales, summary=s, achievements="改")

@@ -14,6 +14,7 @@ from conftest import ApiClient
 from serviceloop.core.models import Notification
 from serviceloop.core.selectors import work_items
 from serviceloop.core.testing.factories import user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.training import selectors, services
 from serviceloop.training.models import Status, Training
 
@@ -101,6 +102,7 @@ def test_1_october_warning(sales):
         assert services.sweep_training_warning() == 2
         assert services.sweep_training_warning() == 0  # idempotent
         assert Notification.objects.filter(kind="training_warning").count() == 2
+        assert_each_reader_sees_own_language(Notification.objects.filter(kind="training_warning"))
         # a training last year does not count; one scheduled for December does
         _training(sales, date(2026, 11, 1))
         assert _warned(sales)

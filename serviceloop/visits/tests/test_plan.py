@@ -12,6 +12,7 @@ from conftest import ApiClient
 from serviceloop.core.models import Notification
 from serviceloop.core.selectors import work_items
 from serviceloop.core.testing.factories import CustomerFactory, user_with
+from serviceloop.core.testing.notices import assert_each_reader_sees_own_language
 from serviceloop.customers.models import Tier
 from serviceloop.visits import selectors, services
 from serviceloop.visits.models import PlanStatus, VisitPlan
@@ -107,6 +108,7 @@ def test_31_january_on_leaders_my_work_and_overdue_after(sales):
         assert services.sweep_overdue()["plans"] == 1
         assert services.sweep_overdue()["plans"] == 0  # idempotent
         assert Notification.objects.filter(kind="visit_plan_overdue", recipient=boss).count() == 1
+        assert_each_reader_sees_own_language(Notification.objects.filter(kind="visit_plan_overdue"))
 
 
 def test_approved_plan_leaves_my_work(sales):
