@@ -23,6 +23,17 @@ def client_for(user):
     return c
 
 
+def form_data(customer, **extra):
+    return {
+        "customer": customer.pk,
+        "channel": "call",
+        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "subject": "异响",
+        "body": "客户反映异响",
+        **extra,
+    }
+
+
 def test_options_list_the_customers_contacts_only():
     cust, other = CustomerFactory(), CustomerFactory()
     ContactFactory(customer=cust, name="赵明", title="", phone="138")
@@ -68,14 +79,7 @@ def test_communication_form_picks_the_contact_and_reloads_it_with_htmx():
     page = c.get(reverse("communications:create"), {"customer": cust.pk}).content.decode()
     assert f'hx-get="{OPTIONS}?from=customer"' in page and 'hx-target="#id_contact"' in page
     assert "赵明" in page and "钱华" not in page  # the preselected customer's contacts
-    data = {
-        "customer": cust.pk,
-        "channel": "call",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "contact": zhao.pk,
-        "subject": "异响",
-        "body": "客户反映异响",
-    }
+    data = form_data(cust, contact=zhao.pk)
     r = c.post(reverse("communications:create"), data)
     assert r.status_code == 302, r.content.decode()[:2000]
     assert Communication.objects.get().contact == zhao
@@ -85,14 +89,7 @@ def test_a_contact_of_another_customer_is_refused_on_the_field():
     sales = user_with("sales")
     cust = CustomerFactory()
     stranger = ContactFactory(customer=CustomerFactory())
-    data = {
-        "customer": cust.pk,
-        "channel": "call",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "contact": stranger.pk,
-        "subject": "异响",
-        "body": "客户反映异响",
-    }
+    data = form_data(cust, contact=stranger.pk)
     r = client_for(sales).post(reverse("communications:create"), data)
     assert r.status_code == 200 and not Communication.objects.exists()
     assert "contact" in r.context["form"].errors
@@ -101,15 +98,7 @@ def test_a_contact_of_another_customer_is_refused_on_the_field():
 def test_a_new_contact_as_text_can_be_added_to_the_archive():
     sales = user_with("sales")
     cust = CustomerFactory()
-    data = {
-        "customer": cust.pk,
-        "channel": "call",
-        "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "contact_name": "孙新",
-        "add_contact": "on",
-        "subject": "异响",
-        "body": "客户反映异响",
-    }
+    data = form_data(cust, contact_name="孙新", add_contact="on")
     r = client_for(sales).post(reverse("communications:create"), data)
     assert r.status_code == 302
     comm = Communication.objects.get()
