@@ -208,8 +208,48 @@ def ensure_customers(admin: User, rng: random.Random) -> list[Customer]:
     return customers
 
 
+# Communications the demo leaves overdue on purpose, so that "my work" and the lists show what
+# an overdue item looks like: one never answered, one answered but never fed back.
+UNANSWERED_ON_PURPOSE = 101
+NO_FEEDBACK_ON_PURPOSE = 202
+
+
+def communication_progress(
+    i: int, age: timedelta, draws: tuple[float, float, float]
+) -> tuple[bool, str]:
+    """What the company has done by now with communication `i`, received `age` ago, as a
+    company in steady state: (answered?, "feedback" | "extended" | ""). Everything due by now
+    is done (some of it late, decided by the caller); the younger ones are done by chance
+    (`draws` in [0, 1)); only the two numbered above are left overdue."""
+    early, feedback_early, extend = draws
+    answered = age > timedelta(days=1) or (early < 0.3 and age > timedelta(hours=2))
+    if i == UNANSWERED_ON_PURPOSE or not answered:
+        return False, ""
+    if i == NO_FEEDBACK_ON_PURPOSE:
+        return True, ""
+    if age > timedelta(days=6):
+        # a special case needs a week more (R-5.2.4); after that week it is fed back too
+        if extend < 0.15 and age < timedelta(days=13):
+            return True, "extended"
+        return True, "feedback"
+    return True, "feedback" if feedback_early < 0.3 and age > timedelta(days=2) else ""
+
+
+def _respond_routings(comm: Communication) -> None:
+    for routing in comm.routings.filter(responded_at__isnull=True):
+        responder = routing.department.members.first()
+        if responder:
+            comm_services.routing_respond(
+                actor=responder,
+                routing=routing,
+                text="已分析原因,纠正措施已落实,详见附件报告。",
+            )
+
+
 def ensure_communications(customers: list[Customer], rng: random.Random, count: int = 300) -> int:
-    takers = list(User.objects.filter(username__in=["sales1", "sales2", "eng1", "eng2"]))
+    names = ["sales1", "sales2", "eng1", "eng2"]
+    # in this order: the first two (Sales) own what the engineers take
+    takers = sorted(User.objects.filter(username__in=names), key=lambda u: names.index(u.username))
     if Communication.objects.filter(taken_by__in=takers).exists():
         return 0
     leader = User.objects.get(username="saleslead")
@@ -239,38 +279,34 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
                 instruction="请分析原因并在一周内回复。",
             )
             age = now - received
-            stage = rng.random()
-            if age > timedelta(days=1) and stage < 0.85 or stage < 0.3 and age > timedelta(hours=2):
+            answered, then = communication_progress(
+                i, age, (rng.random(), rng.random(), rng.random())
+            )
+            if answered:
                 late = rng.random() < 0.1
-                answered = received + timedelta(
+                answered_at = received + timedelta(
                     hours=rng.uniform(26, 40) if late else rng.uniform(0.5, 23)
                 )
-                answered = min(answered, now)
+                answered_at = min(answered_at, now)
                 comm_services.communication_answer(
                     actor=comm.owner,
                     communication=comm,
-                    at=answered,
+                    at=answered_at,
                     reason=BACKFILL_REASON,
                     text="已电话回复客户,正在安排相关部门分析。",
                 )
-                if age > timedelta(days=8) and rng.random() < 0.9 or rng.random() < 0.3:
+                if then == "feedback":
                     fb = min(received + timedelta(days=rng.uniform(2, 7.5)), now)
-                    for routing in comm.routings.all():
-                        responder = routing.department.members.first()
-                        if responder:
-                            comm_services.routing_respond(
-                                actor=responder,
-                                routing=routing,
-                                text="已分析原因,纠正措施已落实,详见附件报告。",
-                            )
+                    _respond_routings(comm)
                     comm_services.communication_feedback(
                         actor=comm.owner,
                         communication=comm,
-                        at=max(fb, answered),
+                        at=max(fb, answered_at),
                         reason=BACKFILL_REASON,
                         text="已将分析结果和纠正措施反馈客户,客户认可。",
                     )
-                elif rng.random() < 0.15:
+                elif then == "extended":
+                    _respond_routings(comm)
                     comm_services.communication_extend_feedback(
                         actor=leader,
                         communication=comm,
@@ -286,23 +322,22 @@ def ensure_communications(customers: list[Customer], rng: random.Random, count: 
 UNREAD_KEPT = 5
 
 
-def settle_demo_backlog() -> None:
+def settle_demo_backlog(rng: random.Random | None = None) -> None:
     """The demo as a company in steady state: Quality has named a leader for every 8D the
-    major-problem flag opened more than a day ago, and people have read all but their
-    newest notices."""
+    major-problem flag opened more than a day ago and taken it as far as its age asks
+    (closed when old), and people have read all but their newest notices."""
+    from serviceloop.complaints.demo import work_by_age
     from serviceloop.complaints.models import EightDReport
-    from serviceloop.complaints.services import eightd_set_leader
     from serviceloop.core.models import Notification
 
-    quality = User.objects.filter(username="quality1").first()
-    if quality is not None:
+    rng = rng or random.Random(0)
+    if User.objects.filter(username="quality1").exists():
         cutoff = timezone.now() - timedelta(days=1)
         waiting = EightDReport.objects.filter(
             leader__isnull=True, complaint__received_at__lt=cutoff
         ).exclude(status="closed")
-        for report in waiting:
-            with transaction.atomic():
-                eightd_set_leader(actor=quality, report=report, leader=quality)
+        for report in waiting.select_related("complaint"):
+            work_by_age(report, rng)
     for user in User.objects.filter(notifications__read_at__isnull=True).distinct():
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
         keep = list(
@@ -337,7 +372,7 @@ def _run(stdout=None) -> list[tuple[str, str, str]]:
         except ModuleNotFoundError:
             continue
         module.run(rng=rng, stdout=stdout)
-    settle_demo_backlog()
+    settle_demo_backlog(rng)
     comm_services.sweep_overdue()
     if stdout is not None:
         stdout.write(f"Demo data: {len(customers)} customers, {made} new communications.")

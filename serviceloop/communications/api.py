@@ -69,6 +69,8 @@ def update_communication(request: HttpRequest, comm_id: int, data: Communication
     reason = payload.pop("reason", "")
     if "owner" in payload:
         payload["owner"] = lookup(User, payload["owner"], "owner")
+    if "contact" in payload:
+        payload["contact"] = lookup(Contact, payload["contact"], "contact")
     return services.communication_update(actor=user, communication=comm, reason=reason, **payload)
 
 

@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from serviceloop.core.late_entry import late_reason_field
 from serviceloop.core.models import Department
 from serviceloop.core.people import PersonChoiceField, staff_people
-from serviceloop.core.permissions import visible_customers
+from serviceloop.core.permissions import can, visible_customers
+from serviceloop.customers.contact_picker import contact_picker
 
 from .models import Channel, Communication, Status
 
@@ -32,6 +33,7 @@ class CommunicationForm(forms.ModelForm):
             "customer",
             "channel",
             "received_at",
+            "contact",
             "contact_name",
             "subject",
             "body",
@@ -51,9 +53,17 @@ class CommunicationForm(forms.ModelForm):
             required=False,
         )
         self.fields["owner"].help_text = _("Leave empty to own it yourself.")
+        fields["contact_name"].label = _("New contact (not in the archive)")
         if editing:
             for name in ("customer", "major_quality_issue", "route_to", "instruction"):
                 self.fields.pop(name)
+        elif can(user, "customer.change"):
+            fields["add_contact"] = forms.BooleanField(
+                label=_("Add the new contact to the customer archive"), required=False
+            )
+            names = list(fields)
+            self.order_fields([*names[: names.index("contact_name") + 1], "add_contact"])
+        contact_picker(self, user, customer_id=self.instance.customer_id if editing else None)
 
 
 class TextForm(forms.Form):

@@ -17,8 +17,9 @@ class CommunicationIn(Schema):
     subject: str = Field(min_length=1, max_length=200)
     body: str = Field(min_length=1)
     major_quality_issue: bool = False
-    contact: int | None = None
-    contact_name: str = ""
+    contact: int | None = Field(None, description="A contact of the customer (customer archive).")
+    contact_name: str = Field("", description="A contact not in the archive, as text.")
+    add_contact: bool = Field(False, description="Add `contact_name` to the customer archive.")
     owner: int | None = None
     route_to: list[int] = Field(default=[], description="Department ids to route to.")
     instruction: str = ""
@@ -29,6 +30,7 @@ class CommunicationPatch(Schema):
     body: str | None = Field(default=None, min_length=1)
     channel: Channel | None = None
     received_at: AwareDatetime | None = None
+    contact: int | None = None
     contact_name: str | None = None
     owner: int | None = None
     reason: str = ""

@@ -19,12 +19,13 @@ from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
-from serviceloop.core.permissions import is_agent_only, require
+from serviceloop.core.permissions import can, is_agent_only, require
 from serviceloop.core.roles import RoleCode
 from serviceloop.core.signals import major_quality_problem
 from serviceloop.core.statemachine import refuse_unless, transition
 from serviceloop.core.validation import check_time
 from serviceloop.customers.models import Contact, Customer
+from serviceloop.customers.services import contact_create
 
 from .domain import part_facts
 from .models import TRANSITIONS, Communication, Routing, Status
@@ -119,13 +120,23 @@ def communication_register(
     major_quality_issue: bool = False,
     contact: Contact | None = None,
     contact_name: str = "",
+    add_contact: bool = False,
     owner: User | None = None,
     route_to: Iterable[Department] = (),
     instruction: str = "",
 ) -> Communication:
-    """Register a call, letter, visit or e-mail (R-5.2.3) and start its two clocks."""
+    """Register a call, letter, visit or e-mail (R-5.2.3) and start its two clocks.
+    ``add_contact``: a new contact named in ``contact_name`` is added to the customer archive
+    and linked."""
     require(actor, "communication.create")
     cust = customer_for(actor, customer)
+    if add_contact and contact is None and contact_name.strip():
+        if not can(actor, "customer.change"):
+            raise ValidationError(
+                {"add_contact": _("You may not add contacts to the customer archive.")}
+            )
+        contact = contact_create(actor=actor, customer=cust, name=contact_name.strip())
+        contact_name = ""
     if received_at is None:
         raise ValidationError({"received_at": _("This field is required.")})
     _check_time("received_at", received_at)

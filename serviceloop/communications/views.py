@@ -103,7 +103,9 @@ def communication_create(request: AuthedRequest) -> HttpResponse:
                 subject=d["subject"],
                 body=d["body"],
                 major_quality_issue=d["major_quality_issue"],
+                contact=d["contact"],
                 contact_name=d["contact_name"],
+                add_contact=d.get("add_contact", False),
                 owner=d["owner"],
                 route_to=d["route_to"],
                 instruction=d["instruction"],
@@ -124,7 +126,7 @@ def communication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {
             k: form.cleaned_data[k]
-            for k in ("channel", "received_at", "contact_name", "subject", "body")
+            for k in ("channel", "received_at", "contact", "contact_name", "subject", "body")
         }
         data["owner"] = form.cleaned_data["owner"] or comm.owner
         fresh = selectors.communication_get(request.user, pk)

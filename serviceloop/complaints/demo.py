@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Department, User
+from serviceloop.core.permissions import can
 from serviceloop.customers.models import Customer
 
 from . import services
@@ -190,6 +191,7 @@ def _work(
         services.containment_reinspect(
             actor=p["pq1"], containment=c, passed=True, note="返工品复检合格,准予入库"
         )
+    _complete_open(report, ("d3",), p, _at(received, 1, now))
     services.discipline_complete(
         actor=q, report=report, code="d3", at=_at(received, 2, now), reason=BACKFILL_REASON
     )
@@ -313,8 +315,9 @@ def _finish(
         actor=p["quality1"], report=report, at=closed_at, summary="措施有效,问题已解决,同意结案。"
     )
     letter, _ = services.reply_draft(actor=p["quality1"], report=report)
+    sender = report.complaint.received_by  # an engineer or agent who flagged it does not send
     services.reply_send(
-        actor=report.complaint.received_by or p["sales1"],
+        actor=sender if sender and can(sender, "reply.send") else p["sales1"],
         letter=letter,
         sent_to="顾客质量部",
         method="email",
@@ -326,16 +329,39 @@ def _finish(
 
 
 def _scenario(i: int, age_days: float) -> tuple[str, int]:
-    """(kind of case, stage) — older complaints are further along."""
-    if age_days < 2:
+    """(kind of case, stage) — each 8D as far as its deadlines (clocks.DISCIPLINE_DAYS and
+    the action dues in `_work`) ask by now: D0–D3 within a day, D4/D5 and the corrective
+    action by day 8, D6 and the work instruction by day 18, closed after 45 days. Stage 1 …
+    4 as in `_work`. The one in negotiation (the customer's design, referred to Sales) is
+    older than D8's 60 days: its D8 is left overdue on purpose."""
+    if age_days < 1:
         return "registered", 0
-    if age_days < 10:
-        return "open", 1 if i % 2 else 2
-    if age_days < 40:
-        return "open", 3 if i % 3 else 2
+    if age_days < 7:
+        return "open", 1
+    if age_days < 8:
+        return "open", 2
+    if age_days < 18:
+        return "open", 3
     if i % 11 == 5:
-        return "negotiation", 2
+        return "negotiation", 4
+    if age_days < 45:
+        return "open", 4
     return "closed", 4
+
+
+def work_by_age(report: EightDReport, rng: random.Random) -> None:
+    """Take an 8D opened elsewhere (the major-problem flag of a communication) as far as its
+    age asks, as Quality would have by now."""
+    p = _people()
+    now = timezone.now()
+    received = report.complaint.received_at
+    case, stage = _scenario(0, (now - received).total_seconds() / 86400)  # no negotiation
+    if case == "registered":
+        return
+    with transaction.atomic():
+        _work(report, p, PROBLEMS[report.pk % len(PROBLEMS)], stage, received, now, rng)
+        if case == "closed":
+            _finish(report, p, received, now, rng, acknowledge=True)
 
 
 def run(*, rng: random.Random, stdout: Any = None) -> None:

@@ -70,3 +70,12 @@ def agreement_get(user: Any, pk: int) -> ServiceAgreement:
     return get_object_or_404(
         scope_by_customer(user, ServiceAgreement.objects.select_related("customer")), pk=pk
     )
+
+
+def contact_options(user: Any, customer: int | str | None) -> QuerySet[Contact]:
+    """The contacts on record for a customer the user may see (none for no customer); the
+    contact pickers of other apps' forms offer these."""
+    require(user, "customer.view")
+    if customer in (None, "") or not str(customer).isdigit():
+        return Contact.objects.none()
+    return scope_by_customer(user, Contact.objects.filter(customer_id=int(customer)))

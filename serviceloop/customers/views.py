@@ -17,6 +17,7 @@ from serviceloop.core.views_support import (
 )
 
 from . import selectors, services
+from .contact_picker import contact_label
 from .forms import AgreementForm, ContactForm, CustomerFilterForm, CustomerForm
 from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, CUSTOMER_FIELDS
 
@@ -198,3 +199,15 @@ def agreement_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             "customer": agreement.customer,
         },
     )
+
+
+def contact_options(request: AuthedRequest) -> HttpResponse:
+    """The options of a contact picker (htmx): the contacts on record for the customer named
+    by the parameter ``from`` names (default ``customer``); 404 for a customer the user may
+    not see."""
+    param = request.GET.get("from", "customer")
+    customer = request.GET.get(param, "")
+    if customer.isdigit():
+        selectors.customer_get(request.user, int(customer))  # 404 unless visible
+    options = [(c.pk, contact_label(c)) for c in selectors.contact_options(request.user, customer)]
+    return render(request, "customers/_contact_options.html", {"options": options})

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.permissions import visible_customers
+from serviceloop.customers.contact_picker import contact_picker
 
 from .models import (
     AlertKind,
@@ -119,7 +120,10 @@ class NotificationForm(forms.Form):
     customer: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Customer"), queryset=None)
     notified_on = forms.DateField(label=_("Notified on"), widget=DATE)
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
-    contact_name = forms.CharField(label=_("Customer contact"), required=False, max_length=100)
+    contact = forms.Field(label=_("Customer contact"), required=False)  # a picker, see __init__
+    contact_name = forms.CharField(
+        label=_("New contact (not in the archive)"), required=False, max_length=100
+    )
     agreed_solution = forms.CharField(
         label=_("Agreed solution"), widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -128,6 +132,7 @@ class NotificationForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("notified_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = _customers(user)  # type: ignore[attr-defined]
+        contact_picker(self, user)
 
 
 class ProductionForm(forms.Form):

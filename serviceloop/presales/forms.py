@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import visible_customers
+from serviceloop.customers.contact_picker import contact_picker
 
 from .models import EVALUATING_DEPARTMENTS, MilestoneCode, SpecialKind, Verdict
 from .models.samples import SAMPLE_APPROVERS
@@ -39,6 +40,7 @@ class _CustomerForm(forms.Form):
 
 
 class RequirementForm(_CustomerForm):
+    contact = forms.Field(label=_("Customer contact"), required=False)  # a picker, see __init__
     received_at = forms.DateTimeField(label=_("Received at"), widget=DT, input_formats=DT_FORMATS)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     description = forms.CharField(
@@ -53,6 +55,10 @@ class RequirementForm(_CustomerForm):
     due_days = forms.IntegerField(
         label=_("Working days to evaluate"), min_value=1, max_value=60, initial=3
     )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        contact_picker(self, user)
 
 
 class EvaluationForm(forms.Form):

@@ -52,6 +52,7 @@ UI = {
     "customers:edit": ("customer.change", "get", lambda w: [w["customer"].pk]),
     "customers:contact_create": ("customer.change", "get", lambda w: [w["customer"].pk]),
     "customers:contact_edit": ("customer.change", "get", lambda w: [w["contact"].pk]),
+    "customers:contact_options": ("customer.view", "get", lambda w: []),
     "customers:agreement_list": ("agreement.view", "get", lambda w: []),
     "customers:agreement_create": ("agreement.change", "get", lambda w: [w["customer"].pk]),
     "customers:agreement_edit": ("agreement.change", "get", lambda w: [w["agreement"].pk]),

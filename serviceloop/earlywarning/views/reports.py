@@ -149,6 +149,7 @@ def notification_create(request: AuthedRequest, pk: int) -> HttpResponse:
             customer=d["customer"],
             notified_on=d["notified_on"],
             channel=d["channel"],
+            contact=d["contact"],
             contact_name=d["contact_name"],
             agreed_solution=d["agreed_solution"],
         ),

@@ -105,6 +105,7 @@ def requirement_create(request: AuthedRequest) -> HttpResponse:
             lambda: services.requirement_register(
                 actor=request.user,
                 customer=d["customer"],
+                contact=d["contact"],
                 received_at=d["received_at"],
                 subject=d["subject"],
                 description=d["description"],
