@@ -55,12 +55,13 @@ def _login(browser, live_server, user):
 
 
 def _seed_roles_and_departments():
-    """A transactional test may run after another flushed the tables the migrations seed."""
-    from importlib import import_module
-
+    """A transactional test may run after another flushed the tables the migrations seed
+    (a flush re-seeds them too, through core's post_migrate; this keeps the test self-contained)."""
     from django.apps import apps
 
-    import_module("serviceloop.core.migrations.0002_roles_departments").seed(apps, None)
+    from serviceloop.core.seed import seed_roles_and_departments
+
+    seed_roles_and_departments(apps)
 
 
 def test_plan_review_approve_then_visit(browser, live_server):
