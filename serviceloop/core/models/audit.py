@@ -30,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..audit_keys import seal
 from ..fields import user_ref
 
 GENESIS_HASH = "0" * 64
@@ -72,8 +73,6 @@ def chain_text(entry: Any) -> str:
 def expected_hash(entry: Any, keys: dict[str, bytes]) -> str | None:
     """The hash the entry should carry: HMAC under its key, plain SHA-256 for an entry written
     before keying (no key id); None when its key is not among `keys`."""
-    from ..audit_keys import seal
-
     if not entry.key_id:
         return hashlib.sha256(chain_text(entry).encode()).hexdigest()
     key = keys.get(entry.key_id)
