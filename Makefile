@@ -49,6 +49,7 @@ lint: install
 	cd . && $(BIN)/mypy serviceloop config
 	DJANGO_SETTINGS_MODULE=config.settings.test $(SL) makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production SERVICELOOP_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	  SERVICELOOP_AUDIT_KEY=$$(head -c 48 /dev/urandom | base64) \
 	  SERVICELOOP_DATA_DIR=$$(mktemp -d) $(SL) check --deploy --fail-level WARNING
 
 test-sqlite: install

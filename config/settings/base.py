@@ -262,3 +262,14 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 MIDDLEWARE.append("serviceloop.core.middleware.NoStoreMiddleware")
+# The audit chain's HMAC key, kept outside the database and its backups (issue 9, ADR 0005;
+# serviceloop/core/audit_keys.py): SERVICELOOP_AUDIT_KEY, else the key file (created with a
+# random key on first use outside production); retired keys verify the entries they sealed.
+SERVICELOOP_AUDIT_KEY = os.environ.get("SERVICELOOP_AUDIT_KEY", "")
+SERVICELOOP_AUDIT_KEY_FILE = Path(
+    os.environ.get("SERVICELOOP_AUDIT_KEY_FILE") or DATA_DIR / "audit.key"
+).resolve()
+SERVICELOOP_AUDIT_OLD_KEYS = [
+    k.strip() for k in os.environ.get("SERVICELOOP_AUDIT_OLD_KEYS", "").split(",") if k.strip()
+]
+SERVICELOOP_AUDIT_KEY_CREATE = True

@@ -27,3 +27,8 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The daily backup job stays off in tests (their own tests turn it on, into a temporary folder).
 SERVICELOOP_BACKUP_SCHEDULED = False
 SERVICELOOP_BACKUP_DIR = Path(tempfile.mkdtemp(prefix="serviceloop-test-backups-"))
+# A fixed audit key (no key file written); in the environment too, so that the commands and
+# servers the tests start as subprocesses seal and verify with the same key.
+SERVICELOOP_AUDIT_KEY = os.environ.setdefault(
+    "SERVICELOOP_AUDIT_KEY", "test-only-audit-key-0123456789abcdef0123456789"
+)

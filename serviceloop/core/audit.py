@@ -4,6 +4,7 @@ it works the same from web requests, background jobs and management commands."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from .audit_keys import AuditKeyError, Keyring, keyring, seal
 from .bulk import JsonText, Table, json_encoder
 from .models.audit import (
     GENESIS_HASH,
@@ -21,6 +23,8 @@ from .models.audit import (
     AuditAction,
     AuditChainHead,
     AuditEntry,
+    chain_text,
+    expected_hash,
 )
 
 
@@ -83,6 +87,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:300]
+    ring = keyring()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry = AuditEntry(
@@ -97,9 +102,10 @@ def audit_record(
             after=_jsonable(after) if after is not None else None,
             reason=reason,
             prev_hash=head.last_hash,
+            key_id=ring.current_id,
         )
         entry.content_digest = entry.compute_content_digest()
-        entry.hash = entry.compute_hash()
+        entry.hash = seal(ring.current, chain_text(entry))
         entry.save()
         head.count = entry.seq
         head.last_hash = entry.hash
@@ -143,15 +149,36 @@ class VerifyResult:
     checked: int
     first_bad_seq: int | None = None
     problem: str = ""
+    # The failure is a missing or wrong audit key here, not (shown to be) tampering.
+    key_problem: bool = False
+    key_ids: tuple[str, ...] = ()
+
+
+def _key_missing(seq: int, kid: str, ring: Keyring, checked: int) -> VerifyResult:
+    return VerifyResult(
+        False,
+        checked,
+        seq,
+        f"entry {seq} is sealed with audit key {kid}, which is not configured here "
+        f"(keys here: {', '.join(ring.keys)} from {ring.described}); a wrong or missing "
+        "audit key — set SERVICELOOP_AUDIT_KEY or the key file to the key that wrote the log "
+        "(backups never contain it)",
+        key_problem=True,
+    )
 
 
 def verify_chain(batch: int = 2000) -> VerifyResult:
     """Walk the whole chain; report the first entry that does not hold."""
     head = AuditChainHead.objects.filter(pk=1).first()
+    try:
+        ring = keyring()
+    except AuditKeyError as exc:
+        return VerifyResult(False, 0, 1, f"no audit key: {exc}", key_problem=True)
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
     last_seq = 0
+    used: set[str] = set()
     while True:
         rows = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
         if not rows:
@@ -171,17 +198,30 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
                     entry.seq,
                     f"entry {entry.seq} does not follow entry {entry.seq - 1}",
                 )
-            if entry.compute_hash() != entry.hash:
+            if not entry.key_id or not entry.content_digest:
+                return VerifyResult(
+                    False,
+                    checked,
+                    entry.seq,
+                    f"entry {entry.seq} is not sealed with an audit key (a plain SHA-256 "
+                    "hash, which anyone can recompute: written before keying and never "
+                    "re-sealed, or forged)",
+                )
+            digest = expected_hash(entry, ring.keys)
+            if digest is None:
+                return _key_missing(entry.seq, entry.key_id, ring, checked)
+            if digest != entry.hash:
                 return VerifyResult(
                     False, checked, entry.seq, f"entry {entry.seq} was altered (hash mismatch)"
                 )
-            if entry.redacted and (not entry.content_digest or not entry.is_redacted_empty()):
+            if entry.redacted and not entry.is_redacted_empty():
                 return VerifyResult(
                     False,
                     checked,
                     entry.seq,
                     f"entry {entry.seq} was altered (redacted, yet holds content)",
                 )
+            used.add(entry.key_id)
             expected_prev = entry.hash
             expected_seq += 1
             checked += 1
@@ -195,7 +235,70 @@ def verify_chain(batch: int = 2000) -> VerifyResult:
             f"chain head records {count} entries but {checked} were found; "
             f"entry {checked + 1} onwards was removed",
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, key_ids=tuple(sorted(used)))
+
+
+class ChainBroken(Exception):
+    """The chain does not verify; re-sealing it would hide the break."""
+
+
+def reseal_entries(
+    entry_model: Any, head_model: Any, ring: Keyring, *, allow_unkeyed: bool, batch: int = 2000
+) -> tuple[int, int | None]:
+    """Re-seal the chain under the current key: each entry is checked as it stands first (its
+    key, or plain SHA-256 when `allow_unkeyed`), and re-sealing stops at the first one that
+    does not hold, so that `audit verify` still names that break instead of it being hidden
+    under fresh hashes. Works on migration (historical) models too. Returns (entries
+    re-sealed, first bad seq or None)."""
+    key, kid = ring.current, ring.current_id
+    old_prev = new_prev = GENESIS_HASH
+    last = 0
+    bad: int | None = None
+    while bad is None:
+        rows = list(entry_model.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        if not rows:
+            break
+        changed = []
+        for e in rows:
+            redacted_full = e.redacted_at is not None and any(
+                getattr(e, k) != v for k, v in REDACTED_CONTENT.items()
+            )
+            if (
+                e.seq != last + 1
+                or e.prev_hash != old_prev
+                or not e.content_digest
+                or (not e.key_id and not allow_unkeyed)
+                or redacted_full
+                or expected_hash(e, ring.keys) != e.hash
+            ):
+                bad = e.seq
+                break
+            old_prev = e.hash
+            e.prev_hash, e.key_id = new_prev, kid
+            e.hash = new_prev = seal(key, chain_text(e))
+            changed.append(e)
+            last = e.seq
+        entry_model.objects.bulk_update(changed, ["prev_hash", "key_id", "hash"], batch_size=500)
+    head = head_model.objects.filter(pk=1).first()
+    if head is not None and head.count == last and head.last_hash == old_prev:
+        head.last_hash = new_prev
+        head.save(update_fields=["last_hash"])
+    return last, bad
+
+
+def reseal_chain() -> int:
+    """`serviceloop audit reseal`: verify the whole chain (every entry under its own key),
+    then re-seal it under the current key in one transaction, holding the chain's lock — after
+    a rotation, so that the old key can be retired. ChainBroken if it does not verify."""
+    with transaction.atomic():
+        AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        result = verify_chain()
+        if not result.ok:
+            raise ChainBroken(f"entry #{result.first_bad_seq}: {result.problem}")
+        count, bad = reseal_entries(AuditEntry, AuditChainHead, keyring(), allow_unkeyed=False)
+        if bad is not None:  # pragma: no cover - verified just before, under the lock
+            raise ChainBroken(f"entry #{bad} does not hold")
+    return count
 
 
 def audit_redact(
@@ -314,6 +417,8 @@ def audit_append_many(
     """Append entries (action, object_type, object_id, object_repr, before, after) under one
     lock; before/after as `audit_record` takes them. Runs in the caller's transaction."""
     at = at or timezone.now()
+    ring = keyring()
+    key, kid = ring.current, ring.current_id
     label = actor_label(actor, system)
     actor_id = actor.pk if actor is not None else None
     # The constant parts of every entry's hashed texts (see AuditEntry.chain_payload/content).
@@ -343,7 +448,7 @@ def audit_append_many(
                 f',"object_id":{_text(object_id)},"object_type":{_text(object_type)}'
                 f',"prev_hash":"{prev}","seq":{seq}}}'
             )
-            digest = hashlib.sha256(blob.encode()).hexdigest()
+            digest = hmac.digest(key, blob.encode(), "sha256").hex()  # = audit_keys.seal
             rows.append(
                 {
                     "seq": seq,
@@ -360,6 +465,7 @@ def audit_append_many(
                     "prev_hash": prev,
                     "hash": digest,
                     "content_digest": content_digest,
+                    "key_id": kid,
                     "redacted_at": None,
                     "redacted_by_id": None,
                     "redaction_reason": "",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +15,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .audit import audit_record
+from .audit import audit_record, audit_update, snapshot
 from .backup import BackupError, make_backup, verify_backup
 from .models import BackupRun, BackupStatus
 from .models.audit import AuditAction
 from .permissions import require
 
 NAME = re.compile(r"^serviceloop-(\d{8})-(\d{6})$")
+# A run still "running" this long after it started was left by a worker that died (issue 9:
+# no job stays running forever); the next sweep marks it failed.
+STALE_AFTER = timedelta(hours=6)
 
 
 def backup_folder() -> Path:
@@ -75,9 +78,10 @@ def backup_request(*, actor: Any) -> BackupRun:
 def scheduled_backup(now: datetime | None = None) -> str:
     """The daily backup: the first sweep of each company-zone day writes one (a unique day
     on the run keeps two workers from writing two)."""
+    now = now or timezone.now()
+    reap_stale_runs(now)
     if not settings.SERVICELOOP_BACKUP_SCHEDULED:
         return "off"
-    now = now or timezone.now()
     day = timezone.localdate(now)
     if BackupRun.objects.filter(day=day).exists():
         return "done today"
@@ -87,6 +91,23 @@ def scheduled_backup(now: datetime | None = None) -> str:
     except IntegrityError:
         return "done today"
     return perform_backup(run).status
+
+
+def reap_stale_runs(now: datetime) -> int:
+    """Mark failed the runs still "running" STALE_AFTER after their start (their worker died)."""
+    count = 0
+    stale = BackupRun.objects.filter(status=BackupStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    for run in stale:
+        with transaction.atomic():
+            before = snapshot(run)
+            run.status, run.finished_at = BackupStatus.FAILED, now
+            run.message = _(
+                "The worker stopped while writing this backup (still running after 6 hours)."
+            )
+            run.save(update_fields=["status", "finished_at", "message"])
+            audit_update(actor=None, obj=run, before=before, system="backup_reaper")
+        count += 1
+    return count
 
 
 def _taken(name: str) -> datetime | None:

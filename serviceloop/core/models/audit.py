@@ -11,6 +11,11 @@ it are redacted: the content is emptied, the digest is kept, and who/when/why is
 the entry. The chain then still verifies over the digests; an unredacted entry's content is
 checked against its hash, a redacted one must be empty. Entries written before this scheme
 (no digest) hash their whole payload; migration 0006 re-seals them under the new scheme.
+
+Keyed (issue 9, ADR 0005): the hash is an HMAC-SHA256 under a key kept outside the database
+(core/audit_keys.py), named per entry by `key_id`. Plain SHA-256 entries (no key id) are only
+read to re-seal them (migration 0009); `audit verify` refuses them, since anyone could have
+recomputed them.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..audit_keys import seal
 from ..fields import user_ref
 
 GENESIS_HASH = "0" * 64
@@ -40,6 +46,37 @@ def _sha256_json(data: dict[str, Any]) -> str:
 def content_digest(content: dict[str, Any]) -> str:
     """sha256 of an entry's content (object_repr, before, after, reason) as compact JSON."""
     return _sha256_json(content)
+
+
+def canonical_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+CONTENT_FIELDS = ("object_repr", "before", "after", "reason")
+FRAME_FIELDS = ("seq", "actor_id", "actor_label", "action", "object_type", "object_id")
+
+
+def chain_text(entry: Any) -> str:
+    """The canonical text an entry's hash covers (its frame and its content by digest), from
+    any object with the entry's fields (a model instance, or a migration's historical one)."""
+    if entry.redacted_at is not None:
+        digest = entry.content_digest
+    else:
+        digest = content_digest({k: getattr(entry, k) for k in CONTENT_FIELDS})
+    data = {k: getattr(entry, k) for k in FRAME_FIELDS}
+    data["at"] = entry.at.astimezone(UTC).isoformat(timespec="microseconds")
+    data["prev_hash"] = entry.prev_hash
+    data["content_digest"] = digest
+    return canonical_json(data)
+
+
+def expected_hash(entry: Any, keys: dict[str, bytes]) -> str | None:
+    """The hash the entry should carry: HMAC under its key, plain SHA-256 for an entry written
+    before keying (no key id); None when its key is not among `keys`."""
+    if not entry.key_id:
+        return hashlib.sha256(chain_text(entry).encode()).hexdigest()
+    key = keys.get(entry.key_id)
+    return None if key is None else seal(key, chain_text(entry))
 
 
 class AuditAction(models.TextChoices):
@@ -74,6 +111,8 @@ class AuditEntry(models.Model):
     hash = models.CharField(max_length=64)
     # sha256 of the content (see content_digest); kept when the content is redacted.
     content_digest = models.CharField(max_length=64, blank=True, default="")
+    # Which audit key sealed the entry (core/audit_keys.py key_id); empty: plain SHA-256.
+    key_id = models.CharField(max_length=16, blank=True, default="")
     redacted_at = models.DateTimeField(null=True, blank=True)
     redacted_by = user_ref(_("redacted by"))
     redaction_reason = models.TextField(blank=True)
@@ -131,9 +170,17 @@ class AuditEntry(models.Model):
         return payload
 
     def compute_hash(self) -> str:
+        """The hash under the entry's key (audit_keys.AuditKeyError when it is not here)."""
         if not self.content_digest:  # written before digests (see the module docstring)
             return _sha256_json(self.payload())
-        return _sha256_json(self.chain_payload())
+        if not self.key_id:  # written before keying
+            return _sha256_json(self.chain_payload())
+        from ..audit_keys import AuditKeyError, keyring
+
+        digest = expected_hash(self, keyring().keys)
+        if digest is None:
+            raise AuditKeyError(f"audit key {self.key_id} is not configured here")
+        return digest
 
     def is_redacted_empty(self) -> bool:
         return self.content() == REDACTED_CONTENT

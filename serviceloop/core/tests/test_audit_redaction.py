@@ -114,13 +114,16 @@ def test_migration_reseals_a_chain_written_under_the_old_scheme():
     _history(2)
     prev = "0" * 64
     for e in AuditEntry.objects.order_by("seq"):  # rewrite as the pre-digest code wrote it
-        e.prev_hash, e.content_digest = prev, ""
+        e.prev_hash, e.content_digest, e.key_id = prev, "", ""
         e.hash = _sha256_json(e.payload())
         e.save()
         prev = e.hash
     AuditChainHead.objects.filter(pk=1).update(last_hash=prev)
-    assert verify_chain().ok  # old entries still verify
+    assert "not sealed with an audit key" in verify_chain().problem  # unkeyed (issue 9)
     migration = import_module("serviceloop.core.migrations.0006_audit_redaction")
     migration.reseal(apps, None)
     assert not AuditEntry.objects.filter(content_digest="").exists()
+    keyed = import_module("serviceloop.core.migrations.0009_audit_hmac_key")
+    keyed.reseal(apps, None)  # then keyed (ADR 0005)
+    assert not AuditEntry.objects.filter(key_id="").exists()
     assert verify_chain().ok

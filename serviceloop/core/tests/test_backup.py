@@ -316,3 +316,20 @@ def test_a_backup_moves_to_the_other_database(media, tmp_path):
         if "SERVICELOOP_DATABASE_URL" in env:
             with psycopg.connect(_pg_server_url() + "/postgres", autocommit=True) as admin:
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def test_a_run_left_running_by_a_dead_worker_is_marked_failed(settings):
+    """Issue 9: no job stays running forever — a backup run still "running" six hours after
+    it started (its worker died) is marked failed by the next sweep, and that is audited."""
+    settings.SERVICELOOP_BACKUP_SCHEDULED = False
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=SH)
+    old = BackupRun.objects.create(started_at=now.replace(hour=2))
+    recent = BackupRun.objects.create(started_at=now.replace(hour=8))
+    assert scheduled_backup(now) == "off"
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.status == BackupStatus.FAILED and old.finished_at == now and old.message
+    assert recent.status == BackupStatus.RUNNING
+    entry = AuditEntry.objects.get(object_type="core.backuprun", object_id=str(old.pk))
+    assert entry.actor_label == "system:backup_reaper" and entry.after["status"] == "failed"
+    assert verify_chain().ok

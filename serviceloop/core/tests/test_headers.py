@@ -18,6 +18,7 @@ ROOT = Path(settings.BASE_DIR)
 def _production_import(secret: str | None) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "SERVICELOOP_SECRET_KEY"}
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.production"
+    env["SERVICELOOP_AUDIT_KEY"] = "test-only-audit-key-0123456789abcdef0123456789"
     if secret is not None:
         env["SERVICELOOP_SECRET_KEY"] = secret
     code = "import django; django.setup()"
