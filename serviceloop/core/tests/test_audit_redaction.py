@@ -123,7 +123,7 @@ def test_migration_reseals_a_chain_written_under_the_old_scheme():
     migration = import_module("serviceloop.core.migrations.0006_audit_redaction")
     migration.reseal(apps, None)
     assert not AuditEntry.objects.filter(content_digest="").exists()
-    keyed = import_module("serviceloop.core.migrations.0009_audit_hmac_key")
+    keyed = import_module("serviceloop.core.migrations.0010_audit_hmac_key")
     keyed.reseal(apps, None)  # then keyed (ADR 0005)
     assert not AuditEntry.objects.filter(key_id="").exists()
     assert verify_chain().ok

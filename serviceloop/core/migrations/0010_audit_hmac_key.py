@@ -18,7 +18,7 @@ def reseal(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0008_notification_message"),
+        ("core", "0009_user_language"),
     ]
 
     operations = [
