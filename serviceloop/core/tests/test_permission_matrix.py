@@ -230,3 +230,62 @@ def test_an_agent_without_an_agency_sees_no_customer(world):
         if r.status_code == 200 and "items" in (body := r.json()):
             seen = {c for item in body["items"] for c in _customer_ids(item)}
             assert world["customer"].pk not in seen, path
+
+
+# Object routes an agent may reach whatever the agency: records that belong to no customer.
+NOT_A_CUSTOMERS_RECORD = {
+    ("get", "/api/v1/parts/{spare_part_id}"),  # the spare-parts catalogue
+}
+
+
+def test_another_agencys_agent_gets_404_for_every_record(world):
+    """An agent of another agency names the world's records by their ids: each object route
+    it may use at all (API, pages, htmx fragments, downloads) answers 404, as if the record did
+    not exist; those it may not use answer 403 or, where the record is looked up first, 404
+    (neither tells whether the record exists)."""
+    other = user_with("agent", agent=AgentFactory())
+    api_client = ApiClient(other)
+    seen = []
+    for (method, path), (action, build) in API.items():
+        if "{" not in path or (method, path) in NOT_A_CUSTOMERS_RECORD:
+            continue
+        body = build(world)
+        url = _fill(path, world, (method, path))
+        r = getattr(api_client, method)(url, body) if body is not None else api_client.get(url)
+        want = {404} if _allowed("agent", action) else {403, 404}
+        if r.status_code not in want:
+            seen.append((method, path, r.status_code))
+    client = Client()
+    client.force_login(other)
+    for name, (action, method, args) in UI.items():
+        if not args(world) or name in NOT_A_CUSTOMERS_RECORD:
+            continue
+        r = getattr(client, method)(reverse(name, args=args(world)))
+        want = {404} if _allowed("agent", action) else {403, 404}
+        if r.status_code not in want:
+            seen.append((method, name, r.status_code))
+    # Exports are lists: the other agency's agent gets its own rows only, none of the world's.
+    customer = world["customer"]
+    for name, action in EXPORTS.items():
+        if not _allowed("agent", action):
+            continue
+        r = client.get(reverse(name), {"export": "xlsx"})
+        if r.status_code != 200 or _xlsx_mentions(r, {customer.code, customer.name}):
+            seen.append(("export", name, r.status_code))
+    assert seen == [], "\n".join(map(str, seen))
+
+
+def _xlsx_mentions(response, words: set) -> bool:
+    import io
+
+    from openpyxl import load_workbook
+
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    book = load_workbook(io.BytesIO(content), read_only=True)
+    return any(
+        any(w in str(v) for w in words)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    )
