@@ -4,8 +4,9 @@ Scale 1 is the issue's target size: 10,000 customers, 1,000,000 communications, 
 warranty claims (each with its rule decision record) and 300,000 complaints, each with its
 8D report (nine disciplines and the leader on the team). `--scale 0.01` is one per cent.
 
-The records are real: numbered by `core.numbering` (a block per chunk and year, gap-free),
-written with `core.bulk` (COPY on PostgreSQL), and given one hash-chained CREATE entry each
+The records are real (with the production volumes of the five parts, for the early
+warning): numbered by `core.numbering` (a block per chunk and year, gap-free), written with
+`core.bulk` (COPY on PostgreSQL), and given one hash-chained CREATE entry each
 by `core.audit` batch appends — the same entries the services and imports write. As in the
 services, an 8D's nine disciplines and its team row have no entry of their own (`open_report`
 bulk-creates them with the report). Nothing else is generated at scale: no routings, no
@@ -488,6 +489,32 @@ class _Named:
         self.name = name
 
 
+def load_production(claims: int, rng: random.Random, now: datetime, loaded: Loaded) -> None:
+    """Units built per part and build month over four years (the early warning's cohort
+    sizes), about 2 % of them claimed; months already on record are left alone."""
+    from serviceloop.earlywarning.models import ProductionVolume
+
+    table = Table.of(ProductionVolume)
+    have = set(ProductionVolume.objects.values_list("part_number", "build_month"))
+    today = timezone.localdate(now)
+    months = [(today.year * 12 + today.month - 1 - k) for k in range(48, 0, -1)]
+    per_month = max(100, round(claims / len(PARTS) / 42 / 0.02))
+    values = [
+        {
+            "part_number": part,
+            "part_name": name,
+            "build_month": f"{m // 12:04d}-{m % 12 + 1:02d}",
+            "quantity": round(per_month * rng.uniform(0.8, 1.2)),
+            "created_at": now,
+        }
+        for part, name, _modes in PARTS
+        for m in months
+        if (part, f"{m // 12:04d}-{m % 12 + 1:02d}") not in have
+    ]
+    with transaction.atomic():
+        _store(table, values, now, loaded)
+
+
 def load(
     scale: float, *, seed: int = 20261202, stdout: Any = None, now: datetime | None = None
 ) -> Loaded:
@@ -507,6 +534,7 @@ def load(
         return out
 
     customers = step("customers", lambda: load_customers(want["customers"], rng, now, loaded))
+    load_production(want["claims"], rng, now, loaded)
     for name, loader in (
         ("communications", load_communications),
         ("claims", load_claims),

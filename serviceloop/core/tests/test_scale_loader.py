@@ -13,6 +13,7 @@ from serviceloop.complaints.models import Complaint, Discipline, EightDReport
 from serviceloop.core.audit import verify_chain
 from serviceloop.core.models import AuditEntry
 from serviceloop.customers.models import Customer
+from serviceloop.earlywarning.models import ProductionVolume
 from serviceloop.warranty.models import WarrantyClaim, WarrantyDecisionRecord
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -60,7 +61,9 @@ def test_tiny_load_is_complete_and_audited():
     assert Complaint.objects.filter(status="closed").exists()
 
     # One CREATE entry per audited record, and the chain holds.
-    audited = sum(want.values()) + want["complaints"]  # + one 8D per complaint
+    assert ProductionVolume.objects.count() == 5 * 48
+    # + one 8D per complaint and the production volumes
+    audited = sum(want.values()) + want["complaints"] + 5 * 48
     assert loaded.audit_entries == audited
     assert AuditEntry.objects.filter(reason=scale.REASON).count() == audited
     claim = WarrantyClaim.objects.first()
