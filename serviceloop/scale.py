@@ -19,6 +19,7 @@ history end now; open work sits in the recent weeks, the older records are close
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -173,7 +174,7 @@ def _chunks(n: int, size: int) -> Iterator[int]:
 @dataclass
 class People:
     takers: list[User]  # sales staff and service engineers who take and own communications
-    agents: dict[int, User]  # agent id -> the agency's login
+    agents: dict[int | None, User]  # agent id -> the agency's login
     quality: list[User]  # 8D leaders
     sales_lead: User | None
 
@@ -540,10 +541,5 @@ def load(
         ("claims", load_claims),
         ("complaints", load_complaints),
     ):
-        step(
-            name,
-            lambda loader=loader, name=name: loader(
-                want[name], customers, people, rng, now, loaded
-            ),
-        )
+        step(name, functools.partial(loader, want[name], customers, people, rng, now, loaded))
     return loaded
