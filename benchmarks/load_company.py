@@ -107,8 +107,11 @@ def main() -> None:
         "|---|---:|---:|---:|",
     ]
     for kind, seconds in loaded.seconds.items():
-        n = result["sizes"][kind]
-        lines.append(f"| {kind} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} |")
+        n = result["sizes"].get(kind)
+        if n is None:  # ANALYZE of the tables at the end
+            lines.append(f"| {kind} | | {seconds:.1f} | |")
+        else:
+            lines.append(f"| {kind} | {n:,} | {seconds:.1f} | {n / seconds:,.0f} |")
     lines += ["", "| table | rows | rows/s (whole load) |", "|---|---:|---:|"]
     for table, n in rows.items():
         lines.append(f"| {table} | {n:,} | {n / wall:,.0f} |")
