@@ -15,8 +15,6 @@ from serviceloop.core.permissions import require
 
 from . import actions, selectors, services
 from .documents.pdf import report_pdf
-from .engine import analyse_one_part
-from .engine.warranty import fit_dict, group_table, pareto_rows
 from .models import AlertStatus
 from .schemas import (
     AlertDetailOut,
@@ -39,7 +37,7 @@ from .schemas import (
     SurveyOut,
     SurveyPatch,
 )
-from .selectors.dashboard import heat_rows
+from .selectors.dashboard import stale_reasons, stored_part
 
 alerts = Router(tags=["early-warning"], auth=API_AUTH)
 reports = Router(tags=["early-warning"], auth=API_AUTH)
@@ -304,23 +302,23 @@ def part_analysis(request: HttpRequest, part_number: str):
         from django.http import Http404
 
         raise Http404(part_number)
-    pa = analyse_one_part(part_number, timezone.localdate())
-    table = pa.table
+    stored = stored_part(part_number)
+    d = stored.data
     return {
         "part_number": part_number,
-        "part_name": pa.name,
-        "as_of": pa.as_of.isoformat(),
-        "clock": pa.clock.as_dict(),
-        "cohorts": [{k: v for k, v in row.items() if k != "cells"} for row in heat_rows(pa)],
-        "claims": table.claims.tolist() if table is not None else [],
-        "units_at_risk": [[round(u, 3) for u in r] for r in table.units.tolist()]
-        if table is not None
-        else [],
-        "table_cohorts": list(table.cohorts) if table is not None else [],
-        "claims_excluded": dict(pa.excluded),
-        "pareto": pareto_rows(pa.pareto, 50),
-        "pooled_fit": fit_dict(pa.pooled_fit),
-        "cohort_fits": group_table(pa),
+        "part_name": d["name"],
+        "as_of": stored.as_of.isoformat(),
+        "computed_at": stored.computed_at.isoformat(),
+        "stale": stale_reasons(stored, timezone.localdate()),
+        "clock": d["clock"],
+        "cohorts": [{k: v for k, v in row.items() if k != "cells"} for row in d["heat"]],
+        "claims": d["claims"],
+        "units_at_risk": d["units_at_risk"],
+        "table_cohorts": d["table_cohorts"],
+        "claims_excluded": d["excluded"],
+        "pareto": d["pareto"],
+        "pooled_fit": d["pooled_fit"],
+        "cohort_fits": d["group_fits"],
         "open_alerts": selectors.alert_list(user_of(request), part_number=part_number)
         .exclude(status__in=[AlertStatus.CLOSED, AlertStatus.DISMISSED])
         .count(),

@@ -31,3 +31,12 @@ def sweep_overdue_task() -> dict[str, int]:
     from .services.alerts import sweep_overdue
 
     return sweep_overdue()
+
+
+@task()
+def refresh_part_dashboard_task(part_number: str) -> dict[str, Any]:
+    """Recompute and store one part's analysis (Quality's "recompute" on its dashboard)."""
+    from .services.dashboards import refresh_part
+
+    stored = refresh_part(part_number)
+    return {"part": part_number, "computed_at": stored.computed_at.isoformat()}

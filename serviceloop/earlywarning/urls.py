@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", reports.report_pdf_view, name="report_pdf"),
     path("parts/", alerts.part_list, name="part_list"),
     path("parts/<str:part>/", alerts.part_dashboard, name="part_dashboard"),
+    path("parts/<str:part>/recompute/", alerts.part_recompute, name="part_recompute"),
     path("runs/", runs.run_list, name="run_list"),
     path("runs/now/", runs.run_now, name="run_now"),
     path("runs/<int:pk>/", runs.run_detail, name="run_detail"),

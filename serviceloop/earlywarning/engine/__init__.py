@@ -80,6 +80,7 @@ def _parts(inputs: Inputs, out: Outcome) -> None:
                 out.error(kind, scope_of(kind, part), f"{part}: {exc}")
             continue
         claims_used += pa.counted_claims
+        out.part_analyses.append(pa)
         for kind, message in pa.insufficient:  # not evaluable yet: its alerts stay as they are
             out.failed_scopes.add(scope_of(kind, part))
             out.warnings.append(f"{part}: {message}")

@@ -56,6 +56,8 @@ class Outcome:
     errors: list[dict[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, Any] = field(default_factory=dict)
+    # each part's analysis (engine.warranty.PartAnalysis), stored for its dashboard (issue 15)
+    part_analyses: list[Any] = field(default_factory=list)
 
     def error(self, kind: str, scope: str, message: str) -> None:
         self.failed_scopes.add(scope)

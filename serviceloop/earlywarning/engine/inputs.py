@@ -162,3 +162,16 @@ def fingerprint(inputs: Inputs) -> str:
         ).encode()
     )
     return h.hexdigest()
+
+
+def part_changed_since(part_number: str, when: Any) -> bool:
+    """Whether a warranty claim, production volume or claim baseline of the part was entered
+    or changed after `when` (what makes its stored analysis stale; issue 15)."""
+    from serviceloop.warranty.models import WarrantyClaim
+
+    from ..models import ClaimBaseline, ProductionVolume
+
+    return any(
+        model.objects.filter(part_number=part_number, updated_at__gt=when).exists()
+        for model in (WarrantyClaim, ProductionVolume, ClaimBaseline)
+    )

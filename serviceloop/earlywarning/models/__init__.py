@@ -15,6 +15,7 @@ from .alerts import (
     Severity,
 )
 from .baselines import ClaimBaseline
+from .dashboards import PartDashboard
 from .data import (
     ProductionVolume,
     PurchaseVolume,
@@ -37,6 +38,7 @@ __all__ = [
     "CustomerNotification",
     "EngineState",
     "FailureAnalysisReport",
+    "PartDashboard",
     "ProductionVolume",
     "PurchaseVolume",
     "ReportStatus",

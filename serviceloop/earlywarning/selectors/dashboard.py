@@ -1,6 +1,7 @@
 """The per-part dashboard: claims per unit by build month x month in service (heat table),
 each cohort's CUSUM status, the failure-mode Pareto and the Weibull fits with their
-confidence intervals - all from one :func:`engine.analyse_one_part`."""
+confidence intervals - all from one :func:`engine.analyse_one_part`, computed by the analysis
+run and stored (`services.dashboards`); a view reads the stored analysis (issue 15)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 import numpy as np
 
 from ..documents import charts, narrative
-from ..engine import PartAnalysis, analyse_one_part
+from ..engine import ENGINE_VERSION, PartAnalysis, analyse_one_part
+from ..engine.inputs import part_changed_since
 from ..engine.warranty import fit_dict, group_table, pareto_rows, weibull_chart
+from ..models import PartDashboard
 from ..stats.claims_monitor import WARRANTY_MONTHS
 
 
@@ -95,4 +98,56 @@ def part_context(part_number: str, as_of: date) -> dict[str, Any]:
         "excluded": narrative.excluded_text(dict(pa.excluded)),
         "problems": pa.problems + pa.insufficient,
         "shift": pa.shift,
+    }
+
+
+def stored_part(part_number: str) -> PartDashboard:
+    """The part's stored analysis; computed now if no run has stored it yet."""
+    found = PartDashboard.objects.filter(part_number=part_number).first()
+    if found is None:
+        from ..services.dashboards import refresh_part
+
+        found = refresh_part(part_number)
+    return found
+
+
+def stale_reasons(stored: PartDashboard, today: date) -> list[str]:
+    """Why a stored analysis no longer matches its inputs (empty: it is current)."""
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    if stored.engine_version != ENGINE_VERSION:
+        reasons.append(_("the analysis method has changed"))
+    if (stored.as_of.year, stored.as_of.month) != (today.year, today.month):
+        reasons.append(_("a month has passed (months in service have moved on)"))
+    if part_changed_since(stored.part_number, stored.computed_at):
+        reasons.append(_("claims, production volumes or baselines of the part have changed"))
+    return reasons
+
+
+def stored_context(part_number: str, today: date) -> dict[str, Any]:
+    """The dashboard's context from the stored analysis, with when it was computed and
+    whether it is stale."""
+    stored = stored_part(part_number)
+    d = stored.data
+    return {
+        "analysis": {
+            "name": d["name"],
+            "cohorts": d["cohorts"],
+            "counted_claims": d["counted_claims"],
+        },
+        "heat": d["heat"],
+        "mis_range": list(range(1, WARRANTY_MONTHS + 1)),
+        "pareto_svg": charts.pareto_chart(d["pareto"][:10]),
+        "pareto": d["pareto"][:15],
+        "weibull_svg": charts.weibull_plot(d["weibull"]),
+        "pooled_fit": d["pooled_fit"],
+        "group_fits": d["group_fits"],
+        "homogeneity": d["homogeneity"],
+        "dispersion": d["dispersion"],
+        "clock": d["clock"],
+        "excluded": narrative.excluded_text(d["excluded"]),
+        "problems": d["problems"],
+        "stored": stored,
+        "stale": stale_reasons(stored, today),
     }

@@ -2,6 +2,7 @@
 
 from .alerts import alert_acknowledge, alert_close, alert_dismiss, sweep_overdue
 from .baselines import claim_baseline_delete, claim_baseline_set
+from .dashboards import recompute_request, refresh_part
 from .data import (
     production_volume_create,
     production_volume_delete,
@@ -38,6 +39,8 @@ __all__ = [
     "purchase_volume_create",
     "purchase_volume_delete",
     "purchase_volume_update",
+    "recompute_request",
+    "refresh_part",
     "report_draft",
     "report_issue",
     "report_refresh_evidence",

@@ -47,6 +47,7 @@ from ..models import (
     Trigger,
 )
 from ..models.alerts import OPEN_STATUSES, SEVERITY_ORDER
+from .dashboards import store_run_parts
 
 log = logging.getLogger(__name__)
 SCHEDULE_EVERY = timedelta(hours=24)
@@ -135,6 +136,7 @@ def execute_run(
         outcome = engine.analyse(inputs)
         with transaction.atomic():
             counts = apply_findings(run, outcome)
+            counts["parts_stored"] = store_run_parts(run, outcome.part_analyses)
             run = AnalysisRun.objects.select_for_update().get(pk=run.pk)
             run.as_of, run.fingerprint = inputs.as_of, fingerprint
             run.counts = {**engine.clean(outcome.counts), **counts}

@@ -130,6 +130,7 @@ UI = {
     ),
     "earlywarning:part_list": ("ew.view", "get", lambda w: []),
     "earlywarning:part_dashboard": ("ew.view", "get", lambda w: ["SA-2041"]),
+    "earlywarning:part_recompute": ("ew.run", "post", lambda w: ["SA-2041"]),
     "earlywarning:run_list": ("ew.view", "get", lambda w: []),
     "earlywarning:run_detail": ("ew.view", "get", lambda w: [w["ew_run"].pk]),
     "earlywarning:run_now": ("ew.run", "post", lambda w: []),

@@ -144,7 +144,21 @@ def part_dashboard(request: AuthedRequest, part: str) -> HttpResponse:
     require(request.user, "ew.view")
     if not selectors.part_exists(part):
         raise Http404(part)
-    ctx = dashboard.part_context(part, timezone.localdate())
+    ctx = dashboard.stored_context(part, timezone.localdate())
     ctx["part"] = part
+    ctx["may_recompute"] = can(request.user, "ew.run")
     ctx["alerts"] = selectors.alert_list(request.user, part_number=part)[:20]
     return render(request, "earlywarning/part_dashboard.html", ctx)
+
+
+@require_POST
+def part_recompute(request: AuthedRequest, part: str) -> HttpResponse:
+    """Quality: compute the part's analysis again, in the background (issue 15)."""
+    require(request.user, "ew.run")
+    if not selectors.part_exists(part):
+        raise Http404(part)
+    services.recompute_request(actor=request.user, part_number=part)
+    messages.success(
+        request, _("The analysis of %(part)s is being computed again.") % {"part": part}
+    )
+    return redirect("earlywarning:part_dashboard", part=part)
