@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .base import TrackedModel
 
 
 class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")  # waiting for a worker
-    RUNNING = "running", _("Running")  # a worker holds the lease and writes the file
-    DONE = "done", _("Ready")  # the file is there for its requester until expires_at (final)
-    FAILED = "failed", _("Failed")  # the export stopped, or was given up (final)
-    EXPIRED = "expired", _("Expired")  # the file was removed by the sweep (final)
+    RUNNING = "running", pgettext_lazy("export", "Running")  # a worker holds the lease and writes the file
+    DONE = "done", pgettext_lazy("export", "Ready")  # the file is there for its requester until expires_at (final)
+    FAILED = "failed", pgettext_lazy("export", "Failed")  # the export stopped, or was given up (final)
+    EXPIRED = "expired", pgettext_lazy("export", "Expired")  # the file was removed by the sweep (final)
 
 
 E = ExportStatus
