@@ -133,6 +133,8 @@ def hand_over(
         return None, rows
     limit = job_rows()
     if total is None:
+        total = getattr(request, "export_rows", None)  # counted by list_page
+    if total is None:
         it = iter(rows)
         head = list(islice(it, limit + 1))
         if len(head) <= limit:

@@ -240,6 +240,10 @@ def list_page(
     alone for htmx requests aimed at it (``list_template``)."""
     if export is not None and request.GET.get("export") == "xlsx":
         require(request.user, export_permission)
+        from .export_jobs import job_rows
+
+        # counted up to the job threshold, so that a large export is handed over at once
+        request.export_rows = count_upto(qs, job_rows() + 1)  # type: ignore[attr-defined]
         return export(qs)
     ctx = {
         "form": form,

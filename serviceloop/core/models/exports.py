@@ -11,11 +11,14 @@ from .base import TrackedModel
 
 
 class ExportStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")  # waiting for a worker
-    RUNNING = "running", pgettext_lazy("export", "Running")  # a worker holds the lease and writes the file
-    DONE = "done", pgettext_lazy("export", "Ready")  # the file is there for its requester until expires_at (final)
-    FAILED = "failed", pgettext_lazy("export", "Failed")  # the export stopped, or was given up (final)
-    EXPIRED = "expired", pgettext_lazy("export", "Expired")  # the file was removed by the sweep (final)
+    # queued: waiting for a worker; running: a worker holds the lease and writes the file;
+    # done: the file is there for its requester until expires_at; failed: the export
+    # stopped or was given up; expired: the sweep removed the file. The last three are final.
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", pgettext_lazy("export", "Running")
+    DONE = "done", pgettext_lazy("export", "Ready")
+    FAILED = "failed", pgettext_lazy("export", "Failed")
+    EXPIRED = "expired", pgettext_lazy("export", "Expired")
 
 
 E = ExportStatus
