@@ -128,7 +128,7 @@ def hand_over(
     Otherwise (None, the rows to write now). Without ``total`` the rows are read up to the
     threshold to decide (they are kept and written, not read twice)."""
     request = _request.get()
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     if request is None or not getattr(user, "is_authenticated", False):
         return None, rows
     limit = job_rows()
@@ -263,6 +263,8 @@ def _replay(job: ExportJob, sink: Sink) -> Any:
     """The page the export was asked from, asked again as its user, answered into the job."""
     from django_htmx.middleware import HtmxDetails
 
+    if job.created_by is None:
+        raise PermissionDenied("an export without its requester")
     request = RequestFactory().get(job.path, data=job.params)
     request.user = job.created_by
     request.htmx = HtmxDetails(request)  # type: ignore[attr-defined]

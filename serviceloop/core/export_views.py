@@ -3,7 +3,7 @@ runs) and its file, for the user who asked and administrators only."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -32,7 +32,7 @@ def export_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, template, ctx)
 
 
-def export_file(request: AuthedRequest, pk: int) -> HttpResponse:
+def export_file(request: AuthedRequest, pk: int) -> HttpResponseBase:
     job = export_jobs.job_get(request.user, pk)
     if not export_jobs.download_ready(job):
         raise Http404("export file")

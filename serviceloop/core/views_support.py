@@ -205,9 +205,10 @@ class CappedPaginator(Paginator):
 def paginate(request: HttpRequest, qs: Any, per_page: int = 25) -> Any:
     """One page of a list, counted cheaply and no deeper than the cap (CappedPaginator)."""
     paginator = CappedPaginator(qs, per_page)
-    asked = request.GET.get("page")
+    asked = request.GET.get("page") or ""
     page = paginator.get_page(asked)
-    page.too_deep = paginator.capped and str(asked or "").isdigit() and int(asked) > page.number
+    deep = paginator.capped and asked.isdigit() and int(asked) > page.number
+    page.too_deep = deep  # type: ignore[attr-defined]
     return page
 
 

@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from serviceloop.core.exports import (
+    CHUNK_SIZE,
     Layout,
     append_row,
-    rows_of,
     workbook_bytes,
     xlsx_file,
     xlsx_response,
@@ -142,7 +142,7 @@ def register_response(
     with translation.override("zh-hans"):
         rows = qs.select_related(*REGISTER_RELATED).prefetch_related(*REGISTER_PREFETCH)
         headers, lines, layout = register_sheet(
-            rows_of(rows, lambda c: c), exported_by=exported_by, filters=filters
+            rows.iterator(chunk_size=CHUNK_SIZE), exported_by=exported_by, filters=filters
         )
         stamp = timezone.localdate().isoformat()
         return xlsx_response(
