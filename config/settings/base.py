@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "serviceloop.core.middleware.LoginRequiredMiddleware",
     "serviceloop.core.text_input.TextInputMiddleware",
+    "serviceloop.core.export_jobs.CurrentRequestMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

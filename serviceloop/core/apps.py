@@ -20,6 +20,11 @@ class CoreConfig(AppConfig):
         from .tasks import scheduled_backup_task
 
         register_periodic(scheduled_backup_task)
+        from .export_jobs import export_work
+        from .tasks import sweep_exports_task
+
+        register_periodic(sweep_exports_task)
+        register_work(export_work)
         register_work(import_work.import_work)
 
         nav.register("core:my_work", _("My work"), None, 0)

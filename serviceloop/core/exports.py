@@ -15,6 +15,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
@@ -27,7 +28,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
@@ -103,43 +104,108 @@ def workbook_bytes(wb: Workbook) -> bytes:
 
 
 def xlsx_response(
-    filename: str, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]
+    filename: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    total: int | None = None,
+    layout: Layout | None = None,
 ) -> HttpResponse:
     """The table as an XLSX download, built in constant memory (issue 15): a write-only
     workbook written row by row to a temporary file; only the finished, compressed file is
-    held to answer (a few MB for 100,000 rows). Give rows from `rows_of(queryset, …)`."""
-    with xlsx_file(title, headers, rows) as f:
+    held to answer (a few MB for 100,000 rows). Give rows from `rows_of(queryset, …)`.
+
+    A list of more than `export_jobs.job_rows()` rows (``total`` when the caller knows it,
+    else found by reading that many) is not built in the request: it becomes a background
+    job and the answer is the job's page (`core.export_jobs`). In the worker running that
+    job, the same call writes into the job's file."""
+    from . import export_jobs
+
+    sink = export_jobs.current_sink()
+    if sink is not None:
+        with xlsx_file(title, headers, sink.rows(rows), layout) as f:
+            return sink.save(filename, f)
+    handed, rows = export_jobs.hand_over(filename, title, rows, total)
+    if handed is not None:
+        return handed
+    with xlsx_file(title, headers, rows, layout) as f:
         return file_response(f.read(), filename, XLSX_TYPE)
 
 
 # Rows read to size the columns of a streamed sheet (a write-only sheet fixes widths first).
 WIDTH_SAMPLE = 200
 CHUNK_SIZE = 2000
+THIN = Side(style="thin", color="999999")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEAD_FILL = PatternFill("solid", fgColor="DDE6F2")
 
 
-def xlsx_file(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> IO[bytes]:
+@dataclass(frozen=True)
+class Layout:
+    """How a streamed sheet looks beyond a plain table (a paper form's register)."""
+
+    preamble: Sequence[str] = ()  # lines above the header row; the first is the title
+    widths: Sequence[int] = ()  # fixed column widths (else sized from the first rows)
+    freeze: str = ""  # the first cell below and right of what stays (default: below header)
+    boxed: bool = False  # thin borders, wrapped text, a shaded header (a form's look)
+    landscape: bool = False
+
+
+def xlsx_file(
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    layout: Layout | None = None,
+) -> IO[bytes]:
     """`xlsx_bytes` as an open temporary file (deleted on close), written through a
     write-only workbook: memory stays flat whatever the number of rows; columns are sized to
-    the header and the first WIDTH_SAMPLE rows."""
+    the header and the first WIDTH_SAMPLE rows (or as `layout` says)."""
+    layout = layout or Layout()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(plain(title)[:31])
     it = iter(rows)
-    sample = [[plain(v) for v in row] for row in islice(it, WIDTH_SAMPLE)]
-    widths = [max(8, len(str(h)) * 2) for h in headers]
-    for values in sample:
-        for i, v in enumerate(values[: len(widths)]):
-            widths[i] = min(60, max(widths[i], len(str(v)) + 2))
+    sample: list[list[Any]] = []
+    if layout.widths:
+        widths = list(layout.widths)
+    else:
+        sample = [[plain(v) for v in row] for row in islice(it, WIDTH_SAMPLE)]
+        widths = [max(8, len(str(h)) * 2) for h in headers]
+        for values in sample:
+            for i, v in enumerate(values[: len(widths)]):
+                widths[i] = min(60, max(widths[i], len(str(v)) + 2))
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = "A2"
+    head_row = len(layout.preamble) + 1
+    ws.freeze_panes = layout.freeze or f"A{head_row + 1}"
+    if layout.landscape:
+        ws.page_setup.orientation = "landscape"
+        ws.print_title_rows = f"{head_row}:{head_row}"
+    for n, line in enumerate(layout.preamble):
+        cell = _as_text(WriteOnlyCell(ws, plain(line)))
+        cell.font = Font(size=16, bold=True) if n == 0 else Font(size=9, color="666666")
+        ws.append([cell])
     head = []
     for h in headers:
         cell = WriteOnlyCell(ws, plain(str(h)))
         cell.font = Font(bold=True)
+        if layout.boxed:
+            cell.fill, cell.border = HEAD_FILL, BOX
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         head.append(_as_text(cell))
     ws.append(head)
-    for row in chain(sample, it):
-        append_row(ws, row)
+    if layout.boxed:
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for row in chain(sample, it):
+            cells = []
+            for v in row:
+                cell = _as_text(WriteOnlyCell(ws, plain(v)))
+                cell.border, cell.alignment = BOX, wrap
+                cells.append(cell)
+            ws.append(cells)
+    else:
+        for row in chain(sample, it):
+            append_row(ws, row)
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 (the response closes it)
     wb.save(out)
     out.seek(0)

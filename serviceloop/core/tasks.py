@@ -43,3 +43,19 @@ def scheduled_backup_task() -> str:
     from .backup_runs import scheduled_backup
 
     return scheduled_backup()
+
+
+@task()
+def run_export_task(job_id: int) -> str:
+    """A large export (core.export_jobs)."""
+    from . import export_jobs
+
+    return export_jobs.run(job_id)
+
+
+@task()
+def sweep_exports_task() -> int:
+    """Queue again the exports whose worker died and remove expired files; idempotent."""
+    from . import export_jobs
+
+    return export_jobs.sweep()

@@ -3,16 +3,21 @@ detail page (``detail_action``), paginate."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import connections, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from .models import User
 from .permissions import require
@@ -136,8 +141,75 @@ def detail_actions(
     return run
 
 
+def count_cap() -> int:
+    """Lists count exactly up to this many rows, and page no deeper (issue 15)."""
+    return int(getattr(settings, "SERVICELOOP_LIST_COUNT_CAP", 10_000))
+
+
+def count_upto(qs: Any, n: int) -> int:
+    """How many rows, counting no further than ``n``: ``SELECT COUNT(*) FROM (… LIMIT n)``
+    reads at most n index entries, however large the table."""
+    if not isinstance(qs, QuerySet):
+        return min(len(qs), n)
+    return qs.order_by()[:n].count()
+
+
+def estimated_count(qs: Any) -> int | None:
+    """The planner's estimate of a list's rows on PostgreSQL (EXPLAIN: no row is read), or
+    None on other databases."""
+    if not isinstance(qs, QuerySet) or connections[qs.db].vendor != "postgresql":
+        return None
+    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class CappedPaginator(Paginator):
+    """A paginator that never counts or pages through a whole large table (issue 15).
+
+    Up to ``count_cap()`` rows it counts exactly. Beyond, `capped` is set: the pages stop
+    at the cap (a deeper page is answered with the last one and `Page.too_deep`, for a
+    message asking to narrow the list), and the page says "10,000+" records, or "about N"
+    with the planner's estimate on PostgreSQL."""
+
+    def __init__(self, object_list: Any, per_page: int, cap: int | None = None) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap or count_cap()
+        self.capped = False
+        self.estimate: int | None = None
+
+    @cached_property
+    def count(self) -> int:
+        n = count_upto(self.object_list, self.cap + 1)
+        if n <= self.cap:
+            return n
+        self.capped = True
+        estimate = estimated_count(self.object_list)
+        self.estimate = estimate if estimate is not None and estimate > self.cap else None
+        return self.cap
+
+    @property
+    def shown(self) -> str:
+        """The number of records as the page says it: exact, "about N" or "N+"."""
+        if not self.capped:
+            return f"{self.count:,}"
+        if self.estimate is not None:
+            return _("about %(n)s") % {"n": f"{self.estimate:,}"}
+        return f"{self.cap:,}+"
+
+
 def paginate(request: HttpRequest, qs: Any, per_page: int = 25) -> Any:
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+    """One page of a list, counted cheaply and no deeper than the cap (CappedPaginator)."""
+    paginator = CappedPaginator(qs, per_page)
+    asked = request.GET.get("page") or ""
+    page = paginator.get_page(asked)
+    deep = paginator.capped and asked.isdigit() and int(asked) > page.number
+    page.too_deep = deep  # type: ignore[attr-defined]
+    return page
 
 
 def querystring_without_page(request: HttpRequest) -> str:
@@ -169,6 +241,10 @@ def list_page(
     alone for htmx requests aimed at it (``list_template``)."""
     if export is not None and request.GET.get("export") == "xlsx":
         require(request.user, export_permission)
+        from .export_jobs import job_rows
+
+        # counted up to the job threshold, so that a large export is handed over at once
+        request.export_rows = count_upto(qs, job_rows() + 1)  # type: ignore[attr-defined]
         return export(qs)
     ctx = {
         "form": form,

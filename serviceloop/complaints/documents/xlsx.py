@@ -3,18 +3,26 @@ and the management-review summary with charts (R-5.5.9)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from serviceloop.core.exports import append_row, workbook_bytes, write_cell
+from serviceloop.core.exports import (
+    CHUNK_SIZE,
+    Layout,
+    append_row,
+    workbook_bytes,
+    xlsx_file,
+    xlsx_response,
+)
 
 from ..models import ActionStatus, Complaint
 
@@ -37,6 +45,7 @@ REGISTER_COLUMNS: list[tuple[str, int]] = [
     ("接收人", 10),
     ("8D编号", 16),
     ("8D负责人", 10),
+    ("8D状态", 12),
     ("责任部门", 14),
     ("原因", 40),
     ("纠正措施", 40),
@@ -92,6 +101,7 @@ def _register_row(n: int, c: Complaint) -> list[Any]:
         str(c.received_by or ""),
         report.number if report else "",
         str(report.leader or "") if report else "",
+        report.get_status_display() if report else "",
         "、".join(dict.fromkeys(departments)),
         "\n".join(causes),
         "\n".join(actions),
@@ -102,35 +112,55 @@ def _register_row(n: int, c: Complaint) -> list[Any]:
     ]
 
 
-def register_xlsx(complaints: Iterable[Complaint], *, exported_by: str, filters: str) -> bytes:
-    """The register in the layout of the paper form, with Chinese headers and values."""
+# What the register export reads with each complaint (per chunk of rows).
+REGISTER_PREFETCH = ("eight_d__root_causes__department", "eight_d__actions", "eight_d__circulation")
+REGISTER_RELATED = ("customer", "received_by", "eight_d__leader", "eight_d__reply")
+
+
+def register_sheet(
+    complaints: Iterable[Complaint], *, exported_by: str, filters: str
+) -> tuple[list[str], Iterator[list[Any]], Layout]:
+    """The register in the layout of the paper form, as a streamed sheet: its headers, its
+    rows (lazily, one complaint at a time; write them with Chinese active) and its layout."""
+    note = f"导出时间:{timezone.localtime().strftime('%Y-%m-%d %H:%M')}  导出人:{exported_by}"
+    layout = Layout(
+        preamble=(REGISTER_TITLE, note + (f"  筛选:{filters}" if filters else "")),
+        widths=[w for _, w in REGISTER_COLUMNS],
+        freeze="C4",
+        boxed=True,
+        landscape=True,
+    )
+    rows = (_register_row(n, c) for n, c in enumerate(complaints, start=1))
+    return [h for h, _ in REGISTER_COLUMNS], rows, layout
+
+
+def register_response(
+    qs: QuerySet[Complaint], *, exported_by: str, filters: str, total: int | None = None
+) -> HttpResponse:
+    """The register as an XLSX download (core.exports: constant memory, a background job
+    when large), its values in Chinese whatever the reader's language."""
     with translation.override("zh-hans"):
-        wb = Workbook()
-        ws = wb.active
-        ws.title = REGISTER_TITLE
-        ncols = len(REGISTER_COLUMNS)
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-        write_cell(ws, 1, 1, REGISTER_TITLE).font = Font(size=16, bold=True)
-        ws.cell(1, 1).alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-        note = f"导出时间:{timezone.localtime().strftime('%Y-%m-%d %H:%M')}  导出人:{exported_by}"
-        write_cell(ws, 2, 1, note + (f"  筛选:{filters}" if filters else "")).font = Font(
-            size=9, color="666666"
+        rows = qs.select_related(*REGISTER_RELATED).prefetch_related(*REGISTER_PREFETCH)
+        headers, lines, layout = register_sheet(
+            rows.iterator(chunk_size=CHUNK_SIZE), exported_by=exported_by, filters=filters
         )
-        for col, (header, width) in enumerate(REGISTER_COLUMNS, start=1):
-            cell = write_cell(ws, 3, col, header)
-            cell.font, cell.fill, cell.border = Font(bold=True), HEAD_FILL, BORDER
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            ws.column_dimensions[get_column_letter(col)].width = width
-        for n, complaint in enumerate(complaints, start=1):
-            for col, value in enumerate(_register_row(n, complaint), start=1):
-                cell = write_cell(ws, 3 + n, col, value)
-                cell.border, cell.alignment = BORDER, WRAP
-        ws.freeze_panes = "C4"
-        ws.print_title_rows = "3:3"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        return workbook_bytes(wb)
+        stamp = timezone.localdate().isoformat()
+        return xlsx_response(
+            f"complaint-register-{stamp}.xlsx",
+            REGISTER_TITLE,
+            headers,
+            lines,
+            total=total,
+            layout=layout,
+        )
+
+
+def register_xlsx(complaints: Iterable[Complaint], *, exported_by: str, filters: str) -> bytes:
+    """The register as bytes (small registers, tests)."""
+    with translation.override("zh-hans"):
+        headers, rows, layout = register_sheet(complaints, exported_by=exported_by, filters=filters)
+        with xlsx_file(REGISTER_TITLE, headers, rows, layout) as f:
+            return f.read()
 
 
 def _table_with_chart(

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from serviceloop.core.exports import XLSX_TYPE
-from serviceloop.core.files import file_response
+from serviceloop.core import export_jobs
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    count_upto,
     list_template,
     paginate,
     querystring_without_page,
@@ -23,7 +23,7 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..documents.xlsx import register_xlsx
+from ..documents.xlsx import register_response
 from ..forms.register import ComplaintFilterForm, ComplaintForm, OpenEightDForm
 from ..models import Kind
 
@@ -45,12 +45,12 @@ def complaint_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.complaint_list(request.user, **form.filters())
     if request.GET.get("export") == "xlsx":
         require(request.user, "complaint.export")
-        rows = qs.prefetch_related(
-            "eight_d__root_causes__department", "eight_d__actions", "eight_d__circulation"
-        ).select_related("eight_d__leader", "eight_d__reply")
-        content = register_xlsx(rows, exported_by=str(request.user), filters=form.describe())
-        stamp = timezone.localdate().isoformat()
-        return file_response(content, f"complaint-register-{stamp}.xlsx", XLSX_TYPE)
+        return register_response(
+            qs,
+            exported_by=str(request.user),
+            filters=form.describe(),
+            total=count_upto(qs, export_jobs.job_rows() + 1),
+        )
     ctx = {
         "form": form,
         "page": paginate(request, qs),

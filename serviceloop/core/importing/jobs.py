@@ -21,16 +21,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
-from uuid import uuid4
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from serviceloop.core import leases
 from serviceloop.core.audit import AuditAction, audit_record
+from serviceloop.core.leases import LeaseLost
 from serviceloop.core.models import ImportJob, ImportMode, ImportPhase, ImportStatus
 from serviceloop.core.signals import field_data_imported
 
@@ -43,7 +43,6 @@ from .reading import open_table
 log = logging.getLogger(__name__)
 S = ImportStatus
 SYSTEM = "imports"
-HEARTBEAT_SECONDS = 2.0
 MAX_ATTEMPTS = 3
 
 
@@ -51,25 +50,9 @@ def lease() -> timedelta:
     return timedelta(seconds=getattr(settings, "SERVICELOOP_IMPORT_LEASE_SECONDS", 120))
 
 
-class LeaseLost(Exception):
-    """Another worker has taken the job (this one was presumed dead)."""
-
-
-class Lease:
-    def __init__(self, pk: int, token: str):
-        self.pk, self.token, self.last = pk, token, 0.0
-
-    def beat(self, force: bool = False, **fields: Any) -> None:
-        """Renew the heartbeat (with progress fields), at most every HEARTBEAT_SECONDS."""
-        now = time.monotonic()
-        if not force and now - self.last < HEARTBEAT_SECONDS:
-            return
-        self.last = now
-        renewed = ImportJob.objects.filter(
-            pk=self.pk, lease_token=self.token, status=S.RUNNING
-        ).update(heartbeat_at=timezone.now(), **fields)
-        if not renewed:
-            raise LeaseLost(self.pk)
+class Lease(leases.Lease):
+    model = ImportJob
+    running = S.RUNNING
 
 
 def enqueue(job: ImportJob) -> None:
@@ -98,16 +81,8 @@ def few_collections() -> Iterator[None]:
 
 def run(pk: int) -> str:
     """Claim a queued job and carry it as far as it goes; returns its status."""
-    token = uuid4().hex
-    now = timezone.now()
-    claimed = ImportJob.objects.filter(pk=pk, status=S.QUEUED).update(
-        status=S.RUNNING,
-        lease_token=token,
-        heartbeat_at=now,
-        started_at=now,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    token = leases.claim(ImportJob, pk, queued=S.QUEUED, running=S.RUNNING)
+    if not token:
         return "not queued"
     job = ImportJob.objects.select_related("created_by", "confirmed_by").get(pk=pk)
     kind = get_kind(job.kind)

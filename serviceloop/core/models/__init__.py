@@ -2,6 +2,7 @@ from .audit import AuditChainHead, AuditEntry
 from .backup import BackupRun, BackupStatus
 from .base import TrackedModel
 from .company import CompanyProfile
+from .exports import EXPORT_TRANSITIONS, ExportJob, ExportStatus
 from .imports import IMPORT_TRANSITIONS, ImportJob, ImportMode, ImportPhase, ImportStatus
 from .people import Agent, ApiToken, Department, Role, User
 from .support import Notification, NumberSequence
@@ -15,6 +16,9 @@ __all__ = [
     "BackupStatus",
     "CompanyProfile",
     "Department",
+    "EXPORT_TRANSITIONS",
+    "ExportJob",
+    "ExportStatus",
     "IMPORT_TRANSITIONS",
     "ImportJob",
     "ImportMode",

@@ -24,6 +24,29 @@ def build(w: dict) -> None:
     from serviceloop.core.tokens import token_issue
 
     w["token_id"] = token_issue(actor=user_with("sales"))[0].pk
+    w["export_job_id"] = _export_job().pk
+
+
+def _export_job():
+    """A finished export of another user's: only administrators may see it (the rest 404)."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from serviceloop.core.models import ExportJob, ExportStatus
+
+    job = ExportJob(
+        number="EXP-MATRIX",
+        path="/communications/",
+        filename="communications.xlsx",
+        status=ExportStatus.DONE,
+        created_by=user_with("quality"),
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    job.file.save("communications.xlsx", ContentFile(b"PK"), save=False)
+    job.save()
+    return job
 
 
 JOB = "/api/v1/imports/{import_id}"
@@ -51,6 +74,8 @@ def _job(w: dict) -> list:
 
 UI = {
     "core:home": (None, "get", lambda w: []),
+    "core:export_detail": (None, "get", lambda w: [w["export_job_id"]]),
+    "core:export_file": (None, "get", lambda w: [w["export_job_id"]]),
     "core:my_work": (None, "get", lambda w: []),
     "core:notifications": (None, "get", lambda w: []),
     "core:notifications_read": (None, "post", lambda w: []),
@@ -67,3 +92,10 @@ UI = {
     "imports:template": ("warranty.import", "get", lambda w: [w["import_kind"]]),
 }
 EXPORTS: dict = {}
+
+
+# An export's page and file are its requester's and the administrators' (the rest: 404).
+UI_EXPECT = {
+    "core:export_detail": {"*": 404, "admin": 200},
+    "core:export_file": {"*": 404, "admin": 200},
+}
