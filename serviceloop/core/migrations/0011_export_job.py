@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0008_notification_message'),
+        ('core', '0010_audit_hmac_key'),
     ]
 
     operations = [
