@@ -8,14 +8,17 @@ from .base import *  # noqa: F403
 from .base import DATABASES
 
 if not os.environ.get("SERVICELOOP_DATABASE_URL"):
-    # The SQLite suite builds its tables straight from the models (Django's TEST MIGRATE=False:
-    # seconds instead of a minute per worker); the PostgreSQL suite, the production database,
-    # applies the migrations, and `makemigrations --check` keeps the two in step.
-    DATABASES["default"] = {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": ":memory:",
-        "TEST": {"MIGRATE": os.environ.get("SERVICELOOP_TEST_MIGRATE") == "1"},
-    }
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+# Each worker's test database is built straight from the models (Django's TEST MIGRATE=False:
+# seconds instead of a minute per worker and database), its migrations recorded as applied
+# (conftest.py). The migrations themselves are applied from nothing once per suite:
+# core/tests/test_migrations.py on SQLite, and the backup move test into a new PostgreSQL
+# database; `makemigrations --check` (make lint) keeps models and migrations in step.
+# SERVICELOOP_TEST_MIGRATE=1 migrates every test database instead.
+DATABASES["default"]["TEST"] = {
+    **DATABASES["default"].get("TEST", {}),
+    "MIGRATE": os.environ.get("SERVICELOOP_TEST_MIGRATE") == "1",
+}
 # Uploads made by tests go to a throw-away folder, never into ./var/media.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="serviceloop-test-media-"))
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
