@@ -2,13 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 
 from serviceloop.core.api_read import list_route, read_routes
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.models import Department, User
 
 from . import selectors, services
+from .filters import RECORD_FILTERS
 from .schemas import (
     DistributeIn,
     ItemsIn,
@@ -40,12 +41,7 @@ def _departments(codes: list[str], field: str) -> list[Department]:
     return found
 
 
-class VisitRecordFilters(Schema):
-    q: str = ""
-    customer: int | None = None
-    status: str = ""
-    year: int | None = Field(None, ge=1, le=9999)  # a date's years (issue 9: it was a 500)
-    unread: bool | None = None
+VisitRecordFilters = RECORD_FILTERS.schema
 
 
 read_routes(
