@@ -66,7 +66,8 @@ def list_route(
         qs = selector(user_of(request), **given)
         return shape(qs) if shape else qs
 
-    params = [P("filters", P.POSITIONAL_OR_KEYWORD, annotation=Query[filters])] if filters else []
+    query: Any = Query  # Query[schema] built at run time
+    params = [P("filters", P.POSITIONAL_OR_KEYWORD, annotation=query[filters])] if filters else []
     view = _named(view, name, module, doc, params)
     return router.get(path, response=list[out])(paginate(LimitOffsetPagination)(view))
 
