@@ -25,6 +25,8 @@ and ``None`` otherwise, as the hand-written schemas had it.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -52,6 +54,8 @@ class Filter:
     le: int | None = None
     form: bool = True  # on the page's form
     api: bool = True  # in the API's query schema
+    field: Any = None  # the page's own form field where the default does not fit
+    clean: Callable[[Any], Any] | None = None  # its cleaned value -> the selector's value
 
     @property
     def empty(self) -> Any:
@@ -66,6 +70,8 @@ class Filter:
         return (self.annotation(), self.empty)
 
     def form_field(self) -> forms.Field:
+        if self.field is not None:
+            return copy.deepcopy(self.field)
         if not self.label:
             return forms.IntegerField(required=False, widget=forms.HiddenInput)
         if self.choices is not None:
@@ -84,9 +90,25 @@ class Filter:
 
     def cleaned(self, value: Any) -> Any:
         """A form's cleaned value as the selector takes it: an unticked box is "not filtered"."""
+        if self.clean is not None:
+            return self.clean(value)
         if self.type is bool:
             return value or None
         return self.empty if value in (None, "") else value
+
+
+def yes_no(label: Any, yes: Any, no: Any, *, all_: Any = None) -> forms.ChoiceField:
+    """A page's three-way filter ("all" / yes / no) for a ``bool | None`` filter; pair it with
+    ``clean=from_yes_no``."""
+    from django.utils.translation import gettext_lazy as _
+
+    return forms.ChoiceField(
+        label=label, required=False, choices=[("", all_ or _("All")), ("1", yes), ("0", no)]
+    )
+
+
+def from_yes_no(value: Any) -> bool | None:
+    return {"1": True, "0": False}.get(value or "")
 
 
 class FilterForm(forms.Form):

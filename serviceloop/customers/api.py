@@ -12,6 +12,7 @@ from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.models import Agent
 
 from . import selectors, services
+from .filters import CUSTOMER_FILTERS
 from .schemas import (
     AgreementIn,
     AgreementOut,
@@ -27,12 +28,7 @@ router = Router(tags=["customers"], auth=API_AUTH)
 agreements_router = Router(tags=["service-agreements"], auth=API_AUTH)
 
 
-class CustomerFilters(Schema):
-    q: str = ""
-    tier: str = ""
-    agent: int | None = None
-    province: str = ""
-    active: bool | None = None
+CustomerFilters = CUSTOMER_FILTERS.schema
 
 
 def _agent(pk: int | None) -> Agent | None:
