@@ -29,12 +29,11 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Model, QuerySet
-from ninja import Field, Schema
-from pydantic import create_model
 
 from .filters import filter_given, search
 
@@ -65,6 +64,8 @@ class Filter:
         return str if self.type is str else self.type | None
 
     def api_field(self) -> tuple[Any, Any]:
+        from ninja import Field
+
         if self.ge is not None or self.le is not None:
             return (self.annotation(), Field(self.empty, ge=self.ge, le=self.le))
         return (self.annotation(), self.empty)
@@ -126,13 +127,22 @@ class FilterSpec:
     def __init__(self, name: str, *fields: Filter) -> None:
         self.name = name
         self.fields = fields
-        self.schema: type[Schema] = create_model(  # type: ignore[call-overload]
-            name, __base__=Schema, **{f.name: f.api_field() for f in fields if f.api}
-        )
         self.form: type[FilterForm] = type(
             name.removesuffix("Filters") + "FilterForm",
             (FilterForm,),
             {"spec": self, **{f.name: f.form_field() for f in fields if f.form}},
+        )
+
+    @cached_property
+    def schema(self) -> Any:
+        """The API's query schema (a ninja ``Schema``). Built on first use, with the API, so
+        that loading the apps does not load pydantic (tests freezing time import the API
+        under the frozen clock, and pydantic must see the same ``date`` as the schemas)."""
+        from ninja import Schema
+        from pydantic import create_model
+
+        return create_model(  # type: ignore[call-overload]
+            self.name, __base__=Schema, **{f.name: f.api_field() for f in self.fields if f.api}
         )
 
     def apply(self, qs: QuerySet[M], **given: Any) -> QuerySet[M]:
