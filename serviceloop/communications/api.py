@@ -3,10 +3,10 @@
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, departments, lookup, patch_payload, user_of
 from serviceloop.core.models import User
 from serviceloop.customers.models import Contact
@@ -39,12 +39,15 @@ class CommunicationFilters(Schema):
     received_to: date | None = None
 
 
-@router.get("/", response=list[CommunicationOut])
-@paginate(LimitOffsetPagination)
-def list_communications(request: HttpRequest, filters: Query[CommunicationFilters]):
-    return selectors.communication_list(user_of(request), **filters.dict()).prefetch_related(
-        "routings__department"
-    )
+list_route(
+    router,
+    CommunicationOut,
+    __name__,
+    "list_communications",
+    selectors.communication_list,
+    CommunicationFilters,
+    shape=lambda qs: qs.prefetch_related("routings__department"),
+)
 
 
 @router.post("/", response={201: CommunicationOut})
@@ -56,9 +59,9 @@ def create_communication(request: HttpRequest, data: CommunicationIn):
     return Status(201, services.communication_register(actor=user_of(request), **payload))
 
 
-@router.get("/{int:comm_id}", response=CommunicationOut)
-def get_communication(request: HttpRequest, comm_id: int):
-    return selectors.communication_get(user_of(request), comm_id)
+get_route(
+    router, CommunicationOut, __name__, "get_communication", "comm_id", selectors.communication_get
+)
 
 
 @router.patch("/{int:comm_id}", response=CommunicationOut)

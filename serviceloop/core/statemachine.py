@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -36,6 +36,7 @@ from .audit import audit_update, snapshot
 from .models.audit import AuditAction
 
 Table = Mapping[tuple[str, str], str]
+M = TypeVar("M", bound=models.Model)
 
 
 @dataclass(frozen=True)
@@ -138,3 +139,35 @@ def transition(
             system=system,
             action=AuditAction.TRANSITION,
         )
+
+
+def locked(obj: M) -> M:
+    """The record read again under a row lock (inside the caller's transaction)."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def move(
+    obj: M,
+    to: str,
+    *,
+    actor: Any,
+    table: Table | None = None,
+    lock: bool = False,
+    reason: str = "",
+    **fields: Any,
+) -> M:
+    """One step of a workflow (submit, review, approve, send back …): optionally lock the row,
+    check the transition, set the state and ``fields`` (who/when/comment), save, and write one
+    "state changed" audit entry. Returns the record written (the locked copy with ``lock``)."""
+    with transaction.atomic():
+        if lock:
+            obj = locked(obj)
+        before = snapshot(obj)
+        transition(obj, to, actor=actor, table=table, save=False)
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save()
+        audit_update(
+            actor=actor, obj=obj, before=before, reason=reason, action=AuditAction.TRANSITION
+        )
+    return obj

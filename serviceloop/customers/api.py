@@ -5,13 +5,14 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.models import Agent
 
 from . import selectors, services
+from .filters import CUSTOMER_FILTERS
 from .schemas import (
     AgreementIn,
     AgreementOut,
@@ -27,12 +28,7 @@ router = Router(tags=["customers"], auth=API_AUTH)
 agreements_router = Router(tags=["service-agreements"], auth=API_AUTH)
 
 
-class CustomerFilters(Schema):
-    q: str = ""
-    tier: str = ""
-    agent: int | None = None
-    province: str = ""
-    active: bool | None = None
+CustomerFilters = CUSTOMER_FILTERS.schema
 
 
 def _agent(pk: int | None) -> Agent | None:
@@ -44,10 +40,15 @@ def _agent(pk: int | None) -> Agent | None:
     return agent
 
 
-@router.get("/", response=list[CustomerOut])
-@paginate(LimitOffsetPagination)
-def list_customers(request: HttpRequest, filters: Query[CustomerFilters]):
-    return selectors.customer_list(user_of(request), **filters.dict()).prefetch_related("contacts")
+list_route(
+    router,
+    CustomerOut,
+    __name__,
+    "list_customers",
+    selectors.customer_list,
+    CustomerFilters,
+    shape=lambda qs: qs.prefetch_related("contacts"),
+)
 
 
 @router.post("/", response={201: CustomerOut})
@@ -62,9 +63,7 @@ def create_customer(request: HttpRequest, data: CustomerIn):
     return Status(201, customer)
 
 
-@router.get("/{int:customer_id}", response=CustomerOut)
-def get_customer(request: HttpRequest, customer_id: int):
-    return selectors.customer_get(user_of(request), customer_id)
+get_route(router, CustomerOut, __name__, "get_customer", "customer_id", selectors.customer_get)
 
 
 @router.patch("/{int:customer_id}", response=CustomerOut)
@@ -90,10 +89,14 @@ class AgreementFilters(Schema):
     in_force_on: date | None = None
 
 
-@agreements_router.get("/", response=list[AgreementOut])
-@paginate(LimitOffsetPagination)
-def list_agreements(request: HttpRequest, filters: Query[AgreementFilters]):
-    return selectors.agreement_list(user_of(request), **filters.dict())
+list_route(
+    agreements_router,
+    AgreementOut,
+    __name__,
+    "list_agreements",
+    selectors.agreement_list,
+    AgreementFilters,
+)
 
 
 @agreements_router.post("/", response={201: AgreementOut})
@@ -108,9 +111,14 @@ def create_agreement(request: HttpRequest, data: AgreementIn):
     return Status(201, services.agreement_create(actor=user, customer=customer, **payload))
 
 
-@agreements_router.get("/{int:agreement_id}", response=AgreementOut)
-def get_agreement(request: HttpRequest, agreement_id: int):
-    return selectors.agreement_get(user_of(request), agreement_id)
+get_route(
+    agreements_router,
+    AgreementOut,
+    __name__,
+    "get_agreement",
+    "agreement_id",
+    selectors.agreement_get,
+)
 
 
 @agreements_router.patch("/{int:agreement_id}", response=AgreementOut)

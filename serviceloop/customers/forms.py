@@ -1,9 +1,7 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.models import Agent
-
-from .models import Contact, Customer, ServiceAgreement, Tier
+from .filters import CUSTOMER_FILTERS
+from .models import Contact, Customer, ServiceAgreement
 
 
 class CustomerForm(forms.ModelForm):
@@ -42,32 +40,4 @@ class AgreementForm(forms.ModelForm):
         }
 
 
-class CustomerFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("code, name, city, contact")}),
-    )
-    tier = forms.ChoiceField(
-        label=_("Tier"), required=False, choices=[("", _("All tiers")), *Tier.choices]
-    )
-    agent = forms.ModelChoiceField(
-        label=_("Agent"), required=False, queryset=Agent.objects.all(), empty_label=_("All agents")
-    )
-    active = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All")), ("1", _("Active")), ("0", _("Inactive"))],
-    )
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        d = self.cleaned_data
-        active = {"1": True, "0": False}.get(d.get("active") or "")
-        return {
-            "q": d.get("q") or "",
-            "tier": d.get("tier") or "",
-            "agent": d["agent"].pk if d.get("agent") else None,
-            "active": active,
-        }
+CustomerFilterForm = CUSTOMER_FILTERS.form

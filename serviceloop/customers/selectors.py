@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from serviceloop.core.filters import filter_given
 from serviceloop.core.permissions import require, scope_by_customer, visible_customers
 
+from .filters import CUSTOMER_FILTERS
 from .models import Contact, Customer, ServiceAgreement
 
 
@@ -25,15 +26,9 @@ def customer_list(
 ) -> QuerySet[Customer]:
     require(user, "customer.view")
     qs = visible_customers(user).select_related("agent")
+    qs = CUSTOMER_FILTERS.apply(qs, q=q, tier=tier, agent=agent, province=province, active=active)
     if q:
-        qs = qs.filter(
-            Q(code__icontains=q)
-            | Q(name__icontains=q)
-            | Q(city__icontains=q)
-            | Q(contacts__name__icontains=q)
-            | Q(contacts__phone__icontains=q)
-        ).distinct()
-    qs = filter_given(qs, tier=tier, agent_id=agent, province=province, is_active=active)
+        qs = qs.distinct()  # the search reaches the contacts
     # Aggregation drops Meta.ordering, so order explicitly for stable pages.
     return qs.annotate(
         open_communications=Count(

@@ -5,10 +5,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.actions import api_actions
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
@@ -74,15 +75,10 @@ class AlertFilters(Schema):
     open_only: bool = False
 
 
-@alerts.get("/", response=list[AlertOut])
-@paginate(LimitOffsetPagination)
-def list_alerts(request: HttpRequest, filters: Query[AlertFilters]):
-    return selectors.alert_list(user_of(request), **filters.dict())
+list_route(alerts, AlertOut, __name__, "list_alerts", selectors.alert_list, AlertFilters)
 
 
-@alerts.get("/{int:alert_id}", response=AlertDetailOut)
-def get_alert(request: HttpRequest, alert_id: int):
-    return selectors.alert_get(user_of(request), alert_id)
+get_route(alerts, AlertDetailOut, __name__, "get_alert", "alert_id", selectors.alert_get)
 
 
 _alert_post = api_actions(
@@ -111,17 +107,18 @@ class ReportFilters(Schema):
     q: str = ""
 
 
-@reports.get("/", response=list[ReportOut])
-@paginate(LimitOffsetPagination)
-def list_reports(request: HttpRequest, filters: Query[ReportFilters]):
-    return selectors.report_list(user_of(request), **filters.dict()).prefetch_related(
-        "notifications"
-    )
+list_route(
+    reports,
+    ReportOut,
+    __name__,
+    "list_reports",
+    selectors.report_list,
+    ReportFilters,
+    shape=lambda qs: qs.prefetch_related("notifications"),
+)
 
 
-@reports.get("/{int:report_id}", response=ReportOut)
-def get_report(request: HttpRequest, report_id: int):
-    return selectors.report_get(user_of(request), report_id)
+get_route(reports, ReportOut, __name__, "get_report", "report_id", selectors.report_get)
 
 
 @reports.patch("/{int:report_id}", response=ReportOut)
@@ -165,10 +162,7 @@ def get_report_pdf(request: HttpRequest, report_id: int):
 # --------------------------------------------------------------------------- runs
 
 
-@runs.get("/", response=list[RunOut])
-@paginate(LimitOffsetPagination)
-def list_runs(request: HttpRequest):
-    return selectors.run_list(user_of(request))
+list_route(runs, RunOut, __name__, "list_runs", selectors.run_list)
 
 
 @runs.post("/", response={201: RunOut})
@@ -179,9 +173,7 @@ def run_now(request: HttpRequest):
     return Status(201, run)
 
 
-@runs.get("/{int:run_id}", response=RunOut)
-def get_run(request: HttpRequest, run_id: int):
-    return selectors.run_get(user_of(request), run_id)
+get_route(runs, RunOut, __name__, "get_run", "run_id", selectors.run_get)
 
 
 # --------------------------------------------------------------------------- input data
@@ -217,9 +209,9 @@ def create_production(request: HttpRequest, data: ProductionIn):
     return Status(201, services.production_volume_create(actor=user_of(request), **data.dict()))
 
 
-@production.get("/{int:production_id}", response=ProductionOut)
-def get_production(request: HttpRequest, production_id: int):
-    return selectors.production_get(user_of(request), production_id)
+get_route(
+    production, ProductionOut, __name__, "get_production", "production_id", selectors.production_get
+)
 
 
 @production.patch("/{int:production_id}", response=ProductionOut)
@@ -242,9 +234,7 @@ def create_purchase(request: HttpRequest, data: PurchaseIn):
     return Status(201, services.purchase_volume_create(actor=user_of(request), **data.dict()))
 
 
-@purchases.get("/{int:purchase_id}", response=PurchaseOut)
-def get_purchase(request: HttpRequest, purchase_id: int):
-    return selectors.purchase_get(user_of(request), purchase_id)
+get_route(purchases, PurchaseOut, __name__, "get_purchase", "purchase_id", selectors.purchase_get)
 
 
 @purchases.patch("/{int:purchase_id}", response=PurchaseOut)
@@ -269,9 +259,7 @@ def create_survey(request: HttpRequest, data: SurveyIn):
     return Status(201, services.survey_response_create(actor=user_of(request), **payload))
 
 
-@surveys.get("/{int:response_id}", response=SurveyOut)
-def get_survey(request: HttpRequest, response_id: int):
-    return selectors.survey_get(user_of(request), response_id)
+get_route(surveys, SurveyOut, __name__, "get_survey", "response_id", selectors.survey_get)
 
 
 @surveys.patch("/{int:response_id}", response=SurveyOut)

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.api_read import get_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -92,9 +93,7 @@ def place_hold(request: HttpRequest, data: LegalHoldIn):
     return Status(201, hold)
 
 
-@holds.get("/{int:hold_id}", response=LegalHoldOut)
-def get_hold(request: HttpRequest, hold_id: int):
-    return selectors.hold_get(user_of(request), hold_id)
+get_route(holds, LegalHoldOut, __name__, "get_hold", "hold_id", selectors.hold_get)
 
 
 @holds.post("/{int:hold_id}/lift", response=LegalHoldOut)

@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.api_read import get_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import DOCX_TYPE, PDF_TYPE, file_response
 
@@ -26,9 +27,7 @@ def draft_summary(request: HttpRequest, data: SummaryIn):
     return Status(201, services.summary_draft(actor=user_of(request), period=data.period))
 
 
-@router.get("/{int:summary_id}", response=SummaryOut)
-def get_summary(request: HttpRequest, summary_id: int):
-    return selectors.summary_get(user_of(request), summary_id)
+get_route(router, SummaryOut, __name__, "get_summary", "summary_id", selectors.summary_get)
 
 
 @router.patch("/{int:summary_id}", response=SummaryOut)

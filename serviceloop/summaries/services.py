@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import audit_create, audit_update, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.statemachine import refuse_unless, transition
+from serviceloop.core.statemachine import locked, move, refuse_unless
 
 from . import selectors
 from .models import NARRATIVE, TRANSITIONS, ServiceSummary, Status, parse_period, period_dates
@@ -56,7 +56,7 @@ def summary_draft(*, actor: User, period: str) -> ServiceSummary:
 
 
 def _locked(summary: ServiceSummary) -> ServiceSummary:
-    return ServiceSummary.objects.select_for_update().get(pk=summary.pk)
+    return locked(summary)
 
 
 @transaction.atomic
@@ -92,13 +92,7 @@ def summary_edit(*, actor: User, summary: ServiceSummary, **texts: str) -> Servi
 
 
 def _move(actor: User, s: ServiceSummary, to: str, **fields: Any) -> ServiceSummary:
-    before = snapshot(s)
-    transition(s, to, actor=actor, table=TRANSITIONS, save=False)
-    for k, v in fields.items():
-        setattr(s, k, v)
-    s.save()
-    audit_update(actor=actor, obj=s, before=before, action=AuditAction.TRANSITION)
-    return s
+    return move(s, to, actor=actor, table=TRANSITIONS, **fields)
 
 
 @transaction.atomic

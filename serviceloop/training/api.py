@@ -1,9 +1,9 @@
 """API for `trainings` (interface.md)."""
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 
 from . import selectors, services
@@ -18,10 +18,9 @@ class TrainingFilters(Schema):
     status: str = ""
 
 
-@router.get("/", response=list[TrainingOut])
-@paginate(LimitOffsetPagination)
-def list_trainings(request: HttpRequest, filters: Query[TrainingFilters]):
-    return selectors.training_list(user_of(request), **filters.dict())
+list_route(
+    router, TrainingOut, __name__, "list_trainings", selectors.training_list, TrainingFilters
+)
 
 
 @router.post("/", response={201: TrainingOut})
@@ -31,9 +30,7 @@ def create_training(request: HttpRequest, data: TrainingIn):
     return Status(201, services.training_create(actor=user_of(request), **payload))
 
 
-@router.get("/{int:training_id}", response=TrainingOut)
-def get_training(request: HttpRequest, training_id: int):
-    return selectors.training_get(user_of(request), training_id)
+get_route(router, TrainingOut, __name__, "get_training", "training_id", selectors.training_get)
 
 
 @router.post("/{int:training_id}/attendance", response=TrainingOut)

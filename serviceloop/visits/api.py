@@ -2,13 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import list_route, read_routes
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.models import Department, User
 
 from . import selectors, services
+from .filters import RECORD_FILTERS
 from .schemas import (
     DistributeIn,
     ItemsIn,
@@ -40,30 +41,22 @@ def _departments(codes: list[str], field: str) -> list[Department]:
     return found
 
 
-class VisitRecordFilters(Schema):
-    q: str = ""
-    customer: int | None = None
-    status: str = ""
-    year: int | None = Field(None, ge=1, le=9999)  # a date's years (issue 9: it was a 500)
-    unread: bool | None = None
+VisitRecordFilters = RECORD_FILTERS.schema
 
 
-@records.get("/", response=list[VisitRecordOut])
-@paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, filters: Query[VisitRecordFilters]):
-    return selectors.visit_record_list(user_of(request), **filters.dict()).prefetch_related(
-        "communications"
-    )
+read_routes(
+    records,
+    VisitRecordOut,
+    __name__,
+    list_=("list_records", selectors.visit_record_list, VisitRecordFilters),
+    get=("get_record", "record_id", selectors.visit_record_get),
+    shape=lambda qs: qs.prefetch_related("communications"),
+)
 
 
 @records.post("/", response={201: VisitRecordOut})
 def create_record(request: HttpRequest, data: VisitRecordIn):
     return Status(201, services.visit_record_create(actor=user_of(request), **data.dict()))
-
-
-@records.get("/{int:record_id}", response=VisitRecordOut)
-def get_record(request: HttpRequest, record_id: int):
-    return selectors.visit_record_get(user_of(request), record_id)
 
 
 @records.post("/{int:record_id}/review", response=VisitRecordOut)
@@ -124,10 +117,9 @@ class VisitActionFilters(Schema):
     owner: int | None = None
 
 
-@actions.get("/", response=list[VisitActionOut])
-@paginate(LimitOffsetPagination)
-def list_actions(request: HttpRequest, filters: Query[VisitActionFilters]):
-    return selectors.action_list(user_of(request), **filters.dict())
+list_route(
+    actions, VisitActionOut, __name__, "list_actions", selectors.action_list, VisitActionFilters
+)
 
 
 @actions.post("/{int:action_id}/close", response=VisitActionOut)
@@ -146,10 +138,13 @@ def verify_action(request: HttpRequest, action_id: int, data: VisitVerifyIn):
     )
 
 
-@plans.get("/", response=list[VisitPlanOut])
-@paginate(LimitOffsetPagination)
-def list_plans(request: HttpRequest):
-    return selectors.plan_list(user_of(request))
+read_routes(
+    plans,
+    VisitPlanOut,
+    __name__,
+    list_=("list_plans", selectors.plan_list),
+    get=("get_plan", "plan_id", selectors.plan_get),
+)
 
 
 @plans.post("/", response={201: VisitPlanOut})
@@ -159,11 +154,6 @@ def create_plan(request: HttpRequest, data: VisitPlanIn):
         actor=user_of(request), year=data.year, items=items, note=data.note
     )
     return Status(201, plan)
-
-
-@plans.get("/{int:plan_id}", response=VisitPlanOut)
-def get_plan(request: HttpRequest, plan_id: int):
-    return selectors.plan_get(user_of(request), plan_id)
 
 
 @plans.post("/{int:plan_id}/items", response=VisitPlanOut)

@@ -7,7 +7,8 @@ from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import visible_customers
 from serviceloop.customers.models import Customer
 
-from .models import RecordStatus, VisitPlanItem, VisitRecord
+from .filters import RECORD_FILTERS
+from .models import VisitPlanItem, VisitRecord
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,26 +52,7 @@ class VisitRecordForm(forms.ModelForm):
         fields["visitors"].help_text = _("Leave empty for yourself.")
 
 
-class RecordFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", "—"), *RecordStatus.choices]
-    )
-    year = forms.IntegerField(label=_("Year"), required=False)
-    unread = forms.BooleanField(label=_("Unread copies for my department"), required=False)
-    customer = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        d = self.cleaned_data
-        return {
-            "q": d["q"] or "",
-            "status": d["status"] or "",
-            "year": d["year"],
-            "unread": d["unread"] or None,
-            "customer": d["customer"],
-        }
+RecordFilterForm = RECORD_FILTERS.form
 
 
 class NoteForm(forms.Form):

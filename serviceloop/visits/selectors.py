@@ -11,13 +11,14 @@ from collections import defaultdict
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from serviceloop.core.permissions import can, require, scope_by_customer
 
+from .filters import RECORD_FILTERS
 from .models import ActionStatus, ImprovementAction, VisitPlan, VisitRecord
 
 
@@ -45,17 +46,9 @@ def visit_record_list(
     qs = scope_by_customer(user, VisitRecord.objects.all()).select_related(
         "customer", "plan_item", "created_by"
     )
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(summary__icontains=q)
-            | Q(problems__icontains=q)
-            | Q(customer__name__icontains=q)
-        )
+    qs = RECORD_FILTERS.apply(qs, q=q, status=status)
     if customer:
         qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
     if year:
         qs = qs.filter(visited_at__range=_local_bounds(date(year, 1, 1), date(year, 12, 31)))
     if unread and getattr(user, "department_id", None):

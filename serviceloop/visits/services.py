@@ -24,7 +24,7 @@ from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require, visible_customers
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.statemachine import transition
+from serviceloop.core.statemachine import move, transition
 from serviceloop.customers.models import Customer, Tier
 
 from .models import (
@@ -449,14 +449,7 @@ def visit_plan_item_remove(*, actor: User, item: VisitPlanItem) -> None:
 
 
 def _plan_move(actor: User, plan: VisitPlan, to: str, **fields: Any) -> VisitPlan:
-    p = VisitPlan.objects.select_for_update().get(pk=plan.pk)
-    before = snapshot(p)
-    transition(p, to, actor=actor, table=PLAN_TRANSITIONS, save=False)
-    for k, v in fields.items():
-        setattr(p, k, v)
-    p.save()
-    audit_update(actor=actor, obj=p, before=before, action=AuditAction.TRANSITION)
-    return p
+    return move(plan, to, actor=actor, table=PLAN_TRANSITIONS, lock=True, **fields)
 
 
 @transaction.atomic

@@ -11,10 +11,10 @@ Money amounts are decimal strings.
 from datetime import date
 
 from django.http import HttpRequest, HttpResponseBase
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import file_response
 from serviceloop.core.permissions import require
@@ -62,10 +62,7 @@ class ClaimFilters(Schema):
     import_batch: int | None = None
 
 
-@router.get("/", response=list[ClaimOut])
-@paginate(LimitOffsetPagination)
-def list_claims(request: HttpRequest, filters: Query[ClaimFilters]):
-    return selectors.claim_list(user_of(request), **filters.dict())
+list_route(router, ClaimOut, __name__, "list_claims", selectors.claim_list, ClaimFilters)
 
 
 @router.post("/", response={201: ClaimOut})
@@ -74,9 +71,7 @@ def create_claim(request: HttpRequest, data: ClaimIn):
     return Status(201, services.claim_create(actor=user_of(request), **payload))
 
 
-@router.get("/{int:claim_id}", response=ClaimOut)
-def get_claim(request: HttpRequest, claim_id: int):
-    return selectors.claim_get(user_of(request), claim_id)
+get_route(router, ClaimOut, __name__, "get_claim", "claim_id", selectors.claim_get)
 
 
 @router.patch("/{int:claim_id}", response=ClaimOut)

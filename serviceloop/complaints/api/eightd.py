@@ -4,10 +4,10 @@ negotiation, closure, circulation)."""
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 
 from .. import actions, selectors, services
@@ -71,22 +71,30 @@ def _detail(request: HttpRequest, report: EightDReport) -> EightDReport:
     return selectors.report_get(user_of(request), report.pk)
 
 
-@router.get("/", response=list[EightDOut])
-@paginate(LimitOffsetPagination)
-def list_reports(request: HttpRequest, filters: Query[EightDFilters]):
-    return selectors.report_list(user_of(request), **filters.dict()).prefetch_related(*PREFETCH)
+list_route(
+    router,
+    EightDOut,
+    __name__,
+    "list_reports",
+    selectors.report_list,
+    EightDFilters,
+    shape=lambda qs: qs.prefetch_related(*PREFETCH),
+)
 
 
-@router.get("/action-items", response=list[ActionOut])
-@paginate(LimitOffsetPagination)
-def list_action_items(request: HttpRequest, filters: Query[ActionFilters]):
-    """8D action items; `overdue=true` is Quality's list of overdue actions (R-5.5.7)."""
-    return selectors.action_list(user_of(request), **filters.dict())
+list_route(
+    router,
+    ActionOut,
+    __name__,
+    "list_action_items",
+    selectors.action_list,
+    ActionFilters,
+    path="/action-items",
+    doc="8D action items; `overdue=true` is Quality's list of overdue actions (R-5.5.7).",
+)
 
 
-@router.get("/{int:report_id}", response=EightDDetailOut)
-def get_report(request: HttpRequest, report_id: int):
-    return selectors.report_get(user_of(request), report_id)
+get_route(router, EightDDetailOut, __name__, "get_report", "report_id", selectors.report_get)
 
 
 @router.patch("/{int:report_id}", response=EightDDetailOut)

@@ -2,8 +2,8 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.api_read import list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -67,10 +67,7 @@ def register_letter_routes(router: Router) -> None:
         return eightd_pdf_response(selectors.report_get(user_of(request), report_id))
 
 
-@templates_router.get("/", response=list[TemplateOut])
-@paginate(LimitOffsetPagination)
-def list_templates(request: HttpRequest):
-    return selectors.template_list(user_of(request))
+list_route(templates_router, TemplateOut, __name__, "list_templates", selectors.template_list)
 
 
 @templates_router.post("/", response={200: TemplateOut, 201: TemplateOut})

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 
 from .. import selectors, services
@@ -32,11 +32,15 @@ class ComplaintFilters(Schema):
     received_to: date | None = None
 
 
-@router.get("/", response=list[ComplaintOut])
-@paginate(LimitOffsetPagination)
-def list_complaints(request: HttpRequest, filters: Query[ComplaintFilters]):
-    """The Customer Complaint Register (R-5.5.1), newest first."""
-    return selectors.complaint_list(user_of(request), **filters.dict())
+list_route(
+    router,
+    ComplaintOut,
+    __name__,
+    "list_complaints",
+    selectors.complaint_list,
+    ComplaintFilters,
+    doc="The Customer Complaint Register (R-5.5.1), newest first.",
+)
 
 
 @router.post("/", response={201: ComplaintOut})
@@ -58,9 +62,7 @@ def management_review(
     return summary.as_dict()
 
 
-@router.get("/{int:complaint_id}", response=ComplaintOut)
-def get_complaint(request: HttpRequest, complaint_id: int):
-    return selectors.complaint_get(user_of(request), complaint_id)
+get_route(router, ComplaintOut, __name__, "get_complaint", "complaint_id", selectors.complaint_get)
 
 
 @router.patch("/{int:complaint_id}", response=ComplaintOut)

@@ -4,9 +4,9 @@ retail users (R-5.3.1/5.3.2, R-5.3.4.1, R-5.3.5)."""
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -24,10 +24,14 @@ class AssignmentFilters(Schema):
     customer: int | None = None
 
 
-@router.get("/", response=list[AssignmentOut])
-@paginate(LimitOffsetPagination)
-def list_assignments(request: HttpRequest, filters: Query[AssignmentFilters]):
-    return selectors.assignment_list(user_of(request), **filters.dict())
+list_route(
+    router,
+    AssignmentOut,
+    __name__,
+    "list_assignments",
+    selectors.assignment_list,
+    AssignmentFilters,
+)
 
 
 @router.get("/who-is-where", response=WhoIsWhereOut)
@@ -51,9 +55,9 @@ def create_assignment(request: HttpRequest, data: AssignmentIn):
     return Status(201, services.assignment_create(actor=actor, **data.dict()))
 
 
-@router.get("/{int:assignment_id}", response=AssignmentOut)
-def get_assignment(request: HttpRequest, assignment_id: int):
-    return selectors.assignment_get(user_of(request), assignment_id)
+get_route(
+    router, AssignmentOut, __name__, "get_assignment", "assignment_id", selectors.assignment_get
+)
 
 
 @router.patch("/{int:assignment_id}", response=AssignmentOut)

@@ -2,10 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -27,12 +27,15 @@ class EscalationFilters(Schema):
     mine: bool = False
 
 
-@router.get("/", response=list[EscalationOut])
-@paginate(LimitOffsetPagination)
-def list_escalations(request: HttpRequest, filters: Query[EscalationFilters]):
-    return selectors.escalation_list(user_of(request), **filters.dict()).prefetch_related(
-        "departments"
-    )
+list_route(
+    router,
+    EscalationOut,
+    __name__,
+    "list_escalations",
+    selectors.escalation_list,
+    EscalationFilters,
+    shape=lambda qs: qs.prefetch_related("departments"),
+)
 
 
 @router.post("/", response={201: EscalationOut})
@@ -57,9 +60,9 @@ def raise_escalation(request: HttpRequest, data: EscalationIn):
     )
 
 
-@router.get("/{int:escalation_id}", response=EscalationOut)
-def get_escalation(request: HttpRequest, escalation_id: int):
-    return selectors.escalation_get(user_of(request), escalation_id)
+get_route(
+    router, EscalationOut, __name__, "get_escalation", "escalation_id", selectors.escalation_get
+)
 
 
 _post = api_actions(

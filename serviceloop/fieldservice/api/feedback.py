@@ -4,10 +4,10 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
 from serviceloop.core import deadlines
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -40,10 +40,14 @@ class FeedbackFilters(Schema):
     missing: bool | None = None
 
 
-@feedback_router.get("/", response=list[FeedbackOut])
-@paginate(LimitOffsetPagination)
-def list_feedback(request: HttpRequest, filters: Query[FeedbackFilters]):
-    return selectors.feedback_list(user_of(request), **filters.dict())
+list_route(
+    feedback_router,
+    FeedbackOut,
+    __name__,
+    "list_feedback",
+    selectors.feedback_list,
+    FeedbackFilters,
+)
 
 
 @feedback_router.get("/week", response=WeekOut)
@@ -102,9 +106,14 @@ def submit(request: HttpRequest, data: SubmitIn):
     )
 
 
-@feedback_router.get("/{int:weekly_feedback_id}", response=FeedbackOut)
-def get_feedback(request: HttpRequest, weekly_feedback_id: int):
-    return selectors.feedback_get(user_of(request), weekly_feedback_id)
+get_route(
+    feedback_router,
+    FeedbackOut,
+    __name__,
+    "get_feedback",
+    "weekly_feedback_id",
+    selectors.feedback_get,
+)
 
 
 @feedback_router.post("/{int:weekly_feedback_id}/review", response=FeedbackOut)
@@ -133,10 +142,9 @@ class InfoFilters(Schema):
     department: int | None = None
 
 
-@infoforms_router.get("/", response=list[InfoFormOut])
-@paginate(LimitOffsetPagination)
-def list_infoforms(request: HttpRequest, filters: Query[InfoFilters]):
-    return selectors.infoform_list(user_of(request), **filters.dict())
+list_route(
+    infoforms_router, InfoFormOut, __name__, "list_infoforms", selectors.infoform_list, InfoFilters
+)
 
 
 @infoforms_router.post("/", response={201: InfoFormOut})
@@ -146,9 +154,9 @@ def create_infoform(request: HttpRequest, data: InfoFormIn):
     return Status(201, services.infoform_create(actor=actor, **data.dict()))
 
 
-@infoforms_router.get("/{int:info_form_id}", response=InfoFormOut)
-def get_infoform(request: HttpRequest, info_form_id: int):
-    return selectors.infoform_get(user_of(request), info_form_id)
+get_route(
+    infoforms_router, InfoFormOut, __name__, "get_infoform", "info_form_id", selectors.infoform_get
+)
 
 
 def _get(request: HttpRequest, info_form_id: int, action: str):

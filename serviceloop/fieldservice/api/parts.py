@@ -4,9 +4,10 @@ urgent draws, R-5.9.3), the `warehouse-queue`, holders' `part-balances` and
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -55,9 +56,7 @@ def create_part(request: HttpRequest, data: PartIn):
     return Status(201, services.part_create(actor=actor, **data.dict()))
 
 
-@parts_router.get("/{int:spare_part_id}", response=SparePartOut)
-def get_part(request: HttpRequest, spare_part_id: int):
-    return selectors.part_get(user_of(request), spare_part_id)
+get_route(parts_router, SparePartOut, __name__, "get_part", "spare_part_id", selectors.part_get)
 
 
 @parts_router.patch("/{int:spare_part_id}", response=SparePartOut)
@@ -78,10 +77,9 @@ class RequestFilters(Schema):
     mine: bool = False
 
 
-@requests_router.get("/", response=list[RequestOut])
-@paginate(LimitOffsetPagination)
-def list_requests(request: HttpRequest, filters: Query[RequestFilters]):
-    return selectors.request_list(user_of(request), **filters.dict())
+list_route(
+    requests_router, RequestOut, __name__, "list_requests", selectors.request_list, RequestFilters
+)
 
 
 @requests_router.post("/", response={201: RequestOut})
@@ -120,9 +118,9 @@ def failure_frequency(
     ]
 
 
-@requests_router.get("/{int:parts_request_id}", response=RequestOut)
-def get_request(request: HttpRequest, parts_request_id: int):
-    return selectors.request_get(user_of(request), parts_request_id)
+get_route(
+    requests_router, RequestOut, __name__, "get_request", "parts_request_id", selectors.request_get
+)
 
 
 def _get(request: HttpRequest, parts_request_id: int, action: str):
@@ -221,10 +219,7 @@ class TagFilters(Schema):
     customer: int | None = None
 
 
-@tags_router.get("/", response=list[TagOut])
-@paginate(LimitOffsetPagination)
-def list_tags(request: HttpRequest, filters: Query[TagFilters]):
-    return selectors.tag_list(user_of(request), **filters.dict())
+list_route(tags_router, TagOut, __name__, "list_tags", selectors.tag_list, TagFilters)
 
 
 def _request_for(actor, pk):
@@ -245,9 +240,7 @@ def create_tag(request: HttpRequest, data: TagIn):
     return Status(201, services.tag_create(actor=actor, **payload))
 
 
-@tags_router.get("/{int:nc_tag_id}", response=TagOut)
-def get_tag(request: HttpRequest, nc_tag_id: int):
-    return selectors.tag_get(user_of(request), nc_tag_id)
+get_route(tags_router, TagOut, __name__, "get_tag", "nc_tag_id", selectors.tag_get)
 
 
 @tags_router.patch("/{int:nc_tag_id}", response=TagOut)

@@ -5,9 +5,9 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -52,10 +52,15 @@ def _part(pk: int | None, number: str | None):
     return pk
 
 
-@router.get("/", response=list[RecordOut])
-@paginate(LimitOffsetPagination)
-def list_records(request: HttpRequest, filters: Query[RecordFilters]):
-    return selectors.record_list(user_of(request), **filters.dict()).select_related("handling")
+list_route(
+    router,
+    RecordOut,
+    __name__,
+    "list_records",
+    selectors.record_list,
+    RecordFilters,
+    shape=lambda qs: qs.select_related("handling"),
+)
 
 
 @router.post("/", response={201: RecordOut})
@@ -75,9 +80,7 @@ def defaults(request: HttpRequest):
     return selectors.usual_defaults(actor)
 
 
-@router.get("/{int:service_record_id}", response=RecordOut)
-def get_record(request: HttpRequest, service_record_id: int):
-    return selectors.record_get(user_of(request), service_record_id)
+get_route(router, RecordOut, __name__, "get_record", "service_record_id", selectors.record_get)
 
 
 @router.patch("/{int:service_record_id}", response=RecordOut)

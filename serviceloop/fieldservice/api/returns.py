@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -21,10 +21,7 @@ class ReturnFilters(Schema):
     mine: bool = False
 
 
-@router.get("/", response=list[ReturnOut])
-@paginate(LimitOffsetPagination)
-def list_returns(request: HttpRequest, filters: Query[ReturnFilters]):
-    return selectors.return_list(user_of(request), **filters.dict())
+list_route(router, ReturnOut, __name__, "list_returns", selectors.return_list, ReturnFilters)
 
 
 def _record(actor, pk):
@@ -45,9 +42,7 @@ def create_return(request: HttpRequest, data: ReturnIn):
     return Status(201, services.return_create(actor=actor, **payload))
 
 
-@router.get("/{int:return_form_id}", response=ReturnOut)
-def get_return(request: HttpRequest, return_form_id: int):
-    return selectors.return_get(user_of(request), return_form_id)
+get_route(router, ReturnOut, __name__, "get_return", "return_form_id", selectors.return_get)
 
 
 def _get(request: HttpRequest, return_form_id: int, action: str):

@@ -4,10 +4,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.communications.selectors import communication_get
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 
 from .. import selectors, services
@@ -27,10 +28,15 @@ class OrderFilters(Schema):
     promised_to: date | None = None
 
 
-@orders_router.get("/", response=list[OrderOut])
-@paginate(LimitOffsetPagination)
-def list_orders(request: HttpRequest, filters: Query[OrderFilters]):
-    return selectors.order_list(user_of(request), **filters.dict()).prefetch_related("updates")
+list_route(
+    orders_router,
+    OrderOut,
+    __name__,
+    "list_orders",
+    selectors.order_list,
+    OrderFilters,
+    shape=lambda qs: qs.prefetch_related("updates"),
+)
 
 
 @orders_router.post("/", response={201: OrderOut})
@@ -43,9 +49,7 @@ def create_order(request: HttpRequest, data: OrderIn):
     return Status(201, order)
 
 
-@orders_router.get("/{int:order_id}", response=OrderOut)
-def get_order(request: HttpRequest, order_id: int):
-    return selectors.order_get(user_of(request), order_id)
+get_route(orders_router, OrderOut, __name__, "get_order", "order_id", selectors.order_get)
 
 
 @orders_router.post("/{int:order_id}/progress", response=OrderOut)
@@ -90,9 +94,7 @@ def create_result(request: HttpRequest, data: PresalesResultIn):
     return Status(201, letter)
 
 
-@results_router.get("/{int:letter_id}", response=ResultOut)
-def get_result(request: HttpRequest, letter_id: int):
-    return selectors.result_get(user_of(request), letter_id)
+get_route(results_router, ResultOut, __name__, "get_result", "letter_id", selectors.result_get)
 
 
 @results_router.get("/{int:letter_id}/pdf")

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.customers.models import Contact
 
@@ -43,10 +43,14 @@ class RequirementFilters(Schema):
     department: str = ""
 
 
-@requirements_router.get("/", response=list[RequirementOut])
-@paginate(LimitOffsetPagination)
-def list_requirements(request: HttpRequest, filters: Query[RequirementFilters]):
-    return selectors.requirement_list(user_of(request), **filters.dict())
+list_route(
+    requirements_router,
+    RequirementOut,
+    __name__,
+    "list_requirements",
+    selectors.requirement_list,
+    RequirementFilters,
+)
 
 
 @requirements_router.post("/", response={201: RequirementOut})
@@ -62,9 +66,14 @@ def create_requirement(request: HttpRequest, data: RequirementIn):
     return Status(201, req)
 
 
-@requirements_router.get("/{int:req_id}", response=RequirementOut)
-def get_requirement(request: HttpRequest, req_id: int):
-    return selectors.requirement_get(user_of(request), req_id)
+get_route(
+    requirements_router,
+    RequirementOut,
+    __name__,
+    "get_requirement",
+    "req_id",
+    selectors.requirement_get,
+)
 
 
 @requirements_router.post("/{int:req_id}/evaluations", response={201: RequirementOut})
@@ -97,10 +106,9 @@ class SampleFilters(Schema):
     overdue: bool | None = None
 
 
-@samples_router.get("/", response=list[SampleOut])
-@paginate(LimitOffsetPagination)
-def list_samples(request: HttpRequest, filters: Query[SampleFilters]):
-    return selectors.sample_list(user_of(request), **filters.dict())
+list_route(
+    samples_router, SampleOut, __name__, "list_samples", selectors.sample_list, SampleFilters
+)
 
 
 @samples_router.post("/", response={201: SampleOut})
@@ -108,9 +116,7 @@ def create_sample(request: HttpRequest, data: SampleIn):
     return Status(201, services.sample_request(actor=user_of(request), **data.dict()))
 
 
-@samples_router.get("/{int:sample_id}", response=SampleOut)
-def get_sample(request: HttpRequest, sample_id: int):
-    return selectors.sample_get(user_of(request), sample_id)
+get_route(samples_router, SampleOut, __name__, "get_sample", "sample_id", selectors.sample_get)
 
 
 @samples_router.post("/{int:sample_id}/approve", response=SampleOut)
@@ -165,10 +171,9 @@ class SpecialFilters(Schema):
     overdue: bool | None = None
 
 
-@special_router.get("/", response=list[SpecialOut])
-@paginate(LimitOffsetPagination)
-def list_special(request: HttpRequest, filters: Query[SpecialFilters]):
-    return selectors.special_list(user_of(request), **filters.dict())
+list_route(
+    special_router, SpecialOut, __name__, "list_special", selectors.special_list, SpecialFilters
+)
 
 
 @special_router.post("/", response={201: SpecialOut})
@@ -176,9 +181,7 @@ def create_special(request: HttpRequest, data: SpecialIn):
     return Status(201, services.special_request(actor=user_of(request), **data.dict()))
 
 
-@special_router.get("/{int:special_id}", response=SpecialOut)
-def get_special(request: HttpRequest, special_id: int):
-    return selectors.special_get(user_of(request), special_id)
+get_route(special_router, SpecialOut, __name__, "get_special", "special_id", selectors.special_get)
 
 
 @special_router.post("/{int:special_id}/decide", response=SpecialOut)

@@ -1,0 +1,109 @@
+"""The read side of a resource's API, declared once: the paginated list and the record by id.
+
+Every list/get pair in the API had the same shape — scope the records to what the caller may
+see (the selector does that, by permission and customer), apply the list's filters, paginate,
+and answer 404 for an id outside the caller's scope (the ``*_get`` selector raises it). One call
+here registers both operations on a router::
+
+    read_routes(
+        records, VisitRecordOut, __name__,
+        list_=("list_records", selectors.visit_record_list, VisitRecordFilters),
+        get=("get_record", "record_id", selectors.visit_record_get),
+        shape=lambda qs: qs.prefetch_related("communications"),
+    )
+
+The operations keep the names they had as hand-written functions (operation ids, summaries and
+URL names come from them), so the OpenAPI document does not change.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from .api_support import user_of
+
+P = inspect.Parameter
+
+
+def _named(
+    view: Callable[..., Any],
+    name: str,
+    module: str,
+    doc: str | None,
+    params: list[inspect.Parameter],
+) -> Callable[..., Any]:
+    view.__name__ = view.__qualname__ = name
+    view.__module__ = module
+    view.__doc__ = doc
+    view.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [P("request", P.POSITIONAL_OR_KEYWORD, annotation=HttpRequest), *params]
+    )
+    return view
+
+
+def list_route(
+    router: Router,
+    out: Any,
+    module: str,
+    name: str,
+    selector: Callable[..., Any],
+    filters: type[Schema] | None = None,
+    *,
+    path: str = "/",
+    shape: Callable[[Any], Any] | None = None,
+    doc: str | None = None,
+) -> Callable[..., Any]:
+    """``GET path``: ``selector(user, **filters)``, shaped (prefetches), paginated."""
+
+    def view(request: HttpRequest, **kwargs: Any) -> Any:
+        given = kwargs["filters"].dict() if filters is not None else {}
+        qs = selector(user_of(request), **given)
+        return shape(qs) if shape else qs
+
+    query: Any = Query  # Query[schema] built at run time
+    params = [P("filters", P.POSITIONAL_OR_KEYWORD, annotation=query[filters])] if filters else []
+    view = _named(view, name, module, doc, params)
+    return router.get(path, response=list[out])(paginate(LimitOffsetPagination)(view))
+
+
+def get_route(
+    router: Router,
+    out: Any,
+    module: str,
+    name: str,
+    id_name: str,
+    selector: Callable[..., Any],
+    *,
+    prefix: str = "",
+    doc: str | None = None,
+) -> Callable[..., Any]:
+    """``GET prefix/{id}``: ``selector(user, id)`` (404 outside the caller's scope)."""
+
+    def view(request: HttpRequest, **kwargs: Any) -> Any:
+        return selector(user_of(request), kwargs[id_name])
+
+    view = _named(view, name, module, doc, [P(id_name, P.POSITIONAL_OR_KEYWORD, annotation=int)])
+    return router.get(f"{prefix}/{{int:{id_name}}}", response=out)(view)
+
+
+def read_routes(
+    router: Router,
+    out: Any,
+    module: str,
+    *,
+    list_: tuple[Any, ...] | None = None,
+    get: tuple[str, str, Callable[..., Any]] | None = None,
+    shape: Callable[[Any], Any] | None = None,
+) -> None:
+    """Both operations of a resource: ``list_ = (name, selector[, filters])`` and
+    ``get = (name, id_name, selector)``."""
+    if list_ is not None:
+        list_route(router, out, module, *list_, shape=shape)
+    if get is not None:
+        get_route(router, out, module, *get)
