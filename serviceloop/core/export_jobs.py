@@ -326,7 +326,7 @@ def _tell(job: ExportJob) -> None:
         [job.created_by],
         kind=f"export.{job.status}",
         title=title,
-        body=Message(job.message) if job.message else "",
+        body=Message(job.message) if job.message else None,
         url=job.get_absolute_url(),
         dedupe_key=f"export:{job.pk}:{job.status}:{job.attempts}",
     )
