@@ -39,7 +39,11 @@ MODULES: dict[str, list[str]] = {
     ],
     # the audit chain
     "serviceloop/core/models/audit.py": [T.format("core", "test_audit.py")],
-    "serviceloop/core/audit.py": [T.format("core", "test_audit.py")],
+    "serviceloop/core/audit.py": [
+        T.format("core", "test_audit.py"),
+        T.format("core", "test_audit_redaction.py"),
+        T.format("core", "test_bulk_writes.py"),
+    ],
     # the 8D closing gates
     "serviceloop/complaints/services/closing.py": [T.format("complaints", "test_closing.py")],
     # return-for-repair checks (and the other pure field-service rules)
