@@ -873,3 +873,14 @@ def test_agreements_starting_the_same_day_with_different_terms_say_so() -> None:
 def test_an_agreement_object_without_an_end_is_open_ended() -> None:
     row = SimpleNamespace(valid_from=date(2025, 1, 1), warranty_months=30, warranty_km=None)
     assert agreement_in_force([row], PURCHASE) == Terms(30, None)
+
+
+def test_a_stored_decision_keeps_its_rule_version_and_explains_missing_terms() -> None:
+    stored = claim(purchase_date=None, mileage_km=None).as_dict()
+    stored.update(rule_version="2025.9", purchase_date="2025-03-10", last_covered_day=None)
+    again = WarrantyDecision.from_dict(stored)
+    assert again.rule_version == "2025.9"
+    lines = explain(again, "en")
+    assert "No purchase date given, so the 12-month term cannot be checked." in lines
+    assert "Mileage limit 30,000 km inclusive; no odometer reading given." in lines
+    assert lines[-1] == "Rule version 2025.9."
