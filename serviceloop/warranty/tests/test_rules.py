@@ -884,3 +884,9 @@ def test_a_stored_decision_keeps_its_rule_version_and_explains_missing_terms() -
     assert "No purchase date given, so the 12-month term cannot be checked." in lines
     assert "Mileage limit 30,000 km inclusive; no odometer reading given." in lines
     assert lines[-1] == "Rule version 2025.9."
+
+
+def test_a_missing_failure_date_says_it_is_required() -> None:
+    with pytest.raises(WarrantyInputError, match=r"^failure_date is required$") as caught:
+        claim(failure_date=None)
+    assert caught.value.field == "failure_date"
