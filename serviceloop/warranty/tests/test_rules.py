@@ -890,3 +890,12 @@ def test_a_missing_failure_date_says_it_is_required() -> None:
     with pytest.raises(WarrantyInputError, match=r"^failure_date is required$") as caught:
         claim(failure_date=None)
     assert caught.value.field == "failure_date"
+
+
+def test_bad_terms_and_agreement_terms_say_what_is_wrong() -> None:
+    with pytest.raises(
+        WarrantyInputError, match=r"^warranty_km must be a whole number ≥ 1, not 0$"
+    ):
+        Terms(12, 0)
+    with pytest.raises(WarrantyInputError, match=r"^agreement_terms must be Terms or None$"):
+        claim(agreement_terms={"warranty_months": 12})
