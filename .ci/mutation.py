@@ -34,12 +34,16 @@ MODULES: dict[str, list[str]] = {
     "serviceloop/core/deadlines.py": [T.format("core", "test_deadlines.py")],
     # permissions and customer scoping
     "serviceloop/core/permissions.py": [
-        T.format("customers", "test_api.py"),
+        T.format("core", "test_permissions_rules.py"),
         T.format("warranty", "test_permissions.py"),
     ],
     # the audit chain
     "serviceloop/core/models/audit.py": [T.format("core", "test_audit.py")],
-    "serviceloop/core/audit.py": [T.format("core", "test_audit.py")],
+    "serviceloop/core/audit.py": [
+        T.format("core", "test_audit.py"),
+        T.format("core", "test_audit_redaction.py"),
+        T.format("core", "test_bulk_writes.py"),
+    ],
     # the 8D closing gates
     "serviceloop/complaints/services/closing.py": [T.format("complaints", "test_closing.py")],
     # return-for-repair checks (and the other pure field-service rules)
@@ -64,7 +68,24 @@ _WALK = (
     "equivalent: the walk back from a start Monday one week earlier (the UTC date is the "
     "Sunday before the company's Monday) ends on the same week, that week is never past due yet"
 )
+# In a Django process the local zone *is* the company zone: Django sets TZ to TIME_ZONE (and
+# again whenever a test overrides it), so a naive datetime or astimezone(None) is read in it.
+_LOCAL_IS_COMPANY = (
+    "equivalent: with no zone the datetime is read in the process's local zone, which Django "
+    "sets to settings.TIME_ZONE, the company zone"
+)
+_DL = "serviceloop.core.deadlines.x_"
 EQUIVALENT: dict[str, str] = {
+    **{
+        _DL + name: _LOCAL_IS_COMPANY
+        for name in (
+            "weekly_feedback_due__mutmut_1",
+            "weekly_feedback_due__mutmut_2",
+            "weekly_feedback_due__mutmut_9",
+            "working_days_after__mutmut_12",
+            "working_days_after__mutmut_13",
+        )
+    },
     _FS + "last_due_week__mutmut_1": _WALK,
     _FS + "last_due_week__mutmut_2": _WALK,
     _FS + "last_due_week__mutmut_5": _WALK,
@@ -76,6 +97,11 @@ EQUIVALENT: dict[str, str] = {
         "equivalent: weeks_from(first, last) is already empty when first's week is after last"
     ),
 }
+
+_WR = "serviceloop.warranty.domain.rules.x"
+EQUIVALENT[_WR + "_explain__mutmut_2"] = (
+    "equivalent: the default language code in capitals; explain() lower-cases the code first"
+)
 
 # Survivors of the last recorded run that a test written since then aims at (mutant -> test);
 # the next `make mutation` run of the module confirms it and drops them from the report.
@@ -93,12 +119,76 @@ TARGETED: dict[str, str] = {
     },
     **{_FS + f"week_end__mutmut_{n}": _T + "test_week_end_is_the_sunday" for n in (1, 2, 3)},
     _FS + "last_due_week__mutmut_10": _T + "test_last_due_week_at_the_instant_of_the_deadline",
+    **{
+        _WR + name: "warranty/tests/test_rules.py::" + test
+        for name, test in (
+            ("__check_mileage__mutmut_11", "test_a_signalling_nan_mileage_is_refused_as_mileage"),
+            ("__check_mileage__mutmut_28", "test_a_whole_decimal_mileage_is_echoed_as_an_int"),
+            ("__check_findings__mutmut_13", "test_an_unknown_finding_code_is_called_unknown"),
+            ("__attr__mutmut_8", "test_an_agreement_object_without_an_end_is_open_ended"),
+            ("_decide__mutmut_8", "test_a_missing_failure_date_says_it_is_required"),
+            ("_decide__mutmut_58", "test_bad_terms_and_agreement_terms_say_what_is_wrong"),
+            (
+                "ǁTermsǁ__post_init____mutmut_18",
+                "test_bad_terms_and_agreement_terms_say_what_is_wrong",
+            ),
+            *(
+                (
+                    f"_agreement_applied__mutmut_{n}",
+                    ("test_agreements_refuse_a_purchase_date_that_is_not_a_date"),
+                )
+                for n in (3, 7, 8)
+            ),
+            (
+                "_agreement_applied__mutmut_57",
+                "test_agreements_starting_the_same_day_with_different_terms_say_so",
+            ),
+            *(
+                (name, "test_a_stored_decision_keeps_its_rule_version_and_explains_missing_terms")
+                for name in (
+                    "ǁWarrantyDecisionǁfrom_dict__mutmut_22",
+                    "_explain__mutmut_93",
+                    "_explain__mutmut_117",
+                )
+            ),
+        )
+    },
     _FS + "owed_weeks__mutmut_24": _T + "test_last_due_week_at_the_instant_of_the_deadline",
     **{
         _FS + f"return_discrepancies__mutmut_{n}": _T + "test_return_discrepancies"
         for n in (3, 6, 23, 25, 26, 28, 30, 31)
     },
 }
+
+
+# Said at the end of the report: how to reproduce, and measurements of earlier runs that the
+# results file of this machine (var/mutation/results.json, not committed) no longer holds.
+NOTES = """## Reproducing and notes (issue 17)
+
+- All modules: `make mutation` (long); some: `make mutation MODULES="deadlines permissions"`, or
+  `nice .venv/bin/python .ci/mutation.py core/deadlines --keep`, which keeps the scratch copy in
+  `var/mutation/core.deadlines/`, where `../../../.venv/bin/mutmut results` lists the mutants and
+  `../../../.venv/bin/mutmut show NAME` shows one. Scores are kept per module in
+  `var/mutation/results.json`; a run of some modules rewrites the report from that file.
+- `core/deadlines.py`: 35.2 % at the first run (98 of 182 mutants had no covering test in
+  `test_deadlines.py`); 98.1 % after the tests for every clock of the module (259 mutants
+  now; why the count differs from the first run's 182 was not established). The five
+  survivors are equivalent: in a Django process the local zone is the company zone (Django
+  sets `TZ` to `TIME_ZONE`, and again when a test overrides it), so a datetime read "in
+  no zone" is read in the company zone.
+- `fieldservice/domain/rules.py`: 76.2 % at its only run (122 mutants: 92 killed, 26 survived,
+  3 without tests), before the tests written since for its survivors (listed in `TARGETED` in
+  `.ci/mutation.py`); eight survivors are equivalent (`EQUIVALENT`). Not re-run since.
+- `warranty/domain/rules.py`: 97.3 % (564 mutants, 549 killed, 15 survived). One survivor is
+  equivalent (`explain`'s default language in capitals); a test was written for each of the
+  other fourteen after the run (`TARGETED`), not yet confirmed by a second run.
+- Tests written for the other modules before their first run:
+  `core/tests/test_permissions_rules.py` (permissions: the action table, role codes and their
+  cache, the agent's scope with and without an agency) and the audit hash
+  recomputed outside the model (`test_audit.py`).
+- State-machine tables are module constants; mutmut 3 mutates function bodies only, so the
+  tables are covered by the state-machine tests, not by this report.
+"""
 
 
 def _slug(module: str) -> str:
@@ -186,21 +276,27 @@ def write_report(results: dict[str, dict]) -> None:
         "against only the tests that cover it). Score = (killed + timeout) / (total - skipped);",
         "target ≥ 90 % killed on each module. A module not yet run says so.",
         "",
-        "| module | tests | mutants | killed | survived | no tests | score | run |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "Score without equivalents leaves out the survivors listed as equivalent below.",
+        "",
+        "| module | tests | mutants | killed | survived | no tests | score "
+        "| score without equivalents | run |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for module, tests in MODULES.items():
         r = results.get(module)
         names = ", ".join(Path(t).name for t in tests)
         if not r or not r["stats"]:
-            out.append(f"| `{module}` | {names} | | | | | not run | |")
+            out.append(f"| `{module}` | {names} | | | | | not run | | |")
             continue
         s = r["stats"]
         sc = score(s)
+        eq = sum(1 for m in r["survivors"] if m["name"] in EQUIVALENT)
+        net = score({**s, "skipped": int(s.get("skipped", 0)) + eq})
         out.append(
             f"| `{module}` | {names} | {s.get('total', 0)} | {s.get('killed', 0)} "
             f"| {s.get('survived', 0)} | {s.get('no_tests', 0)} "
-            f"| {'' if sc is None else f'{sc:.1f} %'} | {r['at']}, {r['seconds']} s |"
+            f"| {'' if sc is None else f'{sc:.1f} %'} | {'' if net is None else f'{net:.1f} %'} "
+            f"| {r['at']}, {r['seconds']} s |"
         )
     out += ["", "## Surviving mutants", ""]
     for module in MODULES:
@@ -222,7 +318,8 @@ def write_report(results: dict[str, dict]) -> None:
                 "```",
                 "",
             ]
-    REPORT.write_text("\n".join(out) + "\n")
+    out += ["", NOTES]
+    REPORT.write_text("\n".join(out).rstrip("\n") + "\n")
 
 
 def main(argv: list[str]) -> int:

@@ -233,3 +233,99 @@ EXPORTS = {
     "complaints:actions": "complaint.export",
     "complaints:review": "review.view",
 }
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/complaints/"): 200,
+    ("post", "/api/v1/complaints/"): 201,
+    ("get", "/api/v1/complaints/review"): 200,
+    ("get", "/api/v1/complaints/{complaint_id}"): 200,
+    ("patch", "/api/v1/complaints/{complaint_id}"): 200,
+    ("post", "/api/v1/complaints/{complaint_id}/eight-d"): 200,
+    ("get", "/api/v1/eight-d-reports/"): 200,
+    ("get", "/api/v1/eight-d-reports/action-items"): 200,
+    ("get", "/api/v1/eight-d-reports/{report_id}"): 200,
+    ("patch", "/api/v1/eight-d-reports/{report_id}"): 200,
+    ("patch", "/api/v1/eight-d-reports/{report_id}/disciplines/{code}"): 200,
+    # 422: State the problem and at least the 'what' of 5W2H.
+    ("post", "/api/v1/eight-d-reports/{report_id}/disciplines/{code}/complete"): 422,
+    # 422: Cannot go from Open to Open.
+    ("post", "/api/v1/eight-d-reports/{report_id}/disciplines/{code}/reopen"): 422,
+    ("post", "/api/v1/eight-d-reports/{report_id}/team"): 201,
+    ("post", "/api/v1/eight-d-reports/team/{member_id}/remove"): 200,
+    ("post", "/api/v1/eight-d-reports/{report_id}/containments"): 201,
+    ("patch", "/api/v1/eight-d-reports/containments/{containment_id}"): 200,
+    ("post", "/api/v1/eight-d-reports/containments/{containment_id}/done"): 200,
+    ("post", "/api/v1/eight-d-reports/containments/{containment_id}/reinspect"): 200,
+    ("post", "/api/v1/eight-d-reports/{report_id}/root-causes"): 201,
+    ("patch", "/api/v1/eight-d-reports/root-causes/{cause_id}"): 200,
+    ("post", "/api/v1/eight-d-reports/{report_id}/action-items"): 201,
+    ("patch", "/api/v1/eight-d-reports/action-items/{action_id}"): 200,
+    ("post", "/api/v1/eight-d-reports/action-items/{action_id}/complete"): 200,
+    ("post", "/api/v1/eight-d-reports/action-items/{action_id}/verify"): 200,
+    # 422: Cannot go from Verified to Cancelled.
+    ("post", "/api/v1/eight-d-reports/action-items/{action_id}/cancel"): 422,
+    # 422: Record in D4 the cause in the customer's own design or manufacture first.
+    ("post", "/api/v1/eight-d-reports/{report_id}/refer-to-sales"): 422,
+    # 422: This 8D report is not with Sales for negotiation.
+    ("post", "/api/v1/eight-d-reports/{report_id}/negotiation"): 422,
+    # 422: {"detail": [{"loc": ["body", "d3"], "field": "d3", "msg": "1 containment action is not
+    # carried out yet."}, {"loc": ["bod
+    ("post", "/api/v1/eight-d-reports/{report_id}/close"): 422,
+    # 422: Only the Management Representative or the General Manager acknowledges.
+    ("post", "/api/v1/eight-d-reports/{report_id}/acknowledge"): 422,
+    ("get", "/api/v1/eight-d-reports/{report_id}/reply"): 200,
+    ("post", "/api/v1/eight-d-reports/{report_id}/reply"): 200,
+    ("post", "/api/v1/eight-d-reports/{report_id}/reply/send"): 200,
+    ("get", "/api/v1/eight-d-reports/{report_id}/reply/pdf"): 200,
+    ("get", "/api/v1/eight-d-reports/{report_id}/reply/docx"): 200,
+    ("get", "/api/v1/eight-d-reports/{report_id}/pdf"): 200,
+    ("get", "/api/v1/reply-templates/"): 200,
+    ("post", "/api/v1/reply-templates/"): 200,
+    ("get", "/api/v1/reply-templates/{template_id}"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "complaints:list": 200,
+    "complaints:create": 200,
+    "complaints:detail": 200,
+    "complaints:edit": 200,
+    "complaints:open_8d": 302,
+    "complaints:eightd": 200,
+    "complaints:eightd_pdf": 200,
+    "complaints:leader": 400,
+    "complaints:team_add": 400,
+    "complaints:team_remove": 302,
+    "complaints:refer": 400,
+    "complaints:negotiation": 400,
+    "complaints:close": 400,
+    "complaints:acknowledge": {"admin": 400, "*": 302},
+    "complaints:containment_add": 400,
+    "complaints:containment_edit": 200,
+    "complaints:containment_done": 400,
+    "complaints:containment_reinspect": 400,
+    "complaints:cause_add": 400,
+    "complaints:cause_edit": 200,
+    "complaints:action_add": 400,
+    "complaints:action_edit": 200,
+    "complaints:action_complete": 400,
+    "complaints:action_verify": 400,
+    "complaints:action_cancel": 400,
+    "complaints:discipline": 200,
+    "complaints:discipline_complete": 400,
+    "complaints:discipline_reopen": 400,
+    "complaints:reply": 200,
+    "complaints:reply_send": 400,
+    "complaints:reply_pdf": 200,
+    "complaints:reply_docx": 200,
+    "complaints:actions": 200,
+    "complaints:templates": 200,
+    "complaints:template_edit": 200,
+    "complaints:review": 200,
+}

@@ -94,8 +94,47 @@ UI = {
 EXPORTS: dict = {}
 
 
-# An export's page and file are its requester's and the administrators' (the rest: 404).
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/me/"): 200,
+    ("get", "/api/v1/me/work"): 200,
+    ("get", "/api/v1/imports/"): 200,
+    # 422: Choose what the file holds.
+    ("post", "/api/v1/imports/"): 422,
+    ("get", "/api/v1/imports/kinds"): 200,
+    ("get", "/api/v1/imports/templates/{import_kind}"): 200,
+    ("get", "/api/v1/imports/{import_id}"): 200,
+    ("post", "/api/v1/imports/{import_id}/confirm"): 202,
+    # 422: This import is Queued; only a checked import can be discarded.
+    ("post", "/api/v1/imports/{import_id}/discard"): 422,
+    ("get", "/api/v1/imports/{import_id}/error-report"): 200,
+    ("get", "/api/v1/auth/tokens"): 200,
+    # 404: Not Found
+    ("delete", "/api/v1/auth/tokens/{token_id}"): {"admin": 204, "*": 404},
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
 UI_EXPECT = {
+    "core:home": 302,
+    "core:my_work": 200,
+    "core:notifications": 200,
+    "core:notifications_read": 302,
+    "core:audit": 200,
+    "core:profile": 200,
+    "core:company_settings": 200,
+    "core:backups": 200,
+    "core:backup_now": 302,
+    "imports:index": 200,
+    "imports:detail": 200,
+    "imports:confirm": 302,
+    "imports:discard": 302,
+    "imports:errors": 200,
+    "imports:template": 200,
+    # An export's page and file are its requester's and the administrators' (the rest: 404).
     "core:export_detail": {"*": 404, "admin": 200},
     "core:export_file": {"*": 404, "admin": 200},
 }

@@ -139,3 +139,67 @@ def test_users_created_by_commands_are_audited():
     entry = AuditEntry.objects.get(object_type="core.user", action="create")
     assert entry.actor_label == "system:user_created" and entry.after["username"] == "boss"
     assert entry.after["password"].startswith("sha256:")  # redacted, not the stored hash
+
+
+def _sha(data):
+    import hashlib
+    import json
+
+    blob = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def test_the_hash_is_the_documented_frame_recomputed_outside_the_model():
+    """An outside verifier's view (issue 17): each entry's hash is sha256 of the compact,
+    key-sorted JSON of its frame with its content digest, chained on the previous hash."""
+    from datetime import UTC
+
+    from serviceloop.core.models.audit import GENESIS_HASH
+
+    _some_history(2)
+    entries = list(AuditEntry.objects.order_by("seq"))
+    assert entries[0].seq == 1 and entries[0].prev_hash == GENESIS_HASH == "0" * 64
+    for prev, e in zip([None, *entries], entries, strict=False):
+        content = {
+            "object_repr": e.object_repr,
+            "before": e.before,
+            "after": e.after,
+            "reason": e.reason,
+        }
+        assert e.content() == content and e.content_digest == _sha(content)
+        frame = {
+            "seq": e.seq,
+            "at": e.at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor_id": e.actor_id,
+            "actor_label": e.actor_label,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "prev_hash": prev.hash if prev else GENESIS_HASH,
+        }
+        assert e.hash == _sha({**frame, "content_digest": _sha(content)}), e.seq
+        assert e.payload() == {**frame, **content}
+        assert str(e) == f"#{e.seq} {e.action} {e.object_type}:{e.object_id}"
+    head = AuditChainHead.objects.get()
+    assert (head.count, head.last_hash) == (entries[-1].seq, entries[-1].hash)
+    assert str(head) == f"audit chain: {head.count} entries"
+
+
+def test_an_entry_written_before_digests_hashes_its_whole_payload():
+    _some_history(1)
+    e = AuditEntry.objects.order_by("seq").last()
+    e.content_digest = ""
+    assert e.compute_hash() == _sha(e.payload())
+    assert e.compute_hash() != _sha(e.chain_payload())
+
+
+def test_a_redacted_entry_hashes_its_stored_digest():
+    _some_history(1)
+    e = AuditEntry.objects.order_by("seq").last()
+    digest = e.content_digest
+    assert not e.redacted and not e.is_redacted_empty()
+    e.object_repr, e.before, e.after, e.reason = "", None, None, ""
+    assert e.is_redacted_empty() and e.compute_content_digest() != digest
+    e.redacted_at = timezone.now()
+    assert e.redacted and e.chain_payload()["content_digest"] == digest
+    assert e.compute_hash() == e.hash

@@ -58,3 +58,34 @@ UI = {
     "customers:agreement_edit": ("agreement.change", "get", lambda w: [w["agreement"].pk]),
 }
 EXPORTS = {"customers:list": "customer.export"}
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/customers/"): 200,
+    ("post", "/api/v1/customers/"): 201,
+    ("get", "/api/v1/customers/{customer_id}"): 200,
+    ("patch", "/api/v1/customers/{customer_id}"): 200,
+    ("post", "/api/v1/customers/{customer_id}/contacts"): 201,
+    ("get", "/api/v1/service-agreements/"): 200,
+    ("post", "/api/v1/service-agreements/"): 201,
+    ("get", "/api/v1/service-agreements/{agreement_id}"): 200,
+    ("patch", "/api/v1/service-agreements/{agreement_id}"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "customers:list": 200,
+    "customers:create": 200,
+    "customers:detail": 200,
+    "customers:edit": 200,
+    "customers:contact_create": 200,
+    "customers:contact_edit": 200,
+    "customers:agreement_list": 200,
+    "customers:agreement_create": 200,
+    "customers:agreement_edit": 200,
+}

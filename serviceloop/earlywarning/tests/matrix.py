@@ -164,3 +164,88 @@ EXPORTS = {
 
 # Path placeholders of this app read these world keys (other apps use report_id too).
 ALIASES = {"report_id": "ew_report_id"}
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/early-warning/alerts/"): 200,
+    ("get", "/api/v1/early-warning/alerts/{alert_id}"): 200,
+    ("post", "/api/v1/early-warning/alerts/{alert_id}/acknowledge"): 200,
+    ("post", "/api/v1/early-warning/alerts/{alert_id}/dismiss"): 200,
+    # 422: Cannot go from Dismissed to Report drafted.
+    ("post", "/api/v1/early-warning/alerts/{alert_id}/report"): 422,
+    # 422: Cannot go from Dismissed to Closed.
+    ("post", "/api/v1/early-warning/alerts/{alert_id}/close"): 422,
+    ("get", "/api/v1/early-warning/reports/"): 200,
+    ("get", "/api/v1/early-warning/reports/{report_id}"): 200,
+    ("patch", "/api/v1/early-warning/reports/{report_id}"): 200,
+    ("post", "/api/v1/early-warning/reports/{report_id}/refresh-evidence"): 200,
+    ("post", "/api/v1/early-warning/reports/{report_id}/issue"): 200,
+    # 422: Only an issued report can be notified to customers.
+    ("post", "/api/v1/early-warning/reports/{report_id}/notifications"): {"admin": 201, "*": 422},
+    ("get", "/api/v1/early-warning/reports/{report_id}/pdf"): 200,
+    ("get", "/api/v1/early-warning/runs/"): 200,
+    ("post", "/api/v1/early-warning/runs/"): 201,
+    ("get", "/api/v1/early-warning/runs/{run_id}"): 200,
+    ("get", "/api/v1/early-warning/claim-baselines/"): 200,
+    ("post", "/api/v1/early-warning/claim-baselines/"): 201,
+    ("post", "/api/v1/early-warning/claim-baselines/{baseline_id}/delete"): 204,
+    ("get", "/api/v1/early-warning/production-volumes/"): 200,
+    ("post", "/api/v1/early-warning/production-volumes/"): 201,
+    ("get", "/api/v1/early-warning/production-volumes/{production_id}"): 200,
+    ("patch", "/api/v1/early-warning/production-volumes/{production_id}"): 200,
+    ("get", "/api/v1/early-warning/purchase-volumes/"): 200,
+    ("post", "/api/v1/early-warning/purchase-volumes/"): 201,
+    ("get", "/api/v1/early-warning/purchase-volumes/{purchase_id}"): 200,
+    ("patch", "/api/v1/early-warning/purchase-volumes/{purchase_id}"): 200,
+    ("get", "/api/v1/early-warning/surveys/"): 200,
+    ("post", "/api/v1/early-warning/surveys/"): 201,
+    ("get", "/api/v1/early-warning/surveys/{response_id}"): 200,
+    ("patch", "/api/v1/early-warning/surveys/{response_id}"): 200,
+    ("get", "/api/v1/early-warning/parts/"): 200,
+    ("get", "/api/v1/early-warning/parts/{part_number}"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "earlywarning:alert_list": 200,
+    "earlywarning:alert_detail": 200,
+    "earlywarning:alert_acknowledge": 302,
+    "earlywarning:alert_dismiss": 400,
+    "earlywarning:alert_close": 400,
+    "earlywarning:report_create": 302,
+    "earlywarning:report_list": 200,
+    "earlywarning:report_detail": 200,
+    "earlywarning:report_pdf": 200,
+    "earlywarning:report_edit": 200,
+    "earlywarning:report_refresh": 302,
+    "earlywarning:report_issue": 302,
+    "earlywarning:notification_create": 400,
+    "earlywarning:part_list": 200,
+    "earlywarning:part_dashboard": 200,
+    "earlywarning:run_list": 200,
+    "earlywarning:run_detail": 200,
+    "earlywarning:run_now": 302,
+    "earlywarning:production_list": 200,
+    "earlywarning:production_create": 200,
+    "earlywarning:production_edit": 200,
+    "earlywarning:purchase_list": 200,
+    "earlywarning:purchase_create": 200,
+    "earlywarning:purchase_edit": 200,
+    "earlywarning:survey_list": 200,
+    "earlywarning:survey_create": 200,
+    "earlywarning:survey_edit": 200,
+    "earlywarning:import_list": 302,
+    "earlywarning:import_create": 302,
+    "earlywarning:production_delete": 302,
+    "earlywarning:purchase_delete": 302,
+    "earlywarning:survey_delete": 302,
+    "earlywarning:baseline_list": 200,
+    "earlywarning:baseline_create": 200,
+    "earlywarning:baseline_edit": 200,
+    "earlywarning:baseline_delete": 302,
+}

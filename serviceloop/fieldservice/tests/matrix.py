@@ -462,3 +462,173 @@ EXPORTS = {
     "fieldservice:balances": "fieldservice.export",
     "fieldservice:feedback_compliance": "feedback.view",
 }
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/resident-assignments/"): 200,
+    ("get", "/api/v1/resident-assignments/who-is-where"): 200,
+    # 422: 用户8 is already assigned to 客户1 then.
+    ("post", "/api/v1/resident-assignments/"): 422,
+    ("get", "/api/v1/resident-assignments/{assignment_id}"): 200,
+    ("patch", "/api/v1/resident-assignments/{assignment_id}"): 200,
+    ("post", "/api/v1/resident-assignments/{assignment_id}/end"): 200,
+    ("get", "/api/v1/escalations/"): 200,
+    ("post", "/api/v1/escalations/"): 201,
+    ("get", "/api/v1/escalations/{escalation_id}"): 200,
+    ("post", "/api/v1/escalations/{escalation_id}/coordinate"): 200,
+    ("post", "/api/v1/escalations/{escalation_id}/due"): 200,
+    ("post", "/api/v1/escalations/{escalation_id}/agree"): 200,
+    ("post", "/api/v1/escalations/{escalation_id}/complete"): 200,
+    # 422: Cannot go from Done to Coordinating.
+    ("post", "/api/v1/escalations/{escalation_id}/reopen"): 422,
+    ("post", "/api/v1/escalations/{escalation_id}/notes"): 201,
+    ("get", "/api/v1/service-records/"): 200,
+    # 422: 用户50 is neither a service engineer nor an agent.
+    ("post", "/api/v1/service-records/"): {"admin": 422, "*": 201},
+    ("get", "/api/v1/service-records/defaults"): 200,
+    ("get", "/api/v1/service-records/{service_record_id}"): 200,
+    # 422: Say why a submitted record is changed.
+    ("patch", "/api/v1/service-records/{service_record_id}"): 422,
+    ("post", "/api/v1/service-records/{service_record_id}/flag-major"): 200,
+    ("post", "/api/v1/service-records/{service_record_id}/handling"): 200,
+    # 422: 用户8 holds only 0 of SA-1000.
+    ("post", "/api/v1/service-records/{service_record_id}/parts-used"): 422,
+    ("get", "/api/v1/parts/"): 200,
+    ("post", "/api/v1/parts/"): 201,
+    ("get", "/api/v1/parts/{spare_part_id}"): 200,
+    ("patch", "/api/v1/parts/{spare_part_id}"): 200,
+    ("get", "/api/v1/parts-requests/"): 200,
+    ("post", "/api/v1/parts-requests/"): 201,
+    ("get", "/api/v1/parts-requests/failure-frequency"): 200,
+    ("get", "/api/v1/parts-requests/{parts_request_id}"): 200,
+    # 422: Cannot go from Approved to Approved.
+    ("post", "/api/v1/parts-requests/{parts_request_id}/approve"): 422,
+    # 422: Cannot go from Approved to Rejected.
+    ("post", "/api/v1/parts-requests/{parts_request_id}/reject"): 422,
+    ("post", "/api/v1/parts-requests/{parts_request_id}/issue"): 200,
+    # 422: Cannot go from Approved to Closed.
+    ("post", "/api/v1/parts-requests/{parts_request_id}/close"): {"admin": 200, "*": 422},
+    # 422: Cannot go from Closed to Cancelled.
+    ("post", "/api/v1/parts-requests/{parts_request_id}/cancel"): 422,
+    ("get", "/api/v1/warehouse-queue/"): 200,
+    ("get", "/api/v1/part-balances/"): 200,
+    ("get", "/api/v1/part-movements/"): 200,
+    ("post", "/api/v1/part-movements/returns"): 201,
+    ("get", "/api/v1/nonconforming-tags/"): 200,
+    ("post", "/api/v1/nonconforming-tags/"): 201,
+    ("get", "/api/v1/nonconforming-tags/{nc_tag_id}"): 200,
+    ("patch", "/api/v1/nonconforming-tags/{nc_tag_id}"): 200,
+    ("post", "/api/v1/nonconforming-tags/{nc_tag_id}/resolve"): 200,
+    ("get", "/api/v1/return-forms/"): 200,
+    # 422: 用户50 is not a service engineer.
+    ("post", "/api/v1/return-forms/"): {"service_engineer": 201, "*": 422},
+    ("get", "/api/v1/return-forms/{return_form_id}"): 200,
+    # 422: Only a draft can be edited.
+    ("patch", "/api/v1/return-forms/{return_form_id}"): 422,
+    # 422: Cannot go from Countersigned to Countersigned.
+    ("post", "/api/v1/return-forms/{return_form_id}/countersign"): 422,
+    ("post", "/api/v1/return-forms/{return_form_id}/check"): 200,
+    # 422: Cannot go from Received to Countersigned.
+    ("post", "/api/v1/return-forms/{return_form_id}/correct"): 422,
+    # 422: Cannot go from Received to Cancelled.
+    ("post", "/api/v1/return-forms/{return_form_id}/cancel"): 422,
+    ("get", "/api/v1/weekly-feedback/"): 200,
+    ("get", "/api/v1/weekly-feedback/week"): 200,
+    ("get", "/api/v1/weekly-feedback/compliance"): 200,
+    # 422: 用户50 is not a service engineer.
+    ("post", "/api/v1/weekly-feedback/submit"): {"service_engineer": 200, "*": 422},
+    ("get", "/api/v1/weekly-feedback/{weekly_feedback_id}"): 200,
+    ("post", "/api/v1/weekly-feedback/{weekly_feedback_id}/review"): 200,
+    # 422: Cannot go from Reviewed to Draft.
+    ("post", "/api/v1/weekly-feedback/{weekly_feedback_id}/return"): 422,
+    ("get", "/api/v1/information-feedback-forms/"): 200,
+    ("post", "/api/v1/information-feedback-forms/"): 201,
+    ("get", "/api/v1/information-feedback-forms/{info_form_id}"): 200,
+    # 422: An issued form cannot be changed.
+    ("patch", "/api/v1/information-feedback-forms/{info_form_id}"): 422,
+    # 422: Cannot go from Issued to Issued.
+    ("post", "/api/v1/information-feedback-forms/{info_form_id}/issue"): 422,
+    ("post", "/api/v1/information-feedback-forms/{info_form_id}/flag-major"): 200,
+    # 422: Only a member of Quality Management acknowledges for it.
+    ("post", "/api/v1/information-feedback-forms/routings/{info_routing_id}/acknowledge"): {
+        "admin": 200,
+        "quality": 200,
+        "*": 422,
+    },
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "fieldservice:home": 200,
+    "fieldservice:where": 200,
+    "fieldservice:assignment_list": 200,
+    "fieldservice:assignment_create": 200,
+    "fieldservice:assignment_detail": 200,
+    "fieldservice:assignment_edit": 200,
+    "fieldservice:assignment_end": 400,
+    "fieldservice:escalation_list": 200,
+    "fieldservice:escalation_create": 200,
+    "fieldservice:escalation_detail": 200,
+    "fieldservice:escalation_coordinate": 400,
+    "fieldservice:escalation_due": 400,
+    "fieldservice:escalation_agree": 400,
+    "fieldservice:escalation_complete": 400,
+    "fieldservice:escalation_reopen": 400,
+    "fieldservice:escalation_note": 400,
+    "fieldservice:record_list": 200,
+    "fieldservice:record_create": 200,
+    "fieldservice:record_quick": 200,
+    "fieldservice:record_detail": 200,
+    "fieldservice:record_edit": 200,
+    "fieldservice:record_flag_major": 302,
+    "fieldservice:record_handling": 400,
+    "fieldservice:record_use_parts": 400,
+    "fieldservice:record_import": 302,
+    "fieldservice:part_list": 200,
+    "fieldservice:part_create": 200,
+    "fieldservice:part_edit": 200,
+    "fieldservice:request_list": 200,
+    "fieldservice:request_create": 200,
+    "fieldservice:request_frequency": 200,
+    "fieldservice:request_detail": 200,
+    "fieldservice:request_approve": 302,
+    "fieldservice:request_reject": 400,
+    "fieldservice:request_issue": 400,
+    "fieldservice:request_close": 400,
+    "fieldservice:request_cancel": 400,
+    "fieldservice:warehouse": 200,
+    "fieldservice:balances": 200,
+    "fieldservice:parts_return": 200,
+    "fieldservice:tag_list": 200,
+    "fieldservice:tag_create": 200,
+    "fieldservice:tag_detail": 200,
+    "fieldservice:tag_edit": 200,
+    "fieldservice:tag_resolve": 400,
+    "fieldservice:return_list": 200,
+    "fieldservice:return_create": 200,
+    "fieldservice:return_detail": 200,
+    "fieldservice:return_pdf": 200,
+    "fieldservice:return_edit": 200,
+    "fieldservice:return_countersign": {"service_engineer": 400, "*": 302},
+    "fieldservice:return_check": 400,
+    "fieldservice:return_correct": 400,
+    "fieldservice:return_cancel": 400,
+    "fieldservice:feedback_mine": {"service_engineer": 200, "*": 302},
+    "fieldservice:feedback_compliance": 200,
+    "fieldservice:feedback_week": 200,
+    "fieldservice:feedback_submit": 400,
+    "fieldservice:feedback_review": 302,
+    "fieldservice:feedback_return": 400,
+    "fieldservice:infoform_list": 200,
+    "fieldservice:infoform_create": 200,
+    "fieldservice:infoform_detail": 200,
+    "fieldservice:infoform_edit": 200,
+    "fieldservice:infoform_issue": 400,
+    "fieldservice:infoform_flag_major": 302,
+    "fieldservice:infoform_acknowledge": {"admin": 302, "quality": 302, "*": 400},
+}

@@ -211,3 +211,108 @@ ALIASES = {
     "order_id": "ps_order_id",
     "letter_id": "ps_letter_id",
 }
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/customer-requirements/"): 200,
+    ("post", "/api/v1/customer-requirements/"): 201,
+    ("get", "/api/v1/customer-requirements/{req_id}"): 200,
+    # 422: You can only evaluate for your own department.
+    ("post", "/api/v1/customer-requirements/{req_id}/evaluations"): {
+        "admin": 201,
+        "rnd": 201,
+        "*": 422,
+    },
+    # 422: Cannot conclude yet: waiting for the evaluation of Production Quality、Purchasing &
+    # Supply.
+    ("post", "/api/v1/customer-requirements/{req_id}/conclude"): 422,
+    ("get", "/api/v1/sample-requests/"): 200,
+    ("post", "/api/v1/sample-requests/"): 201,
+    ("get", "/api/v1/sample-requests/{sample_id}"): 200,
+    # 422: You can only decide for your own department.
+    ("post", "/api/v1/sample-requests/{sample_id}/approve"): {
+        "admin": 200,
+        "technical": 200,
+        "*": 422,
+    },
+    # 422: You can only decide for your own department.
+    ("post", "/api/v1/sample-requests/{sample_id}/reject"): {
+        "admin": 200,
+        "production_quality": 200,
+        "*": 422,
+    },
+    # 422: Cannot go from Not approved to Scheduled.
+    ("post", "/api/v1/sample-requests/{sample_id}/schedule"): 422,
+    # 422: Cannot go from Not approved to Made.
+    ("post", "/api/v1/sample-requests/{sample_id}/made"): 422,
+    # 422: Cannot go from Not approved to Delivered.
+    ("post", "/api/v1/sample-requests/{sample_id}/deliver"): 422,
+    # 422: Cannot go from Not approved to Accepted by the customer.
+    ("post", "/api/v1/sample-requests/{sample_id}/confirm"): 422,
+    ("get", "/api/v1/special-requests/"): 200,
+    ("post", "/api/v1/special-requests/"): 201,
+    ("get", "/api/v1/special-requests/{special_id}"): 200,
+    # 422: Only the head of Technical decides this request.
+    ("post", "/api/v1/special-requests/{special_id}/decide"): {"dept_head": 422, "*": 200},
+    # 422: Cannot go from Not feasible to Provided.
+    ("post", "/api/v1/special-requests/{special_id}/fulfil"): 422,
+    # 422: Cannot go from Awaiting decision to Explained to the customer.
+    ("post", "/api/v1/special-requests/{special_id}/decline-notice"): {"admin": 200, "*": 422},
+    ("get", "/api/v1/special-requests/{special_id}/pdf"): 200,
+    ("get", "/api/v1/special-requests/{special_id}/docx"): 200,
+    ("get", "/api/v1/orders/"): 200,
+    ("post", "/api/v1/orders/"): 201,
+    ("get", "/api/v1/orders/{order_id}"): 200,
+    ("post", "/api/v1/orders/{order_id}/progress"): 200,
+    ("get", "/api/v1/result-letters/"): 200,
+    ("post", "/api/v1/result-letters/"): 201,
+    ("get", "/api/v1/result-letters/{letter_id}"): 200,
+    ("get", "/api/v1/result-letters/{letter_id}/pdf"): 200,
+    ("get", "/api/v1/result-letters/{letter_id}/docx"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "presales:requirements": 200,
+    "presales:requirement_create": 200,
+    "presales:requirement": 200,
+    "presales:requirement_evaluate": 400,
+    "presales:requirement_conclude": 400,
+    "presales:requirement_action": 400,
+    "presales:requirement_result": 302,
+    "presales:followup_done": 302,
+    "presales:communication_result": 302,
+    "presales:result": 200,
+    "presales:result_send": 302,
+    "presales:result_pdf": 200,
+    "presales:result_docx": 200,
+    "presales:samples": 200,
+    "presales:sample_create": 200,
+    "presales:sample": 200,
+    "presales:sample_approve": 400,
+    "presales:sample_reject": 400,
+    "presales:sample_schedule": 400,
+    "presales:sample_made": 400,
+    "presales:sample_deliver": 400,
+    "presales:sample_confirm": 400,
+    "presales:special": 200,
+    "presales:special_create": 200,
+    "presales:special_detail": 200,
+    "presales:special_decide": 400,
+    "presales:special_fulfil": 400,
+    "presales:special_explain": 400,
+    "presales:special_letter_pdf": 200,
+    "presales:special_letter_docx": 200,
+    "presales:orders": 200,
+    "presales:order_create": 200,
+    "presales:order_import": 302,
+    "presales:order": 200,
+    "presales:order_progress": 400,
+    "presales:order_plan": 302,
+    "presales:leadership": 200,
+}

@@ -69,3 +69,33 @@ UI = {
     "records:hold_place": ("records.hold", "post", lambda w: []),
     "records:hold_lift": ("records.hold", "post", lambda w: [w["legal_hold"]]),
 }
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/retention/due"): 200,
+    ("get", "/api/v1/retention/policy"): 200,
+    ("post", "/api/v1/retention/policy/{record_type}"): 200,
+    # 422: The record's retention period has not ended yet.
+    ("post", "/api/v1/retention/reviews/{review_id}/dispose"): {"mgmt_rep": 200, "*": 422},
+    # 422: Cannot go from Disposed to Kept longer.
+    ("post", "/api/v1/retention/reviews/{review_id}/keep"): {"mgmt_rep": 422, "*": 200},
+    ("get", "/api/v1/legal-holds/"): 200,
+    ("post", "/api/v1/legal-holds/"): 201,
+    ("get", "/api/v1/legal-holds/{hold_id}"): 200,
+    ("post", "/api/v1/legal-holds/{hold_id}/lift"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "records:retention": 200,
+    "records:dispose": 400,
+    "records:keep": 400,
+    "records:period": 400,
+    "records:hold_place": 400,
+    "records:hold_lift": 400,
+}

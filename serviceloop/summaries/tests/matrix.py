@@ -15,7 +15,7 @@ API = {
     ("get", "/api/v1/service-summaries/{summary_id}"): ("summary.view", lambda w: None),
     ("patch", "/api/v1/service-summaries/{summary_id}"): (
         "summary.draft",
-        lambda w: {"achievements": "a"},
+        lambda w: {"achievements": "a", "shortcomings": "s", "direction": "d"},
     ),
     ("post", "/api/v1/service-summaries/{summary_id}/refresh"): ("summary.draft", lambda w: {}),
     ("post", "/api/v1/service-summaries/{summary_id}/submit"): ("summary.draft", lambda w: {}),
@@ -36,4 +36,40 @@ UI = {
     "summaries:approve": ("summary.approve", "post", lambda w: [w["summary"].pk]),
     "summaries:pdf": ("summary.view", "get", lambda w: [w["summary"].pk]),
     "summaries:docx": ("summary.view", "get", lambda w: [w["summary"].pk]),
+}
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/service-summaries/"): 200,
+    ("post", "/api/v1/service-summaries/"): 201,
+    ("get", "/api/v1/service-summaries/{summary_id}"): 200,
+    ("patch", "/api/v1/service-summaries/{summary_id}"): 200,
+    ("post", "/api/v1/service-summaries/{summary_id}/refresh"): 200,
+    ("post", "/api/v1/service-summaries/{summary_id}/submit"): 200,
+    # 422: Cannot go from Draft to Approved.
+    ("post", "/api/v1/service-summaries/{summary_id}/approve"): {
+        "admin": 200,
+        "sales_leader": 200,
+        "*": 422,
+    },
+    ("get", "/api/v1/service-summaries/{summary_id}/pdf"): 200,
+    ("get", "/api/v1/service-summaries/{summary_id}/docx"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "summaries:list": 200,
+    "summaries:create": 200,
+    "summaries:detail": 200,
+    "summaries:edit": 302,
+    "summaries:refresh": 302,
+    "summaries:submit": 400,
+    "summaries:approve": 400,
+    "summaries:pdf": 200,
+    "summaries:docx": 200,
 }

@@ -65,3 +65,32 @@ UI = {
     "training:person": ("training.view", "get", lambda w: [w["trainee"].pk]),
     "training:mine": (None, "get", lambda w: []),
 }
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/trainings/"): 200,
+    ("post", "/api/v1/trainings/"): 201,
+    ("get", "/api/v1/trainings/{training_id}"): 200,
+    ("post", "/api/v1/trainings/{training_id}/attendance"): 200,
+    # 422: Cannot go from Held to Cancelled.
+    ("post", "/api/v1/trainings/{training_id}/cancel"): 422,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "training:list": 200,
+    "training:create": 200,
+    "training:detail": 200,
+    "training:attendance": 302,
+    "training:attendee_add": 400,
+    "training:attach": 400,
+    "training:attachment": 200,
+    "training:cancel": 400,
+    "training:person": 200,
+    "training:mine": 200,
+}

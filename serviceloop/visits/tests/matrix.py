@@ -125,3 +125,69 @@ UI = {
     "visits:board": ("visit_plan.view", "get", lambda w: []),
 }
 EXPORTS = {"visits:list": "visit_record.export"}
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/visit-records/"): 200,
+    ("post", "/api/v1/visit-records/"): 201,
+    ("get", "/api/v1/visit-records/{record_id}"): 200,
+    ("post", "/api/v1/visit-records/{record_id}/review"): 200,
+    # 422: Cannot go from Filed to Distributed.
+    ("post", "/api/v1/visit-records/{record_id}/distribute"): {"sales": 422, "*": 200},
+    # 422: No copy was sent to your department.
+    ("post", "/api/v1/visit-records/{record_id}/read"): 422,
+    ("post", "/api/v1/visit-records/{record_id}/communication"): 201,
+    ("post", "/api/v1/visit-records/{record_id}/actions"): 201,
+    ("get", "/api/v1/visit-actions/"): 200,
+    # 422: Only the owner or the owning department closes this action.
+    ("post", "/api/v1/visit-actions/{action_id}/close"): {
+        "admin": 200,
+        "production": 200,
+        "sales_leader": 200,
+        "*": 422,
+    },
+    # 422: Cannot go from Open to Verified.
+    ("post", "/api/v1/visit-actions/{action_id}/verify"): {
+        "dept_head": 422,
+        "sales": 422,
+        "*": 200,
+    },
+    ("get", "/api/v1/visit-plans/"): 200,
+    ("post", "/api/v1/visit-plans/"): 201,
+    ("get", "/api/v1/visit-plans/{plan_id}"): 200,
+    ("post", "/api/v1/visit-plans/{plan_id}/items"): 200,
+    ("post", "/api/v1/visit-plans/{plan_id}/submit"): 200,
+    ("post", "/api/v1/visit-plans/{plan_id}/review"): 200,
+    # 422: Only a reviewed plan can be approved.
+    ("post", "/api/v1/visit-plans/{plan_id}/approve"): {"admin": 200, "*": 422},
+    ("get", "/api/v1/visit-plans/{plan_id}/progress"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "visits:list": 200,
+    "visits:create": 200,
+    "visits:detail": 200,
+    "visits:review": 302,
+    "visits:distribute": 400,
+    "visits:read": 302,
+    "visits:raise": 400,
+    "visits:action_create": 400,
+    "visits:actions": 200,
+    "visits:action_close": 400,
+    "visits:action_verify": 400,
+    "visits:plans": 200,
+    "visits:plan_create": 400,
+    "visits:plan": 200,
+    "visits:plan_item_add": 400,
+    "visits:plan_item_remove": 302,
+    "visits:plan_submit": 400,
+    "visits:plan_review": 400,
+    "visits:plan_approve": 400,
+    "visits:board": 200,
+}

@@ -72,3 +72,49 @@ UI = {
     "warranty:imports": ("warranty.import", "get", lambda w: []),
 }
 EXPORTS = {"warranty:list": "warranty.export"}
+
+
+# The exact status each allowed call answers in the matrix world (issue 17); a dict gives
+# {role: status, "*": status} where roles meet different rules. A 4xx is the rule the world
+# meets, quoted in the comment above the row (the world's state, or a record of another
+# person or department); test_permission_matrix_declared makes every allowed call declare one.
+EXPECT = {
+    ("get", "/api/v1/warranty-claims/"): 200,
+    ("post", "/api/v1/warranty-claims/"): 201,
+    ("get", "/api/v1/warranty-claims/{claim_id}"): 200,
+    ("patch", "/api/v1/warranty-claims/{claim_id}"): 200,
+    ("get", "/api/v1/warranty-claims/{claim_id}/decisions"): 200,
+    ("post", "/api/v1/warranty-claims/{claim_id}/override"): 200,
+    ("post", "/api/v1/warranty-claims/{claim_id}/redecide"): 200,
+    ("post", "/api/v1/warranty-claims/{claim_id}/approve"): 200,
+    # 422: Cannot go from Approved to Rejected.
+    ("post", "/api/v1/warranty-claims/{claim_id}/reject"): 422,
+    ("post", "/api/v1/warranty-claims/{claim_id}/reopen"): 200,
+    # 422: Cannot go from Decided to Settled.
+    ("post", "/api/v1/warranty-claims/{claim_id}/settle"): 422,
+    ("post", "/api/v1/warranty-claims/{claim_id}/close"): 200,
+    ("get", "/api/v1/warranty-claims/{claim_id}/attachments"): 200,
+    # 422: A settled or closed claim takes no more files.
+    ("post", "/api/v1/warranty-claims/{claim_id}/attachments"): 422,
+    ("get", "/api/v1/warranty-claims/{claim_id}/attachments/{attachment_id}"): 200,
+}
+# Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
+# POST that needs fields answers 400 (the form's errors) and one that needs none acts and
+# redirects (302).
+UI_EXPECT = {
+    "warranty:list": 200,
+    "warranty:create": 200,
+    "warranty:detail": 200,
+    "warranty:decision_letter": 200,
+    "warranty:edit": 200,
+    "warranty:override": 400,
+    "warranty:redecide": 302,
+    "warranty:approve": 302,
+    "warranty:reject": 400,
+    "warranty:reopen": 400,
+    "warranty:settle": {"sales": 400, "*": 302},
+    "warranty:close": 400,
+    "warranty:attachment_add": 400,
+    "warranty:attachment": 200,
+    "warranty:imports": 302,
+}

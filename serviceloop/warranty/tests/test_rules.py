@@ -831,3 +831,71 @@ def test_agreement_in_force_ignores_order(rows: list[tuple], purchase: date) -> 
     else:
         latest = max(r[0] for r in live)
         assert chosen in {Terms(m, None) for s, _, m in live if s == latest}
+
+
+# --- what the mutation run of the rule found untested (issue 17) -------------------------------
+
+
+def test_a_signalling_nan_mileage_is_refused_as_mileage() -> None:
+    with pytest.raises(WarrantyInputError) as caught:
+        claim(mileage_km=Decimal("sNaN"))
+    assert caught.value.field == "mileage_km"
+
+
+def test_a_whole_decimal_mileage_is_echoed_as_an_int() -> None:
+    whole, part = claim(mileage_km=Decimal("12000")), claim(mileage_km=Decimal("12000.5"))
+    assert type(whole.mileage_km) is int and whole.mileage_km == 12_000
+    assert type(part.mileage_km) is float and part.mileage_km == 12_000.5
+
+
+def test_an_unknown_finding_code_is_called_unknown() -> None:
+    with pytest.raises(WarrantyInputError, match=r"^unknown finding code 'no_such_code'$"):
+        claim(findings=["no_such_code"])
+    with pytest.raises(WarrantyInputError, match=r"^'expired_time' is worked out by the rule"):
+        claim(findings=["expired_time"])
+
+
+def test_agreements_refuse_a_purchase_date_that_is_not_a_date() -> None:
+    with pytest.raises(WarrantyInputError) as caught:
+        agreement_in_force([agreement(None, None, 20, None)], "2025-03-10")  # type: ignore[arg-type]
+    assert caught.value.field == "purchase_date"
+
+
+def test_agreements_starting_the_same_day_with_different_terms_say_so() -> None:
+    a = agreement(date(2025, 1, 1), None, 24, None)
+    clash = agreement(date(2025, 1, 1), None, 36, None)
+    with pytest.raises(
+        WarrantyInputError, match=r"^2 agreements with different terms take effect on 2025-01-01$"
+    ):
+        agreement_in_force([a, clash], PURCHASE)
+
+
+def test_an_agreement_object_without_an_end_is_open_ended() -> None:
+    row = SimpleNamespace(valid_from=date(2025, 1, 1), warranty_months=30, warranty_km=None)
+    assert agreement_in_force([row], PURCHASE) == Terms(30, None)
+
+
+def test_a_stored_decision_keeps_its_rule_version_and_explains_missing_terms() -> None:
+    stored = claim(purchase_date=None, mileage_km=None).as_dict()
+    stored.update(rule_version="2025.9", purchase_date="2025-03-10", last_covered_day=None)
+    again = WarrantyDecision.from_dict(stored)
+    assert again.rule_version == "2025.9"
+    lines = explain(again, "en")
+    assert "No purchase date given, so the 12-month term cannot be checked." in lines
+    assert "Mileage limit 30,000 km inclusive; no odometer reading given." in lines
+    assert lines[-1] == "Rule version 2025.9."
+
+
+def test_a_missing_failure_date_says_it_is_required() -> None:
+    with pytest.raises(WarrantyInputError, match=r"^failure_date is required$") as caught:
+        claim(failure_date=None)
+    assert caught.value.field == "failure_date"
+
+
+def test_bad_terms_and_agreement_terms_say_what_is_wrong() -> None:
+    with pytest.raises(
+        WarrantyInputError, match=r"^warranty_km must be a whole number ≥ 1, not 0$"
+    ):
+        Terms(12, 0)
+    with pytest.raises(WarrantyInputError, match=r"^agreement_terms must be Terms or None$"):
+        claim(agreement_terms={"warranty_months": 12})
