@@ -230,3 +230,16 @@ class ListFilterForm(forms.Form):
             return {}
         d = self.cleaned_data
         return {"q": d["q"], "status": d["status"], "late": True if d["late"] else None}
+
+
+class RequirementAttachmentForm(forms.Form):
+    """A drawing or specification for the requirement, or a file of one's evaluation."""
+
+    target = forms.TypedChoiceField(label=_("Attach to"), coerce=int, empty_value=0)
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("File description"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, targets: list[tuple[int, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        field: Any = self.fields["target"]
+        field.choices = targets or []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
@@ -63,6 +64,32 @@ class EvaluationOut(Schema):
     @staticmethod
     def resolve_late(obj) -> bool:
         return obj.is_late()
+
+
+class RequirementAttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    department: str | None = Field(
+        None, description="Code of the department whose evaluation it belongs to; null = Sales."
+    )
+    uploaded_at: LocalDateTime
+    uploaded_by: int = Field(alias="uploaded_by_id")
+    url: str
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return obj.evaluation.department.code if obj.evaluation_id else None
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse(
+            "api:presales_requirement_attachment",
+            kwargs={"req_id": obj.requirement_id, "attachment_id": obj.pk},
+        )
 
 
 class RequirementOut(Schema):

@@ -17,6 +17,7 @@ from .models import (
     Evaluation,
     FollowUpAction,
     Order,
+    RequirementAttachment,
     ResultLetter,
     SampleRequest,
     SpecialRequest,
@@ -79,6 +80,14 @@ def requirement_get(user: Any, pk: int) -> CustomerRequirement:
         "customer", "owner", "contact", "concluded_by", "order", "eight_d"
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def requirement_attachment_get(user: Any, pk: int, attachment_pk: int) -> RequirementAttachment:
+    """An attachment of a requirement the user may see (404 otherwise)."""
+    req = requirement_get(user, pk)
+    return get_object_or_404(
+        RequirementAttachment.objects.filter(requirement=req), pk=attachment_pk
+    )
 
 
 def followup_get(user: Any, pk: int) -> FollowUpAction:

@@ -13,6 +13,12 @@ urlpatterns = [
     path(
         "requirements/<int:pk>/conclude/", views.requirement_conclude, name="requirement_conclude"
     ),
+    path("requirements/<int:pk>/attach/", views.requirement_attach, name="requirement_attach"),
+    path(
+        "requirements/<int:pk>/files/<int:attachment_pk>/",
+        views.requirement_attachment,
+        name="requirement_attachment",
+    ),
     path("requirements/<int:pk>/action/", views.requirement_action, name="requirement_action"),
     path("requirements/<int:pk>/result/", views.requirement_result, name="requirement_result"),
     path("actions/<int:pk>/done/", views.followup_done, name="followup_done"),

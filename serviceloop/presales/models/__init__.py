@@ -7,6 +7,7 @@ from .requirements import (
     CustomerRequirement,
     Evaluation,
     FollowUpAction,
+    RequirementAttachment,
     RequirementStatus,
     Verdict,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Order",
     "OrderStatus",
     "ProgressUpdate",
+    "RequirementAttachment",
     "RequirementStatus",
     "ResultLetter",
     "SampleApproval",

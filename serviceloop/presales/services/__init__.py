@@ -4,6 +4,7 @@ from .orders import order_create, order_plan, order_progress
 from .requirements import (
     followup_done,
     requirement_add_action,
+    requirement_attach,
     requirement_conclude,
     requirement_evaluate,
     requirement_register,
@@ -27,6 +28,7 @@ __all__ = [
     "order_plan",
     "order_progress",
     "requirement_add_action",
+    "requirement_attach",
     "requirement_conclude",
     "requirement_evaluate",
     "requirement_register",

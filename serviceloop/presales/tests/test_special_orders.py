@@ -16,7 +16,7 @@ from serviceloop.core.testing.factories import (
 )
 from serviceloop.core.testing.imports import csv_upload
 from serviceloop.presales import services
-from serviceloop.presales.models import Order, OrderStatus, SpecialStatus
+from serviceloop.presales.models import Order, OrderStatus, ResultLetter, SpecialStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -180,3 +180,25 @@ def test_result_letter_from_a_communication_and_a_requirement():
     assert client.get(reverse("presales:result_pdf", args=[letter.pk])).content.startswith(b"%PDF")
     r = client.post(reverse("presales:communication_result", args=[comm.pk]), {"result-sent": ""})
     assert r.status_code == 302
+
+
+def test_the_communication_page_offers_the_result_letter_only_to_who_may_draft_it():
+    sales = user_with("sales")
+    comm = register_communication(sales)
+    page_url = reverse("communications:detail", args=[comm.pk])
+    action = reverse("presales:communication_result", args=[comm.pk])
+    client = Client()
+    client.force_login(sales)
+    page = client.get(page_url).content.decode()
+    assert action in page
+    r = client.post(action, {"result-subject": "分析结果", "result-body": "原因与纠正措施"})
+    assert r.status_code == 302
+    letter = ResultLetter.objects.get(communication=comm)
+    page = client.get(page_url).content.decode()
+    assert reverse("presales:result", args=[letter.pk]) in page
+    for role in ("quality", "service_engineer"):
+        other = Client()
+        other.force_login(user_with(role))
+        r = other.get(page_url)
+        if r.status_code == 200:
+            assert action not in r.content.decode(), role
