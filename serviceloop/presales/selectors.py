@@ -178,6 +178,9 @@ def agreements_of(user: Any, customer_id: int) -> QuerySet[SpecialRequest]:
     )
 
 
+ORDER_SEARCH = ("order_number", "lines__part_number", "lines__description")
+
+
 def order_list(
     user: Any,
     *,
@@ -192,7 +195,9 @@ def order_list(
     require(user, "order.view")
     today = today or timezone.localdate()
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    qs = _search(qs, q, "order_number", "part_number", "part_name")
+    qs = qs.prefetch_related("lines")
+    if q:  # one order per match, however many of its lines match
+        qs = qs.filter(pk__in=_search(Order.objects.all(), q, *ORDER_SEARCH).values("pk"))
     if customer:
         qs = qs.filter(customer_id=customer)
     if status:
@@ -210,7 +215,7 @@ def order_list(
 def order_get(user: Any, pk: int) -> Order:
     require(user, "order.view")
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    return get_object_or_404(qs.prefetch_related("milestones"), pk=pk)
+    return get_object_or_404(qs.prefetch_related("milestones", "lines"), pk=pk)
 
 
 def result_list(user: Any, *, customer: int | None = None) -> QuerySet[ResultLetter]:

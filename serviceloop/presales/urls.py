@@ -49,6 +49,7 @@ urlpatterns = [
     path("orders/import/", views.order_import, name="order_import"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/progress/", views.order_progress, name="order_progress"),
+    path("orders/<int:pk>/lines/", views.order_add_line, name="order_add_line"),
     path("orders/<int:pk>/plan/", views.order_plan, name="order_plan"),
     path("leadership/", views.leadership, name="leadership"),
 ]

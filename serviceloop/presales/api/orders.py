@@ -12,7 +12,7 @@ from serviceloop.core.api_support import API_AUTH, user_of
 
 from .. import selectors, services
 from ..documents import result_docx_response, result_pdf_response
-from ..schemas import OrderIn, OrderOut, PresalesResultIn, ProgressIn, ResultOut
+from ..schemas import OrderIn, OrderLineIn, OrderOut, PresalesResultIn, ProgressIn, ResultOut
 
 orders_router = Router(tags=["orders"], auth=API_AUTH)
 results_router = Router(tags=["result-letters"], auth=API_AUTH)
@@ -30,13 +30,16 @@ class OrderFilters(Schema):
 @orders_router.get("/", response=list[OrderOut])
 @paginate(LimitOffsetPagination)
 def list_orders(request: HttpRequest, filters: Query[OrderFilters]):
-    return selectors.order_list(user_of(request), **filters.dict()).prefetch_related("updates")
+    return selectors.order_list(user_of(request), **filters.dict()).prefetch_related(
+        "updates", "lines"
+    )
 
 
 @orders_router.post("/", response={201: OrderOut})
 def create_order(request: HttpRequest, data: OrderIn):
     payload = data.dict()
     plan = payload.pop("milestones") or {}
+    payload["lines"] = payload["lines"] or None
     order = services.order_create(
         actor=user_of(request), milestones={str(k): v for k, v in plan.items()}, **payload
     )
@@ -46,6 +49,15 @@ def create_order(request: HttpRequest, data: OrderIn):
 @orders_router.get("/{int:order_id}", response=OrderOut)
 def get_order(request: HttpRequest, order_id: int):
     return selectors.order_get(user_of(request), order_id)
+
+
+@orders_router.post("/{int:order_id}/lines", response={201: OrderOut})
+def add_line(request: HttpRequest, order_id: int, data: OrderLineIn):
+    """Add a part line to an open order (a change of the order)."""
+    user = user_of(request)
+    order = selectors.order_get(user, order_id)
+    services.order_add_line(actor=user, order=order, **data.dict())
+    return Status(201, selectors.order_get(user, order_id))
 
 
 @orders_router.post("/{int:order_id}/progress", response=OrderOut)
@@ -59,6 +71,7 @@ def progress(request: HttpRequest, order_id: int, data: ProgressIn):
         at=data.at,
         note=data.note,
         customer_told=data.customer_told,
+        line=data.line,
     )
     return selectors.order_get(user, order_id)
 

@@ -1,6 +1,6 @@
 """Pre-sale service and order follow-up (SJ/QP-021 5.1.1–5.1.3, 5.2.1, 5.2.5)."""
 
-from .orders import Milestone, MilestoneCode, Order, OrderStatus, ProgressUpdate
+from .orders import Milestone, MilestoneCode, Order, OrderLine, OrderStatus, ProgressUpdate
 from .requirements import (
     EVALUATING_DEPARTMENTS,
     REQUIREMENT_TRANSITIONS,
@@ -26,6 +26,7 @@ __all__ = [
     "Milestone",
     "MilestoneCode",
     "Order",
+    "OrderLine",
     "OrderStatus",
     "ProgressUpdate",
     "RequirementAttachment",

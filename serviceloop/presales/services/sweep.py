@@ -99,7 +99,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 [*([order.owner] if order.owner else []), *leaders],
                 kind="order_late",
                 title=_("Order late: %(o)s %(p)s (promised %(d)s)")
-                % {"o": order.order_number, "p": order.part_number, "d": order.promised_date},
+                % {"o": order.order_number, "p": order.parts, "d": order.promised_date},
                 url=url("order", order.pk),
                 dedupe_key=f"order_late:{order.pk}",
             )

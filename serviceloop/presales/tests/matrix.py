@@ -156,6 +156,10 @@ API = {
         },
     ),
     ("get", f"{ORD}/{{order_id}}"): ("order.view", lambda w: None),
+    ("post", f"{ORD}/{{order_id}}/lines"): (
+        "order.change",
+        lambda w: {"part_number": f"P-{next(_numbers)}", "quantity": 5},
+    ),
     ("post", f"{ORD}/{{order_id}}/progress"): (
         "order.progress",
         lambda w: {"at": _now(), "note": "n", "customer_told": True},
@@ -214,6 +218,7 @@ UI = {
     "presales:order_import": ("order.import", "get", lambda w: []),
     "presales:order": ("order.view", "get", _pk("ps_order_id")),
     "presales:order_progress": ("order.progress", "post", _pk("ps_order_id")),
+    "presales:order_add_line": ("order.change", "post", _pk("ps_order_id")),
     "presales:order_plan": ("order.progress", "post", _pk("ps_order_id")),
     "presales:leadership": ("presales.leadership", "get", lambda w: []),
 }

@@ -148,23 +148,39 @@ def test_orders_import_and_export():
     ]
     job = import_now(actor=sales, kind="orders", upload=csv_upload(rows, header), mode="valid_rows")
     job.refresh_from_db()
-    assert Order.objects.filter(order_number="SO-9").count() == 2
     assert job.status == "done", (job.status, job.errors)
-    assert (
-        Order.objects.get(part_number="SA-1")
-        .milestones.get(code="shipped")
-        .planned_date.isoformat()
-        == "2027-01-07"
-    )
+    order = Order.objects.get(order_number="SO-9")  # two rows, one order with two lines
+    assert [
+        (x.position, x.part_number, x.quantity, x.due_date.isoformat()) for x in order.lines.all()
+    ] == [
+        (1, "SA-1", 100, "2027-01-10"),
+        (2, "SA-2", 50, "2027-01-12"),
+    ]
+    assert order.promised_date.isoformat() == "2027-01-10"
+    assert order.milestones.get(code="shipped").planned_date.isoformat() == "2027-01-07"
+    # the same line again is skipped; a new part of the same order becomes its third line
+    more = [*rows[:1], ["C-IMP", "SO-9", "SA-3", "7", "2027-02-01", ""]]
     again = import_now(
-        actor=sales, kind="orders", upload=csv_upload(rows[:1], header), mode="valid_rows"
+        actor=sales, kind="orders", upload=csv_upload(more, header), mode="valid_rows"
     )
     again.refresh_from_db()
-    assert Order.objects.filter(order_number="SO-9").count() == 2
+    assert Order.objects.filter(order_number="SO-9").count() == 1
+    assert list(order.lines.values_list("part_number", "position")) == [
+        ("SA-1", 1),
+        ("SA-2", 2),
+        ("SA-3", 3),
+    ]
     client = Client()
     client.force_login(sales)
     r = client.get(reverse("presales:orders"), {"export": "xlsx"})
     assert r.status_code == 200 and r.content.startswith(b"PK")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(r.content)).active
+    parts = [row[4] for row in sheet.iter_rows(values_only=True) if row[0] == "SO-9"]
+    assert parts == ["SA-1", "SA-2", "SA-3"]  # one row per line
 
 
 def test_result_letter_from_a_communication_and_a_requirement():

@@ -1,6 +1,7 @@
 """Pages of pre-sale service and orders."""
 
 from .orders import (
+    order_add_line,
     order_create,
     order_detail,
     order_import,
@@ -39,6 +40,7 @@ from .special import (
 )
 
 __all__ = [
+    "order_add_line",
     "communication_result",
     "followup_done",
     "leadership",
