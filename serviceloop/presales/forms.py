@@ -298,7 +298,7 @@ class ListFilterForm(forms.Form):
 class RequirementAttachmentForm(forms.Form):
     """A drawing or specification for the requirement, or a file of one's evaluation."""
 
-    target = forms.TypedChoiceField(label=_("Attach to"), coerce=int, empty_value=0)
+    target = forms.TypedChoiceField(label=_("Attach to"), coerce=int)
     file = forms.FileField(label=_("File"))
     description = forms.CharField(label=_("File description"), max_length=200, required=False)
 
