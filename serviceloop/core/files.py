@@ -8,11 +8,19 @@ a user: no script of its may run on our origin).
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import PurePath
 from typing import IO, Any, overload
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.db import models
 from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from serviceloop.core.audit import audit_create
 
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,3 +50,105 @@ def file_response(
     )
     streamed["Content-Security-Policy"] = UPLOAD_CSP
     return streamed
+
+
+# Uploaded attachments, the one way (warranty claims, pre-sale requirements …): the size
+# limit, the accepted types checked by content (not by the name the browser sends), the
+# stored copy with its digest, audited.
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# extension -> (content type, check of the first bytes)
+_ZIP = (b"PK\x03\x04",)
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    ".webp": ("image/webp", (b"RIFF",)),
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".mp4": ("video/mp4", ()),  # checked below: "ftyp" at offset 4
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    ".txt": ("text/plain; charset=utf-8", ()),  # checked below: UTF-8 text
+}
+
+
+def check_upload(upload: Any, *, field: str = "file") -> tuple[str, str]:
+    """(extension, content type) of an acceptable upload; ValidationError on `field`."""
+    if upload is None or not hasattr(upload, "read"):
+        raise ValidationError({field: _("Choose a file.")})
+    size = getattr(upload, "size", None) or 0
+    if size <= 0:
+        raise ValidationError({field: _("The file is empty.")})
+    if size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {
+                field: _("The file is too large (%(size)s); the limit is %(limit)s.")
+                % {"size": filesizeformat(size), "limit": filesizeformat(MAX_ATTACHMENT_BYTES)}
+            }
+        )
+    ext = PurePath(upload.name or "").suffix.lower()
+    if ext not in ALLOWED_TYPES:
+        raise ValidationError(
+            {
+                field: _("Files of this type are not accepted. Accepted: %(types)s.")
+                % {"types": ", ".join(sorted({e.lstrip(".") for e in ALLOWED_TYPES}))}
+            }
+        )
+    content_type, magics = ALLOWED_TYPES[ext]
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    ok = any(head.startswith(m) for m in magics) if magics else True
+    if ext == ".webp":
+        ok = ok and head[8:12] == b"WEBP"
+    elif ext == ".mp4":
+        ok = head[4:8] == b"ftyp"
+    elif ext == ".txt":
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            ok = exc.start > len(head) - 4  # a character cut at the end of the sample
+    if not ok:
+        raise ValidationError({field: _("The content of the file does not match its type.")})
+    return ext, content_type
+
+
+def store_upload(attachment: models.Model, upload: Any, *, actor: Any, field: str = "file") -> Any:
+    """Check ``upload`` and save it into ``attachment`` (a model with ``file``,
+    ``original_name``, ``content_type``, ``size`` and ``sha256``), then audit it; no orphan
+    file is left behind when the save fails. Call inside the caller's transaction."""
+    _ext, content_type = check_upload(upload, field=field)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else [upload.read()]:
+        digest.update(chunk)
+    upload.seek(0)
+    name = PurePath(upload.name or "file").name[:200]
+    attachment.original_name = name  # type: ignore[attr-defined]
+    attachment.content_type = content_type  # type: ignore[attr-defined]
+    attachment.size = int(upload.size or 0)  # type: ignore[attr-defined]
+    attachment.sha256 = digest.hexdigest()  # type: ignore[attr-defined]
+    attachment.file.save(name, upload, save=False)  # type: ignore[attr-defined]
+    try:
+        attachment.save()
+        audit_create(actor=actor, obj=attachment)
+    except Exception:
+        attachment.file.delete(save=False)  # type: ignore[attr-defined]
+        raise
+    return attachment
+
+
+FILE_FIELD = {"type": "string", "format": "binary"}
+
+
+def multipart_body(fields: dict) -> dict:
+    """OpenAPI ``requestBody`` of an upload operation (multipart, field ``file`` required)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": fields, "required": ["file"]}
+                }
+            },
+        }
+    }

@@ -111,9 +111,15 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
                 actor=p["sales1" if i % 2 else "sales2"],
                 customer=rng.choice(customers),
                 order_number=f"SO-{(now - timedelta(days=age)):%Y%m}-{i + 101:04d}",
-                part_number=(part := rng.choice(PARTS))[0],
-                part_name=part[1],
-                quantity=rng.choice([200, 500, 1000, 2400]),
+                lines=[  # every third order has a second part, due a week later
+                    {
+                        "part_number": part[0],
+                        "description": part[1],
+                        "quantity": rng.choice([200, 500, 1000, 2400]),
+                        "due_date": promised + timedelta(days=7 * n),
+                    }
+                    for n, part in enumerate(rng.sample(PARTS, 2 if i % 3 == 0 else 1))
+                ],
                 ordered_on=(now - timedelta(days=age)).date(),
                 promised_date=promised,
                 milestones={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -203,6 +204,17 @@ class OrderForm(_CustomerForm):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     ordered_on = forms.DateField(label=_("Ordered on"), required=False, widget=D)
     promised_date = forms.DateField(label=_("Promised date"), widget=D)
+    more_lines = forms.CharField(
+        label=_("More part lines"),
+        required=False,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "SA-2050; 300; 2026-05-20; 后减振器"}
+        ),
+        help_text=_(
+            "One part per line: part number; quantity; due date (YYYY-MM-DD, empty = the "
+            "promised date); part name."
+        ),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -211,14 +223,65 @@ class OrderForm(_CustomerForm):
                 label=_("Planned: %s") % label, required=False, widget=D
             )
 
+    def clean_more_lines(self) -> list[dict[str, Any]]:
+        out = []
+        for n, text in enumerate((self.cleaned_data.get("more_lines") or "").splitlines(), 1):
+            if not text.strip():
+                continue
+            cells = [c.strip() for c in text.replace("；", ";").split(";")]
+            cells += [""] * (4 - len(cells))
+            part, qty, due, name = cells[:4]
+            try:
+                quantity = int(qty)
+                due_date = date.fromisoformat(due) if due else None
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(n)s: give part number; quantity; due date (YYYY-MM-DD); part name.")
+                    % {"n": n}
+                ) from None
+            out.append(
+                {
+                    "part_number": part,
+                    "quantity": quantity,
+                    "due_date": due_date,
+                    "description": name,
+                }
+            )
+        return out
+
+    def lines(self) -> list[dict[str, Any]]:
+        d = self.cleaned_data
+        first = {
+            "part_number": d["part_number"],
+            "description": d["part_name"],
+            "quantity": d["quantity"],
+            "due_date": d["promised_date"],
+        }
+        return [first, *d["more_lines"]]
+
+
+class OrderLineForm(forms.Form):
+    part_number = forms.CharField(label=_("Part number"), max_length=60)
+    description = forms.CharField(label=_("Part name"), max_length=100, required=False)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=D)
+
 
 class ProgressForm(forms.Form):
+    line = forms.TypedChoiceField(
+        label=_("Order line"), coerce=int, empty_value=None, required=False
+    )
     milestone = forms.ChoiceField(
         label=_("Milestone reached"), choices=[("", "—"), *MilestoneCode.choices], required=False
     )
     at = forms.DateTimeField(label=_("At"), widget=DT, input_formats=DT_FORMATS)
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
     customer_told = forms.BooleanField(label=_("The customer was told"), required=False)
+
+    def __init__(self, *args: Any, lines: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["line"]
+        field.choices = [("", _("The whole order")), *[(x.pk, str(x)) for x in lines]]
 
 
 class ListFilterForm(forms.Form):
@@ -236,3 +299,16 @@ class ListFilterForm(forms.Form):
             return {}
         d = self.cleaned_data
         return {"q": d["q"], "status": d["status"], "late": True if d["late"] else None}
+
+
+class RequirementAttachmentForm(forms.Form):
+    """A drawing or specification for the requirement, or a file of one's evaluation."""
+
+    target = forms.TypedChoiceField(label=_("Attach to"), coerce=int)
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("File description"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, targets: list[tuple[int, str]] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        field: Any = self.fields["target"]
+        field.choices = targets or []

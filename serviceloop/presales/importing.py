@@ -1,11 +1,14 @@
 """Import of orders from the ERP's XLSX/CSV export (R-5.2.1) through the one importing
-engine (docs/importing.md): one row per order line, milestones' planned dates optional."""
+engine (docs/importing.md): one row per order line (the rows of one order number become its
+lines), milestones' planned dates optional; the export writes the same shape."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +17,7 @@ from serviceloop.core.audit import audit_create_many
 from serviceloop.core.importing import DATE, INTEGER, TEXT, Column, Kind, Row, StoreContext, Stored
 from serviceloop.core.permissions import visible_customers
 
-from .models import Milestone, MilestoneCode, Order
+from .models import Milestone, MilestoneCode, Order, OrderLine
 
 PLANNED = {
     "material_ready": ("备料计划日期", MilestoneCode.MATERIAL_READY),
@@ -95,7 +98,8 @@ def clean(row: Row, look: Any) -> dict[str, Any] | None:
 
 
 def key(v: dict[str, Any]) -> tuple:
-    return (v["order_number"], v["part_number"])
+    """One row per order line: a customer's order number and the part."""
+    return (v["customer_id"], v["order_number"], v["part_number"])
 
 
 def existing(look: Any, rows: Sequence[dict[str, Any]]) -> dict[int, str]:
@@ -103,10 +107,10 @@ def existing(look: Any, rows: Sequence[dict[str, Any]]) -> dict[int, str]:
         return {}
     wanted = {key(r): i for i, r in enumerate(rows)}
     found: dict[int, str] = {}
-    for number, part in Order.objects.filter(
-        order_number__in={r["order_number"] for r in rows}
-    ).values_list("order_number", "part_number"):
-        position = wanted.get((number, part))
+    for customer_id, number, part in OrderLine.objects.filter(
+        order__order_number__in={r["order_number"] for r in rows}
+    ).values_list("order__customer_id", "order__order_number", "part_number"):
+        position = wanted.get((customer_id, number, part))
         if position is not None:
             found[position] = _("Order %(o)s / %(p)s is already on record.") % {
                 "o": number,
@@ -116,35 +120,66 @@ def existing(look: Any, rows: Sequence[dict[str, Any]]) -> dict[int, str]:
 
 
 def store(ctx: StoreContext, rows: list[dict[str, Any]]) -> Stored:
+    """The rows of one order (customer + order number) become its lines; an order already on
+    record gets the new parts as further lines. The promised date of a new order is its
+    earliest line's; its milestones' plan comes from its first row."""
     already = existing(None, rows)
     rows = [r for i, r in enumerate(rows) if i not in already]
+    groups: dict[tuple[int, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[(r["customer_id"], r["order_number"])].append(r)
+    known = {
+        (o.customer_id, o.order_number): o
+        for o in Order.objects.filter(order_number__in={n for _c, n in groups})
+    }
+    new_keys = [k for k in groups if k not in known]
     orders = Order.objects.bulk_create(
         Order(
-            customer_id=r["customer_id"],
-            order_number=r["order_number"],
-            part_number=r["part_number"],
-            part_name=r.get("part_name") or "",
-            quantity=r["quantity"],
-            ordered_on=r.get("ordered_on"),
-            promised_date=r["promised_date"],
+            customer_id=k[0],
+            order_number=k[1],
+            ordered_on=next((r["ordered_on"] for r in groups[k] if r.get("ordered_on")), None),
+            promised_date=min(r["promised_date"] for r in groups[k]),
             owner=ctx.actor,
             import_batch=ctx.job,
             created_by=ctx.actor,
             created_at=ctx.now,
         )
-        for r in rows
+        for k in new_keys
     )
     if orders and orders[0].pk is None:  # a backend without RETURNING: read the rows back
         orders = list(Order.objects.filter(import_batch=ctx.job, pk__isnull=False))
-    by_key = {(o.order_number, o.part_number): o for o in orders}
-    milestones = [
-        Milestone(order=by_key[key(r)], code=code, planned_date=r.get(f"plan_{code}"))
-        for r in rows
+    created = {(o.customer_id, o.order_number): o for o in orders if o.import_batch_id}
+    Milestone.objects.bulk_create(
+        Milestone(order=created[k], code=code, planned_date=groups[k][0].get(f"plan_{code}"))
+        for k in new_keys
+        if k in created
         for code in MilestoneCode.values
-    ]
-    Milestone.objects.bulk_create(milestones)
+    )
+    last = dict(
+        OrderLine.objects.filter(order__in=list(known.values()))
+        .values_list("order_id")
+        .annotate(top=Max("position"))
+    )
+    lines = []
+    for k, group in groups.items():
+        order = known.get(k) or created[k]
+        start = last.get(order.pk, 0)
+        lines += [
+            OrderLine(
+                order=order,
+                position=start + n,
+                part_number=r["part_number"],
+                description=r.get("part_name") or "",
+                quantity=r["quantity"],
+                due_date=r["promised_date"],
+            )
+            for n, r in enumerate(group, start=1)
+        ]
+    lines = OrderLine.objects.bulk_create(lines)
     audit_create_many(actor=ctx.actor, objs=orders, reason=ctx.reason, at=ctx.now)
-    return Stored(created=len(orders), skipped=len(already))
+    if lines and lines[0].pk is not None:
+        audit_create_many(actor=ctx.actor, objs=lines, reason=ctx.reason, at=ctx.now)
+    return Stored(created=len(lines), skipped=len(already))
 
 
 ORDERS = Kind(

@@ -102,7 +102,7 @@ def presales_work(user: Any) -> Iterator[WorkItem]:
     ):
         yield WorkItem(
             "order.late",
-            _("Order late: %(o)s %(p)s") % {"o": order.order_number, "p": order.part_number},
+            _("Order late: %(o)s %(p)s") % {"o": order.order_number, "p": order.parts},
             reverse("presales:order", args=[order.pk]),
             _end_of(order.promised_date),
         )

@@ -18,6 +18,7 @@ register_actions(
         "requirement.create": SALES_SIDE,
         "requirement.evaluate": EVALUATORS,
         "requirement.conclude": SALES_SIDE,
+        "requirement.attach": SALES_SIDE | EVALUATORS,
         "requirement.export": INTERNAL,
         "sample.view": INTERNAL,
         "sample.create": SALES_SIDE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.urls import reverse
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
@@ -63,6 +64,32 @@ class EvaluationOut(Schema):
     @staticmethod
     def resolve_late(obj) -> bool:
         return obj.is_late()
+
+
+class RequirementAttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    description: str
+    department: str | None = Field(
+        None, description="Code of the department whose evaluation it belongs to; null = Sales."
+    )
+    uploaded_at: LocalDateTime
+    uploaded_by: int = Field(alias="uploaded_by_id")
+    url: str
+
+    @staticmethod
+    def resolve_department(obj) -> str | None:
+        return obj.evaluation.department.code if obj.evaluation_id else None
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return reverse(
+            "api:presales_requirement_attachment",
+            kwargs={"req_id": obj.requirement_id, "attachment_id": obj.pk},
+        )
 
 
 class RequirementOut(Schema):
@@ -216,12 +243,24 @@ class SpecialOut(Schema):
         return obj.department.code
 
 
+class OrderLineIn(Schema):
+    part_number: str = Field(min_length=1, max_length=60)
+    description: str = Field("", max_length=100)
+    quantity: int
+    due_date: date | None = Field(None, description="Default: the order's promised date.")
+
+
 class OrderIn(Schema):
     customer: int
     order_number: str = Field(min_length=1, max_length=60)
-    part_number: str = Field(min_length=1, max_length=60)
+    part_number: str | None = Field(
+        None, max_length=60, description="A single-part order (instead of `lines`)."
+    )
     part_name: str = ""
-    quantity: int
+    quantity: int | None = Field(None, description="A single-part order (instead of `lines`).")
+    lines: list[OrderLineIn] | None = Field(
+        None, description="The order's part lines (several parts); each has its own due date."
+    )
     promised_date: date
     ordered_on: date | None = None
     milestones: dict[MilestoneCode, date | None] | None = Field(
@@ -231,6 +270,9 @@ class OrderIn(Schema):
 
 class ProgressIn(Schema):
     milestone: MilestoneCode | None = None
+    line: int | None = Field(
+        None, description="Id of the order line it concerns (`delivered` delivers that line)."
+    )
     at: AwareDatetime
     note: str = ""
     customer_told: bool = False
@@ -249,25 +291,43 @@ class MilestoneOut(Schema):
 
 class PresalesProgressOut(Schema):
     id: int
+    line: int | None = Field(None, alias="line_id")
     milestone: str
     at: LocalDateTime
     note: str
     customer_told: bool
 
 
+class OrderLineOut(Schema):
+    id: int
+    position: int
+    part_number: str
+    description: str
+    quantity: int
+    due_date: date
+    delivered_at: LocalDateTime | None
+    late: bool
+
+    @staticmethod
+    def resolve_late(obj) -> bool:
+        return obj.is_late()
+
+
 class OrderOut(Schema):
     id: int
     order_number: str
     customer: int = Field(alias="customer_id")
-    part_number: str
-    part_name: str
-    quantity: int
+    lines: list[OrderLineOut]
     ordered_on: date | None
     promised_date: date
     status: str
     late: bool
     milestones: list[MilestoneOut]
     updates: list[PresalesProgressOut]
+
+    @staticmethod
+    def resolve_lines(obj) -> list:
+        return list(obj.lines.all())
 
     @staticmethod
     def resolve_milestones(obj) -> list:

@@ -17,6 +17,7 @@ from .models import (
     Evaluation,
     FollowUpAction,
     Order,
+    RequirementAttachment,
     ResultLetter,
     SampleRequest,
     SpecialRequest,
@@ -79,6 +80,14 @@ def requirement_get(user: Any, pk: int) -> CustomerRequirement:
         "customer", "owner", "contact", "concluded_by", "order", "eight_d"
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def requirement_attachment_get(user: Any, pk: int, attachment_pk: int) -> RequirementAttachment:
+    """An attachment of a requirement the user may see (404 otherwise)."""
+    req = requirement_get(user, pk)
+    return get_object_or_404(
+        RequirementAttachment.objects.filter(requirement=req), pk=attachment_pk
+    )
 
 
 def followup_get(user: Any, pk: int) -> FollowUpAction:
@@ -169,6 +178,9 @@ def agreements_of(user: Any, customer_id: int) -> QuerySet[SpecialRequest]:
     )
 
 
+ORDER_SEARCH = ("order_number", "lines__part_number", "lines__description")
+
+
 def order_list(
     user: Any,
     *,
@@ -183,7 +195,9 @@ def order_list(
     require(user, "order.view")
     today = today or timezone.localdate()
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    qs = _search(qs, q, "order_number", "part_number", "part_name")
+    qs = qs.prefetch_related("lines")
+    if q:  # one order per match, however many of its lines match
+        qs = qs.filter(pk__in=_search(Order.objects.all(), q, *ORDER_SEARCH).values("pk"))
     if customer:
         qs = qs.filter(customer_id=customer)
     if status:
@@ -201,7 +215,7 @@ def order_list(
 def order_get(user: Any, pk: int) -> Order:
     require(user, "order.view")
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    return get_object_or_404(qs.prefetch_related("milestones"), pk=pk)
+    return get_object_or_404(qs.prefetch_related("milestones", "lines"), pk=pk)
 
 
 def result_list(user: Any, *, customer: int | None = None) -> QuerySet[ResultLetter]:

@@ -13,6 +13,12 @@ urlpatterns = [
     path(
         "requirements/<int:pk>/conclude/", views.requirement_conclude, name="requirement_conclude"
     ),
+    path("requirements/<int:pk>/attach/", views.requirement_attach, name="requirement_attach"),
+    path(
+        "requirements/<int:pk>/files/<int:attachment_pk>/",
+        views.requirement_attachment,
+        name="requirement_attachment",
+    ),
     path("requirements/<int:pk>/action/", views.requirement_action, name="requirement_action"),
     path("requirements/<int:pk>/result/", views.requirement_result, name="requirement_result"),
     path("actions/<int:pk>/done/", views.followup_done, name="followup_done"),
@@ -43,6 +49,7 @@ urlpatterns = [
     path("orders/import/", views.order_import, name="order_import"),
     path("orders/<int:pk>/", views.order_detail, name="order"),
     path("orders/<int:pk>/progress/", views.order_progress, name="order_progress"),
+    path("orders/<int:pk>/lines/", views.order_add_line, name="order_add_line"),
     path("orders/<int:pk>/plan/", views.order_plan, name="order_plan"),
     path("leadership/", views.leadership, name="leadership"),
 ]

@@ -16,7 +16,7 @@ from ninja import Router, Schema, Status
 from serviceloop.core.actions import api_actions
 from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
-from serviceloop.core.files import file_response
+from serviceloop.core.files import FILE_FIELD, file_response, multipart_body
 from serviceloop.core.permissions import require
 
 from . import actions, selectors, services
@@ -33,20 +33,7 @@ router = Router(tags=["warranty-claims"], auth=API_AUTH)
 ROUTERS: list[tuple[str, Router]] = [("/warranty-claims", router)]
 
 
-def _multipart(fields: dict) -> dict:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {
-                "multipart/form-data": {
-                    "schema": {"type": "object", "properties": fields, "required": ["file"]}
-                }
-            },
-        }
-    }
-
-
-FILE_FIELD = {"type": "string", "format": "binary"}
+_multipart = multipart_body
 
 
 class ClaimFilters(Schema):

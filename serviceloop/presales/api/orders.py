@@ -13,7 +13,7 @@ from serviceloop.core.api_support import API_AUTH, user_of
 
 from .. import selectors, services
 from ..documents import result_docx_response, result_pdf_response
-from ..schemas import OrderIn, OrderOut, PresalesResultIn, ProgressIn, ResultOut
+from ..schemas import OrderIn, OrderLineIn, OrderOut, PresalesResultIn, ProgressIn, ResultOut
 
 orders_router = Router(tags=["orders"], auth=API_AUTH)
 results_router = Router(tags=["result-letters"], auth=API_AUTH)
@@ -35,7 +35,7 @@ list_route(
     "list_orders",
     selectors.order_list,
     OrderFilters,
-    shape=lambda qs: qs.prefetch_related("updates"),
+    shape=lambda qs: qs.prefetch_related("updates", "lines"),
 )
 
 
@@ -43,6 +43,7 @@ list_route(
 def create_order(request: HttpRequest, data: OrderIn):
     payload = data.dict()
     plan = payload.pop("milestones") or {}
+    payload["lines"] = payload["lines"] or None
     order = services.order_create(
         actor=user_of(request), milestones={str(k): v for k, v in plan.items()}, **payload
     )
@@ -50,6 +51,15 @@ def create_order(request: HttpRequest, data: OrderIn):
 
 
 get_route(orders_router, OrderOut, __name__, "get_order", "order_id", selectors.order_get)
+
+
+@orders_router.post("/{int:order_id}/lines", response={201: OrderOut})
+def add_line(request: HttpRequest, order_id: int, data: OrderLineIn):
+    """Add a part line to an open order (a change of the order)."""
+    user = user_of(request)
+    order = selectors.order_get(user, order_id)
+    services.order_add_line(actor=user, order=order, **data.dict())
+    return Status(201, selectors.order_get(user, order_id))
 
 
 @orders_router.post("/{int:order_id}/progress", response=OrderOut)
@@ -63,6 +73,7 @@ def progress(request: HttpRequest, order_id: int, data: ProgressIn):
         at=data.at,
         note=data.note,
         customer_told=data.customer_told,
+        line=data.line,
     )
     return selectors.order_get(user, order_id)
 

@@ -6,6 +6,8 @@ from ninja import Router, Schema, Status
 
 from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.files import FILE_FIELD, multipart_body
+from serviceloop.core.permissions import require
 from serviceloop.customers.models import Contact
 
 from .. import selectors, services
@@ -21,6 +23,7 @@ from ..schemas import (
     MadeIn,
     PresalesTextIn,
     RejectIn,
+    RequirementAttachmentOut,
     RequirementIn,
     RequirementOut,
     SampleIn,
@@ -29,6 +32,7 @@ from ..schemas import (
     SpecialIn,
     SpecialOut,
 )
+from ..views.requirements import attachment_response
 
 requirements_router = Router(tags=["customer-requirements"], auth=API_AUTH)
 samples_router = Router(tags=["sample-requests"], auth=API_AUTH)
@@ -97,6 +101,59 @@ def conclude(request: HttpRequest, req_id: int, data: ConcludeIn):
             raise ValidationError({"order": f"Unknown order {order_id}."})
     services.requirement_conclude(actor=user, requirement=req, order=order, **payload)
     return selectors.requirement_get(user, req_id)
+
+
+@requirements_router.get("/{int:req_id}/attachments", response=list[RequirementAttachmentOut])
+def list_requirement_attachments(request: HttpRequest, req_id: int):
+    req = selectors.requirement_get(user_of(request), req_id)
+    return list(req.attachments.select_related("evaluation__department"))
+
+
+@requirements_router.post(
+    "/{int:req_id}/attachments",
+    response={201: RequirementAttachmentOut},
+    openapi_extra=multipart_body(
+        {
+            "file": FILE_FIELD,
+            "description": {"type": "string"},
+            "department": {
+                "type": "string",
+                "description": "Department code: a file of that department's evaluation; "
+                "empty = a drawing or specification of the requirement (Sales).",
+            },
+        }
+    ),
+)
+def add_requirement_attachment(request: HttpRequest, req_id: int):
+    """Upload a drawing or specification (multipart field `file`, optional `description`),
+    or, with `department`, a file of that department's evaluation."""
+    user = user_of(request)
+    req = selectors.requirement_get(user, req_id)
+    require(user, "requirement.attach")  # before looking at the body
+    code = (request.POST.get("department") or "").strip()
+    evaluation = None
+    if code:
+        evaluation = req.evaluations.filter(department__code=code).first()
+        if evaluation is None:
+            raise ValidationError({"department": f"This department was not asked: {code}."})
+    attachment = services.requirement_attach(
+        actor=user,
+        requirement=req,
+        upload=request.FILES.get("file"),
+        evaluation=evaluation,
+        description=request.POST.get("description", ""),
+    )
+    return Status(201, attachment)
+
+
+@requirements_router.get(
+    "/{int:req_id}/attachments/{int:attachment_id}", url_name="presales_requirement_attachment"
+)
+def download_requirement_attachment(request: HttpRequest, req_id: int, attachment_id: int):
+    """The file itself (404 unless its requirement is visible to the caller)."""
+    return attachment_response(
+        selectors.requirement_attachment_get(user_of(request), req_id, attachment_id)
+    )
 
 
 class SampleFilters(Schema):

@@ -1,12 +1,13 @@
 """Pre-sale service and order follow-up (SJ/QP-021 5.1.1–5.1.3, 5.2.1, 5.2.5)."""
 
-from .orders import Milestone, MilestoneCode, Order, OrderStatus, ProgressUpdate
+from .orders import Milestone, MilestoneCode, Order, OrderLine, OrderStatus, ProgressUpdate
 from .requirements import (
     EVALUATING_DEPARTMENTS,
     REQUIREMENT_TRANSITIONS,
     CustomerRequirement,
     Evaluation,
     FollowUpAction,
+    RequirementAttachment,
     RequirementStatus,
     Verdict,
 )
@@ -25,8 +26,10 @@ __all__ = [
     "Milestone",
     "MilestoneCode",
     "Order",
+    "OrderLine",
     "OrderStatus",
     "ProgressUpdate",
+    "RequirementAttachment",
     "RequirementStatus",
     "ResultLetter",
     "SampleApproval",

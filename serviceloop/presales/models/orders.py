@@ -38,9 +38,11 @@ def local_today() -> date:
 
 
 def late_q(today: date) -> Q:
-    """Open orders whose promised date has passed, or with a milestone past its plan."""
+    """Open orders whose promised date has passed, with a line undelivered past its due
+    date, or with a milestone past its plan."""
     return Q(status=OrderStatus.OPEN) & (
         Q(promised_date__lt=today)
+        | Q(lines__due_date__lt=today, lines__delivered_at__isnull=True)
         | Q(milestones__planned_date__lt=today, milestones__actual_at__isnull=True)
     )
 
@@ -50,9 +52,6 @@ class Order(TrackedModel):
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
     )
-    part_number = models.CharField(_("part number"), max_length=60)
-    part_name = models.CharField(_("part name"), max_length=100, blank=True)
-    quantity = models.PositiveIntegerField(_("quantity"))
     ordered_on = models.DateField(_("ordered on"), null=True, blank=True)
     promised_date = models.DateField(_("promised date"))
     owner = models.ForeignKey(
@@ -75,15 +74,10 @@ class Order(TrackedModel):
         ordering = ["promised_date", "order_number"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["order_number", "part_number"], name="order_unique_number_part"
-            )
-        ]
         indexes = [models.Index(fields=["status", "promised_date"])]
 
     def __str__(self) -> str:
-        return f"{self.order_number} {self.part_number}"
+        return f"{self.order_number} · {self.customer.code}"
 
     def is_late(self, today: date | None = None) -> bool:
         today = today or local_today()
@@ -91,7 +85,51 @@ class Order(TrackedModel):
             return False
         if self.promised_date < today:
             return True
+        if any(line.is_late(today) for line in self.lines.all()):
+            return True
         return any(m.is_late(today) for m in self.milestones.all())
+
+    @property
+    def late(self) -> bool:
+        return self.is_late()
+
+    @property
+    def parts(self) -> str:
+        """The order's parts in one line (lists, notices)."""
+        return "、".join(f"{line.part_number} × {line.quantity}" for line in self.lines.all())
+
+
+class OrderLine(models.Model):
+    """One part of an order: part number, description, quantity and its own due date; late
+    while undelivered after it; delivered by the "delivered" milestone recorded for it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("line"))
+    part_number = models.CharField(_("part number"), max_length=60)
+    description = models.CharField(_("part name"), max_length=100, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    due_date = models.DateField(_("due date"))
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "position"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "position"], name="orderline_unique_position"),
+            models.UniqueConstraint(fields=["order", "part_number"], name="orderline_unique_part"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.part_number} × {self.quantity}"
+
+    def is_late(self, today: date | None = None) -> bool:
+        today = today or local_today()
+        return (
+            self.delivered_at is None
+            and self.order.status == OrderStatus.OPEN
+            and self.due_date < today
+        )
 
     @property
     def late(self) -> bool:
@@ -125,6 +163,14 @@ class ProgressUpdate(models.Model):
     """An update on the order's progress, and whether (and when) the customer was told."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="updates")
+    line = models.ForeignKey(
+        OrderLine,
+        verbose_name=_("order line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="updates",
+    )
     milestone = models.CharField(
         _("milestone"), max_length=20, choices=MilestoneCode.choices, blank=True
     )

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -184,3 +186,51 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+def _attachment_path(instance: RequirementAttachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"presales/requirements/{instance.requirement_id}/{uuid4().hex}{suffix}"
+
+
+class RequirementAttachment(models.Model):
+    """A drawing or specification of a requirement (Sales), or a file a department adds to
+    its evaluation (``evaluation`` set). Checked and stored through ``core.files``; served
+    only through views that check the requirement is visible to the user."""
+
+    requirement = models.ForeignKey(
+        CustomerRequirement, on_delete=models.PROTECT, related_name="attachments"
+    )
+    evaluation = models.ForeignKey(
+        Evaluation,
+        verbose_name=_("evaluation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("file description"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

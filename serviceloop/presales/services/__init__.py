@@ -1,9 +1,10 @@
 """Every write to pre-sale records and orders goes through these services."""
 
-from .orders import order_create, order_plan, order_progress
+from .orders import order_add_line, order_create, order_plan, order_progress
 from .requirements import (
     followup_done,
     requirement_add_action,
+    requirement_attach,
     requirement_conclude,
     requirement_evaluate,
     requirement_register,
@@ -23,10 +24,12 @@ from .sweep import sweep_overdue
 
 __all__ = [
     "followup_done",
+    "order_add_line",
     "order_create",
     "order_plan",
     "order_progress",
     "requirement_add_action",
+    "requirement_attach",
     "requirement_conclude",
     "requirement_evaluate",
     "requirement_register",

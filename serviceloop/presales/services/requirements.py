@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.files import store_upload
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify
 from serviceloop.core.numbering import next_number
-from serviceloop.core.permissions import require
+from serviceloop.core.permissions import can, require
 from serviceloop.customers.models import Contact, Customer
 
 from ..models import (
@@ -25,6 +27,7 @@ from ..models import (
     Evaluation,
     FollowUpAction,
     Order,
+    RequirementAttachment,
     RequirementStatus,
     Verdict,
 )
@@ -251,3 +254,47 @@ def followup_done(*, actor: User, action: FollowUpAction) -> FollowUpAction:
     action.save()
     audit_update(actor=actor, obj=action, before=before, action=AuditAction.TRANSITION)
     return action
+
+
+@transaction.atomic
+def requirement_attach(
+    *,
+    actor: User,
+    requirement: CustomerRequirement,
+    upload: Any,
+    evaluation: Evaluation | int | None = None,
+    description: str = "",
+) -> RequirementAttachment:
+    """Attach a drawing or specification to a requirement (Sales), or a file to one
+    department's evaluation (that department); checked and stored by ``core.files``.
+    A concluded requirement takes no more files."""
+    require(actor, "requirement.attach")
+    req = CustomerRequirement.objects.select_for_update().get(pk=requirement.pk)
+    ev: Evaluation | None = None
+    if evaluation is None:
+        if not can(actor, "requirement.create"):
+            raise ValidationError(
+                {"evaluation": _("Choose your department's evaluation to attach the file to.")}
+            )
+    else:
+        if not can(actor, "requirement.evaluate"):
+            raise ValidationError(
+                {"evaluation": _("Only Sales attaches files to the requirement itself.")}
+            )
+        ev_pk = evaluation.pk if isinstance(evaluation, Evaluation) else evaluation
+        ev = Evaluation.objects.filter(requirement=req, pk=ev_pk).first()
+        if ev is None:
+            raise ValidationError({"evaluation": _("No such evaluation on this requirement.")})
+        if not acts_for(actor, ev.department):
+            raise ValidationError(
+                {"evaluation": _("You can only add files to your own department's evaluation.")}
+            )
+    if req.status == RequirementStatus.CONCLUDED:
+        raise ValidationError({"file": _("A concluded requirement takes no more files.")})
+    attachment = RequirementAttachment(
+        requirement=req,
+        evaluation=ev,
+        description=(description or "").strip()[:200],
+        uploaded_by=actor,
+    )
+    return store_upload(attachment, upload, actor=actor)

@@ -108,7 +108,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 title=Message(
                     gettext_noop("Order late: %(o)s %(p)s (promised %(d)s)"),
                     o=order.order_number,
-                    p=order.part_number,
+                    p=order.parts,
                     d=order.promised_date,
                 ),
                 url=url("order", order.pk),

@@ -34,3 +34,21 @@ def presales_customer_section(context: Any, customer: Any) -> dict[str, Any]:
         ]
     out["shown"] = any(k in out for k in ("requirements", "samples", "special", "orders"))
     return out
+
+
+@register.inclusion_tag("presales/_communication_result.html", takes_context=True)
+def presales_communication_result(context: Any, communication: Any) -> dict[str, Any]:
+    """The result letter (R-5.2.5) on a communication's page: the letters drafted from it
+    and, for a user who may draft one, the form; nothing for a user who may not see them."""
+    from ..forms import ResultForm
+
+    user = context["request"].user
+    out: dict[str, Any] = {"comm": communication, "shown": False}
+    if not can(user, "result.view"):
+        return out
+    out["shown"] = True
+    out["letters"] = selectors.result_list(user).filter(communication=communication)
+    out["can_result"] = can(user, "result.create")
+    if out["can_result"]:
+        out["result_form"] = ResultForm(prefix="result")
+    return out

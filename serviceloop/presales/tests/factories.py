@@ -32,3 +32,12 @@ def sample(sales: Any = None, customer: Any = None, **kwargs: Any):
         purpose=kwargs.pop("purpose", "装车路试验证"),
         **kwargs,
     )
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def pdf_upload(name: str = "图纸-SA2041.pdf", content: bytes = PDF):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content, content_type="application/pdf")

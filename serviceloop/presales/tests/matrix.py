@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from serviceloop.core.testing.factories import user_with
 from serviceloop.presales import services
+from serviceloop.presales.tests.factories import pdf_upload
 
 _numbers = count(1)
 
@@ -48,6 +49,9 @@ def build(w: dict) -> None:
         promised_date=timezone.localdate() + timedelta(days=20),
     )
     letter = services.result_letter_create(actor=sales, source=req)
+    attachment = services.requirement_attach(
+        actor=sales, requirement=req, upload=pdf_upload(), description="图纸"
+    )
     w.update(
         ps_req_id=req.pk,
         ps_action_id=action.pk,
@@ -55,6 +59,7 @@ def build(w: dict) -> None:
         ps_special_id=special.pk,
         ps_order_id=order.pk,
         ps_letter_id=letter.pk,
+        ps_attachment_id=attachment.pk,
     )
 
 
@@ -89,6 +94,9 @@ API = {
         lambda w: {"department": "rnd", "verdict": "feasible"},
     ),
     ("post", f"{R}/{{req_id}}/conclude"): ("requirement.conclude", lambda w: {"outcome": "o"}),
+    ("get", f"{R}/{{req_id}}/attachments"): ("requirement.view", lambda w: None),
+    ("post", f"{R}/{{req_id}}/attachments"): ("requirement.attach", lambda w: {}),
+    ("get", f"{R}/{{req_id}}/attachments/{{attachment_id}}"): ("requirement.view", lambda w: None),
     ("get", f"{S}/"): ("sample.view", lambda w: None),
     ("post", f"{S}/"): (
         "sample.create",
@@ -148,6 +156,10 @@ API = {
         },
     ),
     ("get", f"{ORD}/{{order_id}}"): ("order.view", lambda w: None),
+    ("post", f"{ORD}/{{order_id}}/lines"): (
+        "order.change",
+        lambda w: {"part_number": f"P-{next(_numbers)}", "quantity": 5},
+    ),
     ("post", f"{ORD}/{{order_id}}/progress"): (
         "order.progress",
         lambda w: {"at": _now(), "note": "n", "customer_told": True},
@@ -170,6 +182,12 @@ UI = {
     "presales:requirement": ("requirement.view", "get", _pk("ps_req_id")),
     "presales:requirement_evaluate": ("requirement.evaluate", "post", _pk("ps_req_id")),
     "presales:requirement_conclude": ("requirement.conclude", "post", _pk("ps_req_id")),
+    "presales:requirement_attach": ("requirement.attach", "post", _pk("ps_req_id")),
+    "presales:requirement_attachment": (
+        "requirement.view",
+        "get",
+        lambda w: [w["ps_req_id"], w["ps_attachment_id"]],
+    ),
     "presales:requirement_action": ("requirement.conclude", "post", _pk("ps_req_id")),
     "presales:requirement_result": ("result.create", "post", _pk("ps_req_id")),
     "presales:followup_done": ("requirement.conclude", "post", _pk("ps_action_id")),
@@ -200,6 +218,7 @@ UI = {
     "presales:order_import": ("order.import", "get", lambda w: []),
     "presales:order": ("order.view", "get", _pk("ps_order_id")),
     "presales:order_progress": ("order.progress", "post", _pk("ps_order_id")),
+    "presales:order_add_line": ("order.change", "post", _pk("ps_order_id")),
     "presales:order_plan": ("order.progress", "post", _pk("ps_order_id")),
     "presales:leadership": ("presales.leadership", "get", lambda w: []),
 }
@@ -210,6 +229,7 @@ ALIASES = {
     "special_id": "ps_special_id",
     "order_id": "ps_order_id",
     "letter_id": "ps_letter_id",
+    "attachment_id": "ps_attachment_id",
 }
 
 

@@ -16,7 +16,7 @@ from serviceloop.core.testing.factories import (
 )
 from serviceloop.core.testing.imports import csv_upload
 from serviceloop.presales import services
-from serviceloop.presales.models import Order, OrderStatus, SpecialStatus
+from serviceloop.presales.models import Order, OrderStatus, ResultLetter, SpecialStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -148,23 +148,39 @@ def test_orders_import_and_export():
     ]
     job = import_now(actor=sales, kind="orders", upload=csv_upload(rows, header), mode="valid_rows")
     job.refresh_from_db()
-    assert Order.objects.filter(order_number="SO-9").count() == 2
     assert job.status == "done", (job.status, job.errors)
-    assert (
-        Order.objects.get(part_number="SA-1")
-        .milestones.get(code="shipped")
-        .planned_date.isoformat()
-        == "2027-01-07"
-    )
+    order = Order.objects.get(order_number="SO-9")  # two rows, one order with two lines
+    assert [
+        (x.position, x.part_number, x.quantity, x.due_date.isoformat()) for x in order.lines.all()
+    ] == [
+        (1, "SA-1", 100, "2027-01-10"),
+        (2, "SA-2", 50, "2027-01-12"),
+    ]
+    assert order.promised_date.isoformat() == "2027-01-10"
+    assert order.milestones.get(code="shipped").planned_date.isoformat() == "2027-01-07"
+    # the same line again is skipped; a new part of the same order becomes its third line
+    more = [*rows[:1], ["C-IMP", "SO-9", "SA-3", "7", "2027-02-01", ""]]
     again = import_now(
-        actor=sales, kind="orders", upload=csv_upload(rows[:1], header), mode="valid_rows"
+        actor=sales, kind="orders", upload=csv_upload(more, header), mode="valid_rows"
     )
     again.refresh_from_db()
-    assert Order.objects.filter(order_number="SO-9").count() == 2
+    assert Order.objects.filter(order_number="SO-9").count() == 1
+    assert list(order.lines.values_list("part_number", "position")) == [
+        ("SA-1", 1),
+        ("SA-2", 2),
+        ("SA-3", 3),
+    ]
     client = Client()
     client.force_login(sales)
     r = client.get(reverse("presales:orders"), {"export": "xlsx"})
     assert r.status_code == 200 and r.content.startswith(b"PK")
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(r.content)).active
+    parts = [row[4] for row in sheet.iter_rows(values_only=True) if row[0] == "SO-9"]
+    assert parts == ["SA-1", "SA-2", "SA-3"]  # one row per line
 
 
 def test_result_letter_from_a_communication_and_a_requirement():
@@ -180,3 +196,25 @@ def test_result_letter_from_a_communication_and_a_requirement():
     assert client.get(reverse("presales:result_pdf", args=[letter.pk])).content.startswith(b"%PDF")
     r = client.post(reverse("presales:communication_result", args=[comm.pk]), {"result-sent": ""})
     assert r.status_code == 302
+
+
+def test_the_communication_page_offers_the_result_letter_only_to_who_may_draft_it():
+    sales = user_with("sales")
+    comm = register_communication(sales)
+    page_url = reverse("communications:detail", args=[comm.pk])
+    action = reverse("presales:communication_result", args=[comm.pk])
+    client = Client()
+    client.force_login(sales)
+    page = client.get(page_url).content.decode()
+    assert action in page
+    r = client.post(action, {"result-subject": "分析结果", "result-body": "原因与纠正措施"})
+    assert r.status_code == 302
+    letter = ResultLetter.objects.get(communication=comm)
+    page = client.get(page_url).content.decode()
+    assert reverse("presales:result", args=[letter.pk]) in page
+    for role in ("quality", "service_engineer"):
+        other = Client()
+        other.force_login(user_with(role))
+        r = other.get(page_url)
+        if r.status_code == 200:
+            assert action not in r.content.decode(), role

@@ -1,6 +1,7 @@
 """Pages of pre-sale service and orders."""
 
 from .orders import (
+    order_add_line,
     order_create,
     order_detail,
     order_import,
@@ -13,6 +14,8 @@ from .requirements import (
     followup_done,
     leadership,
     requirement_action,
+    requirement_attach,
+    requirement_attachment,
     requirement_conclude,
     requirement_create,
     requirement_detail,
@@ -37,6 +40,7 @@ from .special import (
 )
 
 __all__ = [
+    "order_add_line",
     "communication_result",
     "followup_done",
     "leadership",
@@ -47,6 +51,8 @@ __all__ = [
     "order_plan",
     "order_progress",
     "requirement_action",
+    "requirement_attach",
+    "requirement_attachment",
     "requirement_conclude",
     "requirement_create",
     "requirement_detail",

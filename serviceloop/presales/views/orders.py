@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -24,7 +25,7 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..forms import ListFilterForm, OrderForm, ProgressForm
+from ..forms import ListFilterForm, OrderForm, OrderLineForm, ProgressForm
 from ..models import MilestoneCode, OrderStatus
 from .common import post_action
 
@@ -56,9 +57,12 @@ def _export(qs: Any) -> HttpResponse:
         _("Order / contract number"),
         _("Customer code"),
         _("Customer"),
+        _("Line"),
         _("Part number"),
         _("Part name"),
         _("Quantity"),
+        _("Due date"),
+        _("Delivered at"),
         _("Ordered on"),
         _("Promised date"),
         _("Status"),
@@ -68,24 +72,30 @@ def _export(qs: Any) -> HttpResponse:
     ]
     today = timezone.localdate()
 
-    def row(o: Any) -> list[Any]:
+    def rows(o: Any) -> Iterator[list[Any]]:
+        """One row per order line (the shape the import reads back)."""
         ms = {m.code: m for m in o.milestones.all()}
-        return [
-            o.order_number,
-            o.customer.code,
-            o.customer.name,
-            o.part_number,
-            o.part_name,
-            o.quantity,
-            o.ordered_on,
-            o.promised_date,
-            o.get_status_display(),
-            _("yes") if o.is_late(today) else "",
-            *[ms[c].planned_date if c in ms else None for c in codes],
-            *[ms[c].actual_at if c in ms else None for c in codes],
-        ]
+        for line in o.lines.all():
+            yield [
+                o.order_number,
+                o.customer.code,
+                o.customer.name,
+                line.position,
+                line.part_number,
+                line.description,
+                line.quantity,
+                line.due_date,
+                line.delivered_at,
+                o.ordered_on,
+                o.promised_date,
+                o.get_status_display(),
+                _("yes") if o.is_late(today) or line.is_late(today) else "",
+                *[ms[c].planned_date if c in ms else None for c in codes],
+                *[ms[c].actual_at if c in ms else None for c in codes],
+            ]
 
-    return xlsx_response("orders.xlsx", _("Orders"), headers, (row(o) for o in qs))
+    qs = qs.prefetch_related("lines", "milestones")
+    return xlsx_response("orders.xlsx", _("Orders"), headers, (r for o in qs for r in rows(o)))
 
 
 def order_create(request: AuthedRequest) -> HttpResponse:
@@ -101,9 +111,7 @@ def order_create(request: AuthedRequest) -> HttpResponse:
                 actor=request.user,
                 customer=d["customer"],
                 order_number=d["order_number"],
-                part_number=d["part_number"],
-                part_name=d["part_name"],
-                quantity=d["quantity"],
+                lines=form.lines(),
                 ordered_on=d["ordered_on"],
                 promised_date=d["promised_date"],
                 milestones={c: d[f"plan_{c}"] for c in MilestoneCode.values},
@@ -125,10 +133,15 @@ def order_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
         "order": order,
         "today": timezone.localdate(),
         "milestones": order.milestones.all(),
-        "updates": order.updates.select_related("recorded_by"),
+        "lines": order.lines.all(),
+        "line_form": OrderLineForm(prefix="line"),
+        "can_change": can(request.user, "order.change") and order.status == OrderStatus.OPEN,
+        "updates": order.updates.select_related("recorded_by", "line"),
         "requirements": order.requirements.all(),
         "progress_form": ProgressForm(
-            prefix="progress", initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+            prefix="progress",
+            lines=order.lines.all(),
+            initial={"at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
         ),
         "can_progress": can(request.user, "order.progress") and order.status == OrderStatus.OPEN,
         "history": record_history("presales.order", order.pk),
@@ -143,10 +156,11 @@ def order_progress(request: AuthedRequest, pk: int) -> HttpResponse:
     return post_action(
         request,
         permission="order.progress",
-        form=ProgressForm(request.POST, prefix="progress"),
+        form=ProgressForm(request.POST, prefix="progress", lines=order.lines.all()),
         call=lambda d: services.order_progress(
             actor=request.user,
             order=order,
+            line=d["line"],
             milestone=d["milestone"],
             at=d["at"],
             note=d["note"],
@@ -156,6 +170,22 @@ def order_progress(request: AuthedRequest, pk: int) -> HttpResponse:
         success_url=("presales:order", pk),
         detail=lambda f: order_detail(request, pk, f),
         key="progress_form",
+    )
+
+
+@require_POST
+def order_add_line(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Add a part line to an open order."""
+    order = selectors.order_get(request.user, pk)
+    return post_action(
+        request,
+        permission="order.change",
+        form=OrderLineForm(request.POST, prefix="line"),
+        call=lambda d: services.order_add_line(actor=request.user, order=order, **d),
+        done=_("Line added."),
+        success_url=("presales:order", pk),
+        detail=lambda f: order_detail(request, pk, f),
+        key="line_form",
     )
 
 

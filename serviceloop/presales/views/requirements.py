@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from serviceloop.communications.selectors import communication_get
 from serviceloop.core.exports import xlsx_response
+from serviceloop.core.files import file_response
 from serviceloop.core.models import Department
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
@@ -32,6 +33,7 @@ from ..forms import (
     ConcludeForm,
     EvaluationForm,
     ListFilterForm,
+    RequirementAttachmentForm,
     RequirementForm,
     ResultForm,
 )
@@ -163,7 +165,13 @@ def requirement_detail(request: AuthedRequest, pk: int, forms_: dict | None = No
         "can_result": can(user, "result.create"),
         "can_manage": can(user, "requirement.conclude"),
         "history": record_history("presales.customerrequirement", req.pk),
+        "attachments": req.attachments.select_related("uploaded_by", "evaluation__department"),
     }
+    targets = attach_targets(user, req, evaluations)
+    ctx["attach_form"] = RequirementAttachmentForm(prefix="attach", targets=targets)
+    ctx["can_attach"] = bool(targets)
+    if forms_ and "attach_form" in forms_:
+        forms_["attach_form"].fields["target"].choices = targets
     if forms_ and "evaluate_form" in forms_:
         field: Any = forms_["evaluate_form"].fields["department"]
         field.queryset = department_field.queryset
@@ -172,6 +180,65 @@ def requirement_detail(request: AuthedRequest, pk: int, forms_: dict | None = No
         field.queryset = orders
     ctx.update(forms_ or {})
     return render(request, "presales/requirement_detail.html", ctx, status=400 if forms_ else 200)
+
+
+def attach_targets(user: Any, req: Any, evaluations: list) -> list[tuple[int, str]]:
+    """Where the user may add a file: the requirement itself (Sales; 0) and the evaluations
+    of their own departments — nothing once the requirement is concluded."""
+    if req.status == RequirementStatus.CONCLUDED:
+        return []
+    out: list[tuple[int, str]] = []
+    if can(user, "requirement.create"):
+        out.append((0, _("The requirement (drawing, specification)")))
+    if can(user, "requirement.evaluate"):
+        out += [
+            (e.pk, _("Evaluation of %s") % e.department)
+            for e in evaluations
+            if acts_for(user, e.department)
+        ]
+    return out
+
+
+@require_POST
+def requirement_attach(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Upload a drawing or specification (Sales) or a file of one's evaluation."""
+    req = selectors.requirement_get(request.user, pk)
+    require(request.user, "requirement.attach")
+    evaluations = list(req.evaluations.select_related("department"))
+    targets = attach_targets(request.user, req, evaluations)
+    form = RequirementAttachmentForm(request.POST, request.FILES, prefix="attach", targets=targets)
+    if form.is_valid():
+        d = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.requirement_attach(
+                actor=request.user,
+                requirement=req,
+                upload=d["file"],
+                evaluation=d["target"] or None,
+                description=d["description"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("File attached."))
+            return redirect("presales:requirement", pk)
+    return requirement_detail(request, pk, {"attach_form": form, "open_action": "attach_form"})
+
+
+def requirement_attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """The file itself (404 unless its requirement is visible to the user)."""
+    return attachment_response(
+        selectors.requirement_attachment_get(request.user, pk, attachment_pk)
+    )
+
+
+def attachment_response(attachment: Any) -> HttpResponseBase:
+    return file_response(
+        attachment.file.open("rb"),
+        attachment.original_name,
+        attachment.content_type,
+        inline=attachment.is_image,
+    )
 
 
 @require_POST

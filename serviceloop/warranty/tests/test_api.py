@@ -254,9 +254,9 @@ def test_attachment_validation(quality_api, name, content, message):
 
 
 def test_attachment_size_limit(quality_api, monkeypatch):
-    from serviceloop.warranty.services import attachments
+    from serviceloop.core import files
 
-    monkeypatch.setattr(attachments, "MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr(files, "MAX_ATTACHMENT_BYTES", 10)
     claim = make_claim()
     r = quality_api.client.post(
         f"/api/v1/warranty-claims/{claim.pk}/attachments",
