@@ -150,8 +150,13 @@ def _sha(data):
 
 
 def test_the_hash_is_the_documented_frame_recomputed_outside_the_model():
-    """An outside verifier's view (issue 17): each entry's hash is sha256 of the compact,
-    key-sorted JSON of its frame with its content digest, chained on the previous hash."""
+    """An outside verifier's view (issue 17): each entry's hash is the HMAC-SHA256, under the
+    audit key (ADR 0005), of the compact, key-sorted JSON of its frame with its content digest
+    (a sha256), chained on the previous hash; the entry names the key by its fingerprint."""
+    import hashlib
+    import hmac
+    import json
+    import os
     from datetime import UTC
 
     from serviceloop.core.models.audit import GENESIS_HASH
@@ -177,7 +182,16 @@ def test_the_hash_is_the_documented_frame_recomputed_outside_the_model():
             "object_id": e.object_id,
             "prev_hash": prev.hash if prev else GENESIS_HASH,
         }
-        assert e.hash == _sha({**frame, "content_digest": _sha(content)}), e.seq
+        key = os.environ["SERVICELOOP_AUDIT_KEY"].strip().encode()
+        fingerprint = hashlib.sha256(b"serviceloop audit key id\0" + key).hexdigest()
+        assert e.key_id == fingerprint[: len(e.key_id)] and len(e.key_id) == 16
+        text = json.dumps(
+            {**frame, "content_digest": _sha(content)},
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        assert e.hash == hmac.new(key, text.encode(), "sha256").hexdigest(), e.seq
         assert e.payload() == {**frame, **content}
         assert str(e) == f"#{e.seq} {e.action} {e.object_type}:{e.object_id}"
     head = AuditChainHead.objects.get()

@@ -13,7 +13,7 @@ ROLES = list(RoleCode.values)
 # refusal the matrix world meets (a 404 for a record of another person, 409/422/400 for the
 # world's state).
 API_STATUSES = {200, 201, 202, 204, 400, 404, 409, 422}
-PAGE_STATUSES = {200, 302, 400}
+PAGE_STATUSES = {200, 302, 400, 404}  # 404: a record only its owner may see (an export)
 
 
 def _undeclared(rows, table):

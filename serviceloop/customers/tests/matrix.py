@@ -88,4 +88,5 @@ UI_EXPECT = {
     "customers:agreement_list": 200,
     "customers:agreement_create": 200,
     "customers:agreement_edit": 200,
+    "customers:contact_options": 200,
 }

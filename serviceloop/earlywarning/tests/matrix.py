@@ -248,4 +248,5 @@ UI_EXPECT = {
     "earlywarning:baseline_create": 200,
     "earlywarning:baseline_edit": 200,
     "earlywarning:baseline_delete": 302,
+    "earlywarning:part_recompute": 302,
 }

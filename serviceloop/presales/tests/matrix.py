@@ -293,6 +293,12 @@ EXPECT = {
     ("get", "/api/v1/result-letters/{letter_id}"): 200,
     ("get", "/api/v1/result-letters/{letter_id}/pdf"): 200,
     ("get", "/api/v1/result-letters/{letter_id}/docx"): 200,
+    ("get", "/api/v1/customer-requirements/{req_id}/attachments"): 200,
+    ("get", "/api/v1/customer-requirements/{req_id}/attachments/{attachment_id}"): 200,
+    # 422: the matrix sends JSON, not a multipart file (and names no evaluation): "Choose your
+    # department's evaluation to attach the file to." (test_attachments uploads real files)
+    ("post", "/api/v1/customer-requirements/{req_id}/attachments"): 422,
+    ("post", "/api/v1/orders/{order_id}/lines"): 201,
 }
 # Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
 # POST that needs fields answers 400 (the form's errors) and one that needs none acts and
@@ -335,4 +341,7 @@ UI_EXPECT = {
     "presales:order_progress": 400,
     "presales:order_plan": 302,
     "presales:leadership": 200,
+    "presales:order_add_line": 400,
+    "presales:requirement_attach": 400,
+    "presales:requirement_attachment": 200,
 }
