@@ -30,10 +30,13 @@ ROLES = ["sales", "quality", "service_engineer", "agent", "company_leader"]
 class Walker:
     """A signed-in page that records every failed answer, console error and English word."""
 
-    def __init__(self, chromium, base: str, user, data_words: set[str], vocabulary: set[str]):
+    def __init__(
+        self, chromium, base, user, data_words: set[str], vocabulary: set[str], viewport=None
+    ):
         self.base, self.data_words, self.vocabulary = base, data_words, vocabulary
         self.problems: list[str] = []
-        self.page = chromium.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        viewport = viewport or {"width": 1280, "height": 900}
+        self.page = chromium.new_context(viewport=viewport).new_page()
         self.page.set_default_timeout(30000)
         self.page.on("response", self._response)
         self.page.on("console", self._console)

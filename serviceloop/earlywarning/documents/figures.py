@@ -36,14 +36,15 @@ class Figure:
 
 
 # key -> (label, format); formats: "n0" whole number, "n1"/"n2" decimals, "p" p-value,
-# "pct" share as percent, "pct2" percent with 2 decimals, "s" as it is.
+# "pct" share as percent, "pct2" percent with 2 decimals, "s" as it is, "code" an engine code
+# told in words (_code).
 _FIELDS: dict[str, tuple[Any, str]] = {
     "part_number": (gettext_lazy("Part number"), "s"),
     "part_name": (gettext_lazy("Part name"), "s"),
     "customer_code": (gettext_lazy("Customer code"), "s"),
     "customer_name": (gettext_lazy("Customer"), "s"),
     "customer": (gettext_lazy("Customer code"), "s"),
-    "signal": (gettext_lazy("Signal"), "s"),
+    "signal": (gettext_lazy("Signal"), "code"),
     "requirement": (gettext_lazy("Requirement"), "s"),
     "as_of": (gettext_lazy("Data as of"), "s"),
     "build_month": (gettext_lazy("Build month"), "s"),
@@ -64,7 +65,7 @@ _FIELDS: dict[str, tuple[Any, str]] = {
     "adjusted_p_value": (gettext_lazy("Adjusted p-value"), "p"),
     "phi": (gettext_lazy("Over-dispersion φ"), "n2"),
     "overdispersed": (gettext_lazy("Over-dispersed"), "bool"),
-    "baseline": (gettext_lazy("Baseline"), "s"),
+    "baseline": (gettext_lazy("Baseline"), "code"),
     "baseline_note": (gettext_lazy("Baseline"), "s"),
     "units_built": (gettext_lazy("Units built"), "n0"),
     "affected_units_built": (gettext_lazy("Units built in the affected months"), "n0"),
@@ -171,6 +172,28 @@ _KEY: dict[str, tuple[str, ...]] = {
 }
 
 
+# The engine's codes stored in an evidence, as a reader is told them (never the raw code).
+_CODES: dict[str, Any] = {
+    "other cohorts pooled (leave-one-out)": gettext_lazy(
+        "Other build months at the same month in service (leave-one-out)"
+    ),
+    "given": gettext_lazy("Given baseline claim rates"),
+    "survey_score_drop": gettext_lazy("Drop in a survey's mean score"),
+}
+
+
+def _code(raw: Any) -> str:
+    from ..models import AlertKind
+
+    signals = {
+        "warranty_claims": AlertKind.WARRANTY_CLAIMS.label,
+        "purchase_volume_drop": AlertKind.PURCHASE_DROP.label,
+        "returned_parts_life": AlertKind.RETURNED_PARTS.label,
+        "failure_mode_shift": AlertKind.RETURNED_PARTS.label,
+    }
+    return str(_CODES.get(raw) or signals.get(raw) or raw)
+
+
 def label(key: str) -> str:
     entry = _FIELDS.get(key)
     return str(entry[0]) if entry else key.replace("_", " ")
@@ -191,6 +214,8 @@ def value(key: str, raw: Any) -> str:
         return pct(raw)
     if fmt == "pct2":
         return pct(raw, 2)
+    if fmt == "code":
+        return _code(raw)
     if fmt == "bool":
         return str(_("yes") if raw else _("no"))
     if fmt == "excluded" and isinstance(raw, dict):

@@ -96,3 +96,19 @@ def test_alert_and_run_pages_show_labels_not_keys(client, quality):
     text = page.decode()
     assert "customers_purchases" not in text and "satisfaction_survey" not in text
     assert "Customers with purchases analysed" in text
+
+
+@override_settings(LANGUAGE_CODE="zh-hans")
+def test_alert_figures_tell_engine_codes_in_words():
+    """The browser walk found the alert page's evidence showing the engine's baseline and
+    signal codes in English; they are told in the reader's language."""
+    from django.utils import translation
+
+    from serviceloop.earlywarning.documents.figures import all_figures
+
+    alert = f.raise_alert()
+    with translation.override("zh-hans"):
+        values = {x.key: x.value for x in all_figures(alert.evidence)}
+    assert values["baseline"] == "其他生产月份在相同使用月数的索赔率(留一法)"
+    assert values["signal"].startswith("(a)")  # the kind's label, R-5.4.3 (a)
+    assert not re.search(r"[A-Za-z]{3,}", values["baseline"] + values["signal"])
