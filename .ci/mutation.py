@@ -35,7 +35,6 @@ MODULES: dict[str, list[str]] = {
     # permissions and customer scoping
     "serviceloop/core/permissions.py": [
         T.format("core", "test_permissions_rules.py"),
-        T.format("warranty", "test_permissions.py"),
     ],
     # the audit chain
     "serviceloop/core/models/audit.py": [T.format("core", "test_audit.py")],
