@@ -51,7 +51,7 @@ API = {
     ("get", "/api/v1/legal-holds/"): ("records.view", lambda w: None),
     ("post", "/api/v1/legal-holds/"): (
         "records.hold",
-        lambda w: {"record_type": "customers", "record_id": 1, "reason": "审计"},
+        lambda w: {"record_type": "customers", "record_id": w["customer"].pk, "reason": "审计"},
     ),
     ("get", "/api/v1/legal-holds/{hold_id}"): ("records.view", lambda w: None),
     ("post", "/api/v1/legal-holds/{hold_id}/lift"): ("records.hold", lambda w: {"reason": "结案"}),
