@@ -17,6 +17,7 @@ from .models import (
     Evaluation,
     FollowUpAction,
     Order,
+    OrderRouting,
     RequirementAttachment,
     ResultLetter,
     SampleRequest,
@@ -215,7 +216,13 @@ def order_list(
 def order_get(user: Any, pk: int) -> Order:
     require(user, "order.view")
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    return get_object_or_404(qs.prefetch_related("milestones", "lines"), pk=pk)
+    return get_object_or_404(qs.prefetch_related("milestones", "lines", "routings"), pk=pk)
+
+
+def order_routing_get(user: Any, order_id: int, pk: int) -> OrderRouting:
+    """One routing of an order the user may see (404 otherwise)."""
+    order = order_get(user, order_id)
+    return get_object_or_404(OrderRouting.objects.filter(order=order), pk=pk)
 
 
 def result_list(user: Any, *, customer: int | None = None) -> QuerySet[ResultLetter]:
