@@ -197,7 +197,7 @@ class ProgressUpdate(models.Model):
 class RoutingState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    LATE = "late", _("Late")
+    LATE = "late", _("Overdue")
 
 
 class OrderRouting(models.Model):

@@ -202,6 +202,6 @@ def test_late_routing_makes_the_order_late():
 
     assert order in selectors.order_list(sales, late=True)
     page = _client(sales).get(reverse("presales:order", args=[order.pk])).content.decode()
-    assert "逾期" in page or "Late" in page
+    assert "逾期" in page or "Overdue" in page
     services.order_routing_acknowledge(actor=user_with("production"), routing=routing)
     assert not Order.objects.get(pk=order.pk).is_late()
