@@ -360,4 +360,17 @@ def order_routing_acknowledge(
     routing.note = (note or "").strip()
     routing.save()
     audit_update(actor=actor, obj=routing, before=before, action=AuditAction.TRANSITION)
+    order = routing.order
+    notify(
+        [u for u in (routing.routed_by, order.owner) if u is not None],
+        kind="order.acknowledged",
+        title=Message(
+            gettext_noop("%(dept)s acknowledged order %(number)s"),
+            dept=routing.department,
+            number=order.order_number,
+        ),
+        body=Message.verbatim(routing.note) if routing.note else None,
+        url=reverse("presales:order", args=[order.pk]),
+        dedupe_key=f"order-acknowledged:{routing.pk}",
+    )
     return routing

@@ -81,6 +81,7 @@ def test_route_my_work_acknowledge_and_order_page():
     prod.refresh_from_db()
     assert prod.acknowledged_by == worker and prod.note == "已排入 12 月计划"
     assert prod.state == RoutingState.ACKNOWLEDGED
+    assert Notification.objects.filter(recipient=sales, kind="order.acknowledged").exists()
     assert _work(colleague) == []  # gone for every member
     assert len(_work(user_with("warehouse"))) == 1
     page = _client(sales).get(reverse("presales:order", args=[order.pk])).content.decode()
