@@ -206,3 +206,20 @@ def test_late_routing_makes_the_order_late():
     assert "逾期" in page or "Overdue" in page
     services.order_routing_acknowledge(actor=user_with("production"), routing=routing)
     assert not Order.objects.get(pk=order.pk).is_late()
+
+
+def test_order_page_and_my_work_in_chinese(settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    sales = user_with("sales")
+    order = _order(sales)
+    services.order_route(
+        actor=sales, order=order, departments=[_dept("production")], instruction="排产"
+    )
+    page = _client(sales).get(reverse("presales:order", args=[order.pk])).content.decode()
+    assert "已转交部门" in page and "待处理" in page and "办理要求" in page
+    assert "Routed to departments" not in page and "Pending" not in page
+    worker = user_with("production")
+    page = _client(worker).get(reverse("presales:order", args=[order.pk])).content.decode()
+    assert "确认收到" in page
+    work = _client(worker).get(reverse("core:my_work")).content.decode()
+    assert "转交本部门的订单" in work
