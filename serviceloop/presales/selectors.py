@@ -196,7 +196,7 @@ def order_list(
     require(user, "order.view")
     today = today or timezone.localdate()
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    qs = qs.prefetch_related("lines")
+    qs = qs.prefetch_related("lines", "routings")
     if q:  # one order per match, however many of its lines match
         qs = qs.filter(pk__in=_search(Order.objects.all(), q, *ORDER_SEARCH).values("pk"))
     if customer:

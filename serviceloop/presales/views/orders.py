@@ -101,7 +101,7 @@ def _export(qs: Any) -> HttpResponse:
                 *[ms[c].actual_at if c in ms else None for c in codes],
             ]
 
-    qs = qs.prefetch_related("lines", "milestones")
+    qs = qs.prefetch_related("lines", "milestones", "routings")
     return xlsx_response("orders.xlsx", _("Orders"), headers, (r for o in qs for r in rows(o)))
 
 
