@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from serviceloop.core.models import Department, Role, User
+from serviceloop.core.permissions import can
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
 
@@ -21,6 +22,7 @@ from .models import (
     CustomerRequirement,
     Evaluation,
     MilestoneCode,
+    Order,
 )
 from .services.special import default_explanation
 
@@ -94,6 +96,25 @@ def _evaluate(p: dict[str, User], req: CustomerRequirement, rng: random.Random, 
         )
 
 
+def _route_orders(p: dict[str, User], orders: list[Any]) -> None:
+    """Open orders passed on to Production and the warehouse; every other one acknowledged."""
+    depts = list(Department.objects.filter(code__in=["production", "warehouse"]))
+    for n, order in enumerate(orders):
+        routings = services.order_route(
+            actor=order.owner or p["sales1"],
+            order=order,
+            departments=depts,
+            instruction="按承诺日期排产并备货,包装按客户要求。",
+        )
+        if n % 2 == 0:
+            continue
+        for r in routings:
+            members = r.department.members.filter(is_active=True).order_by("pk")
+            member = next((u for u in members if can(u, "order.acknowledge")), None)
+            if member is not None:
+                services.order_routing_acknowledge(actor=member, routing=r, note="已排入计划。")
+
+
 def run(*, rng: random.Random, stdout: Any = None) -> None:
     if CustomerRequirement.objects.exists() or not User.objects.filter(username="sales1").exists():
         return
@@ -153,6 +174,8 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
                     note=f"{m.get_code_display()},已电话告知客户计划员。",
                     customer_told=True,
                 )
+        still_open = Order.objects.filter(pk__in=[o.pk for o in orders], status="open")
+        _route_orders(p, list(still_open.order_by("-pk")[:4]))
         ages = [350 - i * 17 + rng.uniform(-2, 2) for i in range(19)] + [10, 7, 5, 1.5, 0.3]
         for i, age in enumerate(ages):
             subject, text = REQUIREMENTS[i % len(REQUIREMENTS)]

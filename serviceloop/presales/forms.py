@@ -284,6 +284,30 @@ class ProgressForm(forms.Form):
         field.choices = [("", _("The whole order")), *[(x.pk, str(x)) for x in lines]]
 
 
+class OrderRoutingForm(forms.Form):
+    """Sales passes the order (or a change of it) on to the departments that must act."""
+
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"),
+        queryset=Department.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    line = forms.TypedChoiceField(
+        label=_("Order line"), coerce=int, empty_value=None, required=False
+    )
+    instruction = forms.CharField(label=_("What is needed"), widget=TEXT)
+    due_date = forms.DateField(label=_("Due date"), widget=D, required=False)
+
+    def __init__(self, *args: Any, lines: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["line"]
+        field.choices = [("", _("The whole order")), *[(x.pk, str(x)) for x in lines]]
+
+
+class AcknowledgeForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=TEXT)
+
+
 class ListFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)

@@ -20,6 +20,7 @@ from .models import (
     Evaluation,
     FollowUpAction,
     Order,
+    OrderRouting,
     SampleApproval,
     SampleRequest,
     SampleStatus,
@@ -97,6 +98,7 @@ def presales_work(user: Any) -> Iterator[WorkItem]:
         )
     yield from _sample_work(user)
     yield from _special_work(user)
+    yield from _routing_work(user)
     for order in scope_by_customer(
         user, Order.objects.filter(late_q(timezone.localdate()), owner_id=user.pk).distinct()
     ):
@@ -194,4 +196,26 @@ def _special_work(user: Any) -> Iterator[WorkItem]:
             _("Explain the refusal to the customer: %(n)s") % {"n": sp.number},
             reverse("presales:special_detail", args=[sp.pk]),
             sp.step_due_at,
+        )
+
+
+def _routing_work(user: Any) -> Iterator[WorkItem]:
+    """Orders routed to the user's department, for every member until one acknowledges."""
+    if not user.department_id or not can(user, "order.acknowledge"):
+        return
+    routed = scope_by_customer(
+        user,
+        OrderRouting.objects.filter(
+            department_id=user.department_id, acknowledged_at__isnull=True
+        ).select_related("order", "order__customer"),
+        field="order__customer",
+    )
+    for r in routed.order_by("due_date", "pk"):
+        yield WorkItem(
+            "order.routing",
+            _("Order routed to your department: %(o)s %(c)s")
+            % {"o": r.order.order_number, "c": r.order.customer.name},
+            reverse("presales:order", args=[r.order_id]) + "#routings",
+            _end_of(r.due_date),
+            r.instruction,
         )

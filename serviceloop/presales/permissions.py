@@ -33,6 +33,8 @@ register_actions(
         "order.view": INTERNAL | {R.AGENT},
         "order.change": SALES_SIDE,
         "order.progress": SALES_SIDE | {R.PRODUCTION, R.PRODUCTION_QUALITY, R.WAREHOUSE},
+        "order.route": SALES_SIDE,
+        "order.acknowledge": INTERNAL,
         "order.import": SALES_SIDE,
         "order.export": EVERYONE - {R.SERVICE_ENGINEER},
         "result.view": INTERNAL,

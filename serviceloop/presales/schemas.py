@@ -313,6 +313,37 @@ class OrderLineOut(Schema):
         return obj.is_late()
 
 
+class OrderRoutingIn(Schema):
+    departments: list[int]
+    instruction: str
+    due_date: date | None = None
+    line: int | None = None
+
+
+class OrderAcknowledgeIn(Schema):
+    note: str = ""
+
+
+class OrderRoutingOut(Schema):
+    id: int
+    department: int = Field(alias="department_id")
+    department_name: str
+    line: int | None = Field(None, alias="line_id")
+    instruction: str
+    due_date: date
+    routed_at: LocalDateTime
+    routed_by: int = Field(alias="routed_by_id")
+    state: str
+    late: bool
+    acknowledged_at: LocalDateTime | None
+    acknowledged_by: int | None = Field(None, alias="acknowledged_by_id")
+    note: str
+
+    @staticmethod
+    def resolve_department_name(obj) -> str:
+        return str(obj.department)
+
+
 class OrderOut(Schema):
     id: int
     order_number: str
@@ -324,6 +355,11 @@ class OrderOut(Schema):
     late: bool
     milestones: list[MilestoneOut]
     updates: list[PresalesProgressOut]
+    routings: list[OrderRoutingOut]
+
+    @staticmethod
+    def resolve_routings(obj) -> list:
+        return list(obj.routings.all())
 
     @staticmethod
     def resolve_lines(obj) -> list:

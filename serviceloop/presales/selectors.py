@@ -17,6 +17,7 @@ from .models import (
     Evaluation,
     FollowUpAction,
     Order,
+    OrderRouting,
     RequirementAttachment,
     ResultLetter,
     SampleRequest,
@@ -195,7 +196,7 @@ def order_list(
     require(user, "order.view")
     today = today or timezone.localdate()
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    qs = qs.prefetch_related("lines")
+    qs = qs.prefetch_related("lines", "routings")
     if q:  # one order per match, however many of its lines match
         qs = qs.filter(pk__in=_search(Order.objects.all(), q, *ORDER_SEARCH).values("pk"))
     if customer:
@@ -215,7 +216,13 @@ def order_list(
 def order_get(user: Any, pk: int) -> Order:
     require(user, "order.view")
     qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
-    return get_object_or_404(qs.prefetch_related("milestones", "lines"), pk=pk)
+    return get_object_or_404(qs.prefetch_related("milestones", "lines", "routings"), pk=pk)
+
+
+def order_routing_get(user: Any, order_id: int, pk: int) -> OrderRouting:
+    """One routing of an order the user may see (404 otherwise)."""
+    order = order_get(user, order_id)
+    return get_object_or_404(OrderRouting.objects.filter(order=order), pk=pk)
 
 
 def result_list(user: Any, *, customer: int | None = None) -> QuerySet[ResultLetter]:

@@ -51,5 +51,11 @@ urlpatterns = [
     path("orders/<int:pk>/progress/", views.order_progress, name="order_progress"),
     path("orders/<int:pk>/lines/", views.order_add_line, name="order_add_line"),
     path("orders/<int:pk>/plan/", views.order_plan, name="order_plan"),
+    path("orders/<int:pk>/routings/", views.order_route, name="order_route"),
+    path(
+        "orders/<int:pk>/routings/<int:routing_id>/acknowledge/",
+        views.order_routing_acknowledge,
+        name="order_routing_acknowledge",
+    ),
     path("leadership/", views.leadership, name="leadership"),
 ]

@@ -10,10 +10,21 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from serviceloop.communications.selectors import communication_get
 from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
+from serviceloop.core.models import Department
 
 from .. import selectors, services
 from ..documents import result_docx_response, result_pdf_response
-from ..schemas import OrderIn, OrderLineIn, OrderOut, PresalesResultIn, ProgressIn, ResultOut
+from ..schemas import (
+    OrderAcknowledgeIn,
+    OrderIn,
+    OrderLineIn,
+    OrderOut,
+    OrderRoutingIn,
+    OrderRoutingOut,
+    PresalesResultIn,
+    ProgressIn,
+    ResultOut,
+)
 
 orders_router = Router(tags=["orders"], auth=API_AUTH)
 results_router = Router(tags=["result-letters"], auth=API_AUTH)
@@ -35,7 +46,7 @@ list_route(
     "list_orders",
     selectors.order_list,
     OrderFilters,
-    shape=lambda qs: qs.prefetch_related("updates", "lines"),
+    shape=lambda qs: qs.prefetch_related("updates", "lines", "routings__department"),
 )
 
 
@@ -76,6 +87,36 @@ def progress(request: HttpRequest, order_id: int, data: ProgressIn):
         line=data.line,
     )
     return selectors.order_get(user, order_id)
+
+
+@orders_router.post("/{int:order_id}/routings", response={201: list[OrderRoutingOut]})
+def route(request: HttpRequest, order_id: int, data: OrderRoutingIn):
+    """Pass the order (or a change of it) on to the departments that must act."""
+    user = user_of(request)
+    order = selectors.order_get(user, order_id)
+    depts = list(Department.objects.filter(pk__in=data.departments))
+    missing = set(data.departments) - {d.pk for d in depts}
+    if missing:
+        raise ValidationError({"departments": f"Unknown department(s): {sorted(missing)}"})
+    routings = services.order_route(
+        actor=user,
+        order=order,
+        departments=depts,
+        instruction=data.instruction,
+        due_date=data.due_date,
+        line=data.line,
+    )
+    return Status(201, routings)
+
+
+@orders_router.post(
+    "/{int:order_id}/routings/{int:routing_id}/acknowledge", response=OrderRoutingOut
+)
+def acknowledge(request: HttpRequest, order_id: int, routing_id: int, data: OrderAcknowledgeIn):
+    """A member of the routed department acknowledges it, with an optional note."""
+    user = user_of(request)
+    routing = selectors.order_routing_get(user, order_id, routing_id)
+    return services.order_routing_acknowledge(actor=user, routing=routing, note=data.note)
 
 
 @results_router.get("/", response=list[ResultOut])

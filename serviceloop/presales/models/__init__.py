@@ -1,6 +1,15 @@
 """Pre-sale service and order follow-up (SJ/QP-021 5.1.1–5.1.3, 5.2.1, 5.2.5)."""
 
-from .orders import Milestone, MilestoneCode, Order, OrderLine, OrderStatus, ProgressUpdate
+from .orders import (
+    Milestone,
+    MilestoneCode,
+    Order,
+    OrderLine,
+    OrderRouting,
+    OrderStatus,
+    ProgressUpdate,
+    RoutingState,
+)
 from .requirements import (
     EVALUATING_DEPARTMENTS,
     REQUIREMENT_TRANSITIONS,
@@ -27,11 +36,13 @@ __all__ = [
     "MilestoneCode",
     "Order",
     "OrderLine",
+    "OrderRouting",
     "OrderStatus",
     "ProgressUpdate",
     "RequirementAttachment",
     "RequirementStatus",
     "ResultLetter",
+    "RoutingState",
     "SampleApproval",
     "SampleRequest",
     "SampleStatus",

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.models import TrackedModel
+from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Customer
 
 
@@ -44,6 +44,7 @@ def late_q(today: date) -> Q:
         Q(promised_date__lt=today)
         | Q(lines__due_date__lt=today, lines__delivered_at__isnull=True)
         | Q(milestones__planned_date__lt=today, milestones__actual_at__isnull=True)
+        | Q(routings__due_date__lt=today, routings__acknowledged_at__isnull=True)
     )
 
 
@@ -87,7 +88,9 @@ class Order(TrackedModel):
             return True
         if any(line.is_late(today) for line in self.lines.all()):
             return True
-        return any(m.is_late(today) for m in self.milestones.all())
+        if any(m.is_late(today) for m in self.milestones.all()):
+            return True
+        return any(r.is_late(today) for r in self.routings.all())
 
     @property
     def late(self) -> bool:
@@ -189,3 +192,69 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.milestone} {self.at:%Y-%m-%d}"
+
+
+class RoutingState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    LATE = "late", _("Overdue")
+
+
+class OrderRouting(models.Model):
+    """Sales passes an order (or a change of it: a new line, a new date) on to a department
+    that must act (R-5.2.1, as communications are routed under R-5.2.4): every member of the
+    department sees it on "my work" until one of them acknowledges it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="routings")
+    line = models.ForeignKey(
+        OrderLine,
+        verbose_name=_("order line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routings",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    instruction = models.TextField(_("what is needed"))
+    due_date = models.DateField(_("due date"))
+    routed_at = models.DateTimeField(_("routed at"), default=timezone.now)
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["routed_at", "pk"]
+        verbose_name = _("order routing")
+        verbose_name_plural = _("order routings")
+        indexes = [models.Index(fields=["department", "acknowledged_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order.order_number} → {self.department}"
+
+    def is_late(self, today: date | None = None) -> bool:
+        today = today or local_today()
+        return self.acknowledged_at is None and self.due_date < today
+
+    @property
+    def late(self) -> bool:
+        return self.is_late()
+
+    @property
+    def state(self) -> str:
+        if self.acknowledged_at is not None:
+            return RoutingState.ACKNOWLEDGED
+        return RoutingState.LATE if self.is_late() else RoutingState.PENDING
+
+    def get_state_display(self) -> str:
+        return str(RoutingState(self.state).label)

@@ -1,6 +1,13 @@
 """Every write to pre-sale records and orders goes through these services."""
 
-from .orders import order_add_line, order_create, order_plan, order_progress
+from .orders import (
+    order_add_line,
+    order_create,
+    order_plan,
+    order_progress,
+    order_route,
+    order_routing_acknowledge,
+)
 from .requirements import (
     followup_done,
     requirement_add_action,
@@ -28,6 +35,8 @@ __all__ = [
     "order_create",
     "order_plan",
     "order_progress",
+    "order_route",
+    "order_routing_acknowledge",
     "requirement_add_action",
     "requirement_attach",
     "requirement_conclude",

@@ -5,6 +5,7 @@ from itertools import count
 
 from django.utils import timezone
 
+from serviceloop.core.models import Department
 from serviceloop.core.testing.factories import user_with
 from serviceloop.presales import services
 from serviceloop.presales.tests.factories import pdf_upload
@@ -48,6 +49,12 @@ def build(w: dict) -> None:
         quantity=100,
         promised_date=timezone.localdate() + timedelta(days=20),
     )
+    (routing,) = services.order_route(
+        actor=sales,
+        order=order,
+        departments=[Department.objects.get(code="production")],
+        instruction="排产",
+    )
     letter = services.result_letter_create(actor=sales, source=req)
     attachment = services.requirement_attach(
         actor=sales, requirement=req, upload=pdf_upload(), description="图纸"
@@ -58,6 +65,7 @@ def build(w: dict) -> None:
         ps_sample_id=sample.pk,
         ps_special_id=special.pk,
         ps_order_id=order.pk,
+        ps_routing_id=routing.pk,
         ps_letter_id=letter.pk,
         ps_attachment_id=attachment.pk,
     )
@@ -164,6 +172,17 @@ API = {
         "order.progress",
         lambda w: {"at": _now(), "note": "n", "customer_told": True},
     ),
+    ("post", f"{ORD}/{{order_id}}/routings"): (
+        "order.route",
+        lambda w: {
+            "departments": [Department.objects.get(code="warehouse").pk],
+            "instruction": "备货",
+        },
+    ),
+    ("post", f"{ORD}/{{order_id}}/routings/{{routing_id}}/acknowledge"): (
+        "order.acknowledge",
+        lambda w: {"note": "n"},
+    ),
     ("get", f"{L}/"): ("result.view", lambda w: None),
     ("post", f"{L}/"): ("result.create", lambda w: {"requirement": w["ps_req_id"]}),
     ("get", f"{L}/{{letter_id}}"): ("result.view", lambda w: None),
@@ -220,6 +239,12 @@ UI = {
     "presales:order_progress": ("order.progress", "post", _pk("ps_order_id")),
     "presales:order_add_line": ("order.change", "post", _pk("ps_order_id")),
     "presales:order_plan": ("order.progress", "post", _pk("ps_order_id")),
+    "presales:order_route": ("order.route", "post", _pk("ps_order_id")),
+    "presales:order_routing_acknowledge": (
+        "order.acknowledge",
+        "post",
+        lambda w: [w["ps_order_id"], w["ps_routing_id"]],
+    ),
     "presales:leadership": ("presales.leadership", "get", lambda w: []),
 }
 EXPORTS = {"presales:requirements": "requirement.export", "presales:orders": "order.export"}
@@ -228,6 +253,7 @@ ALIASES = {
     "sample_id": "ps_sample_id",
     "special_id": "ps_special_id",
     "order_id": "ps_order_id",
+    "routing_id": "ps_routing_id",
     "letter_id": "ps_letter_id",
     "attachment_id": "ps_attachment_id",
 }
@@ -288,6 +314,13 @@ EXPECT = {
     ("post", "/api/v1/orders/"): 201,
     ("get", "/api/v1/orders/{order_id}"): 200,
     ("post", "/api/v1/orders/{order_id}/progress"): 200,
+    ("post", "/api/v1/orders/{order_id}/routings"): 201,
+    # 422: Only a member of Production can acknowledge this routing (the world's routing is
+    # to Production).
+    ("post", "/api/v1/orders/{order_id}/routings/{routing_id}/acknowledge"): {
+        "production": 200,
+        "*": 422,
+    },
     ("get", "/api/v1/result-letters/"): 200,
     ("post", "/api/v1/result-letters/"): 201,
     ("get", "/api/v1/result-letters/{letter_id}"): 200,
@@ -340,6 +373,11 @@ UI_EXPECT = {
     "presales:order": 200,
     "presales:order_progress": 400,
     "presales:order_plan": 302,
+    # the form needs departments and an instruction
+    "presales:order_route": 400,
+    # Only a member of Production (the world's routing) acknowledges; the others get the
+    # form's error.
+    "presales:order_routing_acknowledge": {"production": 302, "*": 400},
     "presales:leadership": 200,
     "presales:order_add_line": 400,
     "presales:requirement_attach": 400,

@@ -8,6 +8,8 @@ from .orders import (
     order_list,
     order_plan,
     order_progress,
+    order_route,
+    order_routing_acknowledge,
 )
 from .requirements import (
     communication_result,
@@ -50,6 +52,8 @@ __all__ = [
     "order_list",
     "order_plan",
     "order_progress",
+    "order_route",
+    "order_routing_acknowledge",
     "requirement_action",
     "requirement_attach",
     "requirement_attachment",

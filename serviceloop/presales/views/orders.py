@@ -25,7 +25,14 @@ from serviceloop.core.views_support import (
 )
 
 from .. import selectors, services
-from ..forms import ListFilterForm, OrderForm, OrderLineForm, ProgressForm
+from ..forms import (
+    AcknowledgeForm,
+    ListFilterForm,
+    OrderForm,
+    OrderLineForm,
+    OrderRoutingForm,
+    ProgressForm,
+)
 from ..models import MilestoneCode, OrderStatus
 from .common import post_action
 
@@ -94,7 +101,7 @@ def _export(qs: Any) -> HttpResponse:
                 *[ms[c].actual_at if c in ms else None for c in codes],
             ]
 
-    qs = qs.prefetch_related("lines", "milestones")
+    qs = qs.prefetch_related("lines", "milestones", "routings")
     return xlsx_response("orders.xlsx", _("Orders"), headers, (r for o in qs for r in rows(o)))
 
 
@@ -145,6 +152,13 @@ def order_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
         ),
         "can_progress": can(request.user, "order.progress") and order.status == OrderStatus.OPEN,
         "history": record_history("presales.order", order.pk),
+        "routings": order.routings.select_related(
+            "department", "line", "routed_by", "acknowledged_by"
+        ),
+        "route_form": OrderRoutingForm(prefix="route", lines=order.lines.all()),
+        "can_route": can(request.user, "order.route") and order.status == OrderStatus.OPEN,
+        "ack_form": AcknowledgeForm(prefix="ack"),
+        "my_department_id": request.user.department_id,
     }
     ctx.update(forms_ or {})
     return render(request, "presales/order_detail.html", ctx, status=400 if forms_ else 200)
@@ -211,3 +225,37 @@ def order_import(request: AuthedRequest) -> HttpResponse:
     """The orders' XLSX import runs on the one import page (core.importing, kind "orders")."""
     require(request.user, "order.import")
     return redirect(reverse("imports:index") + "?kind=orders")
+
+
+@require_POST
+def order_route(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Pass the order (or a change of it) on to departments."""
+    order = selectors.order_get(request.user, pk)
+    return post_action(
+        request,
+        permission="order.route",
+        form=OrderRoutingForm(request.POST, prefix="route", lines=order.lines.all()),
+        call=lambda d: services.order_route(actor=request.user, order=order, **d),
+        done=_("Routed to the departments."),
+        success_url=("presales:order", pk),
+        detail=lambda f: order_detail(request, pk, f),
+        key="route_form",
+    )
+
+
+@require_POST
+def order_routing_acknowledge(request: AuthedRequest, pk: int, routing_id: int) -> HttpResponse:
+    """A member of the routed department acknowledges it."""
+    routing = selectors.order_routing_get(request.user, pk, routing_id)
+    return post_action(
+        request,
+        permission="order.acknowledge",
+        form=AcknowledgeForm(request.POST, prefix="ack"),
+        call=lambda d: services.order_routing_acknowledge(
+            actor=request.user, routing=routing, note=d["note"]
+        ),
+        done=_("Routing acknowledged."),
+        success_url=("presales:order", pk),
+        detail=lambda f: order_detail(request, pk, f),
+        key="ack_form",
+    )
