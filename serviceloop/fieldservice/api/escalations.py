@@ -1,6 +1,7 @@
 """API: `escalations` — problems resident engineers hand to Sales (R-5.3.3)."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
@@ -10,6 +11,7 @@ from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from .. import actions, selectors, services
+from ..models import EscalationNote
 from ..schemas import (
     EscalationIn,
     EscalationOut,
@@ -34,7 +36,9 @@ list_route(
     "list_escalations",
     selectors.escalation_list,
     EscalationFilters,
-    shape=lambda qs: qs.prefetch_related("departments"),
+    shape=lambda qs: qs.prefetch_related(
+        "departments", Prefetch("notes", EscalationNote.objects.select_related("author"))
+    ),
 )
 
 

@@ -172,4 +172,6 @@ class EscalationOut(Schema):
 
     @staticmethod
     def resolve_notes(obj) -> list:
+        if "notes" in getattr(obj, "_prefetched_objects_cache", {}):  # the list prefetches them
+            return list(obj.notes.all())
         return list(obj.notes.select_related("author"))
