@@ -177,7 +177,7 @@ def reap_stale_runs(now: datetime | None = None) -> int:
     for pk in list(stale):
         with transaction.atomic():
             run = AnalysisRun.objects.select_for_update().get(pk=pk)
-            if run.status != RunStatus.RUNNING or run.started_at >= now - STALE_AFTER:
+            if run.status != RunStatus.RUNNING or (run.started_at or now) >= now - STALE_AFTER:
                 continue
             run.errors = [*run.errors, {"signal": "run", "scope": "", "message": STALE_REASON}]
             _move(run, RunStatus.FAILED, reason="worker stopped (stale run reaped)")

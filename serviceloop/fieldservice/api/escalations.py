@@ -1,17 +1,15 @@
 """API: `escalations` — problems resident engineers hand to Sales (R-5.3.3)."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from .. import actions, selectors, services
-from ..models import EscalationNote
 from ..schemas import (
     EscalationIn,
     EscalationOut,
@@ -36,9 +34,7 @@ list_route(
     "list_escalations",
     selectors.escalation_list,
     EscalationFilters,
-    shape=lambda qs: qs.prefetch_related(
-        "departments", Prefetch("notes", EscalationNote.objects.select_related("author"))
-    ),
+    shape=lambda qs: prefetch_with("notes", "author")(qs.prefetch_related("departments")),
 )
 
 
