@@ -10,6 +10,7 @@ from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, departments, lookup, patch_payload, user_of
 from serviceloop.core.models import User
 from serviceloop.customers.models import Contact
+from serviceloop.records.policy import with_retention
 
 from . import actions, selectors, services
 from .domain import part_facts
@@ -46,7 +47,7 @@ list_route(
     "list_communications",
     selectors.communication_list,
     CommunicationFilters,
-    shape=lambda qs: qs.prefetch_related("routings__department"),
+    shape=lambda qs: with_retention(qs.prefetch_related("routings__department")),
 )
 
 

@@ -22,6 +22,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -107,3 +108,22 @@ def read_routes(
         list_route(router, out, module, *list_, shape=shape)
     if get is not None:
         get_route(router, out, module, *get)
+
+
+def prefetch_with(name: str, *select: str) -> Callable[[Any], Any]:
+    """A list's shape prefetching relation `name` with its `select` foreign keys joined,
+    read by `related` in the output schema (one query per page, not one per row)."""
+
+    def shape(qs: Any) -> Any:
+        model = qs.model._meta.get_field(name).related_model
+        return qs.prefetch_related(Prefetch(name, model._default_manager.select_related(*select)))
+
+    return shape
+
+
+def related(obj: Any, name: str, *select: str) -> list:
+    """A resolver's related rows: the list's prefetch (`prefetch_with`) when there is one,
+    else one query (a single record's answer)."""
+    if name in getattr(obj, "_prefetched_objects_cache", {}):
+        return list(getattr(obj, name).all())
+    return list(getattr(obj, name).select_related(*select))

@@ -13,6 +13,7 @@ from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
+from serviceloop.records.policy import with_retention
 
 from . import actions, selectors, services
 from .documents.pdf import report_pdf
@@ -114,7 +115,7 @@ list_route(
     "list_reports",
     selectors.report_list,
     ReportFilters,
-    shape=lambda qs: qs.prefetch_related("notifications"),
+    shape=lambda qs: with_retention(qs.prefetch_related("notifications")),
 )
 
 

@@ -28,9 +28,11 @@ def run_analysis_task(trigger: str = "schedule", run_id: int | None = None) -> d
 
 @task()
 def sweep_overdue_task() -> dict[str, int]:
+    """Flag overdue reports and notifications, and fail the runs whose worker died."""
     from .services.alerts import sweep_overdue
+    from .services.runs import reap_stale_runs
 
-    return sweep_overdue()
+    return {**sweep_overdue(), "stale_runs": reap_stale_runs()}
 
 
 @task()

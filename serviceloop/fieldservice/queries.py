@@ -3,6 +3,7 @@ selectors (which scope them to the user first)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -103,7 +104,22 @@ def failure_counts(
 
 def feedback_first_day(engineer_id: int) -> date | None:
     """From when an engineer owes weekly feedback: his first assignment or first record."""
-    a = EngineerAssignment.objects.filter(engineer_id=engineer_id).aggregate(d=Min("start_date"))
-    r = ServiceRecord.objects.filter(engineer_id=engineer_id).aggregate(d=Min("service_date"))
-    days = [d for d in (a["d"], r["d"]) if d is not None]
-    return min(days) if days else None
+    return feedback_first_days([engineer_id]).get(engineer_id)
+
+
+def feedback_first_days(engineer_ids: Iterable[int]) -> dict[int, date | None]:
+    """`feedback_first_day` of several engineers in two queries (the compliance table)."""
+    ids = list(engineer_ids)
+    firsts: dict[int, date | None] = dict.fromkeys(ids)
+    for model, column in ((EngineerAssignment, "start_date"), (ServiceRecord, "service_date")):
+        rows = (
+            model.objects.filter(engineer_id__in=ids)
+            .values("engineer_id")
+            .annotate(d=Min(column))
+            .values_list("engineer_id", "d")
+        )
+        for e_id, d in rows:
+            known = firsts[e_id]
+            if d is not None and (known is None or d < known):
+                firsts[e_id] = d
+    return firsts

@@ -8,6 +8,7 @@ from django.urls import reverse
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
+from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
 
 from .models import MilestoneCode, SpecialKind, Verdict
@@ -196,7 +197,7 @@ class SampleOut(Schema):
 
     @staticmethod
     def resolve_approvals(obj) -> list:
-        return list(obj.approvals.select_related("department"))
+        return related(obj, "approvals", "department")
 
 
 class SpecialIn(Schema):

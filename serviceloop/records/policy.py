@@ -261,24 +261,60 @@ def computed_retain_until(t: RecordType, obj: models.Model, years: int | None = 
     return years_after(closed, years if years is not None else years_of(t) or 0)
 
 
+# Names of the annotations `with_retention` puts on a list's rows (read by `retain_until`).
+YEARS_ANNOTATION, KEPT_ANNOTATION = "retention_years_in_force", "retention_kept_until"
+
+
+def with_retention(qs: models.QuerySet) -> models.QuerySet:
+    """A list's queryset with what `retain_until` reads per row (the period in force, the
+    latest disposal-review keep) as two subqueries, so a page costs no query per row."""
+    from .models import DisposalReview, RetentionPeriod
+
+    label = qs.model._meta.label
+    t = next((t for t in TYPES.values() if t.model == label), None)
+    if t is None or t.permanent:
+        return qs
+    kept = (
+        DisposalReview.objects.filter(
+            record_type=t.key, record_id=models.OuterRef("pk"), kept_until__isnull=False
+        )
+        .order_by("-kept_until")
+        .values("kept_until")[:1]
+    )
+    years: Any = models.Value(None, output_field=models.IntegerField())
+    if t.admin_set:
+        years = models.Subquery(
+            RetentionPeriod.objects.filter(record_type=t.key).values("years")[:1]
+        )
+    return qs.annotate(**{YEARS_ANNOTATION: years, KEPT_ANNOTATION: models.Subquery(kept)})
+
+
 def retain_until(obj: models.Model) -> Retain:
     """`retain_until` of a record: closing date + period, or the later date a disposal review
-    kept it until; None while open; "permanent" for the customer archive."""
+    kept it until; None while open; "permanent" for the customer archive. Reads the
+    annotations of `with_retention` when the row has them (lists), else queries."""
     t = type_of(obj)
     if t is None:
         return None
-    value = computed_retain_until(t, obj)
+    primed = hasattr(obj, KEPT_ANNOTATION)
+    years = getattr(obj, YEARS_ANNOTATION, None) if primed else None
+    if primed and years is None:
+        years = t.years or 0  # no administrator's period: the policy's (as years_of)
+    value = computed_retain_until(t, obj, years)
     if isinstance(value, date):
         from .models import DisposalReview
 
-        kept = (
-            DisposalReview.objects.filter(
-                record_type=t.key, record_id=obj.pk, kept_until__isnull=False
+        if primed:
+            kept = getattr(obj, KEPT_ANNOTATION)
+        else:
+            kept = (
+                DisposalReview.objects.filter(
+                    record_type=t.key, record_id=obj.pk, kept_until__isnull=False
+                )
+                .order_by("-kept_until")
+                .values_list("kept_until", flat=True)
+                .first()
             )
-            .order_by("-kept_until")
-            .values_list("kept_until", flat=True)
-            .first()
-        )
         if kept and kept > value:
             return kept
     return value

@@ -13,7 +13,7 @@ from serviceloop.core.permissions import require
 
 from . import policy
 from .models import DisposalReview, LegalHold, ReviewStatus
-from .services import active_holds, is_held
+from .services import active_holds, held_keys, is_held
 
 
 def due_list(user: Any, *, record_type: str = "") -> list[DisposalReview]:
@@ -23,12 +23,19 @@ def due_list(user: Any, *, record_type: str = "") -> list[DisposalReview]:
     qs = DisposalReview.objects.filter(status=ReviewStatus.PENDING)
     if record_type:
         qs = qs.filter(record_type=record_type)
-    out = []
-    for review in qs:
-        t = policy.get_type(review.record_type)
+    reviews = list(qs)
+    records: dict[str, dict[Any, Any]] = {}
+    for key in {r.record_type for r in reviews}:
+        t = policy.get_type(key)
         model = t.model_class() if t else None
-        obj = model._default_manager.filter(pk=review.record_id).first() if model else None
-        if t is None or obj is None or is_held(t, obj):
+        ids = [r.record_id for r in reviews if r.record_type == key]
+        records[key] = model._default_manager.in_bulk(ids) if model else {}
+    held = held_keys()
+    out = []
+    for review in reviews:
+        t = policy.get_type(review.record_type)
+        obj = records[review.record_type].get(review.record_id)
+        if t is None or obj is None or is_held(t, obj, held):
             continue
         review.record = obj  # type: ignore[attr-defined]
         out.append(review)

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, user_of
 
 from . import selectors, services
@@ -19,7 +19,13 @@ class TrainingFilters(Schema):
 
 
 list_route(
-    router, TrainingOut, __name__, "list_trainings", selectors.training_list, TrainingFilters
+    router,
+    TrainingOut,
+    __name__,
+    "list_trainings",
+    selectors.training_list,
+    TrainingFilters,
+    shape=prefetch_with("attendees", "user"),
 )
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from ninja import Schema
 from pydantic import Field
 
+from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
 
 
@@ -50,7 +51,7 @@ class TrainingOut(Schema):
 
     @staticmethod
     def resolve_attendees(obj) -> list:
-        return list(obj.attendees.select_related("user"))
+        return related(obj, "attendees", "user")
 
 
 class TrainingResultIn(Schema):

@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 from serviceloop.core.api_read import list_route, read_routes
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.models import Department, User
+from serviceloop.records.policy import with_retention
 
 from . import selectors, services
 from .filters import RECORD_FILTERS
@@ -50,7 +51,7 @@ read_routes(
     __name__,
     list_=("list_records", selectors.visit_record_list, VisitRecordFilters),
     get=("get_record", "record_id", selectors.visit_record_get),
-    shape=lambda qs: qs.prefetch_related("communications"),
+    shape=lambda qs: with_retention(qs.prefetch_related("communications")),
 )
 
 

@@ -18,6 +18,7 @@ from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.files import FILE_FIELD, file_response, multipart_body
 from serviceloop.core.permissions import require
+from serviceloop.records.policy import with_retention
 
 from . import actions, selectors, services
 from .schemas import (
@@ -49,7 +50,15 @@ class ClaimFilters(Schema):
     import_batch: int | None = None
 
 
-list_route(router, ClaimOut, __name__, "list_claims", selectors.claim_list, ClaimFilters)
+list_route(
+    router,
+    ClaimOut,
+    __name__,
+    "list_claims",
+    selectors.claim_list,
+    ClaimFilters,
+    shape=with_retention,
+)
 
 
 @router.post("/", response={201: ClaimOut})

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from serviceloop.core.actions import api_actions
 from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.records.policy import with_retention
 
 from .. import actions, selectors, services
 from ..models import ActionItem, EightDReport
@@ -78,7 +79,7 @@ list_route(
     "list_reports",
     selectors.report_list,
     EightDFilters,
-    shape=lambda qs: qs.prefetch_related(*PREFETCH),
+    shape=lambda qs: with_retention(qs.prefetch_related(*PREFETCH)),
 )
 
 

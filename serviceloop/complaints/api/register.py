@@ -11,6 +11,7 @@ from ninja import Router, Schema, Status
 
 from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.records.policy import with_retention
 
 from .. import selectors, services
 from ..schemas import ComplaintIn, ComplaintOut, ComplaintPatch, EightDDetailOut, EightDOpenIn
@@ -39,6 +40,7 @@ list_route(
     "list_complaints",
     selectors.complaint_list,
     ComplaintFilters,
+    shape=with_retention,
     doc="The Customer Complaint Register (R-5.5.1), newest first.",
 )
 

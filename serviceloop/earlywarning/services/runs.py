@@ -54,6 +54,13 @@ SCHEDULE_EVERY = timedelta(hours=24)
 HEADLINE = "serviceloop.earlywarning.documents.narrative.headline_of"
 STATISTICS = "serviceloop.earlywarning.documents.narrative.statistics_of"
 SYSTEM = "analysis_run"
+# A run still "running" this long after its start lost its worker (killed, machine restarted):
+# a full analysis takes seconds to minutes, so the reaper marks it failed (issue 9).
+STALE_AFTER = timedelta(hours=2)
+STALE_REASON = gettext_noop(
+    "The worker stopped during this run (still running 2 hours after its start); "
+    "the alerts were left as they were. Start a new run."
+)
 
 
 def _enqueue(run: AnalysisRun) -> None:
@@ -109,7 +116,7 @@ def scheduled_check(now: datetime | None = None) -> dict[str, Any]:
     return execute_run(run.pk, inputs=inputs)
 
 
-def _move(run: AnalysisRun, to: str) -> None:
+def _move(run: AnalysisRun, to: str, reason: str = "") -> None:
     before = snapshot(run)
     transition(run, to, actor=None, table=RUN_TRANSITIONS, save=False)
     if to == RunStatus.RUNNING:
@@ -117,7 +124,14 @@ def _move(run: AnalysisRun, to: str) -> None:
     else:
         run.finished_at = timezone.now()
     run.save()
-    audit_update(actor=None, obj=run, before=before, action=AuditAction.TRANSITION, system=SYSTEM)
+    audit_update(
+        actor=None,
+        obj=run,
+        before=before,
+        action=AuditAction.TRANSITION,
+        system=SYSTEM,
+        reason=reason,
+    )
 
 
 def execute_run(
@@ -150,6 +164,26 @@ def execute_run(
             _move(run, RunStatus.FAILED)
         return {"run": run_id, "status": run.status, "error": repr(exc)}
     return {"run": run.pk, "status": run.status, **counts}
+
+
+def reap_stale_runs(now: datetime | None = None) -> int:
+    """Mark failed the runs still "running" STALE_AFTER after their start: their worker died
+    (the periodic sweep calls this). Audited; the reason is shown translated on the run."""
+    now = now or timezone.now()
+    count = 0
+    stale = AnalysisRun.objects.filter(
+        status=RunStatus.RUNNING, started_at__lt=now - STALE_AFTER
+    ).values_list("pk", flat=True)
+    for pk in list(stale):
+        with transaction.atomic():
+            run = AnalysisRun.objects.select_for_update().get(pk=pk)
+            if run.status != RunStatus.RUNNING or (run.started_at or now) >= now - STALE_AFTER:
+                continue
+            run.errors = [*run.errors, {"signal": "run", "scope": "", "message": STALE_REASON}]
+            _move(run, RunStatus.FAILED, reason="worker stopped (stale run reaped)")
+        log.warning("analysis run %s: worker stopped, marked failed", pk)
+        count += 1
+    return count
 
 
 # --------------------------------------------------------------------------- alerts

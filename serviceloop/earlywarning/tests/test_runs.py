@@ -248,3 +248,34 @@ def test_our_own_import_enqueues_a_run(django_capture_on_commit_callbacks, monke
         run_import(user_with("quality"), "production-volumes", upload)
     run = AnalysisRun.objects.get()
     assert run.source == "production_volumes (1)" and calls == [(Trigger.IMPORT, run.pk)]
+
+
+@pytest.mark.parametrize("hours, reaped", [(3, True), (1, False)])
+def test_a_run_whose_worker_died_is_marked_failed_by_the_sweep(hours, reaped, settings):
+    """Issue 9: a run left "running" by a killed worker does not stay running forever."""
+    from django.test import Client
+
+    from serviceloop.earlywarning.services.runs import STALE_REASON
+    from serviceloop.earlywarning.tasks import sweep_overdue_task
+
+    run = services.run_request(actor=None, trigger=Trigger.SCHEDULE, enqueue=False)
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, started_at=timezone.now() - timedelta(hours=hours)
+    )
+    counts = sweep_overdue_task.call()
+    run.refresh_from_db()
+    if not reaped:
+        assert counts["stale_runs"] == 0 and run.status == RunStatus.RUNNING
+        return
+    assert counts["stale_runs"] == 1 and run.status == RunStatus.FAILED
+    assert run.finished_at is not None
+    assert run.errors[-1]["message"] == STALE_REASON
+    entry = AuditEntry.objects.filter(object_id=str(run.pk), reason__contains="worker").get()
+    assert entry.after["status"] == RunStatus.FAILED
+    assert sweep_overdue_task.call()["stale_runs"] == 0  # idempotent
+    quality = user_with("quality")
+    client = Client()
+    client.force_login(quality)
+    for lang, text in (("en", "The worker stopped"), ("zh-hans", "后台进程已停止")):
+        settings.LANGUAGE_CODE = lang
+        assert text in client.get(run.get_absolute_url()).content.decode(), lang

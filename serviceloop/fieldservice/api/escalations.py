@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -34,7 +34,7 @@ list_route(
     "list_escalations",
     selectors.escalation_list,
     EscalationFilters,
-    shape=lambda qs: qs.prefetch_related("departments"),
+    shape=lambda qs: prefetch_with("notes", "author")(qs.prefetch_related("departments")),
 )
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from serviceloop.core import deadlines
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -143,7 +143,13 @@ class InfoFilters(Schema):
 
 
 list_route(
-    infoforms_router, InfoFormOut, __name__, "list_infoforms", selectors.infoform_list, InfoFilters
+    infoforms_router,
+    InfoFormOut,
+    __name__,
+    "list_infoforms",
+    selectors.infoform_list,
+    InfoFilters,
+    shape=lambda qs: prefetch_with("routings", "department")(qs.prefetch_related("records")),
 )
 
 

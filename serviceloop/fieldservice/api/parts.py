@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
 
@@ -78,7 +78,13 @@ class RequestFilters(Schema):
 
 
 list_route(
-    requests_router, RequestOut, __name__, "list_requests", selectors.request_list, RequestFilters
+    requests_router,
+    RequestOut,
+    __name__,
+    "list_requests",
+    selectors.request_list,
+    RequestFilters,
+    shape=prefetch_with("lines", "part"),
 )
 
 

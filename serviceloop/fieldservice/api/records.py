@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
+from serviceloop.records.policy import with_retention
 
 from .. import selectors, services
 from ..models import Part, Source
@@ -59,7 +60,7 @@ list_route(
     "list_records",
     selectors.record_list,
     RecordFilters,
-    shape=lambda qs: qs.select_related("handling"),
+    shape=lambda qs: with_retention(qs.select_related("handling")),
 )
 
 

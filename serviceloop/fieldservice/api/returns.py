@@ -4,9 +4,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
 from serviceloop.core.permissions import require
+from serviceloop.records.policy import with_retention
 
 from .. import selectors, services
 from ..schemas import CheckIn, CorrectIn, Reason, ReturnIn, ReturnOut, ReturnPatch
@@ -21,7 +22,15 @@ class ReturnFilters(Schema):
     mine: bool = False
 
 
-list_route(router, ReturnOut, __name__, "list_returns", selectors.return_list, ReturnFilters)
+list_route(
+    router,
+    ReturnOut,
+    __name__,
+    "list_returns",
+    selectors.return_list,
+    ReturnFilters,
+    shape=lambda qs: with_retention(prefetch_with("lines", "part")(qs)),
+)
 
 
 def _record(actor, pk):

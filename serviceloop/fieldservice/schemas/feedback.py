@@ -7,6 +7,7 @@ from datetime import date
 from ninja import Schema
 from pydantic import Field
 
+from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
 from serviceloop.records.policy import retain_until
 from serviceloop.records.schemas import RetainUntil
@@ -135,4 +136,4 @@ class InfoFormOut(Schema):
 
     @staticmethod
     def resolve_routings(obj) -> list:
-        return list(obj.routings.select_related("department"))
+        return related(obj, "routings", "department")

@@ -7,6 +7,7 @@ from datetime import date
 from ninja import Schema
 from pydantic import Field
 
+from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
 from serviceloop.records.policy import retain_until
 from serviceloop.records.schemas import RetainUntil
@@ -104,7 +105,7 @@ class RequestOut(Schema):
 
     @staticmethod
     def resolve_lines(obj) -> list:
-        return list(obj.lines.select_related("part"))
+        return related(obj, "lines", "part")
 
 
 class FrequencyOut(Schema):
@@ -279,4 +280,4 @@ class ReturnOut(Schema):
 
     @staticmethod
     def resolve_lines(obj) -> list:
-        return list(obj.lines.select_related("part"))
+        return related(obj, "lines", "part")

@@ -7,6 +7,7 @@ from datetime import date
 from ninja import Schema
 from pydantic import AwareDatetime, Field
 
+from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
 
 from ..models import (
@@ -172,4 +173,4 @@ class EscalationOut(Schema):
 
     @staticmethod
     def resolve_notes(obj) -> list:
-        return list(obj.notes.select_related("author"))
+        return related(obj, "notes", "author")

@@ -136,8 +136,9 @@ def feedback_compliance(
     ).values_list("engineer_id", "week_start"):
         counts[(e_id, w)] = counts.get((e_id, w), 0) + 1
     out = []
+    firsts = queries.feedback_first_days(e.pk for e in engineers)
     for e in engineers:
-        first = queries.feedback_first_day(e.pk)
+        first = firsts[e.pk]
         cells = []
         for w in mondays:
             fb = by_key.get((e.pk, w))

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import FILE_FIELD, multipart_body
 from serviceloop.core.permissions import require
@@ -164,7 +164,13 @@ class SampleFilters(Schema):
 
 
 list_route(
-    samples_router, SampleOut, __name__, "list_samples", selectors.sample_list, SampleFilters
+    samples_router,
+    SampleOut,
+    __name__,
+    "list_samples",
+    selectors.sample_list,
+    SampleFilters,
+    shape=prefetch_with("approvals", "department"),
 )
 
 
