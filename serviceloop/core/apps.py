@@ -21,9 +21,10 @@ class CoreConfig(AppConfig):
 
         register_periodic(scheduled_backup_task)
         from .export_jobs import export_work
-        from .tasks import sweep_exports_task
+        from .tasks import reap_task_records_task, sweep_exports_task
 
         register_periodic(sweep_exports_task)
+        register_periodic(reap_task_records_task)
         register_work(export_work)
         register_work(import_work.import_work)
 

@@ -59,3 +59,11 @@ def sweep_exports_task() -> int:
     from . import export_jobs
 
     return export_jobs.sweep()
+
+
+@task()
+def reap_task_records_task() -> int:
+    """Mark failed the queue records of tasks whose worker stopped (core.jobs); idempotent."""
+    from .jobs import reap_task_records
+
+    return reap_task_records()
