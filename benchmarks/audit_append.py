@@ -42,6 +42,7 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)
+    from backup_restore import claim_entries  # the same entry shape as the backup benchmark
     from django.core.management import call_command
     from django.db import transaction
 
@@ -56,25 +57,7 @@ def main() -> None:
         target = done + args.entries
         while done < target:
             n = min(BATCH, target - done)
-            rows = (
-                (
-                    "create",
-                    "warranty.warrantyclaim",
-                    str(i),
-                    f"索赔 WC-{i:07d}",
-                    None,
-                    {
-                        "id": i,
-                        "number": f"WC-{i:07d}",
-                        "customer_id": i % 30 + 1,
-                        "part": "SA-2041 前减振器",
-                        "failure": "漏油",
-                        "amount": f"{i % 9973}.50",
-                        "failed_on": "2026-03-14",
-                    },
-                )
-                for i in range(done + 1, done + n + 1)
-            )
+            rows = claim_entries(done + 1, n)
             with transaction.atomic():
                 audit_append_many(
                     actor=None, entries=rows, system="benchmark", at=start + timedelta(seconds=done)

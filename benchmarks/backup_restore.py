@@ -37,6 +37,30 @@ OUT = ROOT / "benchmarks" / "out"
 BATCH = 50_000
 
 
+def claim_entries(first: int, n: int) -> Any:
+    """`n` audit entries shaped like a warranty claim's creation, numbered from `first` (the
+    entry shape the audit benchmarks share)."""
+    return (
+        (
+            "create",
+            "warranty.warrantyclaim",
+            str(i),
+            f"索赔 WC-{i:07d}",
+            None,
+            {
+                "id": i,
+                "number": f"WC-{i:07d}",
+                "customer_id": i % 30 + 1,
+                "part": "SA-2041 前减振器",
+                "failure": "漏油",
+                "amount": f"{i % 9973}.50",
+                "failed_on": "2026-03-14",
+            },
+        )
+        for i in range(first, first + n)
+    )
+
+
 def _setup(data_dir: Path, url: str | None) -> None:
     os.environ["SERVICELOOP_DATA_DIR"] = str(data_dir)
     os.environ["SERVICELOOP_LOG_FORMAT"] = "text"
@@ -79,25 +103,7 @@ def phase_build(entries: int) -> dict[str, Any]:
     done = 0
     while done < entries:
         n = min(BATCH, entries - done)
-        rows = (
-            (
-                "create",
-                "warranty.warrantyclaim",
-                str(i),
-                f"索赔 WC-{i:07d}",
-                None,
-                {
-                    "id": i,
-                    "number": f"WC-{i:07d}",
-                    "customer_id": i % 30 + 1,
-                    "part": "SA-2041 前减振器",
-                    "failure": "漏油",
-                    "amount": f"{i % 9973}.50",
-                    "failed_on": "2026-03-14",
-                },
-            )
-            for i in range(done + 1, done + n + 1)
-        )
+        rows = claim_entries(done + 1, n)
         audit_append_many(
             actor=None,
             entries=rows,
