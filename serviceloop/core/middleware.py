@@ -13,9 +13,11 @@ class LoginRequiredMiddleware(_Base):
 
 
 class CompanyLanguageMiddleware:
-    """The UI language: the user's explicit choice (the language cookie set by the switch in
-    the header), else the company default (Simplified Chinese). A browser's Accept-Language
-    is deliberately ignored: the company works in Chinese whatever the PC's locale."""
+    """The UI language: a signed-in person's stored choice (`User.language`, kept by the
+    switch in the header), else the browser's explicit choice (the language cookie set by the
+    switch, e.g. on the login page), else the company default (Simplified Chinese). A
+    browser's Accept-Language is deliberately ignored: the company works in Chinese whatever
+    the PC's locale. Placed after AuthenticationMiddleware (it reads `request.user`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -24,9 +26,8 @@ class CompanyLanguageMiddleware:
         from django.conf import settings
         from django.utils import translation
 
-        choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         supported = {code for code, _ in settings.LANGUAGES}
-        language = choice if choice in supported else settings.LANGUAGE_CODE
+        language = self._stored_choice(request, supported) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -34,6 +35,17 @@ class CompanyLanguageMiddleware:
         translation.deactivate()
         self._remember_choice(request, response, supported)
         return response
+
+    @staticmethod
+    def _stored_choice(request, supported) -> str:
+        """The user's stored language, else the cookie's; "" when neither names one."""
+        from django.conf import settings
+
+        user: Any = getattr(request, "user", None)
+        if getattr(user, "is_authenticated", False) and user.language in supported:
+            return str(user.language)
+        choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        return choice if choice in supported else ""
 
     @staticmethod
     def _remember_choice(request, response, supported) -> None:
