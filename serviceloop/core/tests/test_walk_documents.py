@@ -1,0 +1,277 @@
+"""The browser walk, third part (issue 10, "done means"): the main flows taken to their close,
+and every document a user downloads on the way downloaded through the browser and read back
+with `pdftotext`. One chromium and one live server for the module; one world.
+
+The administrator first names the company on the settings page; every document must then
+carry that name (never the product's), the record's number, the customer's name and Chinese
+labels:
+- a communication: registered, answered, feedback given (closed), the result letter drafted
+  from it and downloaded;
+- a complaint: registered by Sales, converted into an 8D by Quality, the 8D worked (through
+  the services, as the team would) and closed by clicking; the 8D report and the reply
+  letter downloaded;
+- a return-for-repair form (退修单) filled by the engineer and downloaded;
+- a warranty claim decided and its decision letter downloaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+
+import pytest
+from django.utils import timezone
+
+from serviceloop.core.models import Department
+from serviceloop.core.testing.factories import CustomerFactory, user_with
+from serviceloop.core.tests.test_walk import Walker
+from serviceloop.visits.tests.test_browser import (  # noqa: F401  (the browser fixture)
+    _base,
+    _seed_roles_and_departments,
+    browser,
+)
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.slow,
+    pytest.mark.db_independent,
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed"),
+]
+COMPANY = "华东精工减振器有限公司"
+CUSTOMER = "华北重型汽车集团"
+PRODUCT_NAMES = ("ServiceLoop", "demo company")
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as `pdftotext -layout` reads it."""
+    assert data[:5] == b"%PDF-", data[:40]
+    out = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        check=True,
+        timeout=60,
+    )
+    return out.stdout.decode("utf-8")
+
+
+def download(w: Walker, selector: str) -> str:
+    """Click a download link as the user would; the saved file's text."""
+    with w.page.expect_download() as info:
+        w.page.locator(selector).first.click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    path = download.path()
+    assert path is not None
+    with open(path, "rb") as fh:
+        return pdf_text(fh.read())
+
+
+def assert_document(text: str, *words: str) -> None:
+    """The company's name (not the product's), the customer's and the given words."""
+    squeezed = "".join(text.split())  # pdftotext may break or space out CJK runs
+    for word in (COMPANY, CUSTOMER, *words):
+        assert "".join(word.split()) in squeezed, (word, text[:2000])
+    for name in PRODUCT_NAMES:
+        assert name not in text, (name, text[:2000])
+
+
+def test_flows_to_their_close_with_documents_read_back(browser, live_server, settings):  # noqa: F811
+    from serviceloop.core.tests.test_chinese_pages import _vocabulary
+
+    settings.LANGUAGE_CODE = "zh-hans"
+    _seed_roles_and_departments()
+    base = _base(live_server)
+    cust = CustomerFactory(name=CUSTOMER)
+    roles = ["admin", "sales", "quality", "service_engineer"]
+    users = {role: user_with(role) for role in roles}
+    users["sales"].department = Department.objects.get(code="sales")
+    users["sales"].save()
+    data_words = {u.username for u in users.values()} | {cust.code}
+    vocabulary = _vocabulary()
+    problems: dict[str, list[str]] = {}
+
+    flows: list[tuple[str, list]] = [
+        ("admin", [_company_settings]),
+        ("service_engineer", [lambda w: _return_form(w, cust)]),
+        ("sales", [lambda w: _communication(w, cust), lambda w: _complaint_register(w, cust)]),
+        ("quality", [lambda w: _eightd(w, users), lambda w: _warranty(w, cust)]),
+        ("sales", [_reply_sent]),
+    ]
+    for role, steps in flows:
+        w = Walker(browser, base, users[role], data_words, vocabulary)
+        for step in steps:
+            step(w)
+        problems.setdefault(role, []).extend(w.problems)
+        w.page.context.close()
+    assert not any(problems.values()), "\n".join(
+        f"{role}: {p}" for role, ps in problems.items() for p in ps
+    )
+
+
+def _act(w: Walker, action_suffix: str, fill: dict[str, str] | None = None) -> None:
+    """Open a folded action (details > form), fill it and submit it."""
+    form = f"form[action$='{action_suffix}']"
+    summary = w.page.locator(f"details:has({form}) > summary")
+    if summary.count():
+        summary.first.click()
+    for selector, value in (fill or {}).items():
+        w.page.fill(f"{form} {selector}", value)
+    w.page.locator(f"{form} button.btn").first.click()
+    w.page.wait_for_load_state()
+    w.check()
+
+
+def _company_settings(w: Walker) -> None:
+    """The administrator names the company and its signatory on the settings page."""
+    from serviceloop.core.models import CompanyProfile
+
+    page = w.page
+    page.goto(f"{w.base}/settings/company/")
+    w.check()
+    page.fill("input[name=name_zh]", COMPANY)
+    page.fill("input[name=address]", "江苏省常州市武进区减振路 8 号")
+    page.fill("input[name=signatory_name]", "李质量")
+    page.fill("input[name=signatory_title]", "质量经理")
+    page.locator("main form button.btn").first.click()
+    page.wait_for_load_state()
+    w.check()
+    assert CompanyProfile.load().name_zh == COMPANY
+
+
+def _communication(w: Walker, cust) -> None:
+    """Sales registers a question, answers it, gives the feedback (the communication
+    closes), drafts the result letter from it and downloads the letter."""
+    from serviceloop.communications.models import Communication
+    from serviceloop.presales.models import ResultLetter
+
+    page = w.page
+    page.goto(f"{w.base}/communications/new/")
+    w.check()
+    page.select_option("select[name=customer]", str(cust.pk))
+    page.fill("input[name=subject]", "减振器异响咨询")
+    page.fill("textarea[name=body]", "客户反映行驶中有异响，询问处理办法。")
+    page.click("form.stacked button.btn")
+    page.wait_for_url("**/communications/*/")
+    w.check()
+    comm = Communication.objects.get(subject="减振器异响咨询")
+    _act(w, "/answer/", {"textarea": "已安排服务工程师电话联系客户。"})
+    _act(w, "/feedback/", {"textarea": "更换衬套后异响消除，客户确认。"})
+    comm.refresh_from_db()
+    assert comm.status == "closed", comm.status
+    _act(w, f"/communications/{comm.pk}/result/")
+    page.wait_for_url("**/presales/results/*/")
+    w.check()
+    letter = ResultLetter.objects.get()
+    text = download(w, "a[href$='/pdf/']")
+    assert_document(text, letter.number, "减振器异响咨询")
+
+
+def _complaint_register(w: Walker, cust) -> None:
+    """Sales registers a customer complaint and converts it into an 8D for Quality."""
+    page = w.page
+    page.goto(f"{w.base}/complaints/new/")
+    w.check()
+    page.select_option("select[name=customer]", str(cust.pk))
+    page.fill("input[name=part_number]", "SA-2031")
+    page.fill("input[name=quantity]", "12")
+    page.fill("textarea[name=description]", "装车后减振器漏油。")
+    page.click("form.stacked button.btn")
+    page.wait_for_url("**/complaints/*/")
+    w.check()
+
+
+def _eightd(w: Walker, users) -> None:
+    """Quality converts the complaint, the team works D0–D7 (services, as the team would),
+    Quality closes the 8D by clicking, downloads the 8D report, drafts the reply letter and
+    downloads it."""
+    from serviceloop.complaints.models import Complaint, EightDReport, ReplyLetter
+    from serviceloop.complaints.tests.factories import complete_up_to_close
+
+    page = w.page
+    complaint = Complaint.objects.get(part_number="SA-2031")
+    page.goto(f"{w.base}{complaint.get_absolute_url()}")
+    w.check()
+    page.click("form[action$='/eight-d/'] button.btn")
+    page.wait_for_url("**/complaints/8d/*/")
+    report = EightDReport.objects.get(complaint=complaint)
+    complete_up_to_close(report, users["quality"])
+    page.reload()
+    w.check()
+    _act(w, "/close/", {"textarea": "问题已解决，结案。"})
+    report.refresh_from_db()
+    complaint.refresh_from_db()
+    assert report.status == "closed" and complaint.status == "closed", report.status
+    text = download(w, "a[href$='/pdf/']")
+    assert_document(text, report.number, complaint.number, "油封压装机压力偏低")
+    page.goto(f"{w.base}/complaints/8d/{report.pk}/reply/")
+    w.check()
+    page.locator("main form button.btn").first.click()
+    page.wait_for_load_state()
+    w.check()
+    assert ReplyLetter.objects.filter(report=report).exists()
+    text = download(w, "a[href$='/reply/pdf/']")
+    assert_document(text, complaint.number)
+
+
+def _reply_sent(w: Walker) -> None:
+    """Sales records the reply letter as sent."""
+    from serviceloop.complaints.models import EightDReport, ReplyLetter
+
+    report = EightDReport.objects.get()
+    w.page.goto(f"{w.base}/complaints/8d/{report.pk}/reply/")
+    w.check()
+    _act(w, "/reply/send/", {"input[name$=sent_to]": "华北重型 质量部 赵明"})
+    assert ReplyLetter.objects.get(report=report).status == "sent"
+
+
+def _warranty(w: Walker, cust) -> None:
+    """Quality registers a returned part's claim, the rule decides, Quality confirms; the
+    decision letter downloads."""
+    from serviceloop.warranty.models import WarrantyClaim
+
+    page, today = w.page, timezone.localdate()
+    page.goto(f"{w.base}/warranty/new/")
+    w.check()
+    page.select_option("select[name=customer]", str(cust.pk))
+    page.fill("input[name=purchase_date]", (today - dt.timedelta(days=200)).isoformat())
+    page.fill("input[name=failure_date]", (today - dt.timedelta(days=5)).isoformat())
+    page.fill("input[name=mileage_km]", "12000")
+    page.fill("input[name=part_number]", "SA-2001")
+    page.check("input[name=findings][value=manufacturing_defect]")
+    page.select_option("select[name=repairable]", "true")
+    page.fill("textarea[name=description]", "减振器漏油，返件检验确认密封失效。")
+    page.locator("main form.stacked button.btn").last.click()
+    page.wait_for_url("**/warranty/*/")
+    w.check()
+    claim = WarrantyClaim.objects.get(part_number="SA-2001")
+    decide = "/approve/" if page.locator("form[action$='/approve/']").count() else "/reject/"
+    _act(w, decide, {"textarea": "按规则处理。"})
+    claim.refresh_from_db()
+    assert claim.status in ("approved", "rejected"), claim.status
+    text = download(w, "a[href$='/letter/']")
+    assert_document(text, claim.number, "SA-2001")
+
+
+def _return_form(w: Walker, cust) -> None:
+    """The engineer fills a return-for-repair form and downloads it to travel with the goods."""
+    from serviceloop.fieldservice.models import ReturnForRepairForm
+    from serviceloop.fieldservice.tests.factories import PartFactory
+
+    part = PartFactory()
+    page = w.page
+    page.goto(f"{w.base}/field-service/returns/new/")
+    w.check()
+    page.select_option("select[name=customer]", str(cust.pk))
+    page.fill("input[name=return_date]", timezone.localdate().isoformat())
+    page.fill("textarea[name=reason]", "客户处拆下的漏油件退回修理。")
+    page.fill("input[name=lines-0-part]", part.part_number)
+    page.fill("input[name=lines-0-lot]", "L2026-0412")
+    page.fill("input[name=lines-0-quantity]", "2")
+    page.fill("input[name=lines-0-fault]", "油封漏油")
+    page.locator("main form.stacked button.btn").first.click()
+    page.wait_for_url("**/field-service/returns/*/")
+    w.check()
+    form = ReturnForRepairForm.objects.get()
+    text = download(w, "a[href$='/pdf/']")
+    assert_document(text, form.number, part.part_number, "L2026-0412")
