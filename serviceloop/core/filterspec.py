@@ -34,6 +34,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy
 
 from .filters import filter_given, search
 
@@ -46,7 +47,7 @@ class Filter:
     type: type
     label: Any = ""  # the form's label; none: a hidden field (set by links, e.g. ?customer=)
     choices: Any = None  # a select on the page (text filters)
-    blank: Any = "—"  # the select's "not filtered" choice
+    blank: Any = gettext_lazy("All")  # the select's "not filtered" choice
     lookup: str = ""  # applied by FilterSpec.apply as ``lookup=value`` when given
     search: tuple[str, ...] = ()  # applied by FilterSpec.apply as a search over these fields
     ge: int | None = None  # bounds of an integer in the API (422 outside)

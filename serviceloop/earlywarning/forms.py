@@ -57,7 +57,7 @@ class AlertFilterForm(forms.Form):
     )
     part_number = forms.CharField(label=_("Part number"), required=False)
     customer: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Customer"), required=False, queryset=None
+        label=_("Customer"), required=False, queryset=None, empty_label=_("All customers")
     )
     signalling = forms.ChoiceField(
         label=_("Signalling"),
@@ -233,7 +233,7 @@ class DeleteForm(forms.Form):
 class DataFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     customer: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Customer"), required=False, queryset=None
+        label=_("Customer"), required=False, queryset=None, empty_label=_("All customers")
     )
     kind = forms.ChoiceField(
         label=_("Survey"), required=False, choices=[("", _("All")), *SurveyKind.choices]

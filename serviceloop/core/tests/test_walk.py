@@ -62,6 +62,14 @@ class Walker:
         if words:
             self.problems.append(f"English on {self.page.url}: {sorted(words)}")
 
+    def wider_than_screen(self) -> str:
+        """'' if the page fits the window's width, else what is wider (the page scrolls
+        sideways: a phone user has to pan)."""
+        widths = self.page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+        if widths[0] <= widths[1] + 1:
+            return ""
+        return f"too wide at {widths[1]} px: {self.page.url} {widths}"
+
     def walk_menu(self) -> int:
         """Click every entry of the main menu in turn."""
         count = self.page.locator("nav.main a").count()

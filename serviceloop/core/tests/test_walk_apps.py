@@ -324,8 +324,7 @@ def _phone_width(w: Walker) -> list[str]:
     for href in ["/"] + hrefs:
         page.goto(f"{w.base}{href}")
         w.check()
-        widths = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
-        if widths[0] > widths[1] + 1:
-            wide.append(f"too wide at 390 px: {href} {widths}")
+        if problem := w.wider_than_screen():
+            wide.append(problem)
     assert len(hrefs) >= 3, hrefs
     return wide

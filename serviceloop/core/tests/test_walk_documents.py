@@ -11,7 +11,10 @@ labels:
   the services, as the team would) and closed by clicking; the 8D report and the reply
   letter downloaded;
 - a return-for-repair form (退修单) filled by the engineer and downloaded;
-- a warranty claim decided and its decision letter downloaded."""
+- a warranty claim decided and its decision letter downloaded;
+- the half-year summary drafted (its charts), the backups page opened.
+Then every page each person saw is seen again at phone width (390 px): none may scroll
+sideways."""
 
 from __future__ import annotations
 
@@ -20,11 +23,12 @@ import shutil
 import subprocess
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from serviceloop.core.models import Department
 from serviceloop.core.testing.factories import CustomerFactory, user_with
 from serviceloop.core.tests.test_walk import Walker
+from serviceloop.core.tests.test_walk_apps import PHONE, _summary
 from serviceloop.visits.tests.test_browser import (  # noqa: F401  (the browser fixture)
     _base,
     _seed_roles_and_departments,
@@ -40,6 +44,31 @@ pytestmark = [
 COMPANY = "华东精工减振器有限公司"
 CUSTOMER = "华北重型汽车集团"
 PRODUCT_NAMES = ("ServiceLoop", "demo company")
+
+
+class PageWalker(Walker):
+    """A Walker that remembers the pages it checked, to see them again at phone width."""
+
+    def __init__(self, *args, **kwargs):
+        self.seen: list[str] = []
+        super().__init__(*args, **kwargs)
+
+    def check(self) -> None:
+        super().check()
+        url = self.page.url.split("#")[0]
+        if url not in self.seen:
+            self.seen.append(url)
+
+    def on_phone(self) -> list[str]:
+        """Every page seen, again at 390 px: what scrolls sideways."""
+        self.page.set_viewport_size(PHONE)
+        wide = []
+        for url in self.seen:
+            self.page.goto(url)
+            self.page.wait_for_load_state()
+            if problem := self.wider_than_screen():
+                wide.append(problem)
+        return wide
 
 
 def pdf_text(data: bytes) -> str:
@@ -67,10 +96,15 @@ def download(w: Walker, selector: str) -> str:
         return pdf_text(fh.read())
 
 
-def assert_document(text: str, *words: str) -> None:
-    """The company's name (not the product's), the customer's and the given words."""
+def assert_document(text: str, *words: str, labels: tuple[str, ...] = ()) -> None:
+    """The company's name (not the product's), the customer's, the given words, and the
+    given labels (English msgids) in their Chinese translation."""
     squeezed = "".join(text.split())  # pdftotext may break or space out CJK runs
-    for word in (COMPANY, CUSTOMER, *words):
+    with translation.override("zh-hans"):
+        chinese = [translation.gettext(label) for label in labels]
+    for label, zh in zip(labels, chinese, strict=True):
+        assert zh != label, f"no Chinese for {label!r}"
+    for word in (COMPANY, CUSTOMER, *words, *chinese):
         assert "".join(word.split()) in squeezed, (word, text[:2000])
     for name in PRODUCT_NAMES:
         assert name not in text, (name, text[:2000])
@@ -92,17 +126,17 @@ def test_flows_to_their_close_with_documents_read_back(browser, live_server, set
     problems: dict[str, list[str]] = {}
 
     flows: list[tuple[str, list]] = [
-        ("admin", [_company_settings]),
+        ("admin", [_company_settings, _backups]),
         ("service_engineer", [lambda w: _return_form(w, cust)]),
         ("sales", [lambda w: _communication(w, cust), lambda w: _complaint_register(w, cust)]),
         ("quality", [lambda w: _eightd(w, users), lambda w: _warranty(w, cust)]),
-        ("sales", [_reply_sent]),
+        ("sales", [_reply_sent, _summary]),
     ]
     for role, steps in flows:
-        w = Walker(browser, base, users[role], data_words, vocabulary)
+        w = PageWalker(browser, base, users[role], data_words, vocabulary)
         for step in steps:
             step(w)
-        problems.setdefault(role, []).extend(w.problems)
+        problems.setdefault(role, []).extend(w.problems + w.on_phone())
         w.page.context.close()
     assert not any(problems.values()), "\n".join(
         f"{role}: {p}" for role, ps in problems.items() for p in ps
@@ -139,6 +173,12 @@ def _company_settings(w: Walker) -> None:
     assert CompanyProfile.load().name_zh == COMPANY
 
 
+def _backups(w: Walker) -> None:
+    """The administrator opens the backups page (its table of runs)."""
+    w.page.goto(f"{w.base}/settings/backups/")
+    w.check()
+
+
 def _communication(w: Walker, cust) -> None:
     """Sales registers a question, answers it, gives the feedback (the communication
     closes), drafts the result letter from it and downloads the letter."""
@@ -164,7 +204,7 @@ def _communication(w: Walker, cust) -> None:
     w.check()
     letter = ResultLetter.objects.get()
     text = download(w, "a[href$='/pdf/']")
-    assert_document(text, letter.number, "减振器异响咨询")
+    assert_document(text, letter.number, "减振器异响咨询", labels=("Our reference", "Subject"))
 
 
 def _complaint_register(w: Walker, cust) -> None:
@@ -203,7 +243,13 @@ def _eightd(w: Walker, users) -> None:
     complaint.refresh_from_db()
     assert report.status == "closed" and complaint.status == "closed", report.status
     text = download(w, "a[href$='/pdf/']")
-    assert_document(text, report.number, complaint.number, "油封压装机压力偏低")
+    assert_document(
+        text,
+        report.number,
+        complaint.number,
+        "油封压装机压力偏低",
+        labels=("8D report", "8D leader", "Management Representative"),
+    )
     page.goto(f"{w.base}/complaints/8d/{report.pk}/reply/")
     w.check()
     page.locator("main form button.btn").first.click()
@@ -211,7 +257,7 @@ def _eightd(w: Walker, users) -> None:
     w.check()
     assert ReplyLetter.objects.filter(report=report).exists()
     text = download(w, "a[href$='/reply/pdf/']")
-    assert_document(text, complaint.number)
+    assert_document(text, complaint.number, labels=("Our reference", "Subject"))
 
 
 def _reply_sent(w: Walker) -> None:
@@ -250,7 +296,9 @@ def _warranty(w: Walker, cust) -> None:
     claim.refresh_from_db()
     assert claim.status in ("approved", "rejected"), claim.status
     text = download(w, "a[href$='/letter/']")
-    assert_document(text, claim.number, "SA-2001")
+    assert_document(
+        text, claim.number, "SA-2001", labels=("Warranty claim decision", "Decision", "Reasons")
+    )
 
 
 def _return_form(w: Walker, cust) -> None:
@@ -274,4 +322,10 @@ def _return_form(w: Walker, cust) -> None:
     w.check()
     form = ReturnForRepairForm.objects.get()
     text = download(w, "a[href$='/pdf/']")
-    assert_document(text, form.number, part.part_number, "L2026-0412")
+    assert_document(
+        text,
+        form.number,
+        part.part_number,
+        "L2026-0412",
+        labels=("Return-for-repair form", "Returned items", "Reason for return", "Signatures"),
+    )
