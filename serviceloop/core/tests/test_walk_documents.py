@@ -27,7 +27,12 @@ from django.utils import timezone, translation
 
 from serviceloop.core.models import Department
 from serviceloop.core.testing.factories import CustomerFactory, user_with
-from serviceloop.core.tests.test_walk import Walker
+from serviceloop.core.tests.test_walk import (
+    Walker,
+    _communication_flow,
+    _complaint_convert,
+    _complaint_register,
+)
 from serviceloop.core.tests.test_walk_apps import PHONE, _summary
 from serviceloop.visits.tests.test_browser import (  # noqa: F401  (the browser fixture)
     _base,
@@ -180,45 +185,22 @@ def _backups(w: Walker) -> None:
 
 
 def _communication(w: Walker, cust) -> None:
-    """Sales registers a question, answers it, gives the feedback (the communication
-    closes), drafts the result letter from it and downloads the letter."""
+    """Sales registers a question and answers it (the walk of test_walk), gives the feedback
+    (the communication closes), drafts the result letter from it and downloads the letter."""
     from serviceloop.communications.models import Communication
     from serviceloop.presales.models import ResultLetter
 
-    page = w.page
-    page.goto(f"{w.base}/communications/new/")
-    w.check()
-    page.select_option("select[name=customer]", str(cust.pk))
-    page.fill("input[name=subject]", "减振器异响咨询")
-    page.fill("textarea[name=body]", "客户反映行驶中有异响，询问处理办法。")
-    page.click("form.stacked button.btn")
-    page.wait_for_url("**/communications/*/")
-    w.check()
+    _communication_flow(w, cust)
     comm = Communication.objects.get(subject="减振器异响咨询")
-    _act(w, "/answer/", {"textarea": "已安排服务工程师电话联系客户。"})
     _act(w, "/feedback/", {"textarea": "更换衬套后异响消除，客户确认。"})
     comm.refresh_from_db()
     assert comm.status == "closed", comm.status
     _act(w, f"/communications/{comm.pk}/result/")
-    page.wait_for_url("**/presales/results/*/")
+    w.page.wait_for_url("**/presales/results/*/")
     w.check()
     letter = ResultLetter.objects.get()
     text = download(w, "a[href$='/pdf/']")
     assert_document(text, letter.number, "减振器异响咨询", labels=("Our reference", "Subject"))
-
-
-def _complaint_register(w: Walker, cust) -> None:
-    """Sales registers a customer complaint and converts it into an 8D for Quality."""
-    page = w.page
-    page.goto(f"{w.base}/complaints/new/")
-    w.check()
-    page.select_option("select[name=customer]", str(cust.pk))
-    page.fill("input[name=part_number]", "SA-2031")
-    page.fill("input[name=quantity]", "12")
-    page.fill("textarea[name=description]", "装车后减振器漏油。")
-    page.click("form.stacked button.btn")
-    page.wait_for_url("**/complaints/*/")
-    w.check()
 
 
 def _eightd(w: Walker, users) -> None:
@@ -229,11 +211,8 @@ def _eightd(w: Walker, users) -> None:
     from serviceloop.complaints.tests.factories import complete_up_to_close
 
     page = w.page
-    complaint = Complaint.objects.get(part_number="SA-2031")
-    page.goto(f"{w.base}{complaint.get_absolute_url()}")
-    w.check()
-    page.click("form[action$='/eight-d/'] button.btn")
-    page.wait_for_url("**/complaints/8d/*/")
+    _complaint_convert(w)  # the walk of test_walk: the complaint becomes an 8D
+    complaint = Complaint.objects.get(part_number="SA-1001")
     report = EightDReport.objects.get(complaint=complaint)
     complete_up_to_close(report, users["quality"])
     page.reload()
