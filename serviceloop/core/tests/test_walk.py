@@ -19,11 +19,13 @@ from serviceloop.visits.tests.test_browser import (  # noqa: F401  (the browser 
     browser,
 )
 
-pytestmark = [
+# The marks of every browser walk (one live server: transactional; slow; SQLite only).
+WALK_MARKS = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.slow,
     pytest.mark.db_independent,
 ]
+pytestmark = WALK_MARKS
 ROLES = ["sales", "quality", "service_engineer", "agent", "company_leader"]
 
 

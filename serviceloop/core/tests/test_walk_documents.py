@@ -18,7 +18,6 @@ sideways."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 
@@ -28,12 +27,13 @@ from django.utils import timezone, translation
 from serviceloop.core.models import Department
 from serviceloop.core.testing.factories import CustomerFactory, user_with
 from serviceloop.core.tests.test_walk import (
+    WALK_MARKS,
     Walker,
     _communication_flow,
     _complaint_convert,
     _complaint_register,
 )
-from serviceloop.core.tests.test_walk_apps import PHONE, _summary
+from serviceloop.core.tests.test_walk_apps import PHONE, _summary, _warranty
 from serviceloop.visits.tests.test_browser import (  # noqa: F401  (the browser fixture)
     _base,
     _seed_roles_and_departments,
@@ -41,9 +41,7 @@ from serviceloop.visits.tests.test_browser import (  # noqa: F401  (the browser 
 )
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.slow,
-    pytest.mark.db_independent,
+    *WALK_MARKS,
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed"),
 ]
 COMPANY = "华东精工减振器有限公司"
@@ -134,7 +132,7 @@ def test_flows_to_their_close_with_documents_read_back(browser, live_server, set
         ("admin", [_company_settings, _backups]),
         ("service_engineer", [lambda w: _return_form(w, cust)]),
         ("sales", [lambda w: _communication(w, cust), lambda w: _complaint_register(w, cust)]),
-        ("quality", [lambda w: _eightd(w, users), lambda w: _warranty(w, cust)]),
+        ("quality", [lambda w: _eightd(w, users), lambda w: _warranty_letter(w, cust)]),
         ("sales", [_reply_sent, _summary]),
     ]
     for role, steps in flows:
@@ -250,30 +248,13 @@ def _reply_sent(w: Walker) -> None:
     assert ReplyLetter.objects.get(report=report).status == "sent"
 
 
-def _warranty(w: Walker, cust) -> None:
-    """Quality registers a returned part's claim, the rule decides, Quality confirms; the
-    decision letter downloads."""
+def _warranty_letter(w: Walker, cust) -> None:
+    """Quality registers a returned part's claim, the rule decides, Quality confirms (the
+    walk of test_walk_apps); the decision letter downloads."""
     from serviceloop.warranty.models import WarrantyClaim
 
-    page, today = w.page, timezone.localdate()
-    page.goto(f"{w.base}/warranty/new/")
-    w.check()
-    page.select_option("select[name=customer]", str(cust.pk))
-    page.fill("input[name=purchase_date]", (today - dt.timedelta(days=200)).isoformat())
-    page.fill("input[name=failure_date]", (today - dt.timedelta(days=5)).isoformat())
-    page.fill("input[name=mileage_km]", "12000")
-    page.fill("input[name=part_number]", "SA-2001")
-    page.check("input[name=findings][value=manufacturing_defect]")
-    page.select_option("select[name=repairable]", "true")
-    page.fill("textarea[name=description]", "减振器漏油，返件检验确认密封失效。")
-    page.locator("main form.stacked button.btn").last.click()
-    page.wait_for_url("**/warranty/*/")
-    w.check()
+    _warranty(w, cust)
     claim = WarrantyClaim.objects.get(part_number="SA-2001")
-    decide = "/approve/" if page.locator("form[action$='/approve/']").count() else "/reject/"
-    _act(w, decide, {"textarea": "按规则处理。"})
-    claim.refresh_from_db()
-    assert claim.status in ("approved", "rejected"), claim.status
     text = download(w, "a[href$='/letter/']")
     assert_document(
         text, claim.number, "SA-2001", labels=("Warranty claim decision", "Decision", "Reasons")
