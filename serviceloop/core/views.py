@@ -49,6 +49,19 @@ def notifications_read(request: AuthedRequest) -> HttpResponse:
     return redirect(request.POST.get("next") or "core:notifications")
 
 
+def _record_types() -> list[tuple[str, str]]:
+    """The audit filter's record types: (``app_label.model``, the model's name in the UI
+    language), sorted by name; the product's models only."""
+    from django.apps import apps
+
+    found = [
+        (m._meta.label_lower, str(m._meta.verbose_name))
+        for m in apps.get_models()
+        if m.__module__.startswith("serviceloop.")
+    ]
+    return sorted(found, key=lambda t: t[1])
+
+
 def audit(request: AuthedRequest) -> HttpResponse:
     require(request.user, "audit.view")
     qs = audit_trail(
@@ -62,6 +75,8 @@ def audit(request: AuthedRequest) -> HttpResponse:
         {
             "page": paginate(request, qs, 50),
             "qs": querystring_without_page(request),
+            "record_types": _record_types(),
+            "object_type": request.GET.get("object_type", ""),
         },
     )
 
