@@ -8,6 +8,7 @@ with a recorded special circumstance.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +22,6 @@ from serviceloop.core import deadlines
 from serviceloop.core.fields import user_ref
 from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import TrackedModel
-from serviceloop.core.notifications import Message
 from serviceloop.core.routing import DepartmentRouting
 from serviceloop.core.statemachine import ALLOWED, Verdict, refused
 from serviceloop.customers.models import Contact, Customer
@@ -181,6 +181,8 @@ class Routing(DepartmentRouting):
     routed_kind = "routed"
     answered_kind = "routing.responded"
     one_per_department = True
+    routed_title = gettext_noop("Routed to %(dept)s: %(number)s %(subject)s")
+    answered_title = gettext_noop("%(dept)s responded to %(number)s %(subject)s")
 
     communication = models.ForeignKey(
         Communication, on_delete=models.CASCADE, related_name="routings"
@@ -198,20 +200,5 @@ class Routing(DepartmentRouting):
     def __str__(self) -> str:
         return f"{self.communication.number} → {self.department}"
 
-    def routed_title(self) -> Message:
-        comm = self.communication
-        return Message(
-            gettext_noop("Routed to %(dept)s: %(number)s %(subject)s"),
-            dept=self.department,
-            number=comm.number,
-            subject=comm.subject,
-        )
-
-    def answered_title(self) -> Message:
-        comm = self.communication
-        return Message(
-            gettext_noop("%(dept)s responded to %(number)s %(subject)s"),
-            dept=self.department,
-            number=comm.number,
-            subject=comm.subject,
-        )
+    def notice_params(self) -> dict[str, Any]:
+        return {"number": self.communication.number, "subject": self.communication.subject}

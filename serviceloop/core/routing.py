@@ -58,6 +58,9 @@ class DepartmentRouting(models.Model):
     respond_permission: ClassVar[str]  # who may answer (besides being a member)
     routed_kind: ClassVar[str]  # the notice kind told to the department
     answered_kind: ClassVar[str]  # the notice kind told to the router and the owner
+    # The notices' titles (gettext_noop msgids), formatted with `dept` and `notice_params()`.
+    routed_title: ClassVar[str]
+    answered_title: ClassVar[str]
     one_per_department: ClassVar[bool] = False  # routing again to a department is a no-op
 
     department = models.ForeignKey(
@@ -89,13 +92,12 @@ class DepartmentRouting(models.Model):
     def parent(self) -> Any:
         return getattr(self, self.parent_field)
 
-    def routed_title(self) -> Message:
-        """The notice's title for the department's members."""
-        raise NotImplementedError
+    def notice_params(self) -> dict[str, Any]:
+        """What the notices' titles name besides the department (the record's number, …)."""
+        return {"number": str(getattr(self.parent, "number", self.parent))}
 
-    def answered_title(self) -> Message:
-        """The notice's title for the router and the record's owner."""
-        raise NotImplementedError
+    def notice(self, msgid: str) -> Message:
+        return Message(msgid, dept=self.department, **self.notice_params())
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         """The one overdue rule (as `overdue_q`): not answered and past its due time."""
@@ -169,7 +171,7 @@ def route(
         notify(
             dept.members.filter(is_active=True),
             kind=model.routed_kind,
-            title=routing.routed_title(),
+            title=routing.notice(model.routed_title),
             body=Message.verbatim(text) if text else None,
             url=parent.get_absolute_url(),  # type: ignore[attr-defined]
             dedupe_key=f"{model.routed_kind}:{routing.pk}",
@@ -208,7 +210,7 @@ def respond(
     notify(
         list({u.pk: u for u in (routing.routed_by, owner) if u is not None}.values()),
         kind=model.answered_kind,
-        title=routing.answered_title(),
+        title=routing.notice(model.answered_title),
         body=Message.verbatim(text) if text else None,
         url=parent.get_absolute_url(),
         dedupe_key=f"{model.answered_kind}:{routing.pk}",

@@ -120,6 +120,9 @@ def test_respond_text_required_where_asked(sales):
     assert "text" in exc.value.message_dict
     r.refresh_from_db()
     assert r.responded_at is None
+    routing.respond(r, actor=member, text="已分析", text_required=True)
+    (notice,) = Notification.objects.filter(kind="routing.responded")
+    assert notice.recipient == sales and comm.number in notice.title_text
 
 
 def test_respond_needs_the_apps_permission(sales):

@@ -4,6 +4,7 @@ actual, each update told to the customer, late orders flagged to the sales leade
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +16,6 @@ from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.models import TrackedModel
-from serviceloop.core.notifications import Message
 from serviceloop.core.routing import DepartmentRouting, overdue_q
 from serviceloop.customers.models import Customer
 
@@ -219,6 +219,8 @@ class OrderRouting(DepartmentRouting):
     respond_permission = "order.acknowledge"
     routed_kind = "order.routed"
     answered_kind = "order.acknowledged"
+    routed_title = gettext_noop("Order routed to %(dept)s: %(number)s (due %(due)s)")
+    answered_title = gettext_noop("%(dept)s acknowledged order %(number)s")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="routings")
     line = models.ForeignKey(
@@ -250,17 +252,6 @@ class OrderRouting(DepartmentRouting):
     def late(self) -> bool:
         return self.is_late()
 
-    def routed_title(self) -> Message:
-        return Message(
-            gettext_noop("Order routed to %(dept)s: %(number)s (due %(due)s)"),
-            dept=self.department,
-            number=self.order.order_number,
-            due=self.due_date.isoformat() if self.due_date else "",
-        )
-
-    def answered_title(self) -> Message:
-        return Message(
-            gettext_noop("%(dept)s acknowledged order %(number)s"),
-            dept=self.department,
-            number=self.order.order_number,
-        )
+    def notice_params(self) -> dict[str, Any]:
+        due = self.due_date
+        return {"number": self.order.order_number, "due": due.isoformat() if due else ""}
