@@ -203,3 +203,17 @@ def test_routings_read_as_lines_of_their_parents_history(sales):
     _route(Routing, comm, sales)
     types = {e.object_type for e in record_history("communications.communication", comm.pk)}
     assert "communications.routing" in types
+
+
+def test_a_communication_page_shows_why_a_non_member_may_not_respond(sales, client):
+    from django.urls import reverse
+
+    comm = _comm(sales)
+    (r,) = _route(Routing, comm, sales)
+    client.force_login(user_with("quality"))
+    resp = client.post(reverse("communications:respond", args=[r.pk]), {"respond-text": "好"})
+    assert resp.status_code == 400
+    page = resp.content.decode()
+    assert "answer this routing" in page or "答复此转交" in page
+    r.refresh_from_db()
+    assert r.responded_at is None
