@@ -14,11 +14,11 @@ class CommunicationsConfig(AppConfig):
         from . import my_work, permissions, tasks  # noqa: F401  (registers actions and "my work")
 
         register_periodic(tasks.sweep_overdue_task)
-        from serviceloop.core import history
+        from serviceloop.core import history, routing
 
-        history.register_children(
-            "communications.communication", "communications.routing", "communication"
-        )
+        from .models import Routing
+
+        routing.register_history(Routing)
         history.register_link("communications.communication", "communications:detail")
 
         nav.register("communications:list", _("Communications"), "communication.view", 10)

@@ -8,6 +8,7 @@ with a recorded special circumstance.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,12 +16,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_noop, pgettext_lazy
 
 from serviceloop.core import deadlines
 from serviceloop.core.fields import user_ref
 from serviceloop.core.late_entry import late_entry_fields
-from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core.models import TrackedModel
+from serviceloop.core.routing import DepartmentRouting
 from serviceloop.core.statemachine import ALLOWED, Verdict, refused
 from serviceloop.customers.models import Contact, Customer
 
@@ -171,29 +173,19 @@ class Communication(TrackedModel):
         return reverse("communications:detail", args=[self.pk])
 
 
-class Routing(models.Model):
-    """Sales routes a communication to a department that must act (R-5.2.4)."""
+class Routing(DepartmentRouting):
+    """Sales routes a communication to a department that must act (R-5.2.4); core.routing."""
+
+    parent_field = "communication"
+    respond_permission = "communication.respond"
+    routed_kind = "routed"
+    answered_kind = "routing.responded"
+    one_per_department = True
+    routed_title = gettext_noop("Routed to %(dept)s: %(number)s %(subject)s")
+    answered_title = gettext_noop("%(dept)s responded to %(number)s %(subject)s")
 
     communication = models.ForeignKey(
         Communication, on_delete=models.CASCADE, related_name="routings"
-    )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
-    instruction = models.TextField(_("what is needed"), blank=True)
-    routed_at = models.DateTimeField(_("routed at"), default=timezone.now)
-    due_at = models.DateTimeField(_("reply due"), null=True, blank=True)
-    routed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    response = models.TextField(_("department's response"), blank=True)
-    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
-    responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
     )
 
     class Meta:
@@ -207,3 +199,6 @@ class Routing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.communication.number} → {self.department}"
+
+    def notice_params(self) -> dict[str, Any]:
+        return {"number": self.communication.number, "subject": self.communication.subject}

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from serviceloop.core import routing
 from serviceloop.core.my_work import WorkCount, WorkItem, most_urgent, register
 from serviceloop.core.permissions import scope_by_customer
 
@@ -39,17 +39,6 @@ def _feedback(comm: Communication) -> WorkItem:
     )
 
 
-def _routed(r: Routing) -> WorkItem:
-    comm = r.communication
-    return WorkItem(
-        "communication.routing",
-        _("Routed to your department: %(n)s %(s)s") % {"n": comm.number, "s": comm.subject},
-        comm.get_absolute_url(),
-        r.due_at or comm.feedback_due_at,
-        r.instruction,
-    )
-
-
 @register
 def communication_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     owned = scope_by_customer(
@@ -66,14 +55,12 @@ def communication_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     yield from most_urgent(
         owned, _feedback, kind="communication.feedback", order="feedback_due_at", url=mine
     )
-    if user.department_id:
-        routed = Routing.objects.filter(
-            department_id=user.department_id, responded_at__isnull=True
-        ).select_related("communication", "communication__customer")
-        routed = routed.annotate(urgent_at=Coalesce("due_at", "communication__feedback_due_at"))
-        yield from most_urgent(
-            scope_by_customer(user, routed, field="communication__customer"),
-            _routed,
-            kind="communication.routing",
-            order="urgent_at",
-        )
+    yield from routing.work(
+        user,
+        Routing,
+        kind="communication.routing",
+        title=lambda r: (
+            _("Routed to your department: %(n)s %(s)s")
+            % {"n": r.communication.number, "s": r.communication.subject}
+        ),
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
+from serviceloop.core import routing as core_routing
 from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
 from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.lookups import customer_for
@@ -345,35 +346,16 @@ def _route(
     departments: list[Department],
     instruction: str,
     due_at: datetime | None = None,
-):
-    if due_at is not None and due_at.tzinfo is None:
-        raise ValidationError({"due_at": _("Give the time with its time zone offset.")})
-    due = due_at or deadlines.routing_due(comm.feedback_due_at)
-    routings = []
-    for dept in departments:
-        routing, created = Routing.objects.get_or_create(
-            communication=comm,
-            department=dept,
-            defaults={"routed_by": actor, "instruction": instruction, "due_at": due},
-        )
-        if not created:
-            continue
-        routings.append(routing)
-        audit_create(actor=actor, obj=routing)
-        notify(
-            dept.members.filter(is_active=True),
-            kind="routed",
-            title=Message(
-                gettext_noop("Routed to %(dept)s: %(number)s %(subject)s"),
-                dept=dept,
-                number=comm.number,
-                subject=comm.subject,
-            ),
-            body=Message.verbatim(instruction),
-            url=comm.get_absolute_url(),
-            dedupe_key=f"routed:{routing.pk}",
-        )
-    return routings
+) -> list[Routing]:
+    return core_routing.route(
+        Routing,
+        actor=actor,
+        parent=comm,
+        departments=departments,
+        instruction=instruction,
+        due_at=due_at,
+        default_due=deadlines.routing_due(comm.feedback_due_at),
+    )
 
 
 @transaction.atomic
@@ -386,32 +368,14 @@ def communication_route(
     due_at: datetime | None = None,
 ) -> list[Routing]:
     """Sales routes the communication to the departments that must act (R-5.2.4), each to
-    reply by `due_at` (default: the communication's feedback deadline)."""
+    reply by `due_at` (default: the communication's feedback deadline); core.routing."""
     require(actor, "communication.route")
-    depts = list(departments)
-    if not depts:
-        raise ValidationError({"departments": _("Choose at least one department.")})
-    return _route(actor, communication, depts, instruction, due_at)
+    return _route(actor, communication, list(departments), instruction, due_at)
 
 
-@transaction.atomic
 def routing_respond(*, actor: User, routing: Routing, text: str) -> Routing:
-    """A department records what it did for a routed communication."""
-    require(actor, "communication.respond")
-    routing = Routing.objects.select_for_update().get(pk=routing.pk)
-    if routing.responded_at is not None:
-        raise ValidationError({"text": _("This department has already responded.")})
-    if not (text or "").strip():
-        raise ValidationError({"text": _("This field is required.")})
-    before = snapshot(routing)
-    routing.response, routing.responded_at, routing.responded_by = (
-        text.strip(),
-        timezone.now(),
-        actor,
-    )
-    routing.save()
-    audit_update(actor=actor, obj=routing, before=before, action=AuditAction.TRANSITION)
-    return routing
+    """A member of the routed department records what it did (core.routing)."""
+    return core_routing.respond(routing, actor=actor, text=text, field="text", text_required=True)
 
 
 def sweep_overdue(now: datetime | None = None) -> dict[str, int]:

@@ -15,6 +15,11 @@ class PresalesConfig(AppConfig):
         from . import importing, my_work, permissions, tasks  # noqa: F401  (actions, "my work")
 
         register(importing.ORDERS)
+        from serviceloop.core import routing
+
+        from .models import OrderRouting
+
+        routing.register_history(OrderRouting)
         register_periodic(tasks.sweep_overdue_task)
         nav.register("presales:requirements", _("Customer requirements"), "requirement.view", 20)
         nav.register("presales:samples", _("Sample requests"), "sample.view", 21)

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from serviceloop.core.my_work import WorkItem, register
+from serviceloop.core import routing
+from serviceloop.core.my_work import WorkCount, WorkItem, register
 from serviceloop.core.permissions import can, has_role, role_codes, scope_by_customer
 from serviceloop.core.roles import RoleCode
 
@@ -43,7 +44,7 @@ def _end_of(day) -> datetime:
 
 
 @register
-def presales_work(user: Any) -> Iterator[WorkItem]:
+def presales_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     if not can(user, "requirement.view"):
         return
     evaluations = scope_by_customer(
@@ -199,23 +200,15 @@ def _special_work(user: Any) -> Iterator[WorkItem]:
         )
 
 
-def _routing_work(user: Any) -> Iterator[WorkItem]:
+def _routing_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     """Orders routed to the user's department, for every member until one acknowledges."""
-    if not user.department_id or not can(user, "order.acknowledge"):
-        return
-    routed = scope_by_customer(
+    yield from routing.work(
         user,
-        OrderRouting.objects.filter(
-            department_id=user.department_id, acknowledged_at__isnull=True
-        ).select_related("order", "order__customer"),
-        field="order__customer",
-    )
-    for r in routed.order_by("due_date", "pk"):
-        yield WorkItem(
-            "order.routing",
+        OrderRouting,
+        kind="order.routing",
+        title=lambda r: (
             _("Order routed to your department: %(o)s %(c)s")
-            % {"o": r.order.order_number, "c": r.order.customer.name},
-            reverse("presales:order", args=[r.order_id]) + "#routings",
-            _end_of(r.due_date),
-            r.instruction,
-        )
+            % {"o": r.order.order_number, "c": r.order.customer.name}
+        ),
+        anchor="#routings",
+    )

@@ -336,9 +336,10 @@ class OrderRoutingOut(Schema):
     routed_by: int = Field(alias="routed_by_id")
     state: str
     late: bool
-    acknowledged_at: LocalDateTime | None
-    acknowledged_by: int | None = Field(None, alias="acknowledged_by_id")
-    note: str
+    # core.routing's answer, under the names orders have always given it
+    acknowledged_at: LocalDateTime | None = Field(None, alias="responded_at")
+    acknowledged_by: int | None = Field(None, alias="responded_by_id")
+    note: str = Field(alias="response")
 
     @staticmethod
     def resolve_department_name(obj) -> str:

@@ -61,8 +61,8 @@ API = {
         "communication.respond",
         lambda w: {"text": "t"},
     ),
-    # Last: the feedback closes the communication. Technical has not replied to its routing
-    # (the respond row answers for the caller's department), so the reason is given.
+    # Last: the feedback closes the communication. Technical may not have replied to its
+    # routing (only Technical answers it), so the reason is given.
     ("post", "/api/v1/communications/{comm_id}/feedback"): (
         "communication.respond",
         lambda w: {"text": "t", "reason": "已电话答复客户"},
@@ -96,7 +96,12 @@ EXPECT = {
     ("post", "/api/v1/communications/{comm_id}/extend"): 200,
     ("post", "/api/v1/communications/{comm_id}/route"): 200,
     ("post", "/api/v1/communications/{comm_id}/flag-major"): 200,
-    ("post", "/api/v1/communications/routings/{routing_id}/respond"): 200,
+    # 422: Only a member of Technical can answer this routing (core.routing; the world's
+    # routing is to Technical).
+    ("post", "/api/v1/communications/routings/{routing_id}/respond"): {
+        "technical": 200,
+        "*": 422,
+    },
     ("post", "/api/v1/communications/{comm_id}/feedback"): 200,
 }
 # Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a

@@ -9,8 +9,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.communications.selectors import communication_get
 from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, user_of
-from serviceloop.core.models import Department
+from serviceloop.core.api_support import API_AUTH, departments, user_of
 
 from .. import selectors, services
 from ..documents import result_docx_response, result_pdf_response
@@ -94,14 +93,10 @@ def route(request: HttpRequest, order_id: int, data: OrderRoutingIn):
     """Pass the order (or a change of it) on to the departments that must act."""
     user = user_of(request)
     order = selectors.order_get(user, order_id)
-    depts = list(Department.objects.filter(pk__in=data.departments))
-    missing = set(data.departments) - {d.pk for d in depts}
-    if missing:
-        raise ValidationError({"departments": f"Unknown department(s): {sorted(missing)}"})
     routings = services.order_route(
         actor=user,
         order=order,
-        departments=depts,
+        departments=departments(data.departments, "departments"),
         instruction=data.instruction,
         due_date=data.due_date,
         line=data.line,

@@ -1,5 +1,7 @@
 """Pre-sale service and order follow-up (SJ/QP-021 5.1.1–5.1.3, 5.2.1, 5.2.5)."""
 
+from serviceloop.core.routing import RoutingState
+
 from .orders import (
     Milestone,
     MilestoneCode,
@@ -8,7 +10,6 @@ from .orders import (
     OrderRouting,
     OrderStatus,
     ProgressUpdate,
-    RoutingState,
 )
 from .requirements import (
     EVALUATING_DEPARTMENTS,

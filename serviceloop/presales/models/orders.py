@@ -3,15 +3,20 @@ actual, each update told to the customer, late orders flagged to the sales leade
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core import deadlines
+from serviceloop.core.models import TrackedModel
+from serviceloop.core.routing import DepartmentRouting, overdue_q
 from serviceloop.customers.models import Customer
 
 
@@ -37,6 +42,13 @@ def local_today() -> date:
     return timezone.localdate()
 
 
+def _start_of(today: date | None) -> datetime:
+    """The first instant of `today` (default: the company's today): a date-only deadline
+    (stored as the end of its day) is late from the next day on."""
+    day = today or local_today()
+    return deadlines.local_day_bounds(day, day)[0]
+
+
 def late_q(today: date) -> Q:
     """Open orders whose promised date has passed, with a line undelivered past its due
     date, or with a milestone past its plan."""
@@ -44,7 +56,7 @@ def late_q(today: date) -> Q:
         Q(promised_date__lt=today)
         | Q(lines__due_date__lt=today, lines__delivered_at__isnull=True)
         | Q(milestones__planned_date__lt=today, milestones__actual_at__isnull=True)
-        | Q(routings__due_date__lt=today, routings__acknowledged_at__isnull=True)
+        | overdue_q(_start_of(today), prefix="routings__")
     )
 
 
@@ -95,6 +107,9 @@ class Order(TrackedModel):
     @property
     def late(self) -> bool:
         return self.is_late()
+
+    def get_absolute_url(self) -> str:
+        return reverse("presales:order", args=[self.pk])
 
     @property
     def parts(self) -> str:
@@ -194,16 +209,18 @@ class ProgressUpdate(models.Model):
         return f"{self.order} {self.milestone} {self.at:%Y-%m-%d}"
 
 
-class RoutingState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    LATE = "late", _("Overdue")
-
-
-class OrderRouting(models.Model):
+class OrderRouting(DepartmentRouting):
     """Sales passes an order (or a change of it: a new line, a new date) on to a department
-    that must act (R-5.2.1, as communications are routed under R-5.2.4): every member of the
-    department sees it on "my work" until one of them acknowledges it."""
+    that must act (R-5.2.1, as communications are routed under R-5.2.4; core.routing): every
+    member of the department sees it on "my work" until one of them acknowledges it. Due at
+    the end of its due date (`due_date`)."""
+
+    parent_field = "order"
+    respond_permission = "order.acknowledge"
+    routed_kind = "order.routed"
+    answered_kind = "order.acknowledged"
+    routed_title = gettext_noop("Order routed to %(dept)s: %(number)s (due %(due)s)")
+    answered_title = gettext_noop("%(dept)s acknowledged order %(number)s")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="routings")
     line = models.ForeignKey(
@@ -214,47 +231,27 @@ class OrderRouting(models.Model):
         on_delete=models.PROTECT,
         related_name="routings",
     )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
-    instruction = models.TextField(_("what is needed"))
-    due_date = models.DateField(_("due date"))
-    routed_at = models.DateTimeField(_("routed at"), default=timezone.now)
-    routed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
 
     class Meta:
         ordering = ["routed_at", "pk"]
         verbose_name = _("order routing")
         verbose_name_plural = _("order routings")
-        indexes = [models.Index(fields=["department", "acknowledged_at"])]
+        indexes = [models.Index(fields=["department", "responded_at"])]
 
     def __str__(self) -> str:
         return f"{self.order.order_number} → {self.department}"
 
+    @property
+    def due_date(self) -> date | None:
+        return deadlines.local_date(self.due_at) if self.due_at else None
+
     def is_late(self, today: date | None = None) -> bool:
-        today = today or local_today()
-        return self.acknowledged_at is None and self.due_date < today
+        return self.is_overdue(_start_of(today))
 
     @property
     def late(self) -> bool:
         return self.is_late()
 
-    @property
-    def state(self) -> str:
-        if self.acknowledged_at is not None:
-            return RoutingState.ACKNOWLEDGED
-        return RoutingState.LATE if self.is_late() else RoutingState.PENDING
-
-    def get_state_display(self) -> str:
-        return str(RoutingState(self.state).label)
+    def notice_params(self) -> dict[str, Any]:
+        due = self.due_date
+        return {"number": self.order.order_number, "due": due.isoformat() if due else ""}

@@ -8,15 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
+from serviceloop.core import routing as core_routing
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.models import Department, User
-from serviceloop.core.notifications import Message, notify
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer
 
@@ -282,95 +280,39 @@ def order_route(
     line: OrderLine | int | None = None,
 ) -> list[OrderRouting]:
     """Sales passes the order (or a change of it: ``line`` for a new line, the instruction
-    for a new date) on to the departments that must act, each to acknowledge by
+    for a new date) on to the departments that must act, each to acknowledge by the end of
     ``due_date`` (default: three working days). Every member of each department is told and
-    sees it on "my work"."""
+    sees it on "my work" (core.routing)."""
     require(actor, "order.route")
     order = _lock(order)
     if order.status != OrderStatus.OPEN:
         raise ValidationError(
             {"order": _("This order is already delivered; there is nothing to pass on.")}
         )
-    depts = list({d.pk: d for d in departments}.values())
-    if not depts:
-        raise ValidationError({"departments": _("Choose at least one department.")})
-    text = (instruction or "").strip()
-    if not text:
-        raise ValidationError({"instruction": _("This field is required.")})
-    today = timezone.localdate()
-    default = deadlines.working_days_after(timezone.now(), ROUTING_DAYS)
-    due = due_date or deadlines.local_date(default)
-    if due < today:
-        raise ValidationError({"due_date": _("The due date cannot be in the past.")})
     the_line: OrderLine | None = None
     if line is not None:
         line_pk = line.pk if isinstance(line, OrderLine) else line
         the_line = order.lines.filter(pk=line_pk).first()
         if the_line is None:
             raise ValidationError({"line": _("No such line on this order.")})
-    routings = []
-    for dept in depts:
-        routing = OrderRouting.objects.create(
-            order=order,
-            line=the_line,
-            department=dept,
-            instruction=text,
-            due_date=due,
-            routed_by=actor,
-        )
-        audit_create(actor=actor, obj=routing)
-        routings.append(routing)
-        notify(
-            dept.members.filter(is_active=True),
-            kind="order.routed",
-            title=Message(
-                gettext_noop("Order routed to %(dept)s: %(number)s (due %(due)s)"),
-                dept=dept,
-                number=order.order_number,
-                due=due.isoformat(),
-            ),
-            body=Message.verbatim(text),
-            url=reverse("presales:order", args=[order.pk]),
-            dedupe_key=f"order-routed:{routing.pk}",
-        )
-    return routings
+    default = deadlines.working_days_after(timezone.now(), ROUTING_DAYS)
+    return core_routing.route(
+        OrderRouting,
+        actor=actor,
+        parent=order,
+        departments=departments,
+        instruction=instruction,
+        due_at=deadlines.end_of_day(due_date) if due_date else None,
+        default_due=deadlines.end_of_day(deadlines.local_date(default)),
+        due_field="due_date",
+        instruction_required=True,
+        line=the_line,
+    )
 
 
-@transaction.atomic
 def order_routing_acknowledge(
     *, actor: User, routing: OrderRouting, note: str = ""
 ) -> OrderRouting:
-    """A member of the routed department acknowledges the routing, with an optional note."""
-    require(actor, "order.acknowledge")
-    routing = (
-        OrderRouting.objects.select_for_update().select_related("department").get(pk=routing.pk)
-    )
-    if actor.department_id != routing.department_id:
-        raise ValidationError(
-            {
-                "department": _("Only a member of %(dept)s can acknowledge this routing.")
-                % {"dept": routing.department}
-            }
-        )
-    if routing.acknowledged_at is not None:
-        raise ValidationError({"note": _("This routing was already acknowledged.")})
-    before = snapshot(routing)
-    routing.acknowledged_at = timezone.now()
-    routing.acknowledged_by = actor
-    routing.note = (note or "").strip()
-    routing.save()
-    audit_update(actor=actor, obj=routing, before=before, action=AuditAction.TRANSITION)
-    order = routing.order
-    notify(
-        [u for u in (routing.routed_by, order.owner) if u is not None],
-        kind="order.acknowledged",
-        title=Message(
-            gettext_noop("%(dept)s acknowledged order %(number)s"),
-            dept=routing.department,
-            number=order.order_number,
-        ),
-        body=Message.verbatim(routing.note) if routing.note else None,
-        url=reverse("presales:order", args=[order.pk]),
-        dedupe_key=f"order-acknowledged:{routing.pk}",
-    )
-    return routing
+    """A member of the routed department acknowledges the routing, with an optional note
+    (core.routing)."""
+    return core_routing.respond(routing, actor=actor, text=note, field="note")

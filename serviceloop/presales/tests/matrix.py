@@ -315,8 +315,8 @@ EXPECT = {
     ("get", "/api/v1/orders/{order_id}"): 200,
     ("post", "/api/v1/orders/{order_id}/progress"): 200,
     ("post", "/api/v1/orders/{order_id}/routings"): 201,
-    # 422: Only a member of Production can acknowledge this routing (the world's routing is
-    # to Production).
+    # 422: Only a member of Production can answer this routing (core.routing; the world's
+    # routing is to Production).
     ("post", "/api/v1/orders/{order_id}/routings/{routing_id}/acknowledge"): {
         "production": 200,
         "*": 422,

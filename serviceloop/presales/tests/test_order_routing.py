@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from serviceloop.core import deadlines
 from serviceloop.core.models import AuditEntry, Department, Notification
 from serviceloop.core.my_work import PROVIDERS, WorkItem
 from serviceloop.core.testing.factories import CustomerFactory, user_with
@@ -79,7 +80,7 @@ def test_route_my_work_acknowledge_and_order_page():
     r = _client(worker).post(url, {"ack-note": "已排入 12 月计划"})
     assert r.status_code == 302
     prod.refresh_from_db()
-    assert prod.acknowledged_by == worker and prod.note == "已排入 12 月计划"
+    assert prod.responded_by == worker and prod.response == "已排入 12 月计划"
     assert prod.state == RoutingState.ACKNOWLEDGED
     assert Notification.objects.filter(recipient=sales, kind="order.acknowledged").exists()
     assert _work(colleague) == []  # gone for every member
@@ -129,7 +130,7 @@ def test_wrong_department_cannot_acknowledge():
     )
     assert r.status_code == 400
     routing.refresh_from_db()
-    assert routing.acknowledged_at is None
+    assert routing.responded_at is None
 
 
 def test_refusals_when_routing(api_as):
@@ -194,7 +195,7 @@ def test_late_routing_makes_the_order_late():
     )
     assert not Order.objects.get(pk=order.pk).is_late()
     OrderRouting.objects.filter(pk=routing.pk).update(
-        due_date=timezone.localdate() - timedelta(days=1)
+        due_at=deadlines.end_of_day(timezone.localdate() - timedelta(days=1))
     )
     routing.refresh_from_db()
     assert routing.state == RoutingState.LATE

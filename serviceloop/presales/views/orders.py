@@ -153,7 +153,7 @@ def order_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) ->
         "can_progress": can(request.user, "order.progress") and order.status == OrderStatus.OPEN,
         "history": record_history("presales.order", order.pk),
         "routings": order.routings.select_related(
-            "department", "line", "routed_by", "acknowledged_by"
+            "department", "line", "routed_by", "responded_by"
         ),
         "route_form": OrderRoutingForm(prefix="route", lines=order.lines.all()),
         "can_route": can(request.user, "order.route") and order.status == OrderStatus.OPEN,
