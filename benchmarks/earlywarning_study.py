@@ -30,6 +30,10 @@ Methods.
   over the 12-MIS window (its dispersion scaling is left out).
 * ``new``: ``stats.production`` (prospective baseline, step CUSUM per MIS group + GLR),
   limits from ``stats.production_limits``.
+* ``oracle``: the new monitor's two detectors told the true in-control rates (no baseline to
+  estimate) with limits calibrated for this volume to 5 % family false alarms under Poisson
+  only: what the detectors could do with perfect knowledge of the baseline and the whole
+  false-alarm budget. It is the yardstick of what a target allows, not a method a part has.
 * ``wu-meeker``: Wu & Meeker (2002) style, baseline known: per build month the standardised
   cumulative excess ``(sum y - sum mu) / sqrt(sum mu)`` over the MIS reached, one limit for
   the family calibrated to 5 % in control (Poisson).
@@ -65,7 +69,7 @@ EFFECTS = (1.5, 2.0, 3.0)
 LIMITS = ROOT / "serviceloop" / "earlywarning" / "stats" / "production_limits.py"
 OUT = ROOT / "benchmarks" / "out"
 DOC = ROOT / "docs" / "earlywarning-study.md"
-METHODS = ("current", "new", "wu-meeker", "shewhart")
+METHODS = ("current", "new", "oracle", "wu-meeker", "shewhart")
 
 Array = np.ndarray
 
@@ -137,6 +141,31 @@ def stat_new(y: Array, u: Array, t: int) -> tuple[Array, Array]:
     mask = observed(t)[:n]
     sc = scan(y[:, :n] * mask, u[:, :n] * mask, exclude_alarmed=False)
     return sc.step.max(axis=(1, 2)), sc.glr.max(axis=1)
+
+
+def stat_oracle(y: Array, u: Array, t: int) -> tuple[Array, Array]:
+    """The new monitor's detectors told the true in-control rates (no estimation error)."""
+    n = min(t, C)
+    mask = observed(t)[:n]
+    sc = scan(y[:, :n] * mask, u[:, :n] * mask, baseline_rates=RATES, exclude_alarmed=False)
+    return sc.step.max(axis=(1, 2)), sc.glr.max(axis=1)
+
+
+def oracle_limits(rng: np.random.Generator, histories: int, scale: float) -> tuple[float, float]:
+    """Limits of the oracle: 5 % family false alarms under Poisson at this volume, equal tail
+    shares for the step CUSUM and the GLR (the most the oracle may spend)."""
+    y, u = simulate(rng, histories, scale=scale)
+    step = np.full(histories, -np.inf)
+    glr = np.full(histories, -np.inf)
+    for t in range(1, T_END + 1):
+        s, g = stat_oracle(y, u, t)
+        step, glr = np.maximum(step, s), np.maximum(glr, g)
+    best = (float(step.max()), float(glr.max()))
+    for q in np.linspace(0.002, 0.05, 200):
+        hs, hg = float(np.quantile(step, 1 - q)), float(np.quantile(glr, 1 - q))
+        if ((step >= hs) | (glr >= hg)).mean() <= 0.05:
+            best = (hs, hg)
+    return best
 
 
 def stat_wu_meeker(y: Array, u: Array, t: int) -> Array:
@@ -271,6 +300,14 @@ def run_cell(
         "new": lambda a, b, t: np.logical_or(
             *(s >= h for s, h in zip(stat_new(a, b, t), (params.h_step, params.h_glr), strict=True))
         ),
+        "oracle": lambda a, b, t: np.logical_or(
+            *(
+                s >= h
+                for s, h in zip(
+                    stat_oracle(a, b, t), (limits["oracle-step"], limits["oracle-glr"]), strict=True
+                )
+            )
+        ),
         "wu-meeker": lambda a, b, t: stat_wu_meeker(a, b, t) >= limits["wu-meeker"],
         "shewhart": lambda a, b, t: stat_shewhart(a, b, t) >= limits["shewhart"],
     }
@@ -352,6 +389,11 @@ def main() -> None:
     ]
     for scale in [float(x) for x in args.scales.split(",")]:
         field = f"{2000 * scale:,.0f}-{5000 * scale:,.0f}"
+        o_step, o_glr = oracle_limits(
+            np.random.default_rng(args.seed + 3), max(args.histories, 1000), scale
+        )
+        limits = {**limits, "oracle-step": o_step, "oracle-glr": o_glr}
+        print(f"oracle limits at {field}: step {o_step:.3f}, GLR {o_glr:.3f}", flush=True)
         for name, cond in CONDITIONS.items():
             if only and "control" not in only:
                 continue
