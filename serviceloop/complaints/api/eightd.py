@@ -9,8 +9,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.records.policy import with_retention
 
 from .. import actions, selectors, services
@@ -150,15 +150,18 @@ def add_containment(request: HttpRequest, report_id: int, data: ContainmentIn):
     return Status(201, services.containment_add(actor=user, report=report, **payload))
 
 
-@router.patch("/containments/{int:containment_id}", response=ContainmentOut)
-def update_containment(request: HttpRequest, containment_id: int, data: ContainmentPatch):
-    user = user_of(request)
-    containment = selectors.containment_get(user, containment_id)
-    payload = patch_payload(data, containment)
-    reason = payload.pop("reason", "")
-    return services.containment_update(
-        actor=user, containment=containment, reason=reason, **payload
-    )
+patch_route(
+    router,
+    ContainmentOut,
+    __name__,
+    "update_containment",
+    "containment_id",
+    selectors.containment_get,
+    ContainmentPatch,
+    services.containment_update,
+    "containment",
+    prefix="/containments",
+)
 
 
 @router.post("/containments/{int:containment_id}/done", response=ContainmentOut)
@@ -189,25 +192,35 @@ add_cause = _add(
 )
 
 
-@router.patch("/root-causes/{int:cause_id}", response=RootCauseOut)
-def update_cause(request: HttpRequest, cause_id: int, data: CausePatch):
-    user = user_of(request)
-    cause = selectors.cause_get(user, cause_id)
-    payload = patch_payload(data, cause)
-    reason = payload.pop("reason", "")
-    return services.cause_update(actor=user, cause=cause, reason=reason, **payload)
+patch_route(
+    router,
+    RootCauseOut,
+    __name__,
+    "update_cause",
+    "cause_id",
+    selectors.cause_get,
+    CausePatch,
+    services.cause_update,
+    "cause",
+    prefix="/root-causes",
+)
 
 
 add_action = _add(actions.ACTION_ADD, name="add_action", response=ActionOut)
 
 
-@router.patch("/action-items/{int:action_id}", response=ActionOut)
-def update_action(request: HttpRequest, action_id: int, data: ActionPatch):
-    user = user_of(request)
-    action = selectors.action_get(user, action_id)
-    payload = patch_payload(data, action)
-    reason = payload.pop("reason", "")
-    return services.action_update(actor=user, action=action, reason=reason, **payload)
+patch_route(
+    router,
+    ActionOut,
+    __name__,
+    "update_action",
+    "action_id",
+    selectors.action_get,
+    ActionPatch,
+    services.action_update,
+    "action",
+    prefix="/action-items",
+)
 
 
 _item_post = api_actions(
