@@ -147,13 +147,11 @@ def patch_route(
     doc: str | None = None,
 ) -> Callable[..., Any]:
     """``PATCH prefix/{id}``: the fields the caller sent (``api_support.patch_payload``) to
-    ``service(actor=user, <record>=obj, **fields)``, with ``reason=""`` when the body has a
-    ``reason`` the caller left out. ``permission`` is checked before the record is read (403
+    ``service(actor=user, <record>=obj, **fields)`` (an audit ``reason`` among them when sent:
+    the service's own default when not). ``permission`` is checked before the record is read (403
     before 404) when given, else the service checks it; ``api_in(fields)`` turns ids into
     records; the answer is the service's result, or the record read again when ``refetch``."""
     from .permissions import require
-
-    has_reason = "reason" in getattr(schema, "model_fields", {})
 
     def view(request: HttpRequest, **kwargs: Any) -> Any:
         user = user_of(request)
@@ -161,8 +159,6 @@ def patch_route(
             require(user, permission)
         obj = selector(user, kwargs[id_name])
         payload = patch_payload(kwargs["data"], obj)
-        if has_reason:
-            payload.setdefault("reason", "")
         if api_in is not None:
             payload = api_in(payload)
         result = service(actor=user, **{record: obj}, **payload)
