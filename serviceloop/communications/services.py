@@ -14,7 +14,13 @@ from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core import routing as core_routing
-from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.audit import (
+    AuditAction,
+    audit_create,
+    audit_flag,
+    audit_update,
+    snapshot,
+)
 from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
@@ -399,15 +405,8 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 )
                 if getattr(comm, flag) is not None or getattr(comm, done) is not None:
                     continue
-                setattr(comm, flag, now)
-                comm.save(update_fields=[flag])
-                audit_record(
-                    actor=None,
-                    system="sweep_overdue",
-                    action=AuditAction.EVENT,
-                    obj=comm,
-                    after={flag: now.isoformat()},
-                    reason=f"{clock} deadline passed",
+                audit_flag(
+                    comm, flag, now, system="sweep_overdue", reason=f"{clock} deadline passed"
                 )
                 title = Message(
                     gettext_noop("Answer overdue: %(number)s %(subject)s")

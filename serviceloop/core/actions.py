@@ -27,7 +27,10 @@ and both the page's POST view and the API endpoint are made from it:
 
 ``call(actor, obj, data)`` receives the form's ``cleaned_data`` on a page and the schema's
 fields on the API (enum members as their values), so one call serves both when the form
-and the schema name their fields alike.
+and the schema name their fields alike. Where the service takes the body's fields as they
+are, ``service_call(services.sample_approve, "sample")`` is that call. An API-only action
+has no form; one whose rule is not a single permission (a member of the 8D team, say) says
+``permission=""`` and leaves the check to its service.
 """
 
 from __future__ import annotations
@@ -79,8 +82,15 @@ class Action:
 
     def run(self, actor: Any, obj: Any, data: dict[str, Any]) -> object:
         """The permission, then the service (which checks its own rules again)."""
-        require(actor, self.permission)
+        if self.permission:
+            require(actor, self.permission)
         return self.call(actor, obj, data)
+
+
+def service_call(service: Callable[..., object], record: str) -> Call:
+    """The call ``service(actor=actor, <record>=obj, **data)``: the body's (or the form's)
+    fields passed to the service by their names."""
+    return lambda actor, obj, data: service(actor=actor, **{record: obj}, **data)
 
 
 def page_action(
@@ -154,11 +164,15 @@ def api_actions(
                            path="/{int:claim_id}", response=ClaimOut)
         post(APPROVE)                      # POST /{int:claim_id}/approve
         post(ADD_MEMBER, "team", status=201, name="add_team_member")
+        post(REOPEN, "disciplines/{code}/reopen", name="reopen_discipline")
 
     ``path`` names the record's id (one path parameter); ``module`` is the api module's
     ``__name__`` so that the operation id is ``<module>_<name>``; the endpoint answers the
     service's result, or the record read again through ``get`` when ``refetch``. The record
-    is read (404) before the permission is checked (403) unless ``permission_first``."""
+    is read (404) before the permission is checked (403) unless ``permission_first``;
+    ``answer(obj, result)`` makes another body of them (a list of the record's rows, say).
+    A segment may name more path parameters (``"disciplines/{code}/complete"``): the call's
+    data has them under their names."""
     params = _PATH_PARAM.findall(path)
     if len(params) != 1:
         raise ValueError(f"{path!r}: an action path names exactly one record id.")
@@ -173,16 +187,23 @@ def api_actions(
         refetch: bool = refetch,
         response: Any = response,
         doc: str = "",
+        answer: Callable[[Any, Any], Any] | None = None,
     ) -> Callable[..., Any]:
+        segment = action.name if segment is None else segment
+        extra = _PATH_PARAM.findall(segment)  # more path parameters: into the call's data
+
         def endpoint(request: HttpRequest, **kwargs: Any) -> Any:
             user = user_of(request)
             if permission_first:
                 require(user, action.permission)
             obj = get(user, kwargs[id_name])
             data = api_data(kwargs.get("data"))
+            data = {**{k: kwargs[k] for k in extra}, **data}
             result = action.run(user, obj, action.api_in(data) if action.api_in else data)
             if refetch:
                 result = get(user, kwargs[id_name])
+            elif answer is not None:
+                result = answer(obj, result)
             return Status(status, result) if status != 200 else result
 
         parameters = [
@@ -190,6 +211,14 @@ def api_actions(
                 "request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest
             ),
             inspect.Parameter(id_name, inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=int),
+        ]
+        parameters += [
+            inspect.Parameter(
+                k,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                annotation=int if f"{{int:{k}}}" in segment else str,
+            )
+            for k in extra
         ]
         if action.schema is not None:
             parameters.append(
@@ -201,7 +230,6 @@ def api_actions(
         endpoint.__name__ = endpoint.__qualname__ = name or action.name.replace("-", "_")
         endpoint.__module__ = module
         endpoint.__doc__ = doc or None
-        segment = action.name if segment is None else segment
         url = f"{path}/{segment}" if segment else path
         router.post(url, response={status: response} if status != 200 else response)(endpoint)
         return endpoint

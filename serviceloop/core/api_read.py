@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from .api_support import user_of
+from .api_support import patch_payload, user_of
 
 P = inspect.Parameter
 
@@ -127,3 +127,46 @@ def related(obj: Any, name: str, *select: str) -> list:
     if name in getattr(obj, "_prefetched_objects_cache", {}):
         return list(getattr(obj, name).all())
     return list(getattr(obj, name).select_related(*select))
+
+
+def patch_route(
+    router: Router,
+    out: Any,
+    module: str,
+    name: str,
+    id_name: str,
+    selector: Callable[..., Any],
+    schema: Any,
+    service: Callable[..., Any],
+    record: str,
+    *,
+    prefix: str = "",
+    permission: str = "",
+    api_in: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    refetch: bool = False,
+    doc: str | None = None,
+) -> Callable[..., Any]:
+    """``PATCH prefix/{id}``: the fields the caller sent (``api_support.patch_payload``) to
+    ``service(actor=user, <record>=obj, **fields)`` (an audit ``reason`` among them when sent:
+    the service's own default when not). ``permission`` is checked before the record is read (403
+    before 404) when given, else the service checks it; ``api_in(fields)`` turns ids into
+    records; the answer is the service's result, or the record read again when ``refetch``."""
+    from .permissions import require
+
+    def view(request: HttpRequest, **kwargs: Any) -> Any:
+        user = user_of(request)
+        if permission:
+            require(user, permission)
+        obj = selector(user, kwargs[id_name])
+        payload = patch_payload(kwargs["data"], obj)
+        if api_in is not None:
+            payload = api_in(payload)
+        result = service(actor=user, **{record: obj}, **payload)
+        return selector(user, kwargs[id_name]) if refetch else result
+
+    params = [
+        P(id_name, P.POSITIONAL_OR_KEYWORD, annotation=int),
+        P("data", P.POSITIONAL_OR_KEYWORD, annotation=schema),
+    ]
+    view = _named(view, name, module, doc, params)
+    return router.patch(f"{prefix}/{{int:{id_name}}}", response=out)(view)

@@ -124,6 +124,21 @@ def audit_create(*, actor: Any, obj: models.Model, reason: str = "", system: str
     )
 
 
+def audit_flag(obj: models.Model, field: str, now: datetime, *, system: str, reason: str) -> None:
+    """A sweep's "once" marker: set ``field`` (an overdue flag, say) of a row the caller holds
+    locked to ``now``, save that field only and audit it as a system event."""
+    setattr(obj, field, now)
+    obj.save(update_fields=[field])
+    audit_record(
+        actor=None,
+        system=system,
+        action=AuditAction.EVENT,
+        obj=obj,
+        after={field: now.isoformat()},
+        reason=reason,
+    )
+
+
 def audit_update(
     *,
     actor: Any,

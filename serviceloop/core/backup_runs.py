@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .audit import audit_record, audit_update, snapshot
 from .backup import BackupError, make_backup, verify_backup
+from .jobs import fail_stale
 from .models import BackupRun, BackupStatus
 from .models.audit import AuditAction
 from .permissions import require
@@ -95,19 +96,19 @@ def scheduled_backup(now: datetime | None = None) -> str:
 
 def reap_stale_runs(now: datetime) -> int:
     """Mark failed the runs still "running" STALE_AFTER after their start (their worker died)."""
-    count = 0
-    stale = BackupRun.objects.filter(status=BackupStatus.RUNNING, started_at__lt=now - STALE_AFTER)
-    for run in stale:
-        with transaction.atomic():
-            before = snapshot(run)
-            run.status, run.finished_at = BackupStatus.FAILED, now
-            run.message = _(
-                "The worker stopped while writing this backup (still running after 6 hours)."
-            )
-            run.save(update_fields=["status", "finished_at", "message"])
-            audit_update(actor=None, obj=run, before=before, system="backup_reaper")
-        count += 1
-    return count
+
+    def fail(run: BackupRun) -> None:
+        before = snapshot(run)
+        run.status, run.finished_at = BackupStatus.FAILED, now
+        run.message = _(
+            "The worker stopped while writing this backup (still running after 6 hours)."
+        )
+        run.save(update_fields=["status", "finished_at", "message"])
+        audit_update(actor=None, obj=run, before=before, system="backup_reaper")
+
+    return fail_stale(
+        BackupRun, running=BackupStatus.RUNNING, after=STALE_AFTER, fail=fail, now=now
+    )
 
 
 def _taken(name: str) -> datetime | None:

@@ -342,40 +342,21 @@ def message_text(job: ExportJob) -> str:
 
 def reap(now: Any = None) -> int:
     """Queue again the exports whose worker stopped renewing its lease, and the queued ones
-    no worker picked up; give up after MAX_ATTEMPTS. Safe from several workers at once."""
-    now = now or timezone.now()
-    count = 0
-    for pk, token, attempts, status in ExportJob.objects.filter(
-        status__in=[S.RUNNING, S.QUEUED], heartbeat_at__lt=now - lease()
-    ).values_list("pk", "lease_token", "attempts", "status"):
-        give_up = attempts >= MAX_ATTEMPTS
-        with transaction.atomic():
-            taken = ExportJob.objects.filter(pk=pk, status=status, lease_token=token).update(
-                status=S.FAILED if give_up else S.QUEUED,
-                lease_token="",
-                heartbeat_at=now,
-                finished_at=now if give_up else None,
-                message=gettext_noop("The export was given up after several attempts.")
-                if give_up
-                else "",
-            )
-            if not taken:
-                continue
-            job = ExportJob.objects.select_related("created_by").get(pk=pk)
-            audit_record(
-                actor=None,
-                action=AuditAction.TRANSITION,
-                obj=job,
-                after={"status": job.status, "attempts": attempts},
-                reason="lease expired" if status == S.RUNNING else "task lost",
-                system=SYSTEM,
-            )
-            if give_up:
-                _tell(job)
-            else:
-                enqueue(job)
-        count += 1
-    return count
+    no worker picked up; give up after MAX_ATTEMPTS (``core.leases.take_back``). Safe from
+    several workers at once."""
+    return len(
+        leases.take_back(
+            ExportJob,
+            lease=lease(),
+            max_attempts=MAX_ATTEMPTS,
+            system=SYSTEM,
+            enqueue=enqueue,
+            gave_up=_tell,
+            message=lambda n: gettext_noop("The export was given up after several attempts."),
+            related=("created_by",),
+            now=now,
+        )
+    )
 
 
 def expire(now: Any = None) -> int:

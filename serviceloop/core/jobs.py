@@ -6,6 +6,7 @@ job must be idempotent: several workers may run the same sweep at once."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,6 +32,32 @@ class WorkerStopped(RuntimeError):
     """The worker running this task stopped (killed, or its machine lost) before it finished."""
 
 
+def fail_stale(
+    model: Any,
+    *,
+    running: Any,
+    after: timedelta,
+    fail: Callable[[Any], object],
+    now: datetime | None = None,
+) -> int:
+    """The reaper of a run left "running" by a worker that died: each row of ``model`` whose
+    ``status`` is still ``running`` ``after`` its ``started_at`` is re-read under a row lock
+    and, if still running and still that old, handed to ``fail(row)`` (which marks it failed,
+    audits and logs) in one transaction. Idempotent; several workers may reap at once.
+    Answers how many were failed."""
+    cutoff = (now or timezone.now()) - after
+    stale = model.objects.filter(status=running, started_at__lt=cutoff)
+    count = 0
+    for pk in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            row = model.objects.select_for_update().filter(pk=pk).first()
+            if row is None or row.status != running or not (row.started_at or cutoff) < cutoff:
+                continue
+            fail(row)
+        count += 1
+    return count
+
+
 def reap_task_records(now: datetime | None = None) -> int:
     """django-tasks' database queue leaves the record of a task its worker was running as
     "running" forever when the worker is killed. The work itself is taken back by its own
@@ -44,17 +71,12 @@ def reap_task_records(now: datetime | None = None) -> int:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    cutoff = (now or timezone.now()) - STALE_TASK_AFTER
-    stale = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
-    count = 0
-    for pk in list(stale.values_list("pk", flat=True)):
-        with transaction.atomic():
-            row = DBTaskResult.objects.select_for_update().filter(pk=pk).first()
-            if row is None or row.status != TaskResultStatus.RUNNING:
-                continue
-            row.set_failed(
-                WorkerStopped(f"still running {STALE_TASK_AFTER} after its start: worker stopped")
-            )
-            logger.warning("task %s (%s) marked failed: its worker stopped", pk, row.task_path)
-            count += 1
-    return count
+    def fail(row: Any) -> None:
+        row.set_failed(
+            WorkerStopped(f"still running {STALE_TASK_AFTER} after its start: worker stopped")
+        )
+        logger.warning("task %s (%s) marked failed: its worker stopped", row.pk, row.task_path)
+
+    return fail_stale(
+        DBTaskResult, running=TaskResultStatus.RUNNING, after=STALE_TASK_AFTER, fail=fail, now=now
+    )

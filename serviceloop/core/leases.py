@@ -5,15 +5,18 @@ again a running job whose heartbeat is older than the lease.
 A job model using it has `status`, `lease_token`, `heartbeat_at`, `started_at` and
 `attempts`. `claim` takes a queued job (one UPDATE … WHERE status=queued, so two workers
 never both win); `Lease.beat` renews it with progress fields and raises `LeaseLost` once
-another worker has taken the job.
+another worker has taken the job; `take_back` is the reaper of every such model.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -58,3 +61,58 @@ def claim(model: Any, pk: int, *, queued: str = "queued", running: str = "runnin
         attempts=F("attempts") + 1,
     )
     return token if claimed else ""
+
+
+def take_back(
+    model: Any,
+    *,
+    lease: timedelta,
+    max_attempts: int,
+    system: str,
+    enqueue: Callable[[Any], object],
+    gave_up: Callable[[Any], object],
+    message: Callable[[int], str],
+    related: Sequence[str] = (),
+    now: datetime | None = None,
+    statuses: tuple[str, str, str] = ("queued", "running", "failed"),
+) -> list[tuple[int, bool]]:
+    """The reaper of a leased job model: queue again the jobs whose worker stopped renewing
+    its lease (killed, machine gone) and the queued jobs no worker picked up for a lease
+    (their task was lost); after ``max_attempts`` mark them failed with ``message(attempts)``
+    and call ``gave_up(job)`` (tell the owner). Each step is one UPDATE guarded by the lease
+    token and audited, so several workers may reap at once. Answers (pk, gave up) of each
+    job taken back."""
+    from .audit import AuditAction, audit_record
+
+    queued, running, failed = statuses
+    now = now or timezone.now()
+    taken_back: list[tuple[int, bool]] = []
+    for pk, token, attempts, status in model.objects.filter(
+        status__in=[running, queued], heartbeat_at__lt=now - lease
+    ).values_list("pk", "lease_token", "attempts", "status"):
+        give_up = attempts >= max_attempts
+        with transaction.atomic():
+            taken = model.objects.filter(pk=pk, status=status, lease_token=token).update(
+                status=failed if give_up else queued,
+                lease_token="",
+                heartbeat_at=now,
+                finished_at=now if give_up else None,
+                message=message(attempts) if give_up else "",
+            )
+            if not taken:
+                continue  # another reaper, or the worker itself, got there first
+            job = model.objects.select_related(*related).get(pk=pk)
+            audit_record(
+                actor=None,
+                action=AuditAction.TRANSITION,
+                obj=job,
+                after={"status": job.status, "attempts": attempts},
+                reason="lease expired" if status == running else "task lost",
+                system=system,
+            )
+            if give_up:
+                gave_up(job)
+            else:
+                enqueue(job)
+        taken_back.append((pk, give_up))
+    return taken_back

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.models import Agent
 
 from . import selectors, services
@@ -66,15 +66,18 @@ def create_customer(request: HttpRequest, data: CustomerIn):
 get_route(router, CustomerOut, __name__, "get_customer", "customer_id", selectors.customer_get)
 
 
-@router.patch("/{int:customer_id}", response=CustomerOut)
-def update_customer(request: HttpRequest, customer_id: int, data: CustomerPatch):
-    user = user_of(request)
-    customer = selectors.customer_get(user, customer_id)
-    payload = patch_payload(data, customer)
-    reason = payload.pop("reason", "")
-    if "agent" in payload:
-        payload["agent"] = _agent(payload["agent"])
-    return services.customer_update(actor=user, customer=customer, reason=reason, **payload)
+patch_route(
+    router,
+    CustomerOut,
+    __name__,
+    "update_customer",
+    "customer_id",
+    selectors.customer_get,
+    CustomerPatch,
+    services.customer_update,
+    "customer",
+    api_in=lambda p: {**p, "agent": _agent(p["agent"])} if "agent" in p else p,
+)
 
 
 @router.post("/{int:customer_id}/contacts", response={201: ContactOut})
@@ -121,10 +124,14 @@ get_route(
 )
 
 
-@agreements_router.patch("/{int:agreement_id}", response=AgreementOut)
-def update_agreement(request: HttpRequest, agreement_id: int, data: AgreementPatch):
-    user = user_of(request)
-    agreement = selectors.agreement_get(user, agreement_id)
-    payload = patch_payload(data, agreement)
-    reason = payload.pop("reason", "")
-    return services.agreement_update(actor=user, agreement=agreement, reason=reason, **payload)
+patch_route(
+    agreements_router,
+    AgreementOut,
+    __name__,
+    "update_agreement",
+    "agreement_id",
+    selectors.agreement_get,
+    AgreementPatch,
+    services.agreement_update,
+    "agreement",
+)

@@ -9,8 +9,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
 from serviceloop.records.policy import with_retention
@@ -122,13 +122,17 @@ list_route(
 get_route(reports, ReportOut, __name__, "get_report", "report_id", selectors.report_get)
 
 
-@reports.patch("/{int:report_id}", response=ReportOut)
-def update_report(request: HttpRequest, report_id: int, data: ReportPatch):
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    payload = patch_payload(data, report)
-    reason = payload.pop("reason", "")
-    return services.report_update(actor=user, report=report, reason=reason, **payload)
+patch_route(
+    reports,
+    ReportOut,
+    __name__,
+    "update_report",
+    "report_id",
+    selectors.report_get,
+    ReportPatch,
+    services.report_update,
+    "report",
+)
 
 
 @reports.post("/{int:report_id}/refresh-evidence", response=ReportOut)
@@ -215,13 +219,17 @@ get_route(
 )
 
 
-@production.patch("/{int:production_id}", response=ProductionOut)
-def update_production(request: HttpRequest, production_id: int, data: ProductionPatch):
-    user = user_of(request)
-    volume = selectors.production_get(user, production_id)
-    payload = patch_payload(data, volume)
-    reason = payload.pop("reason", "")
-    return services.production_volume_update(actor=user, volume=volume, reason=reason, **payload)
+patch_route(
+    production,
+    ProductionOut,
+    __name__,
+    "update_production",
+    "production_id",
+    selectors.production_get,
+    ProductionPatch,
+    services.production_volume_update,
+    "volume",
+)
 
 
 @purchases.get("/", response=list[PurchaseOut])
@@ -238,13 +246,17 @@ def create_purchase(request: HttpRequest, data: PurchaseIn):
 get_route(purchases, PurchaseOut, __name__, "get_purchase", "purchase_id", selectors.purchase_get)
 
 
-@purchases.patch("/{int:purchase_id}", response=PurchaseOut)
-def update_purchase(request: HttpRequest, purchase_id: int, data: PurchasePatch):
-    user = user_of(request)
-    volume = selectors.purchase_get(user, purchase_id)
-    payload = patch_payload(data, volume)
-    reason = payload.pop("reason", "")
-    return services.purchase_volume_update(actor=user, volume=volume, reason=reason, **payload)
+patch_route(
+    purchases,
+    PurchaseOut,
+    __name__,
+    "update_purchase",
+    "purchase_id",
+    selectors.purchase_get,
+    PurchasePatch,
+    services.purchase_volume_update,
+    "volume",
+)
 
 
 @surveys.get("/", response=list[SurveyOut])
@@ -263,15 +275,24 @@ def create_survey(request: HttpRequest, data: SurveyIn):
 get_route(surveys, SurveyOut, __name__, "get_survey", "response_id", selectors.survey_get)
 
 
-@surveys.patch("/{int:response_id}", response=SurveyOut)
-def update_survey(request: HttpRequest, response_id: int, data: SurveyPatch):
-    user = user_of(request)
-    response = selectors.survey_get(user, response_id)
-    payload = patch_payload(data, response)
-    reason = payload.pop("reason", "")
+def _raw_score(payload: dict[str, Any]) -> dict[str, Any]:
     if "score" in payload:
         payload["raw_score"] = payload.pop("score")
-    return services.survey_response_update(actor=user, response=response, reason=reason, **payload)
+    return payload
+
+
+patch_route(
+    surveys,
+    SurveyOut,
+    __name__,
+    "update_survey",
+    "response_id",
+    selectors.survey_get,
+    SurveyPatch,
+    services.survey_response_update,
+    "response",
+    api_in=_raw_score,
+)
 
 
 # --------------------------------------------------------------------------- parts

@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import FILE_FIELD, file_response, multipart_body
 from serviceloop.core.permissions import require
 from serviceloop.records.policy import with_retention
@@ -70,13 +70,17 @@ def create_claim(request: HttpRequest, data: ClaimIn):
 get_route(router, ClaimOut, __name__, "get_claim", "claim_id", selectors.claim_get)
 
 
-@router.patch("/{int:claim_id}", response=ClaimOut)
-def update_claim(request: HttpRequest, claim_id: int, data: ClaimPatch):
-    user = user_of(request)
-    claim = selectors.claim_get(user, claim_id)
-    payload = patch_payload(data, claim)
-    reason = payload.pop("reason", "")
-    return services.claim_update(actor=user, claim=claim, reason=reason, **payload)
+patch_route(
+    router,
+    ClaimOut,
+    __name__,
+    "update_claim",
+    "claim_id",
+    selectors.claim_get,
+    ClaimPatch,
+    services.claim_update,
+    "claim",
+)
 
 
 @router.get("/{int:claim_id}/decisions", response=list[DecisionRecordOut])

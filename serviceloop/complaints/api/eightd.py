@@ -2,13 +2,15 @@
 actions of the 8D workflow (disciplines, team, containment, causes, action items, referral,
 negotiation, closure, circulation)."""
 
+import functools
+
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.records.policy import with_retention
 
 from .. import actions, selectors, services
@@ -23,21 +25,13 @@ from ..schemas import (
     TeamMemberOut,
 )
 from ..schemas.workflow import (
-    ActionIn,
     ActionPatch,
-    CancelIn,
-    CauseIn,
     CausePatch,
-    CompleteIn,
     ContainmentDoneIn,
     ContainmentIn,
     ContainmentPatch,
     DisciplineIn,
     EightDPatch,
-    EightDReasonIn,
-    ReinspectIn,
-    TeamIn,
-    VerifyIn,
 )
 from .letters import register_letter_routes
 
@@ -118,35 +112,33 @@ def update_discipline(request: HttpRequest, report_id: int, code: str, data: Dis
     return _detail(request, report)
 
 
-@router.post("/{int:report_id}/disciplines/{code}/complete", response=EightDDetailOut)
-def complete_discipline(request: HttpRequest, report_id: int, code: str):
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    services.discipline_complete(actor=user, report=report, code=code)
-    return _detail(request, report)
-
-
-@router.post("/{int:report_id}/disciplines/{code}/reopen", response=EightDDetailOut)
-def reopen_discipline(request: HttpRequest, report_id: int, code: str, data: EightDReasonIn):
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    services.discipline_reopen(actor=user, report=report, code=code, reason=data.reason)
-    return _detail(request, report)
-
-
-@router.post("/{int:report_id}/team", response={201: TeamMemberOut})
-def add_team_member(request: HttpRequest, report_id: int, data: TeamIn):
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    return Status(201, services.team_add(actor=user, report=report, **data.dict()))
-
-
-@router.post("/team/{int:member_id}/remove", response=list[TeamMemberOut])
-def remove_team_member(request: HttpRequest, member_id: int, data: EightDReasonIn):
-    user = user_of(request)
-    member = selectors.team_member_get(user, member_id)
-    services.team_remove(actor=user, member=member, reason=data.reason)
-    return list(member.report.team.select_related("user", "department"))
+_post = api_actions(
+    router,
+    __name__,
+    get=selectors.report_get,
+    path="/{int:report_id}",
+    response=EightDDetailOut,
+    refetch=True,
+)
+complete_discipline = _post(
+    actions.DISCIPLINE_COMPLETE, "disciplines/{code}/complete", name="complete_discipline"
+)
+reopen_discipline = _post(
+    actions.DISCIPLINE_REOPEN, "disciplines/{code}/reopen", name="reopen_discipline"
+)
+_add = functools.partial(_post, status=201, refetch=False)
+add_team_member = _add(actions.TEAM_ADD, name="add_team_member", response=TeamMemberOut)
+remove_team_member = api_actions(
+    router,
+    __name__,
+    get=selectors.team_member_get,
+    path="/team/{int:member_id}",
+    response=list[TeamMemberOut],
+)(
+    actions.TEAM_REMOVE,
+    name="remove_team_member",
+    answer=lambda member, _: list(member.report.team.select_related("user", "department")),
+)
 
 
 @router.post("/{int:report_id}/containments", response={201: ContainmentOut})
@@ -158,15 +150,18 @@ def add_containment(request: HttpRequest, report_id: int, data: ContainmentIn):
     return Status(201, services.containment_add(actor=user, report=report, **payload))
 
 
-@router.patch("/containments/{int:containment_id}", response=ContainmentOut)
-def update_containment(request: HttpRequest, containment_id: int, data: ContainmentPatch):
-    user = user_of(request)
-    containment = selectors.containment_get(user, containment_id)
-    payload = patch_payload(data, containment)
-    reason = payload.pop("reason", "")
-    return services.containment_update(
-        actor=user, containment=containment, reason=reason, **payload
-    )
+patch_route(
+    router,
+    ContainmentOut,
+    __name__,
+    "update_containment",
+    "containment_id",
+    selectors.containment_get,
+    ContainmentPatch,
+    services.containment_update,
+    "containment",
+    prefix="/containments",
+)
 
 
 @router.post("/containments/{int:containment_id}/done", response=ContainmentOut)
@@ -179,81 +174,69 @@ def containment_done(request: HttpRequest, containment_id: int, data: Containmen
     return services.containment_done(actor=user, containment=containment, **payload)
 
 
-@router.post("/containments/{int:containment_id}/reinspect", response=ContainmentOut)
-def reinspect(request: HttpRequest, containment_id: int, data: ReinspectIn):
-    """R-5.5.3: Quality re-inspects reworked goods before they go back to stock."""
-    user = user_of(request)
-    containment = selectors.containment_get(user, containment_id)
-    return services.containment_reinspect(
-        actor=user, containment=containment, passed=data.passed, note=data.note
-    )
-
-
-@router.post("/{int:report_id}/root-causes", response={201: RootCauseOut})
-def add_cause(request: HttpRequest, report_id: int, data: CauseIn):
-    """D4: a root cause with its work station, operator and inspector (R-5.5.5)."""
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    return Status(201, services.cause_add(actor=user, report=report, **data.dict()))
-
-
-@router.patch("/root-causes/{int:cause_id}", response=RootCauseOut)
-def update_cause(request: HttpRequest, cause_id: int, data: CausePatch):
-    user = user_of(request)
-    cause = selectors.cause_get(user, cause_id)
-    payload = patch_payload(data, cause)
-    reason = payload.pop("reason", "")
-    return services.cause_update(actor=user, cause=cause, reason=reason, **payload)
-
-
-@router.post("/{int:report_id}/action-items", response={201: ActionOut})
-def add_action(request: HttpRequest, report_id: int, data: ActionIn):
-    user = user_of(request)
-    report = selectors.report_get(user, report_id)
-    return Status(201, services.action_add(actor=user, report=report, **data.dict()))
-
-
-@router.patch("/action-items/{int:action_id}", response=ActionOut)
-def update_action(request: HttpRequest, action_id: int, data: ActionPatch):
-    user = user_of(request)
-    action = selectors.action_get(user, action_id)
-    payload = patch_payload(data, action)
-    reason = payload.pop("reason", "")
-    return services.action_update(actor=user, action=action, reason=reason, **payload)
-
-
-@router.post("/action-items/{int:action_id}/complete", response=ActionOut)
-def complete_action(request: HttpRequest, action_id: int, data: CompleteIn):
-    user = user_of(request)
-    action = selectors.action_get(user, action_id)
-    return services.action_complete(actor=user, action=action, **data.dict())
-
-
-@router.post("/action-items/{int:action_id}/verify", response=ActionOut)
-def verify_action(request: HttpRequest, action_id: int, data: VerifyIn):
-    """D6: verify the effect (not effective sends it back to its owner)."""
-    user = user_of(request)
-    action = selectors.action_get(user, action_id)
-    return services.action_verify(
-        actor=user, action=action, effective=data.effective, note=data.note
-    )
-
-
-@router.post("/action-items/{int:action_id}/cancel", response=ActionOut)
-def cancel_action(request: HttpRequest, action_id: int, data: CancelIn):
-    user = user_of(request)
-    action = selectors.action_get(user, action_id)
-    return services.action_cancel(actor=user, action=action, reason=data.reason)
-
-
-_post = api_actions(
+reinspect = api_actions(
     router,
     __name__,
-    get=selectors.report_get,
-    path="/{int:report_id}",
-    response=EightDDetailOut,
-    refetch=True,
+    get=selectors.containment_get,
+    path="/containments/{int:containment_id}",
+    response=ContainmentOut,
+)(
+    actions.REINSPECT,
+    doc="R-5.5.3: Quality re-inspects reworked goods before they go back to stock.",
 )
+add_cause = _add(
+    actions.CAUSE_ADD,
+    name="add_cause",
+    response=RootCauseOut,
+    doc="D4: a root cause with its work station, operator and inspector (R-5.5.5).",
+)
+
+
+patch_route(
+    router,
+    RootCauseOut,
+    __name__,
+    "update_cause",
+    "cause_id",
+    selectors.cause_get,
+    CausePatch,
+    services.cause_update,
+    "cause",
+    prefix="/root-causes",
+)
+
+
+add_action = _add(actions.ACTION_ADD, name="add_action", response=ActionOut)
+
+
+patch_route(
+    router,
+    ActionOut,
+    __name__,
+    "update_action",
+    "action_id",
+    selectors.action_get,
+    ActionPatch,
+    services.action_update,
+    "action",
+    prefix="/action-items",
+)
+
+
+_item_post = api_actions(
+    router,
+    __name__,
+    get=selectors.action_get,
+    path="/action-items/{int:action_id}",
+    response=ActionOut,
+)
+complete_action = _item_post(actions.ACTION_COMPLETE, name="complete_action")
+verify_action = _item_post(
+    actions.ACTION_VERIFY,
+    name="verify_action",
+    doc="D6: verify the effect (not effective sends it back to its owner).",
+)
+cancel_action = _item_post(actions.ACTION_CANCEL, name="cancel_action")
 refer_to_sales = _post(
     actions.REFER,
     "refer-to-sales",

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.records.policy import with_retention
 
 from .. import selectors, services
@@ -67,13 +67,17 @@ def management_review(
 get_route(router, ComplaintOut, __name__, "get_complaint", "complaint_id", selectors.complaint_get)
 
 
-@router.patch("/{int:complaint_id}", response=ComplaintOut)
-def update_complaint(request: HttpRequest, complaint_id: int, data: ComplaintPatch):
-    user = user_of(request)
-    complaint = selectors.complaint_get(user, complaint_id)
-    payload = patch_payload(data, complaint)
-    reason = payload.pop("reason", "")
-    return services.complaint_update(actor=user, complaint=complaint, reason=reason, **payload)
+patch_route(
+    router,
+    ComplaintOut,
+    __name__,
+    "update_complaint",
+    "complaint_id",
+    selectors.complaint_get,
+    ComplaintPatch,
+    services.complaint_update,
+    "complaint",
+)
 
 
 def _open_body(request: HttpRequest) -> EightDOpenIn:

@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_record
+from serviceloop.core.audit import audit_flag
 from serviceloop.core.notifications import Message, choice_label
 
 from ..models import (
@@ -71,14 +71,11 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
                 obj = model.objects.select_for_update().filter(pk=pk, **owed).first()
                 if obj is None or obj.overdue_flagged_at is not None:  # type: ignore[attr-defined]
                     continue
-                obj.overdue_flagged_at = now  # type: ignore[attr-defined]
-                obj.save(update_fields=["overdue_flagged_at"])
-                audit_record(
-                    actor=None,
+                audit_flag(
+                    obj,
+                    "overdue_flagged_at",
+                    now,
                     system="complaints.sweep_overdue",
-                    action=AuditAction.EVENT,
-                    obj=obj,
-                    after={"overdue_flagged_at": now.isoformat()},
                     reason="deadline passed",
                 )
                 report = obj.report  # type: ignore[attr-defined]

@@ -359,40 +359,19 @@ def _tell(job: ImportJob) -> None:
 def reap(now: Any = None) -> int:
     """Queue again the jobs whose worker stopped renewing its lease (killed, machine gone),
     and the queued jobs no worker has picked up for a lease (their task was lost); give up
-    after MAX_ATTEMPTS. Safe to run from several workers at once."""
-    now = now or timezone.now()
-    stale = now - lease()
-    count = 0
-    for pk, token, attempts, status in ImportJob.objects.filter(
-        status__in=[S.RUNNING, S.QUEUED], heartbeat_at__lt=stale
-    ).values_list("pk", "lease_token", "attempts", "status"):
-        give_up = attempts >= MAX_ATTEMPTS
-        with transaction.atomic():
-            taken = ImportJob.objects.filter(pk=pk, status=status, lease_token=token).update(
-                status=S.FAILED if give_up else S.QUEUED,
-                lease_token="",
-                heartbeat_at=now,
-                finished_at=now if give_up else None,
-                message=_("The import was given up after %(n)s attempts.") % {"n": attempts}
-                if give_up
-                else "",
-            )
-            if not taken:
-                continue  # another reaper, or the worker itself, got there first
-            job = ImportJob.objects.select_related("created_by", "confirmed_by").get(pk=pk)
-            audit_record(
-                actor=None,
-                action=AuditAction.TRANSITION,
-                obj=job,
-                after={"status": job.status, "attempts": attempts},
-                reason="lease expired" if status == S.RUNNING else "task lost",
-                system=SYSTEM,
-            )
-            if give_up:
-                _tell(job)
-            else:
-                enqueue(job)
-        if give_up:
+    after MAX_ATTEMPTS (``core.leases.take_back``). Safe to run from several workers at once."""
+    taken = leases.take_back(
+        ImportJob,
+        lease=lease(),
+        max_attempts=MAX_ATTEMPTS,
+        system=SYSTEM,
+        enqueue=enqueue,
+        gave_up=_tell,
+        message=lambda n: _("The import was given up after %(n)s attempts.") % {"n": n},
+        related=("created_by", "confirmed_by"),
+        now=now,
+    )
+    for pk, gave_up in taken:
+        if gave_up:
             rowfile.remove_all(pk)
-        count += 1
-    return count
+    return len(taken)

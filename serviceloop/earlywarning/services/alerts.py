@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_record, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_flag, audit_update, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Later, Message, notify, users_with_roles
 from serviceloop.core.permissions import require
@@ -131,14 +131,11 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             )
             if alert.report_overdue_flagged_at is not None or alert.status not in OPEN_STATUSES:
                 continue
-            alert.report_overdue_flagged_at = now
-            alert.save(update_fields=["report_overdue_flagged_at"])
-            audit_record(
-                actor=None,
+            audit_flag(
+                alert,
+                "report_overdue_flagged_at",
+                now,
                 system="ew_sweep_overdue",
-                action=AuditAction.EVENT,
-                obj=alert,
-                after={"report_overdue_flagged_at": now.isoformat()},
                 reason="report deadline passed",
             )
             notify(
@@ -171,14 +168,11 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
             )
             if report.notify_overdue_flagged_at is not None:
                 continue
-            report.notify_overdue_flagged_at = now
-            report.save(update_fields=["notify_overdue_flagged_at"])
-            audit_record(
-                actor=None,
+            audit_flag(
+                report,
+                "notify_overdue_flagged_at",
+                now,
                 system="ew_sweep_overdue",
-                action=AuditAction.EVENT,
-                obj=report,
-                after={"notify_overdue_flagged_at": now.isoformat()},
                 reason="customer notification deadline passed",
             )
             notify(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.jobs import fail_stale
 from serviceloop.core.models import User
 from serviceloop.core.models.audit import AuditAction
 from serviceloop.core.notifications import (
@@ -169,21 +170,13 @@ def execute_run(
 def reap_stale_runs(now: datetime | None = None) -> int:
     """Mark failed the runs still "running" STALE_AFTER after their start: their worker died
     (the periodic sweep calls this). Audited; the reason is shown translated on the run."""
-    now = now or timezone.now()
-    count = 0
-    stale = AnalysisRun.objects.filter(
-        status=RunStatus.RUNNING, started_at__lt=now - STALE_AFTER
-    ).values_list("pk", flat=True)
-    for pk in list(stale):
-        with transaction.atomic():
-            run = AnalysisRun.objects.select_for_update().get(pk=pk)
-            if run.status != RunStatus.RUNNING or (run.started_at or now) >= now - STALE_AFTER:
-                continue
-            run.errors = [*run.errors, {"signal": "run", "scope": "", "message": STALE_REASON}]
-            _move(run, RunStatus.FAILED, reason="worker stopped (stale run reaped)")
-        log.warning("analysis run %s: worker stopped, marked failed", pk)
-        count += 1
-    return count
+
+    def fail(run: AnalysisRun) -> None:
+        run.errors = [*run.errors, {"signal": "run", "scope": "", "message": STALE_REASON}]
+        _move(run, RunStatus.FAILED, reason="worker stopped (stale run reaped)")
+        log.warning("analysis run %s: worker stopped, marked failed", run.pk)
+
+    return fail_stale(AnalysisRun, running=RunStatus.RUNNING, after=STALE_AFTER, fail=fail, now=now)
 
 
 # --------------------------------------------------------------------------- alerts

@@ -6,8 +6,8 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -60,14 +60,18 @@ get_route(
 )
 
 
-@router.patch("/{int:assignment_id}", response=AssignmentOut)
-def update_assignment(request: HttpRequest, assignment_id: int, data: AssignmentPatch):
-    actor = user_of(request)
-    require(actor, "assignment.manage")
-    a = selectors.assignment_get(actor, assignment_id)
-    payload = patch_payload(data, a)
-    reason = payload.pop("reason", "")
-    return services.assignment_update(actor=actor, assignment=a, reason=reason, **payload)
+patch_route(
+    router,
+    AssignmentOut,
+    __name__,
+    "update_assignment",
+    "assignment_id",
+    selectors.assignment_get,
+    AssignmentPatch,
+    services.assignment_update,
+    "assignment",
+    permission="assignment.manage",
+)
 
 
 @router.post("/{int:assignment_id}/end", response=AssignmentOut)

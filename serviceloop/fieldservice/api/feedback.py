@@ -7,8 +7,8 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from serviceloop.core import deadlines
-from serviceloop.core.api_read import get_route, list_route, prefetch_with
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route, prefetch_with
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -171,10 +171,18 @@ def _get(request: HttpRequest, info_form_id: int, action: str):
     return actor, selectors.infoform_get(actor, info_form_id)
 
 
-@infoforms_router.patch("/{int:info_form_id}", response=InfoFormOut)
-def update_infoform(request: HttpRequest, info_form_id: int, data: InfoFormPatch):
-    actor, f = _get(request, info_form_id, "infoform.manage")
-    return services.infoform_update(actor=actor, form=f, **patch_payload(data, f))
+patch_route(
+    infoforms_router,
+    InfoFormOut,
+    __name__,
+    "update_infoform",
+    "info_form_id",
+    selectors.infoform_get,
+    InfoFormPatch,
+    services.infoform_update,
+    "form",
+    permission="infoform.manage",
+)
 
 
 @infoforms_router.post("/{int:info_form_id}/issue", response=InfoFormOut)

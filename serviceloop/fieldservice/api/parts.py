@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_read import get_route, list_route, prefetch_with
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route, prefetch_with
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from .. import selectors, services
@@ -59,12 +59,18 @@ def create_part(request: HttpRequest, data: PartIn):
 get_route(parts_router, SparePartOut, __name__, "get_part", "spare_part_id", selectors.part_get)
 
 
-@parts_router.patch("/{int:spare_part_id}", response=SparePartOut)
-def update_part(request: HttpRequest, spare_part_id: int, data: PartPatch):
-    actor = user_of(request)
-    require(actor, "part.manage")
-    part = selectors.part_get(actor, spare_part_id)
-    return services.part_update(actor=actor, part=part, **patch_payload(data, part))
+patch_route(
+    parts_router,
+    SparePartOut,
+    __name__,
+    "update_part",
+    "spare_part_id",
+    selectors.part_get,
+    PartPatch,
+    services.part_update,
+    "part",
+    permission="part.manage",
+)
 
 
 # ---------------------------------------------------------------- requests
@@ -249,14 +255,18 @@ def create_tag(request: HttpRequest, data: TagIn):
 get_route(tags_router, TagOut, __name__, "get_tag", "nc_tag_id", selectors.tag_get)
 
 
-@tags_router.patch("/{int:nc_tag_id}", response=TagOut)
-def update_tag(request: HttpRequest, nc_tag_id: int, data: TagPatch):
-    actor = user_of(request)
-    require(actor, "tag.manage")
-    tag = selectors.tag_get(actor, nc_tag_id)
-    payload = patch_payload(data, tag)
-    reason = payload.pop("reason", "")
-    return services.tag_update(actor=actor, tag=tag, reason=reason, **payload)
+patch_route(
+    tags_router,
+    TagOut,
+    __name__,
+    "update_tag",
+    "nc_tag_id",
+    selectors.tag_get,
+    TagPatch,
+    services.tag_update,
+    "tag",
+    permission="tag.manage",
+)
 
 
 @tags_router.post("/{int:nc_tag_id}/resolve", response=TagOut)

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 from serviceloop.records.policy import with_retention
 
@@ -84,14 +84,18 @@ def defaults(request: HttpRequest):
 get_route(router, RecordOut, __name__, "get_record", "service_record_id", selectors.record_get)
 
 
-@router.patch("/{int:service_record_id}", response=RecordOut)
-def update_record(request: HttpRequest, service_record_id: int, data: RecordPatch):
-    actor = user_of(request)
-    require(actor, "record.change")
-    rec = selectors.record_get(actor, service_record_id)
-    payload = patch_payload(data, rec)
-    reason = payload.pop("reason", "")
-    return services.service_record_update(actor=actor, record=rec, reason=reason, **payload)
+patch_route(
+    router,
+    RecordOut,
+    __name__,
+    "update_record",
+    "service_record_id",
+    selectors.record_get,
+    RecordPatch,
+    services.service_record_update,
+    "record",
+    permission="record.change",
+)
 
 
 @router.post("/{int:service_record_id}/flag-major", response=RecordOut)

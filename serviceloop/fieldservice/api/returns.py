@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route, prefetch_with
-from serviceloop.core.api_support import API_AUTH, patch_payload, user_of
+from serviceloop.core.api_read import get_route, list_route, patch_route, prefetch_with
+from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 from serviceloop.records.policy import with_retention
 
@@ -60,11 +60,18 @@ def _get(request: HttpRequest, return_form_id: int, action: str):
     return actor, selectors.return_get(actor, return_form_id)
 
 
-@router.patch("/{int:return_form_id}", response=ReturnOut)
-def update_return(request: HttpRequest, return_form_id: int, data: ReturnPatch):
-    actor, f = _get(request, return_form_id, "return.fill")
-    payload = patch_payload(data, f)
-    return services.return_update(actor=actor, form=f, **payload)
+patch_route(
+    router,
+    ReturnOut,
+    __name__,
+    "update_return",
+    "return_form_id",
+    selectors.return_get,
+    ReturnPatch,
+    services.return_update,
+    "form",
+    permission="return.fill",
+)
 
 
 @router.post("/{int:return_form_id}/countersign", response=ReturnOut)

@@ -13,7 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.audit import (
+    AuditAction,
+    audit_create,
+    audit_flag,
+    audit_update,
+    snapshot,
+)
 from serviceloop.core.deadlines import days_after
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
@@ -302,14 +308,11 @@ def sweep_overdue_escalations(now: datetime | None = None) -> int:
             )
             if e.overdue_flagged_at is not None or e.done_at is not None or e.due_at >= now:
                 continue
-            e.overdue_flagged_at = now
-            e.save(update_fields=["overdue_flagged_at"])
-            audit_record(
-                actor=None,
+            audit_flag(
+                e,
+                "overdue_flagged_at",
+                now,
                 system="fieldservice_sweep",
-                action=AuditAction.EVENT,
-                obj=e,
-                after={"overdue_flagged_at": now.isoformat()},
                 reason="escalation due date passed",
             )
             owners = [e.coordinator] if e.coordinator else list(users_with_roles(RoleCode.SALES))

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.audit import (
+    AuditAction,
+    audit_create,
+    audit_flag,
+    audit_update,
+    snapshot,
+)
 from serviceloop.core.late_entry import clear_stated_time, record_stated_time
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, notify, users_with_roles
@@ -185,14 +191,11 @@ def sweep_missing_feedback(now: datetime | None = None) -> int:
                 fb, _created = _get_or_create(engineer, week, None, "fieldservice_sweep")
                 if fb.submitted_at is not None or fb.overdue_flagged_at is not None:
                     continue
-                fb.overdue_flagged_at = now
-                fb.save(update_fields=["overdue_flagged_at"])
-                audit_record(
-                    actor=None,
+                audit_flag(
+                    fb,
+                    "overdue_flagged_at",
+                    now,
                     system="fieldservice_sweep",
-                    action=AuditAction.EVENT,
-                    obj=fb,
-                    after={"overdue_flagged_at": now.isoformat()},
                     reason="weekly feedback missing",
                 )
                 notify(

@@ -4,31 +4,21 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from serviceloop.core.actions import api_actions
 from serviceloop.core.api_read import get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import FILE_FIELD, multipart_body
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Contact
 
-from .. import selectors, services
+from .. import actions, selectors, services
 from ..documents import decline_docx_response, decline_pdf_response
 from ..schemas import (
-    ConcludeIn,
-    ConfirmIn,
-    DecideIn,
-    DeliverIn,
-    DepartmentIn,
-    EvaluationIn,
-    FulfilIn,
-    MadeIn,
-    PresalesTextIn,
-    RejectIn,
     RequirementAttachmentOut,
     RequirementIn,
     RequirementOut,
     SampleIn,
     SampleOut,
-    ScheduleIn,
     SpecialIn,
     SpecialOut,
 )
@@ -80,27 +70,16 @@ get_route(
 )
 
 
-@requirements_router.post("/{int:req_id}/evaluations", response={201: RequirementOut})
-def evaluate(request: HttpRequest, req_id: int, data: EvaluationIn):
-    user = user_of(request)
-    req = selectors.requirement_get(user, req_id)
-    services.requirement_evaluate(actor=user, requirement=req, **data.dict())
-    return Status(201, selectors.requirement_get(user, req_id))
-
-
-@requirements_router.post("/{int:req_id}/conclude", response=RequirementOut)
-def conclude(request: HttpRequest, req_id: int, data: ConcludeIn):
-    user = user_of(request)
-    req = selectors.requirement_get(user, req_id)
-    payload = data.dict()
-    order_id = payload.pop("order")
-    order = None
-    if order_id is not None:
-        order = selectors.order_list(user).filter(pk=order_id).first()
-        if order is None:
-            raise ValidationError({"order": f"Unknown order {order_id}."})
-    services.requirement_conclude(actor=user, requirement=req, order=order, **payload)
-    return selectors.requirement_get(user, req_id)
+_requirement_post = api_actions(
+    requirements_router,
+    __name__,
+    get=selectors.requirement_get,
+    path="/{int:req_id}",
+    response=RequirementOut,
+    refetch=True,
+)
+evaluate = _requirement_post(actions.EVALUATE, "evaluations", status=201)
+conclude = _requirement_post(actions.CONCLUDE)
 
 
 @requirements_router.get("/{int:req_id}/attachments", response=list[RequirementAttachmentOut])
@@ -182,48 +161,15 @@ def create_sample(request: HttpRequest, data: SampleIn):
 get_route(samples_router, SampleOut, __name__, "get_sample", "sample_id", selectors.sample_get)
 
 
-@samples_router.post("/{int:sample_id}/approve", response=SampleOut)
-def approve(request: HttpRequest, sample_id: int, data: DepartmentIn):
-    user = user_of(request)
-    sample = selectors.sample_get(user, sample_id)
-    return services.sample_approve(actor=user, sample=sample, department=data.department)
-
-
-@samples_router.post("/{int:sample_id}/reject", response=SampleOut)
-def reject(request: HttpRequest, sample_id: int, data: RejectIn):
-    user = user_of(request)
-    sample = selectors.sample_get(user, sample_id)
-    return services.sample_reject(
-        actor=user, sample=sample, department=data.department, reason=data.reason
-    )
-
-
-@samples_router.post("/{int:sample_id}/schedule", response=SampleOut)
-def schedule(request: HttpRequest, sample_id: int, data: ScheduleIn):
-    user = user_of(request)
-    sample = selectors.sample_get(user, sample_id)
-    return services.sample_schedule(actor=user, sample=sample, planned_date=data.planned_date)
-
-
-@samples_router.post("/{int:sample_id}/made", response=SampleOut)
-def made(request: HttpRequest, sample_id: int, data: MadeIn):
-    user = user_of(request)
-    sample = selectors.sample_get(user, sample_id)
-    return services.sample_record_made(actor=user, sample=sample, **data.dict())
-
-
-@samples_router.post("/{int:sample_id}/deliver", response=SampleOut)
-def deliver(request: HttpRequest, sample_id: int, data: DeliverIn):
-    user = user_of(request)
-    sample = selectors.sample_get(user, sample_id)
-    return services.sample_deliver(actor=user, sample=sample, **data.dict())
-
-
-@samples_router.post("/{int:sample_id}/confirm", response=SampleOut)
-def confirm(request: HttpRequest, sample_id: int, data: ConfirmIn):
-    user = user_of(request)
-    sample = selectors.sample_get(user, sample_id)
-    return services.sample_confirm(actor=user, sample=sample, **data.dict())
+_sample_post = api_actions(
+    samples_router, __name__, get=selectors.sample_get, path="/{int:sample_id}", response=SampleOut
+)
+approve = _sample_post(actions.SAMPLE_APPROVE)
+reject = _sample_post(actions.SAMPLE_REJECT)
+schedule = _sample_post(actions.SAMPLE_SCHEDULE)
+made = _sample_post(actions.SAMPLE_MADE)
+deliver = _sample_post(actions.SAMPLE_DELIVER)
+confirm = _sample_post(actions.SAMPLE_CONFIRM)
 
 
 class SpecialFilters(Schema):
@@ -247,25 +193,16 @@ def create_special(request: HttpRequest, data: SpecialIn):
 get_route(special_router, SpecialOut, __name__, "get_special", "special_id", selectors.special_get)
 
 
-@special_router.post("/{int:special_id}/decide", response=SpecialOut)
-def decide(request: HttpRequest, special_id: int, data: DecideIn):
-    user = user_of(request)
-    special = selectors.special_get(user, special_id)
-    return services.special_decide(actor=user, special=special, **data.dict())
-
-
-@special_router.post("/{int:special_id}/fulfil", response=SpecialOut)
-def fulfil(request: HttpRequest, special_id: int, data: FulfilIn):
-    user = user_of(request)
-    special = selectors.special_get(user, special_id)
-    return services.special_fulfil(actor=user, special=special, **data.dict())
-
-
-@special_router.post("/{int:special_id}/decline-notice", response=SpecialOut)
-def decline_notice(request: HttpRequest, special_id: int, data: PresalesTextIn):
-    user = user_of(request)
-    special = selectors.special_get(user, special_id)
-    return services.special_decline_notice(actor=user, special=special, text=data.text)
+_special_post = api_actions(
+    special_router,
+    __name__,
+    get=selectors.special_get,
+    path="/{int:special_id}",
+    response=SpecialOut,
+)
+decide = _special_post(actions.SPECIAL_DECIDE)
+fulfil = _special_post(actions.SPECIAL_FULFIL)
+decline_notice = _special_post(actions.SPECIAL_DECLINE_NOTICE)
 
 
 @special_router.get("/{int:special_id}/pdf")

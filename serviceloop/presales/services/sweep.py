@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_record
+from serviceloop.core.audit import audit_flag
 from serviceloop.core.notifications import Message, choice_label, notify, users_with_roles
 from serviceloop.core.roles import RoleCode
 
@@ -26,16 +26,7 @@ def _flag(model: type[Model], pk: int, flag: str, now: datetime, reason: str) ->
     obj = model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined]
     if getattr(obj, flag) is not None:
         return None
-    setattr(obj, flag, now)
-    obj.save(update_fields=[flag])
-    audit_record(
-        actor=None,
-        system="presales_sweep",
-        action=AuditAction.EVENT,
-        obj=obj,
-        after={flag: now.isoformat()},
-        reason=reason,
-    )
+    audit_flag(obj, flag, now, system="presales_sweep", reason=reason)
     return obj
 
 
