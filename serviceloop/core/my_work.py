@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F, QuerySet
+from django.db.models import Case, Count, F, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 
@@ -81,27 +82,46 @@ def most_urgent(
     *,
     kind: str,
     order: str | None = "due_at",
-    url: str = "",
+    url: str | Callable[[str], str] = "",
     label: str = "",
     limit: int | None = None,
     now: datetime | None = None,
+    partition: str | None = None,
 ) -> Iterator[WorkItem | WorkCount]:
     """The `limit` most urgent rows of `qs` (earliest `order` first, undated last, ordered and
     cut in SQL) as work items, then a WorkCount with how many there are in all and how many
-    are overdue (one COUNT each, only when the cut left some out)."""
+    are overdue (nothing when there is none) — in ONE query: the totals are window aggregates
+    over the filtered rows (``COUNT(*) OVER ()``), so the number of queries does not depend on
+    the number of rows.
+
+    `partition` (a field) makes one query serve several kinds: the most urgent `limit` of each
+    value of the field (``ROW_NUMBER() OVER (PARTITION BY …)``), each kind counted apart; the
+    kind of a row is then the one `make` gives it and `url` may be a function of the kind."""
     limit = limit or SHOWN
-    ordered = qs.order_by(F(order).asc(nulls_last=True), "pk") if order else qs.order_by("pk")
-    rows = list(ordered[:limit])
-    items = [make(obj) for obj in rows]
-    yield from items
-    count = len(rows)
     now = now or timezone.now()
-    overdue = sum(1 for i in items if i.overdue(now))
-    if count == limit:
-        count = qs.order_by().count()
-        if count > limit and overdue == limit and order:
-            overdue = qs.order_by().filter(**{f"{order}__lt": now}).count()
-    yield WorkCount(kind, count, overdue, url, label)
+    ordering = [F(order).asc(nulls_last=True), F("pk").asc()] if order else [F("pk").asc()]
+    by = [F(partition)] if partition else None
+    late: Any = Value(0)
+    if order:
+        late = Sum(Case(When(**{f"{order}__lt": now}, then=Value(1)), default=Value(0)))
+    rows_qs = qs.order_by().annotate(
+        work_total=Window(Count("pk"), partition_by=by),
+        work_overdue=Window(late, partition_by=by) if order else Value(0),
+    )
+    if partition:
+        rows_qs = rows_qs.annotate(
+            work_rank=Window(RowNumber(), partition_by=by, order_by=ordering)
+        ).filter(work_rank__lte=limit)
+        rows = list(rows_qs.order_by(*ordering))
+    else:
+        rows = list(rows_qs.order_by(*ordering)[:limit])
+    totals: dict[str, tuple[int, int]] = {}
+    for obj in rows:
+        item = make(obj)
+        totals.setdefault(item.kind, (obj.work_total, obj.work_overdue or 0))
+        yield item
+    for k, (count, overdue) in totals.items():
+        yield WorkCount(k, count, overdue, url(k) if callable(url) else url, label)
 
 
 @dataclass
