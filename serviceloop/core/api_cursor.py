@@ -96,7 +96,8 @@ def ordering_keys(qs: QuerySet[Any]) -> list[Key] | None:
     keys: list[Key] = []
     for entry in order:
         if isinstance(entry, OrderBy) and isinstance(entry.expression, F):
-            keys.append(Key(qs.model, entry.expression.name, entry.descending))
+            name: str = entry.expression.name  # type: ignore[attr-defined]
+            keys.append(Key(qs.model, name, entry.descending))
         elif isinstance(entry, str) and entry and entry != "?":
             keys.append(Key(qs.model, entry.lstrip("-"), entry.startswith("-")))
         else:
