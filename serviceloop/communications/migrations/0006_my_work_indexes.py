@@ -5,20 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('communications', '0005_list_indexes'),
-        ('customers', '0001_initial'),
+        ("communications", "0005_list_indexes"),
+        ("customers", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='communication',
-            index=models.Index(condition=models.Q(('status', 'closed'), _negated=True), fields=['owner', 'feedback_due_at'], name='comm_open_owner_feedback'),
+            model_name="communication",
+            index=models.Index(
+                condition=models.Q(("status", "closed"), _negated=True),
+                fields=["owner", "feedback_due_at"],
+                name="comm_open_owner_feedback",
+            ),
         ),
         migrations.AddIndex(
-            model_name='communication',
-            index=models.Index(condition=models.Q(('answered_at__isnull', True), models.Q(('status', 'closed'), _negated=True)), fields=['owner', 'answer_due_at'], name='comm_unanswered_owner_answer'),
+            model_name="communication",
+            index=models.Index(
+                condition=models.Q(
+                    ("answered_at__isnull", True), models.Q(("status", "closed"), _negated=True)
+                ),
+                fields=["owner", "answer_due_at"],
+                name="comm_unanswered_owner_answer",
+            ),
         ),
     ]

@@ -5,15 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('complaints', '0003_list_indexes'),
+        ("complaints", "0003_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='discipline',
-            index=models.Index(condition=models.Q(('status', 'open')), fields=['owner', 'due_at'], name='discipline_open_owner_due'),
+            model_name="discipline",
+            index=models.Index(
+                condition=models.Q(("status", "open")),
+                fields=["owner", "due_at"],
+                name="discipline_open_owner_due",
+            ),
         ),
     ]
