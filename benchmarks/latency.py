@@ -6,6 +6,7 @@ the same run; writes a markdown table.
         --database-url postgres://postgres@127.0.0.1:5432/bench
     .venv/bin/python benchmarks/latency.py --database-url postgres://…/bench [--reps 7]
         [--exports] [--data-dir DIR]   # SQLite: --data-dir of a `load_company.py --keep` run
+        [--only "customers,API 8D"]      # only the pages whose names contain one of these
 
 The pages are requested in this process through Django's test client (no network, no
 server), logged in as the demo people (sales1, quality1, eng1, agent1). Each is requested
@@ -48,6 +49,9 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--exports", action="store_true")
     parser.add_argument("--name", default="")
+    parser.add_argument(
+        "--only", default="", help="comma-separated parts of page names: measure only those"
+    )
     args = parser.parse_args()
     if args.database_url:
         os.environ["SERVICELOOP_DATABASE_URL"] = args.database_url
@@ -265,6 +269,34 @@ def main() -> None:
         ),
         ("parts overview", "dashboard", "quality1", "/early-warning/parts/", None),
     ]
+    # keyset paging (docs/api-lists.md): the 8D list from the middle, by cursor and by offset
+    middle = EightDReport.objects.count() // 2
+    at_middle = clients["quality1"].get(f"/api/v1/eight-d-reports/?limit=25&offset={middle}")
+    cursor, last = at_middle.json()["next_cursor"], at_middle.json()["items"][-1]["id"]
+    pages += [
+        (
+            "API 8D reports, middle by offset",
+            "api list",
+            "quality1",
+            f"/api/v1/eight-d-reports/?limit=25&offset={middle + 25}",
+            rows("complaints_eightdreport", "created_at DESC, id DESC") + f" OFFSET {middle + 25}",
+        ),
+        (
+            "API 8D reports, middle by cursor",
+            "api list",
+            "quality1",
+            f"/api/v1/eight-d-reports/?limit=25&cursor={cursor}",
+            rows(
+                "complaints_eightdreport",
+                "created_at DESC, id DESC",
+                where="WHERE (created_at, id) < (SELECT created_at, id FROM "
+                f"complaints_eightdreport WHERE id = {last})",
+            ),
+        ),
+    ]
+    if args.only:
+        wanted = [w.strip() for w in args.only.split(",") if w.strip()]
+        pages = [p for p in pages if any(w in p[0] for w in wanted)]
     if args.exports:
         pages += [
             (

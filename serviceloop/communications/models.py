@@ -129,6 +129,17 @@ class Communication(TrackedModel):
             models.Index(fields=["customer", "-received_at"], name="comm_customer_received"),
             models.Index(fields=["channel", "-received_at"], name="comm_channel_received"),
             models.Index(fields=["owner", "-received_at"], name="comm_owner_received"),
+            # issue 15: "my work" — an owner's open communications, most urgent first
+            models.Index(
+                fields=["owner", "feedback_due_at"],
+                condition=~models.Q(status="closed"),
+                name="comm_open_owner_feedback",
+            ),
+            models.Index(
+                fields=["owner", "answer_due_at"],
+                condition=models.Q(answered_at__isnull=True) & ~models.Q(status="closed"),
+                name="comm_unanswered_owner_answer",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,8 +25,9 @@ from typing import Any
 from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from .api_cursor import KeysetOrOffsetPagination
 from .api_support import patch_payload, user_of
 
 P = inspect.Parameter
@@ -60,7 +61,8 @@ def list_route(
     shape: Callable[[Any], Any] | None = None,
     doc: str | None = None,
 ) -> Callable[..., Any]:
-    """``GET path``: ``selector(user, **filters)``, shaped (prefetches), paginated."""
+    """``GET path``: ``selector(user, **filters)``, shaped (prefetches), paginated by
+    ``limit``/``offset`` or by ``cursor`` (core.api_cursor)."""
 
     def view(request: HttpRequest, **kwargs: Any) -> Any:
         given = kwargs["filters"].dict() if filters is not None else {}
@@ -70,7 +72,7 @@ def list_route(
     query: Any = Query  # Query[schema] built at run time
     params = [P("filters", P.POSITIONAL_OR_KEYWORD, annotation=query[filters])] if filters else []
     view = _named(view, name, module, doc, params)
-    return router.get(path, response=list[out])(paginate(LimitOffsetPagination)(view))
+    return router.get(path, response=list[out])(paginate(KeysetOrOffsetPagination)(view))
 
 
 def get_route(

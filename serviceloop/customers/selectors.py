@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from serviceloop.core.filters import filter_given
@@ -29,12 +30,17 @@ def customer_list(
     qs = CUSTOMER_FILTERS.apply(qs, q=q, tier=tier, agent=agent, province=province, active=active)
     if q:
         qs = qs.distinct()  # the search reaches the contacts
-    # Aggregation drops Meta.ordering, so order explicitly for stable pages.
-    return qs.annotate(
-        open_communications=Count(
-            "communications", filter=Q(communications__feedback_at__isnull=True), distinct=True
-        )
-    ).order_by("code")
+    # Counted per shown row (a correlated subquery on the customer's index), not by grouping
+    # the join of every customer with every communication (issue 15: 0.85 s at 100,000).
+    comms = Customer._meta.get_field("communications").related_model._default_manager
+    open_ = (
+        comms.filter(customer=OuterRef("pk"), feedback_at__isnull=True)
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(open_communications=Coalesce(Subquery(open_), 0)).order_by("code")
 
 
 def customer_get(user: Any, pk: int) -> Customer:

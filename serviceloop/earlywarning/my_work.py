@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from serviceloop.core.my_work import WorkItem, register
+from serviceloop.core.my_work import WorkCount, WorkItem, most_urgent, register
 from serviceloop.core.permissions import can
 
 from .documents import narrative
@@ -29,26 +29,32 @@ QUALITY_STEPS = {
 
 
 @register
-def earlywarning_work(user: Any) -> Iterator[WorkItem]:
+def earlywarning_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     if can(user, "ew.alert.handle"):
         alerts = Alert.objects.filter(status__in=list(QUALITY_STEPS)).select_related("customer")
-        for alert in alerts.order_by("report_due_at"):
+
+        def step(alert: Alert) -> WorkItem:
             kind, label = QUALITY_STEPS[AlertStatus(alert.status)]
-            yield WorkItem(
+            return WorkItem(
                 kind,
                 f"{alert.number} {narrative.headline(alert)}",
                 alert.get_absolute_url(),
                 alert.report_due_at,
                 f"{label} · {alert.get_severity_display()}",
             )
+
+        yield from most_urgent(
+            alerts, step, kind="ew.alert.new", order="report_due_at", partition="status"
+        )
     if can(user, "ew.report.notify"):
         reports = FailureAnalysisReport.objects.filter(
             status=ReportStatus.ISSUED,
             alert__status__in=[AlertStatus.REPORT_ISSUED, AlertStatus.CUSTOMER_NOTIFIED],
         ).select_related("alert")
-        for report in reports.order_by("notify_due_at"):
+
+        def tell(report: FailureAnalysisReport) -> WorkItem:
             notified = report.alert.status == AlertStatus.CUSTOMER_NOTIFIED
-            yield WorkItem(
+            return WorkItem(
                 "ew.report.close" if notified else "ew.report.notify",
                 f"{report.number} {report.title}",
                 report.get_absolute_url(),
@@ -57,3 +63,7 @@ def earlywarning_work(user: Any) -> Iterator[WorkItem]:
                 if notified
                 else _("Tell the customer and record the agreed solution"),
             )
+
+        yield from most_urgent(
+            reports, tell, kind="ew.report.notify", order="notify_due_at", partition="alert__status"
+        )

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
-from serviceloop.core.my_work import WorkItem, register
+from serviceloop.core.my_work import WorkCount, WorkItem, most_urgent, register
 from serviceloop.core.permissions import can, has_role, scope_by_customer
 from serviceloop.core.roles import RoleCode
 
@@ -29,7 +29,7 @@ from .models import (
 
 
 @register
-def fieldservice_work(user: Any) -> Iterator[WorkItem]:
+def fieldservice_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     if not can(user, "fieldservice.view"):
         return
     yield from _engineer(user)
@@ -38,7 +38,7 @@ def fieldservice_work(user: Any) -> Iterator[WorkItem]:
     yield from _departments(user)
 
 
-def _engineer(user: Any) -> Iterator[WorkItem]:
+def _engineer(user: Any) -> Iterator[WorkItem | WorkCount]:
     if not has_role(user, RoleCode.SERVICE_ENGINEER):
         return
     from .selectors import owed_weeks_of
@@ -54,9 +54,10 @@ def _engineer(user: Any) -> Iterator[WorkItem]:
     forms = ReturnForRepairForm.objects.filter(
         engineer=user, status__in=[ReturnStatus.DRAFT, ReturnStatus.HELD]
     ).select_related("customer")
-    for f in forms:
+
+    def item(f: ReturnForRepairForm) -> WorkItem:
         held = f.status == ReturnStatus.HELD
-        yield WorkItem(
+        return WorkItem(
             "fieldservice.return",
             (_("Correct the held return form %s") if held else _("Countersign the return form %s"))
             % f.number,
@@ -65,20 +66,25 @@ def _engineer(user: Any) -> Iterator[WorkItem]:
             f.discrepancy if held else f.customer.name,
         )
 
+    yield from most_urgent(forms, item, kind="fieldservice.return", order=None)
 
-def _sales(user: Any) -> Iterator[WorkItem]:
+
+def _sales(user: Any) -> Iterator[WorkItem | WorkCount]:
     if can(user, "escalation.coordinate"):
         qs = scope_by_customer(user, Escalation.objects.exclude(status=EscalationStatus.DONE))
         qs = qs.filter(Q(coordinator=user) | Q(status=EscalationStatus.OPEN))
-        for e in qs.select_related("customer"):
-            yield WorkItem(
+        yield from most_urgent(
+            qs.select_related("customer"),
+            lambda e: WorkItem(
                 "fieldservice.escalation",
                 _("Escalation %(n)s: %(c)s — %(t)s")
                 % {"n": e.number, "c": e.customer.name, "t": e.title},
                 e.get_absolute_url(),
                 e.due_at,
                 e.get_status_display(),
-            )
+            ),
+            kind="fieldservice.escalation",
+        )
     if can(user, "feedback.review"):
         waiting = WeeklyFeedback.objects.filter(status="submitted").count()
         if waiting:
@@ -89,12 +95,14 @@ def _sales(user: Any) -> Iterator[WorkItem]:
                 None,
             )
     if can(user, "parts.approve"):
-        for r in (
+        submitted = (
             scope_by_customer(user, PartsRequest.objects.filter(status=RequestStatus.SUBMITTED))
             .exclude(requested_by=user)
             .select_related("customer")
-        ):
-            yield WorkItem(
+        )
+        yield from most_urgent(
+            submitted,
+            lambda r: WorkItem(
                 "fieldservice.parts_approve",
                 (
                     _("Approve the URGENT draw %s")
@@ -105,18 +113,22 @@ def _sales(user: Any) -> Iterator[WorkItem]:
                 r.get_absolute_url(),
                 None,
                 r.customer.name,
-            )
+            ),
+            kind="fieldservice.parts_approve",
+            order=None,
+        )
 
 
-def _warehouse(user: Any) -> Iterator[WorkItem]:
+def _warehouse(user: Any) -> Iterator[WorkItem | WorkCount]:
     if not can(user, "warehouse.handle"):
         return
-    queued = PartsRequest.objects.filter(status=RequestStatus.APPROVED)
-    urgent = queued.filter(kind=RequestKind.URGENT).count()
-    if queued.exists():
+    queued = PartsRequest.objects.filter(status=RequestStatus.APPROVED).aggregate(
+        n=Count("pk"), u=Count("pk", filter=Q(kind=RequestKind.URGENT))
+    )
+    if queued["n"]:
         yield WorkItem(
             "fieldservice.warehouse",
-            _("%(n)d parts requests to issue (%(u)d urgent)") % {"n": queued.count(), "u": urgent},
+            _("%(n)d parts requests to issue (%(u)d urgent)") % queued,
             reverse("fieldservice:warehouse"),
             None,
         )
@@ -130,16 +142,21 @@ def _warehouse(user: Any) -> Iterator[WorkItem]:
         )
 
 
-def _departments(user: Any) -> Iterator[WorkItem]:
+def _departments(user: Any) -> Iterator[WorkItem | WorkCount]:
     if not (can(user, "infoform.acknowledge") and user.department_id):
         return
-    for r in InfoFormRouting.objects.filter(
+    routed = InfoFormRouting.objects.filter(
         department_id=user.department_id, acknowledged_at__isnull=True
-    ).select_related("form"):
-        yield WorkItem(
+    ).select_related("form")
+    yield from most_urgent(
+        routed,
+        lambda r: WorkItem(
             "fieldservice.infoform",
             _("Acknowledge the information feedback form %(n)s %(t)s")
             % {"n": r.form.number, "t": r.form.title},
             reverse("fieldservice:infoform_detail", args=[r.form_id]),
             None,
-        )
+        ),
+        kind="fieldservice.infoform",
+        order=None,
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import Count, Min
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -21,10 +22,10 @@ def disposal_reviews(user: Any) -> Iterator[WorkItem]:
     if not can(user, "records.dispose"):
         return
     pending = DisposalReview.objects.filter(status=ReviewStatus.PENDING)
-    count = pending.count()
+    found = pending.aggregate(count=Count("pk"), oldest=Min("retain_until"))
+    count, oldest = found["count"], found["oldest"]
     if not count:
         return
-    oldest = pending.order_by("retain_until").values_list("retain_until", flat=True).first()
     yield WorkItem(
         "records.disposal_review",
         _("%(n)s records past their retention period await a disposal review") % {"n": count},

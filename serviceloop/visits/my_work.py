@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
-from serviceloop.core.my_work import WorkItem, register
+from serviceloop.core.my_work import WorkCount, WorkItem, most_urgent, register
 from serviceloop.core.permissions import can, has_role, scope_by_customer
 from serviceloop.core.roles import RoleCode as R
 
@@ -64,7 +64,7 @@ def _plan_items(user: Any) -> Iterator[WorkItem]:
 
 
 @register
-def visit_work(user: Any) -> Iterator[WorkItem]:
+def visit_work(user: Any) -> Iterator[WorkItem | WorkCount]:
     yield from _plan_items(user)
     if can(user, "visit_record.review") and (
         has_role(user, R.SALES_LEADER) or getattr(user.department, "code", "") == "sales"
@@ -72,47 +72,63 @@ def visit_work(user: Any) -> Iterator[WorkItem]:
         to_review = scope_by_customer(
             user, VisitRecord.objects.filter(status=RecordStatus.FILED)
         ).select_related("customer")
-        for rec in to_review:
-            yield WorkItem(
+        yield from most_urgent(
+            to_review,
+            lambda rec: WorkItem(
                 "visit_record.review",
                 _("Review visit record %(n)s %(c)s") % {"n": rec.number, "c": rec.customer.name},
                 reverse("visits:detail", args=[rec.pk]),
                 None,
                 rec.summary[:120],
-            )
+            ),
+            kind="visit_record.review",
+            order=None,
+        )
     if user.department_id and can(user, "visit_record.read"):
         unread = scope_by_customer(
             user,
             VisitCopy.objects.filter(department_id=user.department_id, read_at__isnull=True),
             field="record__customer",
         ).select_related("record", "record__customer")
-        for copy in unread:
+
+        def read(copy: VisitCopy) -> WorkItem:
             rec = copy.record
-            yield WorkItem(
+            return WorkItem(
                 "visit_record.read",
                 _("Read visit record %(n)s %(c)s") % {"n": rec.number, "c": rec.customer.name},
                 reverse("visits:detail", args=[rec.pk]),
                 None,
                 _("Copy to %(d)s") % {"d": copy.department},
             )
-    for act in ImprovementAction.objects.filter(
-        owner_id=user.pk, status=ActionStatus.OPEN
-    ).select_related("record"):
-        yield WorkItem(
+
+        yield from most_urgent(
+            unread.select_related("department"), read, kind="visit_record.read", order=None
+        )
+    open_actions = ImprovementAction.objects.filter(owner_id=user.pk, status=ActionStatus.OPEN)
+    yield from most_urgent(
+        open_actions.select_related("record"),
+        lambda act: WorkItem(
             "visit_action.close",
             _("Improvement action: %(d)s") % {"d": act.description[:80]},
             reverse("visits:detail", args=[act.record_id]),
             act.due_at,
             act.record.number,
-        )
+        ),
+        kind="visit_action.close",
+    )
     if can(user, "visit_action.verify") and has_role(user, R.SALES, R.SALES_LEADER):
-        for act in ImprovementAction.objects.filter(
+        closed = ImprovementAction.objects.filter(
             status=ActionStatus.CLOSED, record__created_by_id=user.pk
-        ).select_related("record"):
-            yield WorkItem(
+        )
+        yield from most_urgent(
+            closed.select_related("record"),
+            lambda act: WorkItem(
                 "visit_action.verify",
                 _("Verify improvement action: %(d)s") % {"d": act.description[:80]},
                 reverse("visits:detail", args=[act.record_id]),
                 None,
                 act.record.number,
-            )
+            ),
+            kind="visit_action.verify",
+            order=None,
+        )

@@ -163,6 +163,13 @@ class Discipline(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "code"], name="discipline_unique_code")
         ]
+        indexes = [  # issue 15: "my work" — an owner's open disciplines, most urgent first
+            models.Index(
+                fields=["owner", "due_at"],
+                condition=models.Q(status="open"),
+                name="discipline_open_owner_due",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.report.number} {self.get_code_display()}"

@@ -94,3 +94,96 @@ def test_a_provider_without_a_count_is_cut_in_core():
     (g,) = group(items, now, limit=3)
     assert [i.title for i in g.items] == ["0", "1", "2"]
     assert (g.count, g.more) == (10, 7)
+
+
+# --- every app at once -------------------------------------------------------------------------
+
+REASSIGNED = {"owner", "engineer", "requested_by", "received_by", "created_by", "leader"}
+
+
+def _build_worlds(n):
+    """`n` copies of the permission matrix's world (one record of each kind per app); a build
+    an app refuses to repeat (a fixed code or period) keeps its one copy."""
+    from django.db import transaction
+
+    from serviceloop.core.testing.factories import AgentFactory
+    from serviceloop.core.tests.test_permission_matrix import MODULES
+
+    for _ in range(n):
+        w = {"agency": AgentFactory()}
+        for m in MODULES:
+            try:
+                with transaction.atomic():
+                    m.build(w)
+            except Exception:  # noqa: BLE001  (a second copy refused)
+                continue
+
+
+def _hand_everything_to(user):
+    """Every record's owner-like reference and department set to `user`, so that each app's
+    provider finds work for them (a reference that a unique constraint keeps apart is left)."""
+    from django.apps import apps
+    from django.db import IntegrityError, transaction
+
+    from serviceloop.core.models import Department, User
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("serviceloop."):
+            continue
+        for f in model._meta.concrete_fields:
+            if f.is_relation and (
+                (f.related_model is User and f.name in REASSIGNED)
+                or (f.related_model is Department and f.name == "department")
+            ):
+                value = user if f.related_model is User else user.department
+                try:
+                    with transaction.atomic():
+                        model._default_manager.update(**{f.name: value})
+                except IntegrityError:
+                    continue
+
+
+def _work_queries(api):
+    api.get("me/work")  # the token's first use is recorded once
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.get("me/work")
+    assert r.status_code == 200
+    return len(ctx), r.json()
+
+
+def test_query_count_is_flat_for_a_user_with_work_in_every_app():
+    from collections import Counter
+
+    from conftest import ApiClient
+    from serviceloop.core.models import Department, Role
+
+    user = user_with("admin", department=Department.objects.get(code="sales"))
+    user.roles.set(Role.objects.all())
+    api = ApiClient(user)
+    _build_worlds(1)
+    _hand_everything_to(user)
+    few, items = _work_queries(api)
+    _build_worlds(5)
+    _hand_everything_to(user)
+    many, more_items = _work_queries(api)
+    apps_with_work = {i["kind"].split(".")[0] for i in more_items}
+    assert {
+        "communication",
+        "complaint",
+        "eightd",
+        "warranty",
+        "fieldservice",
+        "ew",
+        "visit_record",
+        "requirement",
+        "sample",
+        "special",
+        "order",
+        "records",
+        "summary",
+    } <= apps_with_work
+    per_kind = Counter(i["kind"] for i in more_items)
+    assert max(per_kind.values()) == SHOWN  # cut in SQL: 6 worlds, 5 shown
+    assert len(more_items) > len(items)
+    assert many == few, (few, many)
+    assert many <= 60
