@@ -21,7 +21,13 @@ from .requirements import (
     Verdict,
 )
 from .results import ResultLetter
-from .samples import SAMPLE_TRANSITIONS, SampleApproval, SampleRequest, SampleStatus
+from .samples import (
+    SAMPLE_TRANSITIONS,
+    SampleApproval,
+    SampleAttachment,
+    SampleRequest,
+    SampleStatus,
+)
 from .special import SPECIAL_TRANSITIONS, SpecialKind, SpecialRequest, SpecialStatus
 
 __all__ = [
@@ -44,6 +50,7 @@ __all__ = [
     "ResultLetter",
     "RoutingState",
     "SampleApproval",
+    "SampleAttachment",
     "SampleRequest",
     "SampleStatus",
     "SpecialKind",

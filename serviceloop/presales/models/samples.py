@@ -5,6 +5,8 @@ customer accepts or rejects it."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -148,3 +150,41 @@ class SampleApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample.number} · {self.department}"
+
+
+def _sample_file_path(instance: SampleAttachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"presales/samples/{instance.sample_id}/{uuid4().hex}{suffix}"
+
+
+class SampleAttachment(models.Model):
+    """A file of a sample request: the inspection report Production Quality attaches when
+    it records the sample made. Checked and stored through ``core.files``; served only
+    through views that check the sample is visible to the user."""
+
+    sample = models.ForeignKey(SampleRequest, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_sample_file_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(_("file description"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("sample file")
+        verbose_name_plural = _("sample files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -5,6 +5,7 @@ department; provided when feasible, politely declined to the customer when not."
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -113,6 +114,11 @@ class SpecialRequest(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def document_filename(self) -> str:
+        """The delivered document's file name, without the storage folder."""
+        return PurePath(self.document.name).name if self.document else ""
 
     @property
     def is_agreement(self) -> bool:
