@@ -93,7 +93,12 @@ class SpecialRequest(TrackedModel):
     decision_note = models.TextField(_("decision"), blank=True)
     fulfilled_at = models.DateTimeField(_("provided at"), null=True, blank=True)
     fulfilled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("provided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     fulfil_note = models.TextField(_("what was provided"), blank=True)
     document = models.FileField(
@@ -104,7 +109,12 @@ class SpecialRequest(TrackedModel):
     explanation = models.TextField(_("explanation given to the customer"), blank=True)
     explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
     explained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("explained by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
