@@ -128,7 +128,7 @@ class SpecialRequest(TrackedModel):
     @property
     def document_filename(self) -> str:
         """The delivered document's file name, without the storage folder."""
-        return PurePath(self.document.name).name if self.document else ""
+        return PurePath(self.document.name or "").name if self.document else ""
 
     @property
     def is_agreement(self) -> bool:

@@ -161,7 +161,7 @@ def special_document(request: AuthedRequest, pk: int) -> HttpResponseBase:
     special = selectors.special_get(request.user, pk)
     if not special.document:
         raise Http404
-    name = PurePath(special.document.name).name
+    name = special.document_filename
     known = ALLOWED_TYPES.get(PurePath(name).suffix.lower())
     content_type = known[0] if known else "application/octet-stream"
     return file_response(special.document.open("rb"), name, content_type)
