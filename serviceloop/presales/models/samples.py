@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Customer
 
+from .files import StoredFile
+
 # Departments that approve a sample by default (configurable per request).
 SAMPLE_APPROVERS = ("technical", "production_quality")
 
@@ -182,34 +184,14 @@ def _sample_file_path(instance: SampleAttachment, filename: str) -> str:
     return f"presales/samples/{instance.sample_id}/{uuid4().hex}{suffix}"
 
 
-class SampleAttachment(models.Model):
+class SampleAttachment(StoredFile):
     """A file of a sample request: the inspection report Production Quality attaches when
     it records the sample made. Checked and stored through ``core.files``; served only
     through views that check the sample is visible to the user."""
 
     sample = models.ForeignKey(SampleRequest, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_sample_file_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    description = models.CharField(_("file description"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("sample file")
         verbose_name_plural = _("sample files")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
