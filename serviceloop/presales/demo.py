@@ -9,9 +9,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from serviceloop.core.documents import html_to_pdf
 from serviceloop.core.models import Department, Role, User
 from serviceloop.core.permissions import can
 from serviceloop.core.roles import RoleCode
@@ -25,6 +27,41 @@ from .models import (
     Order,
 )
 from .services.special import default_explanation
+
+
+def _inspection_report(sample: Any, number: str, lot: str) -> SimpleUploadedFile:
+    """A short sample inspection report (PDF) as Production Quality would attach it."""
+    rows = "".join(
+        f"<tr><td>{item}</td><td>{spec}</td><td>{value}</td><td>合格</td></tr>"
+        for item, spec, value in (
+            ("总长 (mm)", "412 ± 1.5", "412.3"),
+            ("复原阻尼力 @0.52 m/s (N)", "1650 ± 10%", "1702"),
+            ("压缩阻尼力 @0.52 m/s (N)", "620 ± 10%", "611"),
+            ("外观", "无划伤、无漏油", "符合"),
+        )
+    )
+    html = (
+        f"<h1>样品检验报告 {number}</h1><p>样品申请 {sample.number} · 零件 {sample.part_number}"
+        f" · 批次 {lot} · 数量 {sample.quantity}</p><table border='1' cellpadding='4'>"
+        f"<tr><th>检验项目</th><th>要求</th><th>实测</th><th>判定</th></tr>{rows}</table>"
+        "<p>结论:合格。检验员:陈静</p>"
+    )
+    return SimpleUploadedFile(
+        f"样品检验报告-{number}.pdf", html_to_pdf(html), content_type="application/pdf"
+    )
+
+
+def _delivered_document(special: Any) -> SimpleUploadedFile:
+    """The document a department delivers for a special request (PDF)."""
+    kind = special.get_kind_display()
+    html = (
+        f"<h1>{special.customer.name} · {kind}</h1><p>编号 {special.number}</p>"
+        f"<p>{special.description}</p><p>本文件经双方确认后生效。</p>"
+    )
+    return SimpleUploadedFile(
+        f"{kind}-{special.number}.pdf", html_to_pdf(html), content_type="application/pdf"
+    )
+
 
 # Department heads who decide special requests (R-5.1.3).
 HEADS = [
@@ -257,6 +294,7 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
                 sample=sample,
                 lot=f"L{now:%y%m}{i:03d}",
                 inspection_result=f"尺寸、外观、示功试验全部合格,检验报告编号 QC-{i:03d}。",
+                report=_inspection_report(sample, f"QC-{i:03d}", f"L{now:%y%m}{i:03d}"),
             )
             services.sample_deliver(
                 actor=sample.requested_by,
@@ -319,6 +357,7 @@ def run(*, rng: random.Random, stdout: Any = None) -> None:
                 actor=p[provider[dept]],
                 special=special,
                 note="已提供并经客户签收",
+                document=_delivered_document(special),
                 valid_from=(now - timedelta(days=200 - i * 10)).date()
                 if special.is_agreement
                 else None,

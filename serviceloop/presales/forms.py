@@ -144,6 +144,7 @@ class ScheduleForm(forms.Form):
 class MadeForm(forms.Form):
     lot = forms.CharField(label=_("Batch / lot"), max_length=60)
     inspection_result = forms.CharField(label=_("Inspection result"), widget=TEXT)
+    report = forms.FileField(label=_("Inspection report (file)"), required=False)
 
 
 class DeliverForm(forms.Form):

@@ -20,6 +20,7 @@ from .models import (
     OrderRouting,
     RequirementAttachment,
     ResultLetter,
+    SampleAttachment,
     SampleRequest,
     SpecialRequest,
 )
@@ -132,6 +133,13 @@ def sample_get(user: Any, pk: int) -> SampleRequest:
         "customer", "requested_by"
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def sample_attachment_get(user: Any, pk: int, attachment_pk: int) -> SampleAttachment:
+    """A file of a sample request the user may see (404 otherwise)."""
+    return get_object_or_404(
+        SampleAttachment.objects.filter(sample=sample_get(user, pk)), pk=attachment_pk
+    )
 
 
 def special_list(

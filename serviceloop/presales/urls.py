@@ -36,12 +36,18 @@ urlpatterns = [
         path(f"samples/<int:pk>/{step}/", views.sample_step, {"step": step}, name=f"sample_{step}")
         for step in ("approve", "reject", "schedule", "made", "deliver", "confirm")
     ),
+    path(
+        "samples/<int:pk>/files/<int:attachment_pk>/",
+        views.sample_attachment,
+        name="sample_attachment",
+    ),
     path("special/", views.special_list, name="special"),
     path("special/new/", views.special_create, name="special_create"),
     path("special/<int:pk>/", views.special_detail, name="special_detail"),
     path("special/<int:pk>/decide/", views.special_decide, name="special_decide"),
     path("special/<int:pk>/fulfil/", views.special_fulfil, name="special_fulfil"),
     path("special/<int:pk>/explain/", views.special_explain, name="special_explain"),
+    path("special/<int:pk>/document/", views.special_document, name="special_document"),
     path("special/<int:pk>/letter.pdf", views.special_letter_pdf, name="special_letter_pdf"),
     path("special/<int:pk>/letter.docx", views.special_letter_docx, name="special_letter_docx"),
     path("orders/", views.order_list, name="orders"),

@@ -22,7 +22,13 @@ from .requirements import (
     Verdict,
 )
 from .results import ResultLetter
-from .samples import SAMPLE_TRANSITIONS, SampleApproval, SampleRequest, SampleStatus
+from .samples import (
+    SAMPLE_TRANSITIONS,
+    SampleApproval,
+    SampleAttachment,
+    SampleRequest,
+    SampleStatus,
+)
 from .special import SPECIAL_TRANSITIONS, SpecialKind, SpecialRequest, SpecialStatus
 
 __all__ = [
@@ -45,6 +51,7 @@ __all__ = [
     "ResultLetter",
     "RoutingState",
     "SampleApproval",
+    "SampleAttachment",
     "SampleRequest",
     "SampleStatus",
     "SpecialKind",

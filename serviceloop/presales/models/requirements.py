@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Contact, Customer
 
+from .files import StoredFile
+
 # The departments clause 5.1.1 names; a requirement goes to any subset, all three by default.
 EVALUATING_DEPARTMENTS = ("rnd", "production_quality", "purchasing")
 
@@ -193,7 +195,7 @@ def _attachment_path(instance: RequirementAttachment, filename: str) -> str:
     return f"presales/requirements/{instance.requirement_id}/{uuid4().hex}{suffix}"
 
 
-class RequirementAttachment(models.Model):
+class RequirementAttachment(StoredFile):
     """A drawing or specification of a requirement (Sales), or a file a department adds to
     its evaluation (``evaluation`` set). Checked and stored through ``core.files``; served
     only through views that check the requirement is visible to the user."""
@@ -210,27 +212,7 @@ class RequirementAttachment(models.Model):
         related_name="attachments",
     )
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
-    description = models.CharField(_("file description"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta:
-        ordering = ["uploaded_at", "pk"]
+    class Meta(StoredFile.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")

@@ -5,6 +5,8 @@ customer accepts or rejects it."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
+from uuid import uuid4
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.models import Department, TrackedModel
 from serviceloop.customers.models import Customer
+
+from .files import StoredFile
 
 # Departments that approve a sample by default (configurable per request).
 SAMPLE_APPROVERS = ("technical", "production_quality")
@@ -68,23 +72,43 @@ class SampleRequest(TrackedModel):
     step_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
     scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("scheduled by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
     made_at = models.DateTimeField(_("made at"), null=True, blank=True)
     made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("made by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     lot = models.CharField(_("batch / lot"), max_length=60, blank=True)
     inspection_result = models.TextField(_("inspection result"), blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delivery recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     shipping_note = models.CharField(_("shipping note"), max_length=60, blank=True)
     confirmed_at = models.DateTimeField(_("customer's answer recorded at"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer's answer recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     customer_note = models.TextField(_("customer's answer"), blank=True)
     follow_up_requirement = models.ForeignKey(
@@ -136,7 +160,12 @@ class SampleApproval(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -148,3 +177,21 @@ class SampleApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sample.number} · {self.department}"
+
+
+def _sample_file_path(instance: SampleAttachment, filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    return f"presales/samples/{instance.sample_id}/{uuid4().hex}{suffix}"
+
+
+class SampleAttachment(StoredFile):
+    """A file of a sample request: the inspection report Production Quality attaches when
+    it records the sample made. Checked and stored through ``core.files``; served only
+    through views that check the sample is visible to the user."""
+
+    sample = models.ForeignKey(SampleRequest, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=_sample_file_path, max_length=200)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("sample file")
+        verbose_name_plural = _("sample files")

@@ -5,6 +5,7 @@ department; provided when feasible, politely declined to the customer when not."
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -92,7 +93,12 @@ class SpecialRequest(TrackedModel):
     decision_note = models.TextField(_("decision"), blank=True)
     fulfilled_at = models.DateTimeField(_("provided at"), null=True, blank=True)
     fulfilled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("provided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     fulfil_note = models.TextField(_("what was provided"), blank=True)
     document = models.FileField(
@@ -103,7 +109,12 @@ class SpecialRequest(TrackedModel):
     explanation = models.TextField(_("explanation given to the customer"), blank=True)
     explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
     explained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("explained by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -113,6 +124,11 @@ class SpecialRequest(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.get_kind_display()}"
+
+    @property
+    def document_filename(self) -> str:
+        """The delivered document's file name, without the storage folder."""
+        return PurePath(self.document.name or "").name if self.document else ""
 
     @property
     def is_agreement(self) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,13 +15,20 @@ from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.files import store_upload
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.customers.models import Customer
 
-from ..models import SAMPLE_TRANSITIONS, SampleApproval, SampleRequest, SampleStatus
+from ..models import (
+    SAMPLE_TRANSITIONS,
+    SampleApproval,
+    SampleAttachment,
+    SampleRequest,
+    SampleStatus,
+)
 from ..models.samples import SAMPLE_APPROVERS
 from .common import (
     acts_for,
@@ -209,8 +217,10 @@ def sample_record_made(
     lot: str,
     inspection_result: str,
     at: datetime | None = None,
+    report: Any = None,
 ) -> SampleRequest:
-    """Production Quality records the sample made: its batch/lot and the inspection result."""
+    """Production Quality records the sample made: its batch/lot and the inspection result,
+    with the inspection report attached as a file (``report``, checked by ``core.files``)."""
     require(actor, "sample.make")
     sample = _lock(sample)
     at = at or timezone.now()
@@ -222,6 +232,9 @@ def sample_record_made(
     sample.made_at, sample.made_by = at, actor
     sample.save()
     audit_update(actor=actor, obj=sample, before=before, action=AuditAction.TRANSITION)
+    if report is not None:
+        attachment = SampleAttachment(sample=sample, uploaded_by=actor)
+        store_upload(attachment, report, actor=actor, field="report")
     _tell(
         [sample.requested_by],
         sample,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.files import check_upload
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, choice_label, notify
 from serviceloop.core.numbering import next_number
@@ -23,8 +24,6 @@ from serviceloop.customers.models import Customer
 from ..models import SPECIAL_TRANSITIONS, SpecialKind, SpecialRequest, SpecialStatus
 from ..models.special import DEFAULT_RESPONSIBLE
 from .common import acts_for, customer_for, department, due_after, required_text, transition, url
-
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 
 
 def responsible_department(kind: str) -> Department:
@@ -160,8 +159,7 @@ def special_fulfil(
             raise ValidationError({"valid_to": _("The end lies before the start.")})
         special.valid_from, special.valid_to = valid_from, valid_to
     if document is not None:
-        if document.size and document.size > MAX_DOCUMENT_BYTES:
-            raise ValidationError({"document": _("The file is larger than 20 MB.")})
+        check_upload(document, field="document")  # size, accepted type, content
         special.document.save(document.name or "document", document, save=False)
     special.fulfilled_at, special.fulfilled_by = timezone.now(), actor
     special.step_due_at, special.step_overdue_flagged_at = None, None

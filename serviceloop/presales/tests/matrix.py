@@ -3,12 +3,15 @@
 from datetime import timedelta
 from itertools import count
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from serviceloop.core.files import store_upload
 from serviceloop.core.models import Department
 from serviceloop.core.testing.factories import user_with
 from serviceloop.presales import services
-from serviceloop.presales.tests.factories import pdf_upload
+from serviceloop.presales.models import SampleAttachment
+from serviceloop.presales.tests.factories import PDF, pdf_upload
 
 _numbers = count(1)
 
@@ -59,7 +62,12 @@ def build(w: dict) -> None:
     attachment = services.requirement_attach(
         actor=sales, requirement=req, upload=pdf_upload(), description="图纸"
     )
+    sample_file = store_upload(
+        SampleAttachment(sample=sample, uploaded_by=sales), pdf_upload("检验报告.pdf"), actor=sales
+    )
+    special.document.save("技术资料.pdf", ContentFile(PDF))
     w.update(
+        ps_sample_file_id=sample_file.pk,
         ps_req_id=req.pk,
         ps_action_id=action.pk,
         ps_sample_id=sample.pk,
@@ -224,12 +232,18 @@ UI = {
     "presales:sample_made": ("sample.make", "post", _pk("ps_sample_id")),
     "presales:sample_deliver": ("sample.deliver", "post", _pk("ps_sample_id")),
     "presales:sample_confirm": ("sample.deliver", "post", _pk("ps_sample_id")),
+    "presales:sample_attachment": (
+        "sample.view",
+        "get",
+        lambda w: [w["ps_sample_id"], w["ps_sample_file_id"]],
+    ),
     "presales:special": ("special.view", "get", lambda w: []),
     "presales:special_create": ("special.create", "get", lambda w: []),
     "presales:special_detail": ("special.view", "get", _pk("ps_special_id")),
     "presales:special_decide": ("special.decide", "post", _pk("ps_special_id")),
     "presales:special_fulfil": ("special.fulfil", "post", _pk("ps_special_id")),
     "presales:special_explain": ("special.explain", "post", _pk("ps_special_id")),
+    "presales:special_document": ("special.view", "get", _pk("ps_special_id")),
     "presales:special_letter_pdf": ("special.view", "get", _pk("ps_special_id")),
     "presales:special_letter_docx": ("special.view", "get", _pk("ps_special_id")),
     "presales:orders": ("order.view", "get", lambda w: []),
@@ -382,4 +396,6 @@ UI_EXPECT = {
     "presales:order_add_line": 400,
     "presales:requirement_attach": 400,
     "presales:requirement_attachment": 200,
+    "presales:sample_attachment": 200,
+    "presales:special_document": 200,
 }

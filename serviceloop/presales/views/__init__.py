@@ -29,11 +29,12 @@ from .requirements import (
     result_pdf,
     result_send,
 )
-from .samples import sample_create, sample_detail, sample_list, sample_step
+from .samples import sample_attachment, sample_create, sample_detail, sample_list, sample_step
 from .special import (
     special_create,
     special_decide,
     special_detail,
+    special_document,
     special_explain,
     special_fulfil,
     special_letter_docx,
@@ -67,12 +68,14 @@ __all__ = [
     "result_docx",
     "result_pdf",
     "result_send",
+    "sample_attachment",
     "sample_create",
     "sample_detail",
     "sample_list",
     "sample_step",
     "special_create",
     "special_decide",
+    "special_document",
     "special_detail",
     "special_explain",
     "special_fulfil",

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from ..forms import (
 from ..models import SampleRequest, SampleStatus
 from ..services.common import acts_for
 from .common import post_action
+from .requirements import attachment_response
 
 # step -> (permission, form, the service call, message, status it acts on)
 Step = tuple[str, type[forms.Form], Callable[[Any, SampleRequest, dict], object], Any, tuple]
@@ -69,7 +70,11 @@ STEPS: dict[str, Step] = {
         "sample.make",
         MadeForm,
         lambda u, s, d: services.sample_record_made(
-            actor=u, sample=s, lot=d["lot"], inspection_result=d["inspection_result"]
+            actor=u,
+            sample=s,
+            lot=d["lot"],
+            inspection_result=d["inspection_result"],
+            report=d.get("report"),
         ),
         gettext_lazy("Recorded as made."),
         (SampleStatus.SCHEDULED,),
@@ -172,6 +177,7 @@ def sample_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -
     ctx = {
         "sample": sample,
         "approvals": approvals,
+        "attachments": sample.attachments.select_related("uploaded_by"),
         "actions": actions,
         "now": timezone.now(),
         "open_action": (forms_ or {}).get("open_action"),
@@ -197,10 +203,15 @@ def sample_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
     return post_action(
         request,
         permission=permission,
-        form=form_cls(request.POST, prefix=step),
+        form=form_cls(request.POST, request.FILES, prefix=step),
         call=lambda d: call(request.user, sample, d),
         done=str(done),
         success_url=("presales:sample", pk),
         detail=lambda f: sample_detail(request, pk, {**f, "open_action": step}),
         key=f"{step}_form",
     )
+
+
+def sample_attachment(request: AuthedRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """Download a file of a sample request (the inspection report)."""
+    return attachment_response(selectors.sample_attachment_get(request.user, pk, attachment_pk))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from serviceloop.core.files import ALLOWED_TYPES, file_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
@@ -151,3 +154,14 @@ def special_letter_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def special_letter_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     return decline_docx_response(selectors.special_get(request.user, pk))
+
+
+def special_document(request: AuthedRequest, pk: int) -> HttpResponseBase:
+    """The document delivered for a special request (404 when none is attached)."""
+    special = selectors.special_get(request.user, pk)
+    if not special.document:
+        raise Http404
+    name = special.document_filename
+    known = ALLOWED_TYPES.get(PurePath(name).suffix.lower())
+    content_type = known[0] if known else "application/octet-stream"
+    return file_response(special.document.open("rb"), name, content_type)
