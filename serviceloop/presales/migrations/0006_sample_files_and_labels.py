@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('presales', '0004_order_routings'),
+        ('presales', '0005_order_routing_core'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
