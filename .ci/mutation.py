@@ -6,7 +6,7 @@ smallest module first. The scores go to docs/mutation-report.md; surviving mutan
 there with the diff, and `EQUIVALENT` below gives the reason for the ones that cannot be
 killed. Not part of `make test`: a full run takes long.
 
-    .venv/bin/python .ci/mutation.py [module-substring ...] [--keep]
+    .venv/bin/python .ci/mutation.py [module-substring ...] [--keep] [--report-only]
 """
 
 from __future__ import annotations
@@ -102,6 +102,14 @@ EQUIVALENT["serviceloop.core.permissions.x_role_codes__mutmut_5"] = (
     "equivalent: the default of a missing is_authenticated, False or None, is falsy either way"
 )
 
+EQUIVALENT["serviceloop.core.models.audit.x__sha256_json__mutmut_4"] = (
+    "equivalent: json.dumps(ensure_ascii=None) escapes exactly as ensure_ascii=False (falsy)"
+)
+
+EQUIVALENT["serviceloop.core.models.audit.x_canonical_json__mutmut_3"] = EQUIVALENT[
+    "serviceloop.core.models.audit.x__sha256_json__mutmut_4"
+]
+
 _WR = "serviceloop.warranty.domain.rules.x"
 EQUIVALENT[_WR + "_explain__mutmut_2"] = (
     "equivalent: the default language code in capitals; explain() lower-cases the code first"
@@ -159,6 +167,32 @@ TARGETED: dict[str, str] = {
     },
     _FS + "owed_weeks__mutmut_24": _T + "test_last_due_week_at_the_instant_of_the_deadline",
     **{
+        "serviceloop.core.models.audit.x" + name: "core/tests/test_audit.py::" + test
+        for name, test in (
+            ("_canonical_json__mutmut_7", "test_canonical_json_keeps_chinese_text_as_is"),
+            ("_canonical_json__mutmut_10", "test_canonical_json_keeps_chinese_text_as_is"),
+            *(
+                (
+                    f"_expected_hash__mutmut_{n}",
+                    "test_expected_hash_without_a_key_id_or_with_a_key_not_here",
+                )
+                for n in (2, 3, 6)
+            ),
+            (
+                "ǁAuditEntryǁcompute_hash__mutmut_11",
+                "test_expected_hash_without_a_key_id_or_with_a_key_not_here",
+            ),
+            (
+                "ǁAuditEntryǁchain_payload__mutmut_7",
+                "test_an_unredacted_entry_hashes_the_digest_of_its_present_content",
+            ),
+            (
+                "ǁAuditEntryǁcompute_hash__mutmut_4",
+                "test_an_entry_written_before_keying_hashes_its_chain_payload_in_plain_sha256",
+            ),
+        )
+    },
+    **{
         _FS + f"return_discrepancies__mutmut_{n}": _T + "test_return_discrepancies"
         for n in (3, 6, 23, 25, 26, 28, 30, 31)
     },
@@ -190,6 +224,13 @@ NOTES = """## Reproducing and notes (issue 17)
   `core/tests/test_permissions_rules.py` (permissions: the action table, role codes and their
   cache, the agent's scope with and without an agency) and the audit hash
   recomputed outside the model (`test_audit.py`).
+- `core/permissions.py`: 98.8 % at its first run (81 mutants, 80 killed); the one survivor is
+  equivalent (a missing `is_authenticated` read as `None` instead of `False`).
+- `core/models/audit.py`: 91.9 % at its first run (123 mutants, 113 killed, 10 survived). Two
+  are equivalent (`ensure_ascii=None` is `False`); a test was written for each of the other
+  eight after the run (`TARGETED`: the unkeyed and the missing-key hash, the digest of the
+  present content, Chinese kept as characters in the hashed text), not yet confirmed by a
+  second run.
 - State-machine tables are module constants; mutmut 3 mutates function bodies only, so the
   tables are covered by the state-machine tests, not by this report.
 """
@@ -371,6 +412,8 @@ def main(argv: list[str]) -> int:
         results = {**from_report(REPORT.read_text()), **results}
     order = sorted(MODULES, key=lambda m: (ROOT / m).stat().st_size)  # smallest first
     for module in order:
+        if "--report-only" in argv:  # rewrite the report from the results, run nothing
+            break
         if wanted and not any(w in module for w in wanted):
             continue
         print(f"mutation: {module} …", flush=True)

@@ -270,6 +270,11 @@ def test_customer_design_goes_to_sales_for_negotiation(report, quality, sales):
     assert report.status == "closed"
     states = dict(report.disciplines.values_list("code", "status"))
     assert states["d5"] == states["d6"] == states["d7"] == "not_applicable"
+    # Each of D5–D7 is set aside once, audited once: a state change by the closer, R-5.5.7.
+    for disc in report.disciplines.filter(code__in=["d5", "d6", "d7"]):
+        (entry,) = AuditEntry.objects.filter(object_type=disc._meta.label_lower, object_id=disc.pk)
+        assert (entry.action, entry.actor, entry.reason) == ("transition", quality, "R-5.5.7")
+        assert (entry.before["status"], entry.after["status"]) == ("open", "not_applicable")
 
 
 def test_my_work_for_each_person(sales, quality):
