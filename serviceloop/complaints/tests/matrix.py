@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from serviceloop.complaints import services
 from serviceloop.complaints.tests.factories import (
+    add_customer_cause,
     complete_up_to_close,
     open_report,
     register_complaint,
@@ -68,14 +69,7 @@ def build(w: dict) -> None:
         open_report(register_complaint(sales, w["customer"]), leader=quality) for _ in range(2)
     )
     for r in (referable, referred):
-        services.cause_add(
-            actor=quality,
-            report=r,
-            kind="occurrence",
-            category="method",
-            description="客户装配工艺不当",
-            responsibility="customer",
-        )
+        add_customer_cause(r, quality, "客户装配工艺不当")
     services.eightd_refer_to_sales(actor=quality, report=referred, reason="客户自身装配原因")
     ready = complete_up_to_close(open_report(register_complaint(sales, w["customer"])), quality)
     w.update(

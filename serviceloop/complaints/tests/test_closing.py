@@ -10,6 +10,7 @@ from django.utils import timezone
 from serviceloop.complaints import services
 from serviceloop.complaints.models import ActionStatus, Circulation, Discipline
 from serviceloop.complaints.tests.factories import (
+    add_customer_cause,
     complete_up_to_close,
     open_report,
     register_complaint,
@@ -321,14 +322,7 @@ def test_referral_negotiation_and_closing_audit_each_state_change_once(quality, 
     time (R-5.5.7, R-5.5.8)."""
     report = open_report(leader=quality)
     complaint = report.complaint
-    services.cause_add(
-        actor=quality,
-        report=report,
-        kind="occurrence",
-        category="design",
-        description="顾客图纸公差冲突",
-        responsibility="customer",
-    )
+    add_customer_cause(report, quality)
     seq = _last_seq()
     report = services.eightd_refer_to_sales(actor=quality, report=report, reason="顾客设计原因")
     for obj, states in ((report, ("open", "negotiation")), (complaint, (None, "negotiating"))):
@@ -383,14 +377,7 @@ def test_without_an_active_receiver_all_of_sales_hears_of_the_referral(quality):
             complaint.received_by.save()
         else:
             type(complaint).objects.filter(pk=complaint.pk).update(received_by=None)
-        services.cause_add(
-            actor=quality,
-            report=report,
-            kind="occurrence",
-            category="design",
-            description="顾客设计",
-            responsibility="customer",
-        )
+        add_customer_cause(report, quality)
         services.eightd_refer_to_sales(actor=quality, report=report, reason="顾客设计原因")
         told = set(
             Notification.objects.filter(
