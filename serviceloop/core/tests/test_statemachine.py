@@ -153,3 +153,33 @@ def test_refusals_name_both_states_by_label_or_by_value_and_the_field():
     with pytest.raises(ValidationError) as err:
         transition(comm, "nowhere", actor=None, table=TRANSITIONS, field="subject", save=False)
     assert list(err.value.message_dict) == ["subject"]
+
+
+def test_transition_passes_verb_message_field_and_audit_details_on():
+    """Issue 17 (mutation): the verb, the caller's message and the field reach the check; the
+    audit entry names the actor (or the background job) and no reason unless one is given."""
+    actor, comm = _comm()
+    with pytest.raises(ValidationError):
+        transition(comm, Status.CLOSED, actor=actor, table=TRANSITIONS, verb="answer")
+    with pytest.raises(ValidationError) as err:
+        transition(comm, "nowhere", actor=actor, table=TRANSITIONS, message="不行: %(a)s/%(b)s")
+    assert err.value.message_dict == {"status": ["不行: Registered/nowhere"]}
+    comm.subject = "answered"  # the field checked is the one named, not the status
+    with pytest.raises(ValidationError):
+        transition(comm, Status.ANSWERED, actor=actor, table=TRANSITIONS, field="subject")
+    verdict = may_transition(comm, Status.CLOSED, table={}, field="subject")
+    assert verdict.reason == "Cannot go from answered to closed."
+    comm.subject = "s"
+    seen = AuditEntry.objects.count()
+    transition(comm, Status.ANSWERED, actor=actor, table=TRANSITIONS)
+    transition(comm, Status.CLOSED, actor=None, table=TRANSITIONS, system="sweep")
+    by_hand, by_job = AuditEntry.objects.order_by("seq")[seen:]
+    assert (by_hand.actor, by_hand.reason) == (actor, "")
+    assert by_job.actor is None and by_job.actor_label == "system:sweep" and by_job.reason == ""
+    _, other = _comm()
+    seen = AuditEntry.objects.count()
+    from serviceloop.core.statemachine import move
+
+    move(other, Status.ANSWERED, actor=actor, table=TRANSITIONS)
+    (entry,) = AuditEntry.objects.order_by("seq")[seen:]
+    assert entry.reason == ""
