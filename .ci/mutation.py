@@ -251,9 +251,9 @@ NOTES = """## Reproducing and notes (issue 17)
   equivalent (a missing `is_authenticated` read as `None` instead of `False`).
 - `core/models/audit.py`: 91.9 % at its first run (123 mutants, 113 killed, 10 survived). Two
   are equivalent (`ensure_ascii=None` is `False`); a test was written for each of the other
-  eight after the run (`TARGETED`: the unkeyed and the missing-key hash, the digest of the
-  present content, Chinese kept as characters in the hashed text), not yet confirmed by a
-  second run.
+  eight (the unkeyed and the missing-key hash, the digest of the present content, Chinese
+  kept as characters in the hashed text), and the ten survivors were run again in the kept
+  scratch copy: the eight are killed, 121 of 123 = 98.4 %.
 - `complaints/services/closing.py` (the 8D closing gates): 63.7 % at its first run (135
   mutants, 86 killed, 49 survived: the audit entries of referral, negotiation and closing,
   the circulation rows and their notifications, the Sales fallback were not checked). After
