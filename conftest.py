@@ -8,6 +8,7 @@ from hypothesis import settings as hypothesis_settings
 
 from serviceloop.core.models import ApiToken
 from serviceloop.core.testing.factories import user_with
+from serviceloop.core.testing.imports import Multipart
 
 # Property tests draw the same examples on every run (CI must not fail on a new random draw;
 # `HYPOTHESIS_PROFILE=explore pytest …` searches afresh).
@@ -85,7 +86,9 @@ class ApiClient:
     def _call(self, method, path, data=None):
         url = path if path.startswith("/") else f"/api/v1/{path}"
         kwargs = {"headers": self.headers}
-        if data is not None:
+        if isinstance(data, Multipart):  # a form with files (an upload)
+            kwargs.update(data=data)
+        elif data is not None:
             kwargs.update(data=data, content_type="application/json")
         return getattr(self.client, method)(url, **kwargs)
 

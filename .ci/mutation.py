@@ -6,12 +6,13 @@ smallest module first. The scores go to docs/mutation-report.md; surviving mutan
 there with the diff, and `EQUIVALENT` below gives the reason for the ones that cannot be
 killed. Not part of `make test`: a full run takes long.
 
-    .venv/bin/python .ci/mutation.py [module-substring ...] [--keep]
+    .venv/bin/python .ci/mutation.py [module-substring ...] [--keep] [--report-only]
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -97,6 +98,41 @@ EQUIVALENT: dict[str, str] = {
     ),
 }
 
+EQUIVALENT["serviceloop.core.permissions.x_role_codes__mutmut_5"] = (
+    "equivalent: the default of a missing is_authenticated, False or None, is falsy either way"
+)
+
+EQUIVALENT["serviceloop.core.models.audit.x__sha256_json__mutmut_4"] = (
+    "equivalent: json.dumps(ensure_ascii=None) escapes exactly as ensure_ascii=False (falsy)"
+)
+
+EQUIVALENT["serviceloop.core.models.audit.x_canonical_json__mutmut_3"] = EQUIVALENT[
+    "serviceloop.core.models.audit.x__sha256_json__mutmut_4"
+]
+
+_CL = "serviceloop.complaints.services.closing.x_"
+_NO_SAVE = (
+    "equivalent: transition(..., save=False) only checks and sets the state; the actor is used "
+    "only when it saves and audits, and save=None is as falsy as False"
+)
+EQUIVALENT.update(
+    {
+        _CL + name: _NO_SAVE
+        for name in (
+            "_move_both__mutmut_6",
+            "_move_both__mutmut_8",
+            "_move_both__mutmut_17",
+            "_move_both__mutmut_19",
+            "_not_applicable_after_negotiation__mutmut_14",
+            "_not_applicable_after_negotiation__mutmut_16",
+        )
+    }
+)
+
+EQUIVALENT.update(
+    {"serviceloop.core.statemachine.x_move__mutmut_" + n: _NO_SAVE for n in ("9", "11")}
+)
+
 _WR = "serviceloop.warranty.domain.rules.x"
 EQUIVALENT[_WR + "_explain__mutmut_2"] = (
     "equivalent: the default language code in capitals; explain() lower-cases the code first"
@@ -154,6 +190,32 @@ TARGETED: dict[str, str] = {
     },
     _FS + "owed_weeks__mutmut_24": _T + "test_last_due_week_at_the_instant_of_the_deadline",
     **{
+        "serviceloop.core.models.audit.x" + name: "core/tests/test_audit.py::" + test
+        for name, test in (
+            ("_canonical_json__mutmut_7", "test_canonical_json_keeps_chinese_text_as_is"),
+            ("_canonical_json__mutmut_10", "test_canonical_json_keeps_chinese_text_as_is"),
+            *(
+                (
+                    f"_expected_hash__mutmut_{n}",
+                    "test_expected_hash_without_a_key_id_or_with_a_key_not_here",
+                )
+                for n in (2, 3, 6)
+            ),
+            (
+                "ǁAuditEntryǁcompute_hash__mutmut_11",
+                "test_expected_hash_without_a_key_id_or_with_a_key_not_here",
+            ),
+            (
+                "ǁAuditEntryǁchain_payload__mutmut_7",
+                "test_an_unredacted_entry_hashes_the_digest_of_its_present_content",
+            ),
+            (
+                "ǁAuditEntryǁcompute_hash__mutmut_4",
+                "test_an_entry_written_before_keying_hashes_its_chain_payload_in_plain_sha256",
+            ),
+        )
+    },
+    **{
         _FS + f"return_discrepancies__mutmut_{n}": _T + "test_return_discrepancies"
         for n in (3, 6, 23, 25, 26, 28, 30, 31)
     },
@@ -185,6 +247,29 @@ NOTES = """## Reproducing and notes (issue 17)
   `core/tests/test_permissions_rules.py` (permissions: the action table, role codes and their
   cache, the agent's scope with and without an agency) and the audit hash
   recomputed outside the model (`test_audit.py`).
+- `core/permissions.py`: 98.8 % at its first run (81 mutants, 80 killed); the one survivor is
+  equivalent (a missing `is_authenticated` read as `None` instead of `False`).
+- `core/models/audit.py`: 91.9 % at its first run (123 mutants, 113 killed, 10 survived). Two
+  are equivalent (`ensure_ascii=None` is `False`); a test was written for each of the other
+  eight (the unkeyed and the missing-key hash, the digest of the present content, Chinese
+  kept as characters in the hashed text), and the ten survivors were run again in the kept
+  scratch copy: the eight are killed, 121 of 123 = 98.4 %.
+- `complaints/services/closing.py` (the 8D closing gates): 63.7 % at its first run (135
+  mutants, 86 killed, 49 survived: the audit entries of referral, negotiation and closing,
+  the circulation rows and their notifications, the Sales fallback were not checked). After
+  the tests written for them (`test_closing.py`: each state change audited once by the person
+  acting with the reason, D5-D7 set aside once, circulation rows and notifications, every
+  Sales user told when the receiver is gone), the 49 survivors were run again in the kept
+  scratch copy (`mutmut run NAME ...`): 43 killed, so 129 of 135 = 95.6 %; the six left are
+  equivalent (`transition(save=False)` ignores the actor; `save=None` is `False`).
+- `core/statemachine.py` (the transition function): 57.7 % at its first run (168 mutants, 97
+  killed, 35 without a covering test: `move` and `locked` were not tested). After the tests
+  written for it (`test_statemachine.py`: `move` with and without the lock, `locked`, where the
+  table comes from, the refusal text by label and field, verb/message/field passed on, the
+  audit entry's actor, job and reason), the 71 non-killed mutants were run again in the kept
+  scratch copy with the test mapping rebuilt: 165 of 168 = 98.2 %. Two survivors are
+  equivalent (`move` calls `transition(save=False)`); `transition`'s default `system` is not
+  yet killed.
 - State-machine tables are module constants; mutmut 3 mutates function bodies only, so the
   tables are covered by the state-machine tests, not by this report.
 """
@@ -321,12 +406,53 @@ def write_report(results: dict[str, dict]) -> None:
     REPORT.write_text("\n".join(out).rstrip("\n") + "\n")
 
 
+def from_report(text: str) -> dict[str, dict]:
+    """The results a committed report holds (its table rows and surviving mutants), for the
+    modules this machine's results file lacks: a run of some modules keeps the others' rows."""
+    results: dict[str, dict] = {}
+    row = re.compile(
+        r"^\| `(?P<module>[^`]+)` \| [^|]* \| (?P<total>\d+) \| (?P<killed>\d+) "
+        r"\| (?P<survived>\d+) \| (?P<no_tests>\d+) \| (?P<score>[\d.]+) %.*"
+        r"\| (?P<at>[^,|]+), (?P<seconds>\d+) s \|$"
+    )
+    for line in text.splitlines():
+        if m := row.match(line):
+            stats = {k: int(m[k]) for k in ("total", "killed", "survived", "no_tests")}
+            # the table leaves out timeouts and skipped mutants: the score tells which they are
+            rest = stats["total"] - stats["killed"] - stats["survived"] - stats["no_tests"]
+            as_timeout = {**stats, "timeout": rest, "skipped": 0}
+            sc = score(as_timeout)
+            ok = sc is not None and f"{sc:.1f}" == m["score"]
+            stats = as_timeout if ok else {**stats, "timeout": 0, "skipped": rest}
+            results[m["module"]] = {
+                "module": m["module"],
+                "tests": MODULES.get(m["module"], []),
+                "stats": stats,
+                "survivors": [],
+                "seconds": int(m["seconds"]),
+                "returncode": 0,
+                "at": m["at"],
+            }
+    section = re.compile(r"^### `([^`]+)`\n\n(.*?)(?=^### |^## )", re.M | re.S)
+    item = re.compile(r"^- `([^`]+)` \((\w+)\): .*?\n\n```diff\n(.*?)\n```", re.M | re.S)
+    for module, body in section.findall(text):
+        if module in results:
+            results[module]["survivors"] = [
+                {"name": n, "status": st, "diff": d} for n, st, d in item.findall(body)
+            ]
+    return results
+
+
 def main(argv: list[str]) -> int:
     wanted = [a for a in argv if not a.startswith("--")]
     WORK.mkdir(parents=True, exist_ok=True)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    if REPORT.exists():  # modules run elsewhere keep their committed rows
+        results = {**from_report(REPORT.read_text()), **results}
     order = sorted(MODULES, key=lambda m: (ROOT / m).stat().st_size)  # smallest first
     for module in order:
+        if "--report-only" in argv:  # rewrite the report from the results, run nothing
+            break
         if wanted and not any(w in module for w in wanted):
             continue
         print(f"mutation: {module} …", flush=True)

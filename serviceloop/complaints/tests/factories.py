@@ -111,3 +111,16 @@ def complete_up_to_close(report: EightDReport, quality: User) -> EightDReport:
     for code in ("d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"):
         services.discipline_complete(actor=quality, report=report, code=code)
     return report
+
+
+def add_customer_cause(report: EightDReport, quality: User, description: str = "顾客设计原因"):
+    """A D4 root cause in the customer's own design or manufacture (R-5.5.7): the 8D may then
+    be referred to Sales."""
+    return services.cause_add(
+        actor=quality,
+        report=report,
+        kind="occurrence",
+        category="design",
+        description=description,
+        responsibility="customer",
+    )

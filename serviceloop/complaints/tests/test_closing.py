@@ -10,6 +10,7 @@ from django.utils import timezone
 from serviceloop.complaints import services
 from serviceloop.complaints.models import ActionStatus, Circulation, Discipline
 from serviceloop.complaints.tests.factories import (
+    add_customer_cause,
     complete_up_to_close,
     open_report,
     register_complaint,
@@ -270,6 +271,11 @@ def test_customer_design_goes_to_sales_for_negotiation(report, quality, sales):
     assert report.status == "closed"
     states = dict(report.disciplines.values_list("code", "status"))
     assert states["d5"] == states["d6"] == states["d7"] == "not_applicable"
+    # Each of D5–D7 is set aside once, audited once: a state change by the closer, R-5.5.7.
+    for disc in report.disciplines.filter(code__in=["d5", "d6", "d7"]):
+        (entry,) = AuditEntry.objects.filter(object_type=disc._meta.label_lower, object_id=disc.pk)
+        assert (entry.action, entry.actor, entry.reason) == ("transition", quality, "R-5.5.7")
+        assert (entry.before["status"], entry.after["status"]) == ("open", "not_applicable")
 
 
 def test_my_work_for_each_person(sales, quality):
@@ -294,3 +300,88 @@ def test_my_work_for_each_person(sales, quality):
     services.reply_draft(actor=quality, report=report)
     assert "complaint.reply" in {w.kind for w in work_items(sales)}
     assert not list(work_items(user_with("agent")))
+
+
+def _transitions(obj, since):
+    """The state-change entries about `obj` written after audit entry number `since`."""
+    return list(
+        AuditEntry.objects.filter(
+            object_type=obj._meta.label_lower, object_id=obj.pk, action="transition", seq__gt=since
+        ).order_by("seq")
+    )
+
+
+def _last_seq():
+    return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def test_referral_negotiation_and_closing_audit_each_state_change_once(quality, sales):
+    """Issue 17 (mutation): referral, negotiation and closing each write one "state changed"
+    entry for the 8D and one for the complaint, by the person acting, with the reason given;
+    closing circulates to the MR and the GM, one audited row each, stamped with the closing
+    time (R-5.5.7, R-5.5.8)."""
+    report = open_report(leader=quality)
+    complaint = report.complaint
+    add_customer_cause(report, quality)
+    seq = _last_seq()
+    report = services.eightd_refer_to_sales(actor=quality, report=report, reason="顾客设计原因")
+    for obj, states in ((report, ("open", "negotiation")), (complaint, (None, "negotiating"))):
+        (entry,) = _transitions(obj, seq)
+        assert (entry.actor, entry.reason, entry.after["status"]) == (
+            quality,
+            "顾客设计原因",
+            states[1],
+        )
+    assert _transitions(report, seq)[0].before["status"] == "open"
+    seq = _last_seq()
+    services.eightd_record_negotiation(
+        actor=sales, report=report, outcome="company_accepts", text="我方承担"
+    )
+    assert [(e.actor, e.after["status"], e.reason) for e in _transitions(report, seq)] == [
+        (sales, "open", "")
+    ]
+    assert [e.actor for e in _transitions(complaint, seq)] == [sales]
+
+    complete_up_to_close(report, quality)
+    mrep = user_with("mgmt_rep")
+    seq = _last_seq()
+    at = timezone.now()
+    report = services.eightd_close(actor=quality, report=report, summary="结案", at=at)
+    (entry,) = _transitions(report, seq)
+    assert (entry.actor, entry.after["status"], entry.reason) == (quality, "closed", "")
+    assert [e.actor for e in _transitions(complaint, seq)] == [quality]
+    rows = list(Circulation.objects.filter(report=report))
+    assert {r.role for r in rows} == {"mgmt_rep", "general_manager"}
+    for row in rows:
+        assert row.circulated_at == at
+        (created,) = AuditEntry.objects.filter(object_type=row._meta.label_lower, object_id=row.pk)
+        assert (created.action, created.actor, created.reason) == ("create", quality, "R-5.5.8")
+    # The MR is asked to acknowledge: which complaint, whose, and the closing summary.
+    note = Notification.objects.get(recipient=mrep, kind="circulation")
+    mr_row = next(r for r in rows if r.role == "mgmt_rep")
+    assert note.title_msgid == "For your acknowledgement: complaint %(n)s (%(c)s) closed"
+    assert note.title_params == {"n": complaint.number, "c": complaint.customer.name}
+    assert (note.body, note.dedupe_key) == ("结案", f"circulation:{mr_row.pk}")
+    assert note.url == report.get_absolute_url()
+
+
+def test_without_an_active_receiver_all_of_sales_hears_of_the_referral(quality):
+    """The person who received the complaint is told; when nobody (or a deactivated user)
+    received it, every Sales user is."""
+    team = [user_with("sales"), user_with("sales")]
+    for receiver_left in (True, False):
+        report = open_report(leader=quality)
+        complaint = report.complaint
+        if receiver_left:
+            complaint.received_by.is_active = False
+            complaint.received_by.save()
+        else:
+            type(complaint).objects.filter(pk=complaint.pk).update(received_by=None)
+        add_customer_cause(report, quality)
+        services.eightd_refer_to_sales(actor=quality, report=report, reason="顾客设计原因")
+        told = set(
+            Notification.objects.filter(
+                kind="eightd_negotiate", url=report.get_absolute_url()
+            ).values_list("recipient", flat=True)
+        )
+        assert {u.pk for u in team} <= told

@@ -46,6 +46,11 @@ def csv_upload(
     return SimpleUploadedFile(name, buf.getvalue().encode(encoding))
 
 
+class Multipart(dict):
+    """A request body the API test client sends as a multipart form (files and fields), not as
+    JSON: an upload in the permission matrix."""
+
+
 SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"

@@ -1,26 +1,24 @@
 """Permission-matrix rows of the core (see core/tests/test_permission_matrix.py).
 
 The `imports` resource is core's: a job's permission is that of its kind, so the world holds
-one checked warranty-claims import (action warranty.import). Uploading (POST imports/) and the
-lists answer every user (the kind in the body decides; an empty body is a 422 for all);
+one checked warranty-claims import (action warranty.import), and a second one to discard. The
+lists answer every user; an upload's permission is that of the kind in its body, so the
+matrix uploads a small warranty-claims file (a dry run) under warranty.import;
 test_import_api checks each kind's permission on upload."""
 
 from serviceloop.core.testing.factories import CustomerFactory, user_with
-from serviceloop.core.testing.imports import csv_upload
+from serviceloop.core.testing.imports import Multipart, csv_upload
 
 
 def build(w: dict) -> None:
     from serviceloop.core.importing.services import import_now
 
     CustomerFactory(code="MX-IMPORT")
-    job = import_now(
-        actor=user_with("quality"),
-        kind="warranty-claims",
-        upload=csv_upload(
-            [["MX-IMPORT", "2025-09-01"], ["NO-SUCH", "2025-09-01"]], ["客户编码", "故障日期"]
-        ),
+    job, to_discard = (
+        import_now(actor=user_with("quality"), kind="warranty-claims", upload=_claims_file())
+        for _ in range(2)
     )
-    w.update(import_id=job.pk, import_kind=job.kind)
+    w.update(import_id=job.pk, import_kind=job.kind, import_discard_id=to_discard.pk)
     from serviceloop.core.tokens import token_issue
 
     w["token_id"] = token_issue(actor=user_with("sales"))[0].pk
@@ -49,12 +47,21 @@ def _export_job():
     return job
 
 
+def _claims_file():
+    return csv_upload(
+        [["MX-IMPORT", "2025-09-01"], ["NO-SUCH", "2025-09-01"]], ["客户编码", "故障日期"]
+    )
+
+
 JOB = "/api/v1/imports/{import_id}"
 API = {
     ("get", "/api/v1/me/"): (None, lambda w: None),
     ("get", "/api/v1/me/work"): (None, lambda w: None),
     ("get", "/api/v1/imports/"): (None, lambda w: None),
-    ("post", "/api/v1/imports/"): (None, lambda w: {}),
+    ("post", "/api/v1/imports/"): (
+        "warranty.import",
+        lambda w: Multipart(kind="warranty-claims", file=_claims_file(), dry_run="true"),
+    ),
     ("get", "/api/v1/imports/kinds"): (None, lambda w: None),
     ("get", "/api/v1/imports/templates/{import_kind}"): ("warranty.import", lambda w: None),
     ("get", JOB): ("warranty.import", lambda w: None),
@@ -66,6 +73,8 @@ API = {
     ("delete", "/api/v1/auth/tokens/{token_id}"): (None, lambda w: {}),
 }
 PUBLIC_API = {("post", "/api/v1/auth/token")}
+# The confirm call stores the checked import; discard has a checked import of its own.
+KEY_ALIASES = {("post", JOB + "/discard"): {"import_id": "import_discard_id"}}
 
 
 def _job(w: dict) -> list:
@@ -102,14 +111,12 @@ EXPECT = {
     ("get", "/api/v1/me/"): 200,
     ("get", "/api/v1/me/work"): 200,
     ("get", "/api/v1/imports/"): 200,
-    # 422: Choose what the file holds.
-    ("post", "/api/v1/imports/"): 422,
+    ("post", "/api/v1/imports/"): 202,
     ("get", "/api/v1/imports/kinds"): 200,
     ("get", "/api/v1/imports/templates/{import_kind}"): 200,
     ("get", "/api/v1/imports/{import_id}"): 200,
     ("post", "/api/v1/imports/{import_id}/confirm"): 202,
-    # 422: This import is Queued; only a checked import can be discarded.
-    ("post", "/api/v1/imports/{import_id}/discard"): 422,
+    ("post", "/api/v1/imports/{import_id}/discard"): 200,
     ("get", "/api/v1/imports/{import_id}/error-report"): 200,
     ("get", "/api/v1/auth/tokens"): 200,
     # 404: Not Found

@@ -217,3 +217,52 @@ def test_a_redacted_entry_hashes_its_stored_digest():
     e.redacted_at = timezone.now()
     assert e.redacted and e.chain_payload()["content_digest"] == digest
     assert e.compute_hash() == e.hash
+
+
+def test_an_unredacted_entry_hashes_the_digest_of_its_present_content():
+    """Issue 17 (mutation): while an entry is not redacted, its chain payload carries the digest
+    computed from the content now there, not the stored one — altered content shows."""
+    _some_history(1)
+    e = AuditEntry.objects.order_by("seq").last()
+    stored = e.content_digest
+    e.reason = "altered afterwards"
+    assert not e.redacted
+    assert e.chain_payload()["content_digest"] == e.compute_content_digest() != stored
+
+
+def test_an_entry_written_before_keying_hashes_its_chain_payload_in_plain_sha256():
+    """Issue 17 (mutation): an entry with a digest but no key id (before keying) hashes its
+    frame with the content digest, as plain SHA-256 of the compact JSON."""
+    _some_history(1)
+    e = AuditEntry.objects.order_by("seq").last()
+    e.key_id = ""
+    assert e.compute_hash() == _sha(e.chain_payload())
+    e.reason = "altered afterwards"
+    assert e.compute_hash() == _sha(e.chain_payload()) != _sha({})
+
+
+def test_expected_hash_without_a_key_id_or_with_a_key_not_here():
+    """Issue 17 (mutation): an unkeyed entry's expected hash is the plain SHA-256 of its chain
+    text; a keyed one whose key is not among those given has none, and the model says which
+    key is missing."""
+    import hashlib
+
+    from serviceloop.core.audit_keys import AuditKeyError
+    from serviceloop.core.models.audit import chain_text, expected_hash
+
+    _some_history(1)
+    e = AuditEntry.objects.order_by("seq").last()
+    assert expected_hash(e, {}) is None
+    e.key_id = "0123456789abcdef"
+    with pytest.raises(AuditKeyError, match="audit key 0123456789abcdef is not configured"):
+        e.compute_hash()
+    e.key_id = ""
+    assert expected_hash(e, {}) == hashlib.sha256(chain_text(e).encode()).hexdigest()
+
+
+def test_canonical_json_keeps_chinese_text_as_is():
+    """Issue 17 (mutation): the hashed text is compact, key-sorted JSON with Chinese kept as
+    characters (an outside verifier rebuilds exactly this text), not as \\u escapes."""
+    from serviceloop.core.models.audit import canonical_json
+
+    assert canonical_json({"b": "减振器", "a": 1}) == '{"a":1,"b":"减振器"}'

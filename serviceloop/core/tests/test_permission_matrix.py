@@ -110,8 +110,15 @@ def _no_pdf_layout():
         yield
 
 
-# Each API path -> the world-key aliases of the app that declared it.
-ALIASES = {k: getattr(m, "ALIASES", {}) for m in MODULES for k in m.API}
+# Each API path -> the world-key aliases of the app that declared it; an app's `KEY_ALIASES`
+# ({(method, path): {placeholder: world key}}) points one call at a record of its own, in the
+# state that call starts from (a transition the world or an earlier call already made would
+# otherwise answer 422).
+ALIASES = {
+    k: {**getattr(m, "ALIASES", {}), **getattr(m, "KEY_ALIASES", {}).get(k, {})}
+    for m in MODULES
+    for k in m.API
+}
 
 
 def _fill(path, w, key=None):

@@ -34,6 +34,26 @@ def build(w: dict) -> None:
     draft = f.drafted_report(f.raise_alert(f.claims_finding(cohort="2025-02")), quality)
     issued = f.issued_report(f.raise_alert(f.claims_finding(cohort="2025-03")), quality)
     run = f.new_run()
+    # Records of their own for the calls the world's records have moved past (KEY_ALIASES): an
+    # acknowledged alert (a report is drafted for it), an issued report (customers are
+    # notified of it), and an alert whose customers were notified (it closes).
+    to_draft = f.raise_alert(f.claims_finding(cohort="2025-04"))
+    services.alert_acknowledge(actor=quality, alert=to_draft, note="跟进")
+    to_notify = f.issued_report(f.raise_alert(f.claims_finding(cohort="2025-05")), quality)
+    notified = f.issued_report(f.raise_alert(f.claims_finding(cohort="2025-06")), quality)
+    services.notification_record(
+        actor=user_with("sales"),
+        report=notified,
+        customer=w["customer"],
+        notified_on=timezone.localdate(),
+        channel="visit",
+        agreed_solution="更换",
+    )
+    w.update(
+        ew_alert_to_draft_id=to_draft.pk,
+        ew_report_to_notify_id=to_notify.pk,
+        ew_alert_notified_id=notified.alert_id,
+    )
     w.update(
         ew_alert=alert,
         ew_draft=draft,
@@ -54,6 +74,11 @@ def build(w: dict) -> None:
     )
 
 
+KEY_ALIASES = {
+    ("post", f"{EW}/alerts/{{alert_id}}/report"): {"alert_id": "ew_alert_to_draft_id"},
+    ("post", f"{EW}/alerts/{{alert_id}}/close"): {"alert_id": "ew_alert_notified_id"},
+    ("post", f"{EW}/reports/{{report_id}}/notifications"): {"report_id": "ew_report_to_notify_id"},
+}
 API = {
     ("get", f"{EW}/alerts/"): ("ew.view", lambda w: None),
     ("get", f"{EW}/alerts/{{alert_id}}"): ("ew.view", lambda w: None),
@@ -175,17 +200,14 @@ EXPECT = {
     ("get", "/api/v1/early-warning/alerts/{alert_id}"): 200,
     ("post", "/api/v1/early-warning/alerts/{alert_id}/acknowledge"): 200,
     ("post", "/api/v1/early-warning/alerts/{alert_id}/dismiss"): 200,
-    # 422: Cannot go from Dismissed to Report drafted.
-    ("post", "/api/v1/early-warning/alerts/{alert_id}/report"): 422,
-    # 422: Cannot go from Dismissed to Closed.
-    ("post", "/api/v1/early-warning/alerts/{alert_id}/close"): 422,
+    ("post", "/api/v1/early-warning/alerts/{alert_id}/report"): 201,
+    ("post", "/api/v1/early-warning/alerts/{alert_id}/close"): 200,
     ("get", "/api/v1/early-warning/reports/"): 200,
     ("get", "/api/v1/early-warning/reports/{report_id}"): 200,
     ("patch", "/api/v1/early-warning/reports/{report_id}"): 200,
     ("post", "/api/v1/early-warning/reports/{report_id}/refresh-evidence"): 200,
     ("post", "/api/v1/early-warning/reports/{report_id}/issue"): 200,
-    # 422: Only an issued report can be notified to customers.
-    ("post", "/api/v1/early-warning/reports/{report_id}/notifications"): {"admin": 201, "*": 422},
+    ("post", "/api/v1/early-warning/reports/{report_id}/notifications"): 201,
     ("get", "/api/v1/early-warning/reports/{report_id}/pdf"): 200,
     ("get", "/api/v1/early-warning/runs/"): 200,
     ("post", "/api/v1/early-warning/runs/"): 201,

@@ -28,6 +28,33 @@ def build(w: dict) -> None:
     plan = services.visit_plan_create(
         actor=sales, year=2040, items=[{"customer": w["customer"].pk, "planned_month": 4}]
     )
+    # Records of their own for the calls the world's records are not ready for (KEY_ALIASES): a
+    # record with a copy sent to Quality (read), a done action (verify), a reviewed plan.
+    distributed = record_visit(sales, w["customer"])
+    services.visit_record_review(actor=lead, record=distributed)
+    services.visit_record_distribute(
+        actor=lead, record=distributed, departments=[Department.objects.get(code="quality")]
+    )
+    done = services.improvement_action_create(
+        actor=sales,
+        record=rec,
+        description="整改",
+        owner=sales,
+        department=dept,
+        due_date=timezone.localdate() + timedelta(days=3),
+    )
+    services.improvement_action_close(actor=sales, action=done, note="已完成")
+    reviewed_plan = services.visit_plan_create(
+        actor=sales, year=2042, items=[{"customer": w["customer"].pk, "planned_month": 5}]
+    )
+    services.visit_plan_submit(actor=sales, plan=reviewed_plan)
+    services.visit_plan_review(actor=lead, plan=reviewed_plan)
+    w.update(
+        visit_distributed_id=distributed.pk,
+        visit_reviewed_id=reviewed.pk,
+        visit_action_done_id=done.pk,
+        visit_plan_reviewed_id=reviewed_plan.pk,
+    )
     w.update(
         visit=rec,
         visit_id=rec.pk,
@@ -41,6 +68,13 @@ def build(w: dict) -> None:
 
 
 ALIASES = {"record_id": "visit_id", "action_id": "visit_action_id", "plan_id": "visit_plan_id"}
+# Calls whose record the world (or an earlier call) has not brought to their starting state.
+KEY_ALIASES = {
+    ("post", "/api/v1/visit-records/{record_id}/distribute"): {"record_id": "visit_reviewed_id"},
+    ("post", "/api/v1/visit-records/{record_id}/read"): {"record_id": "visit_distributed_id"},
+    ("post", "/api/v1/visit-actions/{action_id}/verify"): {"action_id": "visit_action_done_id"},
+    ("post", "/api/v1/visit-plans/{plan_id}/approve"): {"plan_id": "visit_plan_reviewed_id"},
+}
 
 
 def _now():
@@ -136,34 +170,29 @@ EXPECT = {
     ("post", "/api/v1/visit-records/"): 201,
     ("get", "/api/v1/visit-records/{record_id}"): 200,
     ("post", "/api/v1/visit-records/{record_id}/review"): 200,
-    # 422: Cannot go from Filed to Distributed.
-    ("post", "/api/v1/visit-records/{record_id}/distribute"): {"sales": 422, "*": 200},
-    # 422: No copy was sent to your department.
-    ("post", "/api/v1/visit-records/{record_id}/read"): 422,
+    ("post", "/api/v1/visit-records/{record_id}/distribute"): 200,
+    # 422 (deliberate: the rule this call enforces for the role): No copy was sent to your
+    # department.
+    ("post", "/api/v1/visit-records/{record_id}/read"): {"quality": 200, "*": 422},
     ("post", "/api/v1/visit-records/{record_id}/communication"): 201,
     ("post", "/api/v1/visit-records/{record_id}/actions"): 201,
     ("get", "/api/v1/visit-actions/"): 200,
-    # 422: Only the owner or the owning department closes this action.
+    # 422 (deliberate: the rule this call enforces for the role): Only the owner or the owning
+    # department closes this action.
     ("post", "/api/v1/visit-actions/{action_id}/close"): {
         "admin": 200,
         "production": 200,
         "sales_leader": 200,
         "*": 422,
     },
-    # 422: Cannot go from Open to Verified.
-    ("post", "/api/v1/visit-actions/{action_id}/verify"): {
-        "dept_head": 422,
-        "sales": 422,
-        "*": 200,
-    },
+    ("post", "/api/v1/visit-actions/{action_id}/verify"): 200,
     ("get", "/api/v1/visit-plans/"): 200,
     ("post", "/api/v1/visit-plans/"): 201,
     ("get", "/api/v1/visit-plans/{plan_id}"): 200,
     ("post", "/api/v1/visit-plans/{plan_id}/items"): 200,
     ("post", "/api/v1/visit-plans/{plan_id}/submit"): 200,
     ("post", "/api/v1/visit-plans/{plan_id}/review"): 200,
-    # 422: Only a reviewed plan can be approved.
-    ("post", "/api/v1/visit-plans/{plan_id}/approve"): {"admin": 200, "*": 422},
+    ("post", "/api/v1/visit-plans/{plan_id}/approve"): 200,
     ("get", "/api/v1/visit-plans/{plan_id}/progress"): 200,
 }
 # Pages: a GET answers 200 (302 where the page sends on); the matrix POSTs no form, so a
