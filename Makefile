@@ -30,10 +30,10 @@ os-packages:
 	@missing=$$(for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing OS packages: $$missing"; \
+	    echo "Installing OS packages:" $$missing; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null \
 	    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; }; \
-	  else echo "Please install these Debian packages: $$missing"; fi; \
+	  else echo "Please install these Debian packages:" $$missing; fi; \
 	fi
 
 run: install
