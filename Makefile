@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 SL := $(BIN)/serviceloop
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-# Debian packages the product needs: CJK fonts for PDFs, poppler to check them, gettext for i18n.
-OS_PACKAGES := fonts-noto-cjk poppler-utils gettext chromium
+# Debian packages the product needs: CJK fonts for PDFs, poppler to check them, gettext for i18n,
+# chromium for the browser tests and libatomic1 for the node driver inside the playwright wheel.
+OS_PACKAGES := fonts-noto-cjk poppler-utils gettext chromium libatomic1
 
 .PHONY: run test lint test-sqlite test-postgres install os-packages clean
 
