@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 SL := $(BIN)/serviceloop
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
-# Debian packages the product needs: CJK fonts for PDFs, poppler to check them, gettext for i18n.
-OS_PACKAGES := fonts-noto-cjk poppler-utils gettext chromium
+# Debian packages the product needs: CJK fonts for PDFs, poppler to check them, gettext for i18n,
+# chromium for the browser tests and libatomic1 for the node driver inside the playwright wheel.
+OS_PACKAGES := fonts-noto-cjk poppler-utils gettext chromium libatomic1
 
 .PHONY: run test lint test-sqlite test-postgres install os-packages clean
 
@@ -30,10 +31,10 @@ os-packages:
 	@missing=$$(for p in $(OS_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing OS packages: $$missing"; \
+	    echo "Installing OS packages:" $$missing; \
 	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null \
 	    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; }; \
-	  else echo "Please install these Debian packages: $$missing"; fi; \
+	  else echo "Please install these Debian packages:" $$missing; fi; \
 	fi
 
 run: install
