@@ -173,12 +173,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("SERVICELOOP_FROM_EMAIL", "serviceloop@local
 SERVICELOOP_SWEEP_INTERVAL = int(os.environ.get("SERVICELOOP_SWEEP_INTERVAL", "300"))
 SERVICELOOP_COMPANY_NAME = os.environ.get("SERVICELOOP_COMPANY_NAME", _("ServiceLoop demo company"))
 
+# Libraries that log every step at INFO: WeasyPrint prints seven "Step n - ..." lines per PDF
+# (87 lines in the demo's output), fontTools one per subset font.
+QUIET_LOGGERS = {
+    name: {"level": "WARNING"} for name in ("django.db.backends", "weasyprint", "fontTools")
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": QUIET_LOGGERS,
 }
 
 # --- Running for a team (issue 16) ---
@@ -213,7 +218,7 @@ if SERVICELOOP_LOG_FORMAT == "json":
             }
         },
         "root": {"handlers": ["console"], "level": "INFO"},
-        "loggers": {"django.db.backends": {"level": "WARNING"}},
+        "loggers": QUIET_LOGGERS,
     }
 
 # API lists return at most this many items per request (limit above it is a 422).
