@@ -281,30 +281,27 @@ def _drop_file(job: ExportJob) -> None:
 
 
 def _finish(job: ExportJob, token: str, status: str, message: str) -> None:
-    now = timezone.now()
-    with transaction.atomic():
-        locked = ExportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.lease_token != token or locked.status != S.RUNNING:
-            _drop_file(job)
-            raise LeaseLost(job.pk)
-        locked.status, locked.message = status, message
-        locked.heartbeat_at = locked.finished_at = now
+    def apply(locked: ExportJob, now: Any) -> None:
+        locked.finished_at = now
         if status == S.DONE:
             locked.file, locked.size = job.file.name, job.size
             locked.filename = job.filename
             locked.rows_done = locked.rows_total = job.rows_done
             locked.progress = 1.0
             locked.expires_at = now + keep()
-        locked.save()
-        audit_record(
-            actor=None,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            after={"status": status, "rows_done": locked.rows_done, "message": message},
-            reason=f"export of {locked.path}",
-            system=SYSTEM,
-        )
-        _tell(locked)
+
+    leases.settle(
+        ExportJob,
+        job.pk,
+        token,
+        status=status,
+        message=message,
+        apply=apply,
+        reason=lambda locked: f"export of {locked.path}",
+        system=SYSTEM,
+        tell=_tell,
+        lost=lambda: _drop_file(job),
+    )
     job.status, job.message = status, message
 
 

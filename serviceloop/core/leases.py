@@ -5,7 +5,8 @@ again a running job whose heartbeat is older than the lease.
 A job model using it has `status`, `lease_token`, `heartbeat_at`, `started_at` and
 `attempts`. `claim` takes a queued job (one UPDATE … WHERE status=queued, so two workers
 never both win); `Lease.beat` renews it with progress fields and raises `LeaseLost` once
-another worker has taken the job; `take_back` is the reaper of every such model.
+another worker has taken the job; `settle` is the worker's last word on it; `take_back` is
+the reaper of every such model.
 """
 
 from __future__ import annotations
@@ -61,6 +62,49 @@ def claim(model: Any, pk: int, *, queued: str = "queued", running: str = "runnin
         attempts=F("attempts") + 1,
     )
     return token if claimed else ""
+
+
+def settle(
+    model: Any,
+    pk: int,
+    token: str,
+    *,
+    status: str,
+    message: str,
+    apply: Callable[[Any, datetime], object],
+    reason: Callable[[Any], str],
+    system: str,
+    tell: Callable[[Any], object],
+    lost: Callable[[], object] | None = None,
+    running: str = "running",
+) -> Any:
+    """The worker's last word on a leased job: under the row lock, and only while this worker
+    still holds the lease, set `status` and `message`, renew the heartbeat, let `apply(locked,
+    now)` set the result fields, save, audit the transition and `tell(locked)` the people who
+    asked. A lost lease calls `lost()` (drop what was made) and raises `LeaseLost`."""
+    from .audit import AuditAction, audit_record
+
+    now = timezone.now()
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=pk)
+        if locked.lease_token != token or locked.status != running:
+            if lost is not None:
+                lost()
+            raise LeaseLost(pk)
+        locked.status, locked.message = status, message
+        locked.heartbeat_at = now
+        apply(locked, now)
+        locked.save()
+        audit_record(
+            actor=None,
+            action=AuditAction.TRANSITION,
+            obj=locked,
+            after={"status": status, "rows_done": locked.rows_done, "message": message},
+            reason=reason(locked),
+            system=system,
+        )
+        tell(locked)
+    return locked
 
 
 def take_back(

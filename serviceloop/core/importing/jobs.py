@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import leases
-from serviceloop.core.audit import AuditAction, audit_record
 from serviceloop.core.leases import LeaseLost
 from serviceloop.core.models import ImportJob, ImportMode, ImportPhase, ImportStatus
 from serviceloop.core.signals import field_data_imported
@@ -281,7 +280,7 @@ def _store(job: ImportJob, kind: Kind, token: str) -> None:
         message = _("%(n)s rows were already on record and were left as they are.") % {
             "n": job.rows_skipped
         }
-    _finish(job, token, S.DONE, message, actor=actor)
+    _finish(job, token, S.DONE, message)
     changed = job.rows_created + job.rows_updated
     if kind.data_source and changed:
         transaction.on_commit(
@@ -300,34 +299,29 @@ def _finish(
     status: str,
     message: str,
     *,
-    actor: Any = None,
     fields: list[str] | None = None,
 ) -> None:
     """Move the job to checked, done or failed (the worker's last word), audited, and tell
     the people who asked for it."""
-    now = timezone.now()
-    with transaction.atomic():
-        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-        if locked.lease_token != token or locked.status != S.RUNNING:
-            raise LeaseLost(job.pk)
+
+    def apply(locked: ImportJob, now: Any) -> None:
         for name in fields or ():
             setattr(locked, name, getattr(job, name))
-        locked.status = status
-        locked.message = message
-        locked.heartbeat_at = now
         if status != S.CHECKED:
             locked.finished_at = now
             locked.progress = 1.0
-        locked.save()
-        audit_record(
-            actor=None,
-            action=AuditAction.TRANSITION,
-            obj=locked,
-            after={"status": status, "rows_done": locked.rows_done, "message": message},
-            reason=f"rows {locked.rows_total}, errors {locked.rows_failed}",
-            system=SYSTEM,
-        )
-        _tell(locked)
+
+    leases.settle(
+        ImportJob,
+        job.pk,
+        token,
+        status=status,
+        message=message,
+        apply=apply,
+        reason=lambda locked: f"rows {locked.rows_total}, errors {locked.rows_failed}",
+        system=SYSTEM,
+        tell=_tell,
+    )
     if status != S.CHECKED:
         rowfile.remove_all(job.pk)
     job.status, job.message = status, message
