@@ -31,11 +31,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from serviceloop import demo
 from serviceloop.core.audit import audit_create_rows
 from serviceloop.core.bulk import Table
 from serviceloop.core.deadlines import feedback_due, first_answer_due
 from serviceloop.core.models import Agent, User
 from serviceloop.core.numbering import allocate_numbers
+from serviceloop.warranty import demo as warranty_demo
 
 FULL = {
     "customers": 10_000,
@@ -49,18 +51,8 @@ HISTORY_DAYS = 730
 CHUNK = 5_000
 
 TIERS = [("oem_tier1", 0.05), ("oem_tier2", 0.15), ("retail_key", 0.2), ("retail", 0.6)]
-PLACES = [
-    ("北京", "北京"),
-    ("湖北", "武汉"),
-    ("山东", "济南"),
-    ("四川", "成都"),
-    ("广东", "广州"),
-    ("江苏", "南京"),
-    ("河南", "郑州"),
-    ("安徽", "合肥"),
-    ("浙江", "杭州"),
-    ("陕西", "西安"),
-]
+# The demo's eight places and two more: a national supplier's customers.
+PLACES = [*demo.PLACES, ("浙江", "杭州"), ("陕西", "西安")]
 WORDS = ["华通", "恒达", "宏远", "鑫源", "顺达", "长城", "东风", "金桥", "瑞丰", "联合", "新世纪"]
 SUFFIX = {
     "oem_tier1": "汽车集团",
@@ -78,13 +70,7 @@ SUBJECTS = [
     ("三包索赔咨询", "用户咨询购买 10 个月后出现故障是否在三包期内。"),
     ("产品断裂", "一件连杆在使用中断裂,要求分析原因。"),
 ]
-PARTS = [
-    ("SA-2041", "前减振器", ["漏油", "异响", "减振失效", "活塞杆断裂"]),
-    ("SA-2042", "后减振器", ["漏油", "异响", "减振失效", "衬套磨损"]),
-    ("SA-2105", "驾驶室减振器", ["异响", "漏气", "衬套磨损"]),
-    ("SA-3310", "座椅减振器", ["卡滞", "异响", "减振失效"]),
-    ("CR-1120", "连杆", ["断裂", "变形", "磨损"]),
-]
+PARTS = warranty_demo.PARTS  # the demo's parts and failure modes
 FINDINGS = [
     ["manufacturing_defect"],
     ["material_nonconformity"],
