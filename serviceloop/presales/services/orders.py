@@ -165,6 +165,18 @@ def order_add_line(
     return created
 
 
+def _line_of(order: Order, line: OrderLine | int | None) -> OrderLine | None:
+    """The line (instance or id) the caller named, refused on `line` unless it is this
+    order's; None when none was named."""
+    if line is None:
+        return None
+    line_pk = line.pk if isinstance(line, OrderLine) else line
+    the_line = order.lines.filter(pk=line_pk).first()
+    if the_line is None:
+        raise ValidationError({"line": _("No such line on this order.")})
+    return the_line
+
+
 def _lock(order: Order) -> Order:
     return Order.objects.select_for_update().get(pk=order.pk)
 
@@ -211,12 +223,7 @@ def order_progress(
         raise ValidationError({"note": _("Give a milestone or a note.")})
     if order.status != OrderStatus.OPEN:
         raise ValidationError({"milestone": _("This order is already delivered.")})
-    the_line: OrderLine | None = None
-    if line is not None:
-        line_pk = line.pk if isinstance(line, OrderLine) else line
-        the_line = order.lines.filter(pk=line_pk).first()
-        if the_line is None:
-            raise ValidationError({"line": _("No such line on this order.")})
+    the_line = _line_of(order, line)
     if milestone == MilestoneCode.DELIVERED:
         _deliver(actor, order, the_line, at)
     elif milestone:
@@ -289,12 +296,7 @@ def order_route(
         raise ValidationError(
             {"order": _("This order is already delivered; there is nothing to pass on.")}
         )
-    the_line: OrderLine | None = None
-    if line is not None:
-        line_pk = line.pk if isinstance(line, OrderLine) else line
-        the_line = order.lines.filter(pk=line_pk).first()
-        if the_line is None:
-            raise ValidationError({"line": _("No such line on this order.")})
+    the_line = _line_of(order, line)
     default = deadlines.working_days_after(timezone.now(), ROUTING_DAYS)
     return core_routing.route(
         OrderRouting,
