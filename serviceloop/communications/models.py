@@ -10,21 +10,27 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 
 from serviceloop.core import deadlines
-from serviceloop.core.fields import user_ref
+from serviceloop.core.fields import (
+    contact_ref,
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_time,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+)
 from serviceloop.core.late_entry import late_entry_fields
-from serviceloop.core.models import TrackedModel
+from serviceloop.core.models import DetailLink, TrackedModel
 from serviceloop.core.routing import DepartmentRouting
 from serviceloop.core.statemachine import ALLOWED, Verdict, refused
-from serviceloop.customers.models import Contact, Customer
 
 
 class Channel(models.TextChoices):
@@ -55,65 +61,43 @@ def overdue_q(now: datetime) -> Q:
     )
 
 
-class Communication(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="communications",
-    )
+class Communication(DetailLink, TrackedModel):
+    detail_view = "communications:detail"
+
+    number = number_field()
+    customer = customer_ref(related_name="communications")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     received_at = models.DateTimeField(_("received at"))
-    contact = models.ForeignKey(
-        Contact,
-        verbose_name=_("customer contact"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="communications",
-    )
+    contact = contact_ref(related_name="communications")
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("content"))
-    taken_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("taken by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
+    taken_by = required_user_ref(_("taken by"))
+    owner = required_user_ref(
+        _("owner"),
         related_name="owned_communications",
         help_text=_("Who owes the customer the answer and the feedback."),
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
-    )
+    status = status_field(Status, Status.REGISTERED)
     major_quality_issue = models.BooleanField(_("major quality problem"), default=False)
-    major_flagged_at = models.DateTimeField(_("major problem flagged at"), null=True, blank=True)
+    major_flagged_at = optional_time(_("major problem flagged at"))
 
     answer_due_at = models.DateTimeField(_("answer due"))
-    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
-    answered_by = user_ref(_("answered by"))
+    answered_at, answered_by = done_fields(_("answered at"), _("answered by"))
     answer_text = models.TextField(_("answer"), blank=True)
     answered_entered_at, answered_late_reason = late_entry_fields()
 
     feedback_due_original_at = models.DateTimeField(_("feedback originally due"))
     feedback_due_at = models.DateTimeField(_("feedback due"))
-    feedback_extended_at = models.DateTimeField(_("extended at"), null=True, blank=True)
-    feedback_extended_by = user_ref(_("extended by"))
+    feedback_extended_at, feedback_extended_by = done_fields(_("extended at"), _("extended by"))
     feedback_extension_reason = models.TextField(_("special circumstance"), blank=True)
-    feedback_at = models.DateTimeField(_("feedback given at"), null=True, blank=True)
-    feedback_by = user_ref(_("feedback by"))
+    feedback_at, feedback_by = done_fields(_("feedback given at"), _("feedback by"))
     feedback_text = models.TextField(_("feedback"), blank=True)
     feedback_entered_at, feedback_late_reason = late_entry_fields()
 
     # Set once by the periodic sweep; makes its notices idempotent and the record auditable.
-    answer_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    feedback_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answer_overdue_flagged_at = sweep_flag()
+    feedback_overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["-received_at"]
@@ -179,9 +163,6 @@ class Communication(TrackedModel):
         if self.feedback_at is None:
             return self.feedback_due_at
         return None
-
-    def get_absolute_url(self) -> str:
-        return reverse("communications:detail", args=[self.pk])
 
 
 class Routing(DepartmentRouting):

@@ -1,6 +1,6 @@
 from .audit import AuditChainHead, AuditEntry
 from .backup import BackupRun, BackupStatus
-from .base import TrackedModel
+from .base import DetailLink, TrackedModel
 from .company import CompanyProfile
 from .exports import EXPORT_TRANSITIONS, ExportJob, ExportStatus
 from .imports import IMPORT_TRANSITIONS, ImportJob, ImportMode, ImportPhase, ImportStatus
@@ -16,6 +16,7 @@ __all__ = [
     "BackupStatus",
     "CompanyProfile",
     "Department",
+    "DetailLink",
     "EXPORT_TRANSITIONS",
     "ExportJob",
     "ExportStatus",
