@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer
+from serviceloop.core.fields import customer_ref, required_user_ref
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
 class AssignmentKind(models.TextChoices):
@@ -29,20 +27,12 @@ class AssignmentState(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
-class EngineerAssignment(TrackedModel):
+class EngineerAssignment(DetailLink, TrackedModel):
+    detail_view = "fieldservice:assignment_detail"
+
     kind = models.CharField(_("kind"), max_length=10, choices=AssignmentKind.choices)
-    engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("engineer"),
-        on_delete=models.PROTECT,
-        related_name="fieldservice_assignments",
-    )
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="engineer_assignments",
-    )
+    engineer = required_user_ref(_("engineer"), related_name="fieldservice_assignments")
+    customer = customer_ref(related_name="engineer_assignments")
     site = models.CharField(
         _("site"), max_length=200, blank=True, help_text=_("Plant or depot, e.g. 总装二厂.")
     )
@@ -93,6 +83,3 @@ class EngineerAssignment(TrackedModel):
         mine_end = self.end_date or date.max
         other_end = end or date.max
         return self.start_date <= other_end and start <= mine_end
-
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:assignment_detail", args=[self.pk])

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import user_ref
-from serviceloop.core.models import Department, TrackedModel
-from serviceloop.customers.models import Customer
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    optional_time,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+    user_ref,
+)
+from serviceloop.core.models import Department, DetailLink, TrackedModel
 
 
 class EscalationStatus(models.TextChoices):
@@ -34,49 +41,31 @@ ESCALATION_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class Escalation(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+class Escalation(DetailLink, TrackedModel):
+    detail_view = "fieldservice:escalation_detail"
+
+    number = number_field()
+    customer = customer_ref()
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("what was found and tried"))
-    service_record = models.ForeignKey(
-        "fieldservice.ServiceRecord",
-        verbose_name=_("service record"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="escalations",
+    service_record = optional_ref(
+        "fieldservice.ServiceRecord", _("service record"), related_name="escalations"
     )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("raised by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    raised_by = required_user_ref(_("raised by"))
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.OPEN
-    )
+    status = status_field(EscalationStatus, EscalationStatus.OPEN)
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"), editable=False)
     coordinator = user_ref(_("coordinator (Sales)"))
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments involved"), blank=True, related_name="+"
     )
-    coordinating_at = models.DateTimeField(_("coordination started"), null=True, blank=True)
+    coordinating_at = optional_time(_("coordination started"))
     solution = models.TextField(_("agreed solution"), blank=True)
-    solution_agreed_at = models.DateTimeField(_("solution agreed at"), null=True, blank=True)
-    solution_agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    solution_agreed_at, solution_agreed_by = done_fields(_("solution agreed at"), None)
     result = models.TextField(_("result"), blank=True)
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    done_at, done_by = done_fields(_("done at"), None)
+    overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["-raised_at"]
@@ -94,20 +83,12 @@ class Escalation(TrackedModel):
     def overdue(self) -> bool:
         return self.is_overdue()
 
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:escalation_detail", args=[self.pk])
-
 
 class EscalationNote(models.Model):
     """The coordination timeline: who said or did what, when."""
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    author = required_user_ref(_("author"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("note"))
     event = models.CharField(_("event"), max_length=30, blank=True)

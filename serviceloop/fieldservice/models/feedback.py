@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import user_ref
+from serviceloop.core.fields import (
+    done_fields,
+    number_field,
+    optional_time,
+    ref,
+    required_user_ref,
+    status_field,
+)
 from serviceloop.core.late_entry import late_entry_fields
-from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core.models import Department, DetailLink, TrackedModel
 
 from ..domain.rules import week_end, week_label
 
@@ -35,27 +41,17 @@ FEEDBACK_TRANSITIONS: dict[tuple[str, str], str] = {
 
 
 class WeeklyFeedback(TrackedModel):
-    engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("service engineer"),
-        on_delete=models.PROTECT,
-        related_name="fieldservice_weekly_feedback",
-    )
+    engineer = required_user_ref(_("service engineer"), related_name="fieldservice_weekly_feedback")
     week_start = models.DateField(_("week (Monday)"))
     due_at = models.DateTimeField(_("due"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=FeedbackStatus.choices, default=FeedbackStatus.DRAFT
-    )
+    status = status_field(FeedbackStatus, FeedbackStatus.DRAFT, max_length=10)
     summary = models.TextField(_("engineer's summary"), blank=True)
     record_count = models.PositiveIntegerField(_("records"), default=0)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = optional_time(_("submitted at"))
     submitted_entered_at, submitted_late_reason = late_entry_fields()
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = user_ref(_("reviewed by"))
+    reviewed_at, reviewed_by = done_fields(_("reviewed at"), _("reviewed by"))
     review_note = models.TextField(_("Sales' note"), blank=True)
-    overdue_flagged_at = models.DateTimeField(
-        _("flagged missing at"), null=True, blank=True, editable=False
-    )
+    overdue_flagged_at = optional_time(_("flagged missing at"), editable=False)
 
     class Meta:
         ordering = ["-week_start", "engineer"]
@@ -116,8 +112,10 @@ INFOFORM_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class InformationFeedbackForm(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+class InformationFeedbackForm(DetailLink, TrackedModel):
+    detail_view = "fieldservice:infoform_detail"
+
+    number = number_field()
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=InfoCategory.choices)
     period_from = models.DateField(_("period from"))
@@ -130,14 +128,11 @@ class InformationFeedbackForm(TrackedModel):
         blank=True,
         related_name="information_forms",
     )
-    status = models.CharField(
-        _("status"), max_length=15, choices=InfoFormStatus.choices, default=InfoFormStatus.DRAFT
-    )
+    status = status_field(InfoFormStatus, InfoFormStatus.DRAFT, max_length=15)
     major_problem = models.BooleanField(_("major typical problem"), default=False)
-    major_flagged_at = models.DateTimeField(_("flagged major at"), null=True, blank=True)
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = user_ref(_("issued by"))
-    acknowledged_at = models.DateTimeField(_("fully acknowledged at"), null=True, blank=True)
+    major_flagged_at = optional_time(_("flagged major at"))
+    issued_at, issued_by = done_fields(_("issued at"), _("issued by"))
+    acknowledged_at = optional_time(_("fully acknowledged at"))
 
     class Meta:
         ordering = ["-period_to", "-pk"]
@@ -147,19 +142,13 @@ class InformationFeedbackForm(TrackedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:infoform_detail", args=[self.pk])
-
 
 class InfoFormRouting(models.Model):
     form = models.ForeignKey(
         InformationFeedbackForm, on_delete=models.CASCADE, related_name="routings"
     )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = user_ref(_("acknowledged by"))
+    department = ref(Department, _("department"))
+    acknowledged_at, acknowledged_by = done_fields(_("acknowledged at"), _("acknowledged by"))
     response = models.TextField(_("response"), blank=True)
 
     class Meta:

@@ -5,15 +5,22 @@ customer's stock (R-5.3.4.3)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import user_ref
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    optional_time,
+    ref,
+    required_user_ref,
+    status_field,
+    user_ref,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
 class Part(TrackedModel):
@@ -57,42 +64,28 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class PartsRequest(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+class PartsRequest(DetailLink, TrackedModel):
+    detail_view = "fieldservice:request_detail"
+
+    number = number_field()
     kind = models.CharField(_("kind"), max_length=10, choices=RequestKind.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = required_user_ref(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"))
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("parts go to"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Who receives the parts and accounts for their use."),
+    holder = required_user_ref(
+        _("parts go to"), help_text=_("Who receives the parts and accounts for their use.")
     )
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    customer = customer_ref()
     reason = models.TextField(_("reason"), blank=True)
     weeks_basis = models.PositiveIntegerField(_("failure-frequency window (weeks)"), default=8)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
-    status = models.CharField(
-        _("status"),
-        max_length=10,
-        choices=RequestStatus.choices,
-        default=RequestStatus.SUBMITTED,
-    )
+    status = status_field(RequestStatus, RequestStatus.SUBMITTED, max_length=10)
     decided_by = user_ref(_("approved/rejected by"))
-    decided_at = models.DateTimeField(_("approved/rejected at"), null=True, blank=True)
+    decided_at = optional_time(_("approved/rejected at"))
     decision_note = models.TextField(_("approval note"), blank=True)
     issued_by = user_ref(_("issued by"))
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    issued_at = optional_time(_("issued at"))
     issue_note = models.TextField(_("issue note"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = optional_time(_("closed at"))
     close_note = models.TextField(_("closing note"), blank=True)
 
     class Meta:
@@ -108,15 +101,10 @@ class PartsRequest(TrackedModel):
     def urgent(self) -> bool:
         return self.kind == RequestKind.URGENT
 
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:request_detail", args=[self.pk])
-
 
 class PartsRequestLine(models.Model):
     request = models.ForeignKey(PartsRequest, on_delete=models.CASCADE, related_name="lines")
-    part = models.ForeignKey(
-        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
-    )
+    part = ref(Part, _("part"))
     quantity = models.PositiveIntegerField(_("quantity"))
     failures_seen = models.PositiveIntegerField(
         _("failed units in window"), null=True, blank=True, editable=False
@@ -147,43 +135,17 @@ SIGN = {MovementKind.ISSUE: 1, MovementKind.USE: -1, MovementKind.RETURN: -1}
 class PartMovement(models.Model):
     """One line of a holder's parts ledger; the balance is the signed sum."""
 
-    holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("holder"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    part = models.ForeignKey(
-        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
-    )
+    holder = required_user_ref(_("holder"))
+    part = ref(Part, _("part"))
     kind = models.CharField(_("movement"), max_length=10, choices=MovementKind.choices)
     quantity = models.PositiveIntegerField(_("quantity"))
     at = models.DateTimeField(_("at"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
+    recorded_by = required_user_ref(_("recorded by"))
+    request_line = optional_ref(PartsRequestLine)
+    service_record = optional_ref(
+        "fieldservice.ServiceRecord", _("service record"), related_name="part_movements"
     )
-    request_line = models.ForeignKey(
-        PartsRequestLine, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    service_record = models.ForeignKey(
-        "fieldservice.ServiceRecord",
-        verbose_name=_("service record"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="part_movements",
-    )
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    customer = customer_ref(optional=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -215,48 +177,25 @@ TAG_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class NonconformingTag(TrackedModel):
+class NonconformingTag(DetailLink, TrackedModel):
     """Nonconforming product found in the customer's stock is tagged (R-5.3.4.3; see the
     Nonconforming Product Control procedure)."""
 
-    number = models.CharField(_("tag number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
-    part = models.ForeignKey(
-        Part, verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
-    )
+    detail_view = "fieldservice:tag_detail"
+
+    number = number_field(_("tag number"))
+    customer = customer_ref()
+    part = ref(Part, _("part"))
     lot = models.CharField(_("lot"), max_length=60, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     location = models.CharField(pgettext_lazy("storage place", "location"), max_length=200)
     found_on = models.DateField(_("found on"))
-    tagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("tagged by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    tagged_by = required_user_ref(_("tagged by"))
     nonconformity = models.TextField(_("nonconformity"))
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices)
-    parts_request = models.ForeignKey(
-        PartsRequest,
-        verbose_name=_("parts request"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tags",
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=TagStatus.choices, default=TagStatus.TAGGED
-    )
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    parts_request = optional_ref(PartsRequest, _("parts request"), related_name="tags")
+    status = status_field(TagStatus, TagStatus.TAGGED, max_length=10)
+    resolved_at, resolved_by = done_fields(_("resolved at"), None)
     resolution = models.TextField(_("resolution"), blank=True)
 
     class Meta:
@@ -266,6 +205,3 @@ class NonconformingTag(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.part.part_number} × {self.quantity}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:tag_detail", args=[self.pk])

@@ -3,14 +3,19 @@ and the handling decision once a fault is confirmed as our quality problem (R-5.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    ref,
+    required_user_ref,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
 class FailureMode(models.TextChoices):
@@ -42,17 +47,12 @@ class Source(models.TextChoices):
     API = "api", _("API")
 
 
-class ServiceRecord(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("service person"),
-        on_delete=models.PROTECT,
-        related_name="fieldservice_records",
-    )
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+class ServiceRecord(DetailLink, TrackedModel):
+    detail_view = "fieldservice:record_detail"
+
+    number = number_field()
+    engineer = required_user_ref(_("service person"), related_name="fieldservice_records")
+    customer = customer_ref()
     service_date = models.DateField(_("date"))
     week_start = models.DateField(_("week"), editable=False, db_index=True)
     oem = models.CharField(
@@ -61,9 +61,7 @@ class ServiceRecord(TrackedModel):
         blank=True,
         help_text=_("配套厂家: the maker of the vehicle the part is fitted to."),
     )
-    part = models.ForeignKey(
-        "fieldservice.Part", verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
-    )
+    part = ref("fieldservice.Part", _("part"))
     vehicle = models.CharField(_("vehicle"), max_length=200, blank=True)
     mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
@@ -72,29 +70,13 @@ class ServiceRecord(TrackedModel):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     outcome_note = models.TextField(_("outcome details"), blank=True)
     major_problem = models.BooleanField(_("major quality problem"), default=False)
-    major_flagged_at = models.DateTimeField(_("flagged major at"), null=True, blank=True)
-    major_flagged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    major_flagged_at, major_flagged_by = done_fields(_("flagged major at"), None)
     source = models.CharField(
         _("entered via"), max_length=10, choices=Source.choices, default=Source.FORM
     )
-    import_batch = models.ForeignKey(
-        "core.ImportJob",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
-    weekly_feedback = models.ForeignKey(
-        "fieldservice.WeeklyFeedback",
-        verbose_name=_("weekly feedback"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="records",
-        editable=False,
+    import_batch = optional_ref("core.ImportJob", editable=False)
+    weekly_feedback = optional_ref(
+        "fieldservice.WeeklyFeedback", _("weekly feedback"), related_name="records", editable=False
     )
 
     class Meta:
@@ -109,9 +91,6 @@ class ServiceRecord(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.part_id and self.part.part_number} {self.defect[:40]}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:record_detail", args=[self.pk])
 
 
 class Handling(models.TextChoices):
@@ -135,12 +114,7 @@ class HandlingDecision(TrackedModel):
     handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
     quantity = models.PositiveIntegerField(_("quantity"))
     notes = models.TextField(_("notes"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = required_user_ref(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"))
 
     class Meta:

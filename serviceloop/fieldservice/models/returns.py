@@ -4,15 +4,21 @@ holds the goods when they do not match."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import user_ref
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer
+from serviceloop.core.fields import (
+    customer_ref,
+    number_field,
+    optional_ref,
+    optional_time,
+    ref,
+    required_user_ref,
+    status_field,
+    user_ref,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
 class ReturnStatus(models.TextChoices):
@@ -34,25 +40,16 @@ RETURN_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class ReturnForRepairForm(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+class ReturnForRepairForm(DetailLink, TrackedModel):
+    detail_view = "fieldservice:return_detail"
+
+    number = number_field()
+    customer = customer_ref()
+    engineer = required_user_ref(
+        _("service engineer"), help_text=_("Fills the form and countersigns it.")
     )
-    engineer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("service engineer"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Fills the form and countersigns it."),
-    )
-    service_record = models.ForeignKey(
-        "fieldservice.ServiceRecord",
-        verbose_name=_("service record"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="return_forms",
+    service_record = optional_ref(
+        "fieldservice.ServiceRecord", _("service record"), related_name="return_forms"
     )
     return_date = models.DateField(_("returned on"))
     reason = models.TextField(_("reason for return"))
@@ -62,17 +59,15 @@ class ReturnForRepairForm(TrackedModel):
         blank=True,
         help_text=_("Who signed for the customer when the goods were handed over."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReturnStatus.choices, default=ReturnStatus.DRAFT
-    )
+    status = status_field(ReturnStatus, ReturnStatus.DRAFT, max_length=10)
     signed_by = user_ref(_("countersigned by"))
-    signed_at = models.DateTimeField(_("countersigned at"), null=True, blank=True)
+    signed_at = optional_time(_("countersigned at"))
     checked_by = user_ref(_("checked by"))
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    checked_at = optional_time(_("checked at"))
     signatures_ok = models.BooleanField(_("signatures complete"), null=True, blank=True)
     discrepancy = models.TextField(_("discrepancy"), blank=True)
     check_note = models.TextField(_("warehouse note"), blank=True)
-    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    received_at = optional_time(_("received at"))
     correction_note = models.TextField(_("correction"), blank=True)
 
     class Meta:
@@ -88,15 +83,10 @@ class ReturnForRepairForm(TrackedModel):
     def total_quantity(self) -> int:
         return sum(line.quantity for line in self.lines.all())
 
-    def get_absolute_url(self) -> str:
-        return reverse("fieldservice:return_detail", args=[self.pk])
-
 
 class ReturnLine(models.Model):
     form = models.ForeignKey(ReturnForRepairForm, on_delete=models.CASCADE, related_name="lines")
-    part = models.ForeignKey(
-        "fieldservice.Part", verbose_name=_("part"), on_delete=models.PROTECT, related_name="+"
-    )
+    part = ref("fieldservice.Part", _("part"))
     lot = models.CharField(_("lot"), max_length=60, blank=True)
     quantity = models.PositiveIntegerField(_("quantity on the form"))
     counted_quantity = models.PositiveIntegerField(_("counted"), null=True, blank=True)

@@ -4,10 +4,11 @@ adds its ``file`` field (its storage folder) and the record it belongs to."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.fields import required_user_ref
 
 
 class StoredFile(models.Model):
@@ -17,12 +18,7 @@ class StoredFile(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("file description"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("uploaded by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = required_user_ref(_("uploaded by"))
 
     class Meta:
         abstract = True

@@ -9,15 +9,21 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.models import TrackedModel
+from serviceloop.core.fields import (
+    customer_ref,
+    optional_ref,
+    optional_time,
+    status_field,
+    sweep_flag,
+    user_ref,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
 from serviceloop.core.routing import DepartmentRouting, overdue_q
-from serviceloop.customers.models import Customer
 
 
 class OrderStatus(models.TextChoices):
@@ -60,28 +66,17 @@ def late_q(today: date) -> Q:
     )
 
 
-class Order(TrackedModel):
+class Order(DetailLink, TrackedModel):
+    detail_view = "presales:order"
+
     order_number = models.CharField(_("order / contract number"), max_length=60)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    customer = customer_ref()
     ordered_on = models.DateField(_("ordered on"), null=True, blank=True)
     promised_date = models.DateField(_("promised date"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner (Sales)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.OPEN
-    )
-    late_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    import_batch = models.ForeignKey(
-        "core.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    owner = user_ref(_("owner (Sales)"))
+    status = status_field(OrderStatus, OrderStatus.OPEN)
+    late_flagged_at = sweep_flag()
+    import_batch = optional_ref("core.ImportJob", on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["promised_date", "order_number"]
@@ -108,9 +103,6 @@ class Order(TrackedModel):
     def late(self) -> bool:
         return self.is_late()
 
-    def get_absolute_url(self) -> str:
-        return reverse("presales:order", args=[self.pk])
-
     @property
     def parts(self) -> str:
         """The order's parts in one line (lists, notices)."""
@@ -127,7 +119,7 @@ class OrderLine(models.Model):
     description = models.CharField(_("part name"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     due_date = models.DateField(_("due date"))
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    delivered_at = optional_time(_("delivered at"))
 
     class Meta:
         ordering = ["order", "position"]
@@ -158,7 +150,7 @@ class Milestone(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones")
     code = models.CharField(_("milestone"), max_length=20, choices=MilestoneCode.choices)
     planned_date = models.DateField(_("planned"), null=True, blank=True)
-    actual_at = models.DateTimeField(_("actual"), null=True, blank=True)
+    actual_at = optional_time(_("actual"))
 
     class Meta:
         ordering = ["pk"]
@@ -181,14 +173,7 @@ class ProgressUpdate(models.Model):
     """An update on the order's progress, and whether (and when) the customer was told."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="updates")
-    line = models.ForeignKey(
-        OrderLine,
-        verbose_name=_("order line"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="updates",
-    )
+    line = optional_ref(OrderLine, _("order line"), related_name="updates")
     milestone = models.CharField(
         _("milestone"), max_length=20, choices=MilestoneCode.choices, blank=True
     )
@@ -223,14 +208,7 @@ class OrderRouting(DepartmentRouting):
     answered_title = gettext_noop("%(dept)s acknowledged order %(number)s")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="routings")
-    line = models.ForeignKey(
-        OrderLine,
-        verbose_name=_("order line"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="routings",
-    )
+    line = optional_ref(OrderLine, _("order line"), related_name="routings")
 
     class Meta:
         ordering = ["routed_at", "pk"]

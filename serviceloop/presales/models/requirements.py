@@ -7,13 +7,23 @@ from datetime import datetime
 from pathlib import PurePath
 from uuid import uuid4
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import (
+    contact_ref,
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    optional_time,
+    ref,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+)
 from serviceloop.core.models import Department, TrackedModel
-from serviceloop.customers.models import Contact, Customer
 
 from .files import StoredFile
 
@@ -40,63 +50,22 @@ class Verdict(models.TextChoices):
 
 
 class CustomerRequirement(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
-    contact = models.ForeignKey(
-        Contact,
-        verbose_name=_("customer contact"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    number = number_field()
+    customer = customer_ref()
+    contact = contact_ref()
     received_at = models.DateTimeField(_("received at"))
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("requirement"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner (Sales)"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=RequirementStatus.choices,
-        default=RequirementStatus.EVALUATING,
-    )
+    owner = required_user_ref(_("owner (Sales)"))
+    status = status_field(RequirementStatus, RequirementStatus.EVALUATING)
     evaluation_due_at = models.DateTimeField(_("evaluations due"))
     outcome = models.TextField(_("outcome agreed with the customer"), blank=True)
-    concluded_at = models.DateTimeField(_("concluded at"), null=True, blank=True)
-    concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("concluded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    order = models.ForeignKey(
-        "presales.Order",
-        verbose_name=_("order"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="requirements",
-    )
+    concluded_at, concluded_by = done_fields(_("concluded at"), _("concluded by"))
+    order = optional_ref("presales.Order", _("order"), related_name="requirements")
     contract_reference = models.CharField(
         _("order / contract reference"), max_length=100, blank=True
     )
-    eight_d = models.ForeignKey(
-        "complaints.EightDReport",
-        verbose_name=_("8D report it feeds"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    eight_d = optional_ref("complaints.EightDReport", _("8D report it feeds"))
     improvement_reference = models.CharField(
         _("other improvement action (e.g. information feedback form)"), max_length=100, blank=True
     )
@@ -126,25 +95,15 @@ class Evaluation(models.Model):
     requirement = models.ForeignKey(
         CustomerRequirement, on_delete=models.CASCADE, related_name="evaluations"
     )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = ref(Department, _("department"))
     due_at = models.DateTimeField(_("due"))
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     cost_impact = models.CharField(_("cost impact"), max_length=200, blank=True)
     lead_time_impact = models.CharField(_("lead-time impact"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    evaluated_at = models.DateTimeField(_("evaluated at"), null=True, blank=True)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("evaluated by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    late_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    evaluated_at, evaluated_by = done_fields(_("evaluated at"), _("evaluated by"))
+    late_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["department__code"]
@@ -171,14 +130,9 @@ class FollowUpAction(models.Model):
         CustomerRequirement, on_delete=models.CASCADE, related_name="actions"
     )
     description = models.TextField(_("action"))
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    owner = required_user_ref(_("owner"))
     due_date = models.DateField(_("due date"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_at = optional_time(_("done at"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -203,14 +157,7 @@ class RequirementAttachment(StoredFile):
     requirement = models.ForeignKey(
         CustomerRequirement, on_delete=models.PROTECT, related_name="attachments"
     )
-    evaluation = models.ForeignKey(
-        Evaluation,
-        verbose_name=_("evaluation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="attachments",
-    )
+    evaluation = optional_ref(Evaluation, _("evaluation"), related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
 
     class Meta(StoredFile.Meta):

@@ -8,13 +8,22 @@ from datetime import datetime
 from pathlib import PurePath
 from uuid import uuid4
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    optional_time,
+    ref,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+)
 from serviceloop.core.models import Department, TrackedModel
-from serviceloop.customers.models import Customer
 
 from .files import StoredFile
 
@@ -48,85 +57,32 @@ CLOSED_SAMPLE = (SampleStatus.ACCEPTED, SampleStatus.REFUSED, SampleStatus.REJEC
 
 
 class SampleRequest(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    number = number_field()
+    customer = customer_ref()
     part_number = models.CharField(_("part number"), max_length=60)
     part_name = models.CharField(_("part name"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     drawing_revision = models.CharField(_("drawing revision"), max_length=30, blank=True)
     needed_by = models.DateField(_("needed by"))
     purpose = models.TextField(_("purpose"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by (Sales)"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=SampleStatus.choices, default=SampleStatus.REQUESTED
-    )
+    requested_by = required_user_ref(_("applied by (Sales)"))
+    status = status_field(SampleStatus, SampleStatus.REQUESTED)
     # The current step's deadline (core.deadlines), recomputed at each step; flagged once late.
-    step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True)
-    step_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    scheduled_at = models.DateTimeField(_("scheduled at"), null=True, blank=True)
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("scheduled by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    step_due_at = optional_time(_("current step due"))
+    step_overdue_flagged_at = sweep_flag()
+    scheduled_at, scheduled_by = done_fields(_("scheduled at"), _("scheduled by"))
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
-    made_at = models.DateTimeField(_("made at"), null=True, blank=True)
-    made_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    made_at, made_by = done_fields(_("made at"), _("made by"))
     lot = models.CharField(_("batch / lot"), max_length=60, blank=True)
     inspection_result = models.TextField(_("inspection result"), blank=True)
-    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    delivered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("delivery recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    delivered_at, delivered_by = done_fields(_("delivered at"), _("delivery recorded by"))
     shipping_note = models.CharField(_("shipping note"), max_length=60, blank=True)
-    confirmed_at = models.DateTimeField(_("customer's answer recorded at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("customer's answer recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    confirmed_at, confirmed_by = done_fields(
+        _("customer's answer recorded at"), _("customer's answer recorded by")
     )
     customer_note = models.TextField(_("customer's answer"), blank=True)
-    follow_up_requirement = models.ForeignKey(
-        "presales.CustomerRequirement",
-        verbose_name=_("requirement opened"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    follow_up_complaint = models.ForeignKey(
-        "complaints.Complaint",
-        verbose_name=_("complaint / 8D opened"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    follow_up_requirement = optional_ref("presales.CustomerRequirement", _("requirement opened"))
+    follow_up_complaint = optional_ref("complaints.Complaint", _("complaint / 8D opened"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -153,20 +109,10 @@ class SampleApproval(models.Model):
     """One department's approval (or rejection) of a sample application."""
 
     sample = models.ForeignKey(SampleRequest, on_delete=models.CASCADE, related_name="approvals")
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = ref(Department, _("department"))
     approved = models.BooleanField(_("approved"), null=True)
     reason = models.TextField(_("reason"), blank=True)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_at, decided_by = done_fields(_("decided at"), _("decided by"))
 
     class Meta:
         ordering = ["department__code"]

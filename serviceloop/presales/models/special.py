@@ -7,13 +7,21 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import PurePath
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_time,
+    ref,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+)
 from serviceloop.core.models import Department, TrackedModel
-from serviceloop.customers.models import Customer
 
 
 class SpecialKind(models.TextChoices):
@@ -58,48 +66,18 @@ def _document_path(instance: SpecialRequest, filename: str) -> str:
 
 
 class SpecialRequest(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    number = number_field()
+    customer = customer_ref()
     kind = models.CharField(_("kind"), max_length=30, choices=SpecialKind.choices)
     description = models.TextField(_("what the customer asks for"))
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("applied by (Sales)"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("responsible department"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=SpecialStatus.choices, default=SpecialStatus.REQUESTED
-    )
-    step_due_at = models.DateTimeField(_("current step due"), null=True, blank=True)
-    step_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = required_user_ref(_("applied by (Sales)"))
+    department = ref(Department, _("responsible department"))
+    status = status_field(SpecialStatus, SpecialStatus.REQUESTED)
+    step_due_at = optional_time(_("current step due"))
+    step_overdue_flagged_at = sweep_flag()
+    decided_at, decided_by = done_fields(_("decided at"), _("decided by"))
     decision_note = models.TextField(_("decision"), blank=True)
-    fulfilled_at = models.DateTimeField(_("provided at"), null=True, blank=True)
-    fulfilled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("provided by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    fulfilled_at, fulfilled_by = done_fields(_("provided at"), _("provided by"))
     fulfil_note = models.TextField(_("what was provided"), blank=True)
     document = models.FileField(
         _("delivered document"), upload_to=_document_path, max_length=200, blank=True
@@ -107,15 +85,7 @@ class SpecialRequest(TrackedModel):
     valid_from = models.DateField(_("agreement valid from"), null=True, blank=True)
     valid_to = models.DateField(_("agreement valid to"), null=True, blank=True)
     explanation = models.TextField(_("explanation given to the customer"), blank=True)
-    explained_at = models.DateTimeField(_("explained at"), null=True, blank=True)
-    explained_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("explained by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    explained_at, explained_by = done_fields(_("explained at"), _("explained by"))
 
     class Meta:
         ordering = ["-created_at"]
