@@ -3,14 +3,13 @@ disposal-review queue. Nothing here is ever deleted: a hold is lifted, a review 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import user_ref
+from serviceloop.core.fields import done_fields, required_user_ref, status_field, user_ref
 
 
 class RetentionPeriod(models.Model):
@@ -43,14 +42,8 @@ class LegalHold(models.Model):
     record_repr = models.CharField(_("record"), max_length=300, blank=True)
     reason = models.TextField(_("reason for the hold"))
     set_at = models.DateTimeField(_("set at"), default=timezone.now)
-    set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
-    lifted_by = user_ref(_("lifted by"))
+    set_by = required_user_ref(_("set by"))
+    lifted_at, lifted_by = done_fields(_("lifted at"), _("lifted by"))
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
 
     class Meta:
@@ -96,11 +89,8 @@ class DisposalReview(models.Model):
     customer_id_ref = models.PositiveBigIntegerField(_("customer id"), null=True, blank=True)
     retain_until = models.DateField(_("retain until"))
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decided_by = user_ref(_("decided by"))
+    status = status_field(ReviewStatus, ReviewStatus.PENDING, max_length=10)
+    decided_at, decided_by = done_fields(_("decided at"), _("decided by"))
     reason = models.TextField(_("reason"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     kept_until = models.DateField(_("kept until"), null=True, blank=True)

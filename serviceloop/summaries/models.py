@@ -7,17 +7,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import deadlines
-from serviceloop.core.models import TrackedModel
+from serviceloop.core.fields import done_fields, optional_time, status_field
+from serviceloop.core.models import DetailLink, TrackedModel
 from serviceloop.core.statemachine import ALLOWED, Verdict, may_transition, refused
 
-_USER = settings.AUTH_USER_MODEL
 PERIOD_RE = re.compile(r"^(\d{4})-H([12])$")
 NARRATIVE = ("achievements", "shortcomings", "direction")
 
@@ -41,31 +39,25 @@ def parse_period(value: str) -> tuple[int, int] | None:
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-class ServiceSummary(TrackedModel):
+class ServiceSummary(DetailLink, TrackedModel):
+    detail_view = "summaries:detail"
+
     period = models.CharField(_("period"), max_length=7, unique=True)  # "2026-H1"
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
+    status = status_field(Status, Status.DRAFT)
     figures = models.JSONField(_("figures"), default=dict)
     figures_at = models.DateTimeField(_("figures computed at"))
     achievements = models.TextField(_("achievements"), blank=True)
     shortcomings = models.TextField(_("shortcomings"), blank=True)
     direction = models.TextField(_("direction for the next period"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    returned_at = models.DateTimeField(_("sent back at"), null=True, blank=True)
+    submitted_at, submitted_by = done_fields(_("submitted at"), None)
+    returned_at = optional_time(_("sent back at"))
     return_comment = models.TextField(_("comments when sent back"), blank=True)
     # Approval closes the record: the start of its retention clock (R-7.4, 3 years).
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_at, approved_by = done_fields(_("approved at"), None)
     approval_comment = models.TextField(_("approval comments"), blank=True)
 
     class Meta:
@@ -75,9 +67,6 @@ class ServiceSummary(TrackedModel):
 
     def __str__(self) -> str:
         return str(_("Service work summary %(p)s") % {"p": self.period})
-
-    def get_absolute_url(self) -> str:
-        return reverse("summaries:detail", args=[self.pk])
 
     @property
     def closed_at(self):  # noqa: ANN201  (the retention clock's start, as other records name it)

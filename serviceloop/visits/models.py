@@ -7,18 +7,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.communications.models import Communication
-from serviceloop.core.models import Department, TrackedModel
-from serviceloop.customers.models import Customer
-
-_USER = settings.AUTH_USER_MODEL
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    ref,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+)
+from serviceloop.core.models import Department, DetailLink, TrackedModel
 
 
 class PlanStatus(models.TextChoices):
@@ -37,29 +42,20 @@ PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class VisitPlan(TrackedModel):
+class VisitPlan(DetailLink, TrackedModel):
+    detail_view = "visits:plan"
+
     year = models.PositiveIntegerField(_("year"), unique=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
+    status = status_field(PlanStatus, PlanStatus.DRAFT)
     approval_due = models.DateField(_("approval due"))
     note = models.TextField(_("note"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_at, submitted_by = done_fields(_("submitted at"), None)
+    reviewed_at, reviewed_by = done_fields(_("reviewed at"), None)
     review_comment = models.TextField(_("review comments"), blank=True)
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    approved_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_at, approved_by = done_fields(_("approved at"), None)
     approval_comment = models.TextField(_("approval comments"), blank=True)
     # Set once by the sweep: makes its overdue notice idempotent.
-    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["-year"]
@@ -68,9 +64,6 @@ class VisitPlan(TrackedModel):
 
     def __str__(self) -> str:
         return str(_("Visit plan %(year)s") % {"year": self.year})
-
-    def get_absolute_url(self) -> str:
-        return reverse("visits:plan", args=[self.pk])
 
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -83,9 +76,7 @@ class VisitPlan(TrackedModel):
 
 class VisitPlanItem(models.Model):
     plan = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="items")
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    customer = customer_ref()
     planned_month = models.PositiveSmallIntegerField(
         _("planned month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
@@ -113,18 +104,13 @@ RECORD_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class VisitRecord(TrackedModel):
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="visits"
-    )
-    plan_item = models.ForeignKey(
-        VisitPlanItem,
-        verbose_name=_("plan item"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="visits",
+class VisitRecord(DetailLink, TrackedModel):
+    detail_view = "visits:detail"
+
+    number = number_field()
+    customer = customer_ref(related_name="visits")
+    plan_item = optional_ref(
+        VisitPlanItem, _("plan item"), related_name="visits", on_delete=models.SET_NULL
     )
     visited_at = models.DateTimeField(_("visited at"))
     visitors = models.CharField(_("visited by"), max_length=200)
@@ -137,13 +123,8 @@ class VisitRecord(TrackedModel):
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     problems = models.TextField(_("problems found"), blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RecordStatus.choices, default=RecordStatus.FILED
-    )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    status = status_field(RecordStatus, RecordStatus.FILED)
+    reviewed_at, reviewed_by = done_fields(_("reviewed at"), None)
     review_note = models.TextField(_("review note"), blank=True)
     communications = models.ManyToManyField(
         Communication, blank=True, related_name="+", verbose_name=_("communications raised")
@@ -158,23 +139,15 @@ class VisitRecord(TrackedModel):
     def __str__(self) -> str:
         return f"{self.number} {self.customer}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("visits:detail", args=[self.pk])
-
 
 class VisitCopy(models.Model):
     """A copy of a reviewed record sent to a department; reading it is recorded."""
 
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="copies")
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    department = ref(Department, _("department"))
     distributed_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    distributed_by = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+")
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    read_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    distributed_by = required_user_ref(None)
+    read_at, read_by = done_fields(_("read at"), None)
 
     class Meta:
         ordering = ["department__code"]
@@ -205,28 +178,16 @@ class ImprovementAction(TrackedModel):
 
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("action"))
-    owner = models.ForeignKey(
-        _USER, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+"
-    )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
-    )
+    owner = required_user_ref(_("owner"))
+    department = ref(Department, _("department"))
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
-    )
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    status = status_field(ActionStatus, ActionStatus.OPEN)
+    closed_at, closed_by = done_fields(_("closed at"), None)
     closure_note = models.TextField(_("what was done"), blank=True)
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = models.ForeignKey(
-        _USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    verified_at, verified_by = done_fields(_("verified at"), None)
     verification_note = models.TextField(_("verification"), blank=True)
-    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["due_date", "pk"]

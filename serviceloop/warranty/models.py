@@ -34,13 +34,19 @@ from uuid import uuid4
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import user_ref
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer, ServiceAgreement
+from serviceloop.core.fields import (
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    status_field,
+    user_ref,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
+from serviceloop.customers.models import ServiceAgreement
 
 from .domain import rules
 
@@ -91,19 +97,14 @@ def validate_build_month(value: str) -> None:
         raise ValidationError(_("Give the production month as YYYY-MM, e.g. 2025-03."))
 
 
-class WarrantyClaim(TrackedModel):
+class WarrantyClaim(DetailLink, TrackedModel):
     """One warranty claim (三包索赔) with the rule's decision and any override (R-5.6)."""
 
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        on_delete=models.PROTECT,
-        related_name="warranty_claims",
-    )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
-    )
+    detail_view = "warranty:detail"
+
+    number = number_field()
+    customer = customer_ref(related_name="warranty_claims")
+    status = status_field(Status, Status.REGISTERED)
     reported_on = models.DateField(_("reported on"), default=timezone.localdate)
 
     # Inputs of the rule (warranty-rules.md).
@@ -158,14 +159,7 @@ class WarrantyClaim(TrackedModel):
     km_limit = models.PositiveIntegerField(_("km limit"))
     warranty_months = models.PositiveIntegerField(_("warranty months"))
     terms_from_agreement = models.BooleanField(_("terms from the service agreement"))
-    agreement = models.ForeignKey(
-        ServiceAgreement,
-        verbose_name=_("service agreement"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    agreement = optional_ref(ServiceAgreement, _("service agreement"))
     rule_version = models.CharField(_("rule version"), max_length=20)
     rule_result = models.JSONField(default=dict, editable=False)  # WarrantyDecision.as_dict()
     decided_at = models.DateTimeField(_("decided at"))
@@ -178,31 +172,19 @@ class WarrantyClaim(TrackedModel):
         _("override remedy"), max_length=10, choices=Remedy.choices, blank=True
     )
     override_reason = models.TextField(_("override reason"), blank=True)
-    overridden_at = models.DateTimeField(_("overridden at"), null=True, blank=True)
-    overridden_by = user_ref(_("overridden by"))
+    overridden_at, overridden_by = done_fields(_("overridden at"), _("overridden by"))
 
     # What applies: the override where there is one, else the rule.
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     remedy = models.CharField(_("remedy"), max_length=10, choices=Remedy.choices, blank=True)
 
-    reviewed_at = models.DateTimeField(_("approved / rejected at"), null=True, blank=True)
-    reviewed_by = user_ref(_("approved / rejected by"))
+    reviewed_at, reviewed_by = done_fields(_("approved / rejected at"), _("approved / rejected by"))
     review_note = models.TextField(_("review note"), blank=True)
-    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
-    settled_by = user_ref(_("settled by"))
+    settled_at, settled_by = done_fields(_("settled at"), _("settled by"))
     settlement_note = models.TextField(_("settlement note"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = user_ref(_("closed by"))
+    closed_at, closed_by = done_fields(_("closed at"), _("closed by"))
     close_reason = models.TextField(_("closing note"), blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportJob",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    import_batch = optional_ref("core.ImportJob", _("import"), editable=False)
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -251,9 +233,6 @@ class WarrantyClaim(TrackedModel):
             errors["build_month"] = str(_("The part cannot be produced after it failed."))
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self) -> str:
-        return reverse("warranty:detail", args=[self.pk])
 
 
 class DecisionKind(models.TextChoices):
