@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import done_fields, required_user_ref, status_field, user_ref
+from serviceloop.core import fields
 
 
 class RetentionPeriod(models.Model):
@@ -20,7 +20,7 @@ class RetentionPeriod(models.Model):
         _("years kept after closing"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = user_ref(_("set by"))
+    updated_by = fields.user_ref(_("set by"))
 
     class Meta:
         ordering = ["record_type"]
@@ -42,8 +42,8 @@ class LegalHold(models.Model):
     record_repr = models.CharField(_("record"), max_length=300, blank=True)
     reason = models.TextField(_("reason for the hold"))
     set_at = models.DateTimeField(_("set at"), default=timezone.now)
-    set_by = required_user_ref(_("set by"))
-    lifted_at, lifted_by = done_fields(_("lifted at"), _("lifted by"))
+    set_by = fields.required_user_ref(_("set by"))
+    lifted_at, lifted_by = fields.done_fields(_("lifted at"), _("lifted by"))
     lift_reason = models.TextField(_("reason for lifting"), blank=True)
 
     class Meta:
@@ -89,8 +89,8 @@ class DisposalReview(models.Model):
     customer_id_ref = models.PositiveBigIntegerField(_("customer id"), null=True, blank=True)
     retain_until = models.DateField(_("retain until"))
     found_at = models.DateTimeField(_("found at"), default=timezone.now)
-    status = status_field(ReviewStatus, ReviewStatus.PENDING, max_length=10)
-    decided_at, decided_by = done_fields(_("decided at"), _("decided by"))
+    status = fields.status_field(ReviewStatus, ReviewStatus.PENDING, max_length=10)
+    decided_at, decided_by = fields.done_fields(_("decided at"), _("decided by"))
     reason = models.TextField(_("reason"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, blank=True)
     kept_until = models.DateField(_("kept until"), null=True, blank=True)

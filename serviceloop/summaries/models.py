@@ -11,8 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core import deadlines
-from serviceloop.core.fields import done_fields, optional_time, status_field
+from serviceloop.core import deadlines, fields
 from serviceloop.core.models import DetailLink, TrackedModel
 from serviceloop.core.statemachine import ALLOWED, Verdict, may_transition, refused
 
@@ -47,17 +46,17 @@ class ServiceSummary(DetailLink, TrackedModel):
     period_end = models.DateField(_("period end"))
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"))
-    status = status_field(Status, Status.DRAFT)
+    status = fields.status_field(Status, Status.DRAFT)
     figures = models.JSONField(_("figures"), default=dict)
     figures_at = models.DateTimeField(_("figures computed at"))
     achievements = models.TextField(_("achievements"), blank=True)
     shortcomings = models.TextField(_("shortcomings"), blank=True)
     direction = models.TextField(_("direction for the next period"), blank=True)
-    submitted_at, submitted_by = done_fields(_("submitted at"), None)
-    returned_at = optional_time(_("sent back at"))
+    submitted_at, submitted_by = fields.done_fields(_("submitted at"), None)
+    returned_at = fields.optional_time(_("sent back at"))
     return_comment = models.TextField(_("comments when sent back"), blank=True)
     # Approval closes the record: the start of its retention clock (R-7.4, 3 years).
-    approved_at, approved_by = done_fields(_("approved at"), None)
+    approved_at, approved_by = fields.done_fields(_("approved at"), None)
     approval_comment = models.TextField(_("approval comments"), blank=True)
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import done_fields, status_field, user_ref
+from serviceloop.core import fields
 from serviceloop.core.models import TrackedModel
 
 
@@ -41,8 +41,8 @@ class Training(TrackedModel):
         validators=[MinValueValidator(0.5), MaxValueValidator(99)],
     )
     location = models.CharField(_("location"), max_length=200, blank=True)
-    status = status_field(Status, Status.PLANNED)
-    held_at, held_by = done_fields(_("recorded held at"), None)
+    status = fields.status_field(Status, Status.PLANNED)
+    held_at, held_by = fields.done_fields(_("recorded held at"), None)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
 
     class Meta:
@@ -59,7 +59,7 @@ class Attendee(models.Model):
     """One person invited: a user, or an external name (an agent's service staff)."""
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendees")
-    user = user_ref(_("user"), related_name="trainings_attended")
+    user = fields.user_ref(_("user"), related_name="trainings_attended")
     external_name = models.CharField(_("external name"), max_length=100, blank=True)
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     attended = models.BooleanField(_("attended (signed)"), default=False)
@@ -105,7 +105,7 @@ class TrainingAttachment(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = user_ref(None)
+    uploaded_by = fields.user_ref(None)
 
     class Meta:
         ordering = ["uploaded_at", "pk"]

@@ -13,16 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.communications.models import Communication
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    ref,
-    required_user_ref,
-    status_field,
-    sweep_flag,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import Department, DetailLink, TrackedModel
 
 
@@ -46,16 +37,16 @@ class VisitPlan(DetailLink, TrackedModel):
     detail_view = "visits:plan"
 
     year = models.PositiveIntegerField(_("year"), unique=True)
-    status = status_field(PlanStatus, PlanStatus.DRAFT)
+    status = fields.status_field(PlanStatus, PlanStatus.DRAFT)
     approval_due = models.DateField(_("approval due"))
     note = models.TextField(_("note"), blank=True)
-    submitted_at, submitted_by = done_fields(_("submitted at"), None)
-    reviewed_at, reviewed_by = done_fields(_("reviewed at"), None)
+    submitted_at, submitted_by = fields.done_fields(_("submitted at"), None)
+    reviewed_at, reviewed_by = fields.done_fields(_("reviewed at"), None)
     review_comment = models.TextField(_("review comments"), blank=True)
-    approved_at, approved_by = done_fields(_("approved at"), None)
+    approved_at, approved_by = fields.done_fields(_("approved at"), None)
     approval_comment = models.TextField(_("approval comments"), blank=True)
     # Set once by the sweep: makes its overdue notice idempotent.
-    overdue_flagged_at = sweep_flag()
+    overdue_flagged_at = fields.sweep_flag()
 
     class Meta:
         ordering = ["-year"]
@@ -76,7 +67,7 @@ class VisitPlan(DetailLink, TrackedModel):
 
 class VisitPlanItem(models.Model):
     plan = models.ForeignKey(VisitPlan, on_delete=models.CASCADE, related_name="items")
-    customer = customer_ref()
+    customer = fields.customer_ref()
     planned_month = models.PositiveSmallIntegerField(
         _("planned month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
     )
@@ -107,9 +98,9 @@ RECORD_TRANSITIONS: dict[tuple[str, str], str] = {
 class VisitRecord(DetailLink, TrackedModel):
     detail_view = "visits:detail"
 
-    number = number_field()
-    customer = customer_ref(related_name="visits")
-    plan_item = optional_ref(
+    number = fields.number_field()
+    customer = fields.customer_ref(related_name="visits")
+    plan_item = fields.optional_ref(
         VisitPlanItem, _("plan item"), related_name="visits", on_delete=models.SET_NULL
     )
     visited_at = models.DateTimeField(_("visited at"))
@@ -123,8 +114,8 @@ class VisitRecord(DetailLink, TrackedModel):
         _("satisfaction (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     problems = models.TextField(_("problems found"), blank=True)
-    status = status_field(RecordStatus, RecordStatus.FILED)
-    reviewed_at, reviewed_by = done_fields(_("reviewed at"), None)
+    status = fields.status_field(RecordStatus, RecordStatus.FILED)
+    reviewed_at, reviewed_by = fields.done_fields(_("reviewed at"), None)
     review_note = models.TextField(_("review note"), blank=True)
     communications = models.ManyToManyField(
         Communication, blank=True, related_name="+", verbose_name=_("communications raised")
@@ -144,10 +135,10 @@ class VisitCopy(models.Model):
     """A copy of a reviewed record sent to a department; reading it is recorded."""
 
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="copies")
-    department = ref(Department, _("department"))
+    department = fields.ref(Department, _("department"))
     distributed_at = models.DateTimeField(_("sent at"), default=timezone.now)
-    distributed_by = required_user_ref(None)
-    read_at, read_by = done_fields(_("read at"), None)
+    distributed_by = fields.required_user_ref(None)
+    read_at, read_by = fields.done_fields(_("read at"), None)
 
     class Meta:
         ordering = ["department__code"]
@@ -178,16 +169,16 @@ class ImprovementAction(TrackedModel):
 
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("action"))
-    owner = required_user_ref(_("owner"))
-    department = ref(Department, _("department"))
+    owner = fields.required_user_ref(_("owner"))
+    department = fields.ref(Department, _("department"))
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"))
-    status = status_field(ActionStatus, ActionStatus.OPEN)
-    closed_at, closed_by = done_fields(_("closed at"), None)
+    status = fields.status_field(ActionStatus, ActionStatus.OPEN)
+    closed_at, closed_by = fields.done_fields(_("closed at"), None)
     closure_note = models.TextField(_("what was done"), blank=True)
-    verified_at, verified_by = done_fields(_("verified at"), None)
+    verified_at, verified_by = fields.done_fields(_("verified at"), None)
     verification_note = models.TextField(_("verification"), blank=True)
-    overdue_flagged_at = sweep_flag()
+    overdue_flagged_at = fields.sweep_flag()
 
     class Meta:
         ordering = ["due_date", "pk"]

@@ -37,14 +37,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    status_field,
-    user_ref,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import DetailLink, TrackedModel
 from serviceloop.customers.models import ServiceAgreement
 
@@ -102,9 +95,9 @@ class WarrantyClaim(DetailLink, TrackedModel):
 
     detail_view = "warranty:detail"
 
-    number = number_field()
-    customer = customer_ref(related_name="warranty_claims")
-    status = status_field(Status, Status.REGISTERED)
+    number = fields.number_field()
+    customer = fields.customer_ref(related_name="warranty_claims")
+    status = fields.status_field(Status, Status.REGISTERED)
     reported_on = models.DateField(_("reported on"), default=timezone.localdate)
 
     # Inputs of the rule (warranty-rules.md).
@@ -159,7 +152,7 @@ class WarrantyClaim(DetailLink, TrackedModel):
     km_limit = models.PositiveIntegerField(_("km limit"))
     warranty_months = models.PositiveIntegerField(_("warranty months"))
     terms_from_agreement = models.BooleanField(_("terms from the service agreement"))
-    agreement = optional_ref(ServiceAgreement, _("service agreement"))
+    agreement = fields.optional_ref(ServiceAgreement, _("service agreement"))
     rule_version = models.CharField(_("rule version"), max_length=20)
     rule_result = models.JSONField(default=dict, editable=False)  # WarrantyDecision.as_dict()
     decided_at = models.DateTimeField(_("decided at"))
@@ -172,19 +165,21 @@ class WarrantyClaim(DetailLink, TrackedModel):
         _("override remedy"), max_length=10, choices=Remedy.choices, blank=True
     )
     override_reason = models.TextField(_("override reason"), blank=True)
-    overridden_at, overridden_by = done_fields(_("overridden at"), _("overridden by"))
+    overridden_at, overridden_by = fields.done_fields(_("overridden at"), _("overridden by"))
 
     # What applies: the override where there is one, else the rule.
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     remedy = models.CharField(_("remedy"), max_length=10, choices=Remedy.choices, blank=True)
 
-    reviewed_at, reviewed_by = done_fields(_("approved / rejected at"), _("approved / rejected by"))
+    reviewed_at, reviewed_by = fields.done_fields(
+        _("approved / rejected at"), _("approved / rejected by")
+    )
     review_note = models.TextField(_("review note"), blank=True)
-    settled_at, settled_by = done_fields(_("settled at"), _("settled by"))
+    settled_at, settled_by = fields.done_fields(_("settled at"), _("settled by"))
     settlement_note = models.TextField(_("settlement note"), blank=True)
-    closed_at, closed_by = done_fields(_("closed at"), _("closed by"))
+    closed_at, closed_by = fields.done_fields(_("closed at"), _("closed by"))
     close_reason = models.TextField(_("closing note"), blank=True)
-    import_batch = optional_ref("core.ImportJob", _("import"), editable=False)
+    import_batch = fields.optional_ref("core.ImportJob", _("import"), editable=False)
 
     class Meta:
         ordering = ["-reported_on", "-id"]
@@ -255,7 +250,7 @@ class WarrantyDecisionRecord(models.Model):
     rule_version = models.CharField(_("rule version"), max_length=20)
     note = models.TextField(_("reason"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
-    decided_by = user_ref(_("decided by"))
+    decided_by = fields.user_ref(_("decided by"))
     actor_label = models.CharField(max_length=150)
 
     class Meta:
@@ -287,7 +282,7 @@ class ClaimAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = user_ref(_("uploaded by"))
+    uploaded_by = fields.user_ref(_("uploaded by"))
 
     class Meta:
         ordering = ["uploaded_at", "id"]

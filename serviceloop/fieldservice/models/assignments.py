@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import customer_ref, required_user_ref
+from serviceloop.core import fields
 from serviceloop.core.models import DetailLink, TrackedModel
 
 
@@ -31,8 +31,8 @@ class EngineerAssignment(DetailLink, TrackedModel):
     detail_view = "fieldservice:assignment_detail"
 
     kind = models.CharField(_("kind"), max_length=10, choices=AssignmentKind.choices)
-    engineer = required_user_ref(_("engineer"), related_name="fieldservice_assignments")
-    customer = customer_ref(related_name="engineer_assignments")
+    engineer = fields.required_user_ref(_("engineer"), related_name="fieldservice_assignments")
+    customer = fields.customer_ref(related_name="engineer_assignments")
     site = models.CharField(
         _("site"), max_length=200, blank=True, help_text=_("Plant or depot, e.g. 总装二厂.")
     )

@@ -10,17 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    optional_time,
-    required_user_ref,
-    status_field,
-    sweep_flag,
-    user_ref,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import Department, DetailLink, TrackedModel
 
 
@@ -44,28 +34,28 @@ ESCALATION_TRANSITIONS: dict[tuple[str, str], str] = {
 class Escalation(DetailLink, TrackedModel):
     detail_view = "fieldservice:escalation_detail"
 
-    number = number_field()
-    customer = customer_ref()
+    number = fields.number_field()
+    customer = fields.customer_ref()
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("what was found and tried"))
-    service_record = optional_ref(
+    service_record = fields.optional_ref(
         "fieldservice.ServiceRecord", _("service record"), related_name="escalations"
     )
-    raised_by = required_user_ref(_("raised by"))
+    raised_by = fields.required_user_ref(_("raised by"))
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
-    status = status_field(EscalationStatus, EscalationStatus.OPEN)
+    status = fields.status_field(EscalationStatus, EscalationStatus.OPEN)
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"), editable=False)
-    coordinator = user_ref(_("coordinator (Sales)"))
+    coordinator = fields.user_ref(_("coordinator (Sales)"))
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments involved"), blank=True, related_name="+"
     )
-    coordinating_at = optional_time(_("coordination started"))
+    coordinating_at = fields.optional_time(_("coordination started"))
     solution = models.TextField(_("agreed solution"), blank=True)
-    solution_agreed_at, solution_agreed_by = done_fields(_("solution agreed at"), None)
+    solution_agreed_at, solution_agreed_by = fields.done_fields(_("solution agreed at"), None)
     result = models.TextField(_("result"), blank=True)
-    done_at, done_by = done_fields(_("done at"), None)
-    overdue_flagged_at = sweep_flag()
+    done_at, done_by = fields.done_fields(_("done at"), None)
+    overdue_flagged_at = fields.sweep_flag()
 
     class Meta:
         ordering = ["-raised_at"]
@@ -88,7 +78,7 @@ class EscalationNote(models.Model):
     """The coordination timeline: who said or did what, when."""
 
     escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="notes")
-    author = required_user_ref(_("author"))
+    author = fields.required_user_ref(_("author"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     text = models.TextField(_("note"))
     event = models.CharField(_("event"), max_length=30, blank=True)

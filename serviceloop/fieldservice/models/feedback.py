@@ -12,14 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import (
-    done_fields,
-    number_field,
-    optional_time,
-    ref,
-    required_user_ref,
-    status_field,
-)
+from serviceloop.core import fields
 from serviceloop.core.late_entry import late_entry_fields
 from serviceloop.core.models import Department, DetailLink, TrackedModel
 
@@ -41,17 +34,19 @@ FEEDBACK_TRANSITIONS: dict[tuple[str, str], str] = {
 
 
 class WeeklyFeedback(TrackedModel):
-    engineer = required_user_ref(_("service engineer"), related_name="fieldservice_weekly_feedback")
+    engineer = fields.required_user_ref(
+        _("service engineer"), related_name="fieldservice_weekly_feedback"
+    )
     week_start = models.DateField(_("week (Monday)"))
     due_at = models.DateTimeField(_("due"))
-    status = status_field(FeedbackStatus, FeedbackStatus.DRAFT, max_length=10)
+    status = fields.status_field(FeedbackStatus, FeedbackStatus.DRAFT, max_length=10)
     summary = models.TextField(_("engineer's summary"), blank=True)
     record_count = models.PositiveIntegerField(_("records"), default=0)
-    submitted_at = optional_time(_("submitted at"))
+    submitted_at = fields.optional_time(_("submitted at"))
     submitted_entered_at, submitted_late_reason = late_entry_fields()
-    reviewed_at, reviewed_by = done_fields(_("reviewed at"), _("reviewed by"))
+    reviewed_at, reviewed_by = fields.done_fields(_("reviewed at"), _("reviewed by"))
     review_note = models.TextField(_("Sales' note"), blank=True)
-    overdue_flagged_at = optional_time(_("flagged missing at"), editable=False)
+    overdue_flagged_at = fields.optional_time(_("flagged missing at"), editable=False)
 
     class Meta:
         ordering = ["-week_start", "engineer"]
@@ -115,7 +110,7 @@ INFOFORM_TRANSITIONS: dict[tuple[str, str], str] = {
 class InformationFeedbackForm(DetailLink, TrackedModel):
     detail_view = "fieldservice:infoform_detail"
 
-    number = number_field()
+    number = fields.number_field()
     title = models.CharField(pgettext_lazy("document", "title"), max_length=200)
     category = models.CharField(_("category"), max_length=20, choices=InfoCategory.choices)
     period_from = models.DateField(_("period from"))
@@ -128,11 +123,11 @@ class InformationFeedbackForm(DetailLink, TrackedModel):
         blank=True,
         related_name="information_forms",
     )
-    status = status_field(InfoFormStatus, InfoFormStatus.DRAFT, max_length=15)
+    status = fields.status_field(InfoFormStatus, InfoFormStatus.DRAFT, max_length=15)
     major_problem = models.BooleanField(_("major typical problem"), default=False)
-    major_flagged_at = optional_time(_("flagged major at"))
-    issued_at, issued_by = done_fields(_("issued at"), _("issued by"))
-    acknowledged_at = optional_time(_("fully acknowledged at"))
+    major_flagged_at = fields.optional_time(_("flagged major at"))
+    issued_at, issued_by = fields.done_fields(_("issued at"), _("issued by"))
+    acknowledged_at = fields.optional_time(_("fully acknowledged at"))
 
     class Meta:
         ordering = ["-period_to", "-pk"]
@@ -147,8 +142,10 @@ class InfoFormRouting(models.Model):
     form = models.ForeignKey(
         InformationFeedbackForm, on_delete=models.CASCADE, related_name="routings"
     )
-    department = ref(Department, _("department"))
-    acknowledged_at, acknowledged_by = done_fields(_("acknowledged at"), _("acknowledged by"))
+    department = fields.ref(Department, _("department"))
+    acknowledged_at, acknowledged_by = fields.done_fields(
+        _("acknowledged at"), _("acknowledged by")
+    )
     response = models.TextField(_("response"), blank=True)
 
     class Meta:

@@ -9,17 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    optional_time,
-    ref,
-    required_user_ref,
-    status_field,
-    user_ref,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import DetailLink, TrackedModel
 
 
@@ -67,25 +57,25 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
 class PartsRequest(DetailLink, TrackedModel):
     detail_view = "fieldservice:request_detail"
 
-    number = number_field()
+    number = fields.number_field()
     kind = models.CharField(_("kind"), max_length=10, choices=RequestKind.choices)
-    requested_by = required_user_ref(_("requested by"))
+    requested_by = fields.required_user_ref(_("requested by"))
     requested_at = models.DateTimeField(_("requested at"))
-    holder = required_user_ref(
+    holder = fields.required_user_ref(
         _("parts go to"), help_text=_("Who receives the parts and accounts for their use.")
     )
-    customer = customer_ref()
+    customer = fields.customer_ref()
     reason = models.TextField(_("reason"), blank=True)
     weeks_basis = models.PositiveIntegerField(_("failure-frequency window (weeks)"), default=8)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
-    status = status_field(RequestStatus, RequestStatus.SUBMITTED, max_length=10)
-    decided_by = user_ref(_("approved/rejected by"))
-    decided_at = optional_time(_("approved/rejected at"))
+    status = fields.status_field(RequestStatus, RequestStatus.SUBMITTED, max_length=10)
+    decided_by = fields.user_ref(_("approved/rejected by"))
+    decided_at = fields.optional_time(_("approved/rejected at"))
     decision_note = models.TextField(_("approval note"), blank=True)
-    issued_by = user_ref(_("issued by"))
-    issued_at = optional_time(_("issued at"))
+    issued_by = fields.user_ref(_("issued by"))
+    issued_at = fields.optional_time(_("issued at"))
     issue_note = models.TextField(_("issue note"), blank=True)
-    closed_at = optional_time(_("closed at"))
+    closed_at = fields.optional_time(_("closed at"))
     close_note = models.TextField(_("closing note"), blank=True)
 
     class Meta:
@@ -104,7 +94,7 @@ class PartsRequest(DetailLink, TrackedModel):
 
 class PartsRequestLine(models.Model):
     request = models.ForeignKey(PartsRequest, on_delete=models.CASCADE, related_name="lines")
-    part = ref(Part, _("part"))
+    part = fields.ref(Part, _("part"))
     quantity = models.PositiveIntegerField(_("quantity"))
     failures_seen = models.PositiveIntegerField(
         _("failed units in window"), null=True, blank=True, editable=False
@@ -135,17 +125,17 @@ SIGN = {MovementKind.ISSUE: 1, MovementKind.USE: -1, MovementKind.RETURN: -1}
 class PartMovement(models.Model):
     """One line of a holder's parts ledger; the balance is the signed sum."""
 
-    holder = required_user_ref(_("holder"))
-    part = ref(Part, _("part"))
+    holder = fields.required_user_ref(_("holder"))
+    part = fields.ref(Part, _("part"))
     kind = models.CharField(_("movement"), max_length=10, choices=MovementKind.choices)
     quantity = models.PositiveIntegerField(_("quantity"))
     at = models.DateTimeField(_("at"))
-    recorded_by = required_user_ref(_("recorded by"))
-    request_line = optional_ref(PartsRequestLine)
-    service_record = optional_ref(
+    recorded_by = fields.required_user_ref(_("recorded by"))
+    request_line = fields.optional_ref(PartsRequestLine)
+    service_record = fields.optional_ref(
         "fieldservice.ServiceRecord", _("service record"), related_name="part_movements"
     )
-    customer = customer_ref(optional=True)
+    customer = fields.customer_ref(optional=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -183,19 +173,19 @@ class NonconformingTag(DetailLink, TrackedModel):
 
     detail_view = "fieldservice:tag_detail"
 
-    number = number_field(_("tag number"))
-    customer = customer_ref()
-    part = ref(Part, _("part"))
+    number = fields.number_field(_("tag number"))
+    customer = fields.customer_ref()
+    part = fields.ref(Part, _("part"))
     lot = models.CharField(_("lot"), max_length=60, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     location = models.CharField(pgettext_lazy("storage place", "location"), max_length=200)
     found_on = models.DateField(_("found on"))
-    tagged_by = required_user_ref(_("tagged by"))
+    tagged_by = fields.required_user_ref(_("tagged by"))
     nonconformity = models.TextField(_("nonconformity"))
     disposition = models.CharField(_("disposition"), max_length=20, choices=Disposition.choices)
-    parts_request = optional_ref(PartsRequest, _("parts request"), related_name="tags")
-    status = status_field(TagStatus, TagStatus.TAGGED, max_length=10)
-    resolved_at, resolved_by = done_fields(_("resolved at"), None)
+    parts_request = fields.optional_ref(PartsRequest, _("parts request"), related_name="tags")
+    status = fields.status_field(TagStatus, TagStatus.TAGGED, max_length=10)
+    resolved_at, resolved_by = fields.done_fields(_("resolved at"), None)
     resolution = models.TextField(_("resolution"), blank=True)
 
     class Meta:

@@ -7,14 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    ref,
-    required_user_ref,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import DetailLink, TrackedModel
 
 
@@ -50,9 +43,9 @@ class Source(models.TextChoices):
 class ServiceRecord(DetailLink, TrackedModel):
     detail_view = "fieldservice:record_detail"
 
-    number = number_field()
-    engineer = required_user_ref(_("service person"), related_name="fieldservice_records")
-    customer = customer_ref()
+    number = fields.number_field()
+    engineer = fields.required_user_ref(_("service person"), related_name="fieldservice_records")
+    customer = fields.customer_ref()
     service_date = models.DateField(_("date"))
     week_start = models.DateField(_("week"), editable=False, db_index=True)
     oem = models.CharField(
@@ -61,7 +54,7 @@ class ServiceRecord(DetailLink, TrackedModel):
         blank=True,
         help_text=_("配套厂家: the maker of the vehicle the part is fitted to."),
     )
-    part = ref("fieldservice.Part", _("part"))
+    part = fields.ref("fieldservice.Part", _("part"))
     vehicle = models.CharField(_("vehicle"), max_length=200, blank=True)
     mileage_km = models.PositiveIntegerField(_("mileage (km)"), null=True, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
@@ -70,12 +63,12 @@ class ServiceRecord(DetailLink, TrackedModel):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
     outcome_note = models.TextField(_("outcome details"), blank=True)
     major_problem = models.BooleanField(_("major quality problem"), default=False)
-    major_flagged_at, major_flagged_by = done_fields(_("flagged major at"), None)
+    major_flagged_at, major_flagged_by = fields.done_fields(_("flagged major at"), None)
     source = models.CharField(
         _("entered via"), max_length=10, choices=Source.choices, default=Source.FORM
     )
-    import_batch = optional_ref("core.ImportJob", editable=False)
-    weekly_feedback = optional_ref(
+    import_batch = fields.optional_ref("core.ImportJob", editable=False)
+    weekly_feedback = fields.optional_ref(
         "fieldservice.WeeklyFeedback", _("weekly feedback"), related_name="records", editable=False
     )
 
@@ -114,7 +107,7 @@ class HandlingDecision(TrackedModel):
     handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices)
     quantity = models.PositiveIntegerField(_("quantity"))
     notes = models.TextField(_("notes"), blank=True)
-    decided_by = required_user_ref(_("decided by"))
+    decided_by = fields.required_user_ref(_("decided by"))
     decided_at = models.DateTimeField(_("decided at"))
 
     class Meta:

@@ -8,16 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import (
-    customer_ref,
-    number_field,
-    optional_ref,
-    optional_time,
-    ref,
-    required_user_ref,
-    status_field,
-    user_ref,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import DetailLink, TrackedModel
 
 
@@ -43,12 +34,12 @@ RETURN_TRANSITIONS: dict[tuple[str, str], str] = {
 class ReturnForRepairForm(DetailLink, TrackedModel):
     detail_view = "fieldservice:return_detail"
 
-    number = number_field()
-    customer = customer_ref()
-    engineer = required_user_ref(
+    number = fields.number_field()
+    customer = fields.customer_ref()
+    engineer = fields.required_user_ref(
         _("service engineer"), help_text=_("Fills the form and countersigns it.")
     )
-    service_record = optional_ref(
+    service_record = fields.optional_ref(
         "fieldservice.ServiceRecord", _("service record"), related_name="return_forms"
     )
     return_date = models.DateField(_("returned on"))
@@ -59,15 +50,15 @@ class ReturnForRepairForm(DetailLink, TrackedModel):
         blank=True,
         help_text=_("Who signed for the customer when the goods were handed over."),
     )
-    status = status_field(ReturnStatus, ReturnStatus.DRAFT, max_length=10)
-    signed_by = user_ref(_("countersigned by"))
-    signed_at = optional_time(_("countersigned at"))
-    checked_by = user_ref(_("checked by"))
-    checked_at = optional_time(_("checked at"))
+    status = fields.status_field(ReturnStatus, ReturnStatus.DRAFT, max_length=10)
+    signed_by = fields.user_ref(_("countersigned by"))
+    signed_at = fields.optional_time(_("countersigned at"))
+    checked_by = fields.user_ref(_("checked by"))
+    checked_at = fields.optional_time(_("checked at"))
     signatures_ok = models.BooleanField(_("signatures complete"), null=True, blank=True)
     discrepancy = models.TextField(_("discrepancy"), blank=True)
     check_note = models.TextField(_("warehouse note"), blank=True)
-    received_at = optional_time(_("received at"))
+    received_at = fields.optional_time(_("received at"))
     correction_note = models.TextField(_("correction"), blank=True)
 
     class Meta:
@@ -86,7 +77,7 @@ class ReturnForRepairForm(DetailLink, TrackedModel):
 
 class ReturnLine(models.Model):
     form = models.ForeignKey(ReturnForRepairForm, on_delete=models.CASCADE, related_name="lines")
-    part = ref("fieldservice.Part", _("part"))
+    part = fields.ref("fieldservice.Part", _("part"))
     lot = models.CharField(_("lot"), max_length=60, blank=True)
     quantity = models.PositiveIntegerField(_("quantity on the form"))
     counted_quantity = models.PositiveIntegerField(_("counted"), null=True, blank=True)

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import required_user_ref
+from serviceloop.core import fields
 
 
 class StoredFile(models.Model):
@@ -18,7 +18,7 @@ class StoredFile(models.Model):
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("file description"), max_length=200, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
-    uploaded_by = required_user_ref(_("uploaded by"))
+    uploaded_by = fields.required_user_ref(_("uploaded by"))
 
     class Meta:
         abstract = True

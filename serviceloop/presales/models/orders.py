@@ -13,15 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core import deadlines
-from serviceloop.core.fields import (
-    customer_ref,
-    optional_ref,
-    optional_time,
-    status_field,
-    sweep_flag,
-    user_ref,
-)
+from serviceloop.core import deadlines, fields
 from serviceloop.core.models import DetailLink, TrackedModel
 from serviceloop.core.routing import DepartmentRouting, overdue_q
 
@@ -70,13 +62,13 @@ class Order(DetailLink, TrackedModel):
     detail_view = "presales:order"
 
     order_number = models.CharField(_("order / contract number"), max_length=60)
-    customer = customer_ref()
+    customer = fields.customer_ref()
     ordered_on = models.DateField(_("ordered on"), null=True, blank=True)
     promised_date = models.DateField(_("promised date"))
-    owner = user_ref(_("owner (Sales)"))
-    status = status_field(OrderStatus, OrderStatus.OPEN)
-    late_flagged_at = sweep_flag()
-    import_batch = optional_ref("core.ImportJob", on_delete=models.SET_NULL)
+    owner = fields.user_ref(_("owner (Sales)"))
+    status = fields.status_field(OrderStatus, OrderStatus.OPEN)
+    late_flagged_at = fields.sweep_flag()
+    import_batch = fields.optional_ref("core.ImportJob", on_delete=models.SET_NULL)
 
     class Meta:
         ordering = ["promised_date", "order_number"]
@@ -119,7 +111,7 @@ class OrderLine(models.Model):
     description = models.CharField(_("part name"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     due_date = models.DateField(_("due date"))
-    delivered_at = optional_time(_("delivered at"))
+    delivered_at = fields.optional_time(_("delivered at"))
 
     class Meta:
         ordering = ["order", "position"]
@@ -150,7 +142,7 @@ class Milestone(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="milestones")
     code = models.CharField(_("milestone"), max_length=20, choices=MilestoneCode.choices)
     planned_date = models.DateField(_("planned"), null=True, blank=True)
-    actual_at = optional_time(_("actual"))
+    actual_at = fields.optional_time(_("actual"))
 
     class Meta:
         ordering = ["pk"]
@@ -173,7 +165,7 @@ class ProgressUpdate(models.Model):
     """An update on the order's progress, and whether (and when) the customer was told."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="updates")
-    line = optional_ref(OrderLine, _("order line"), related_name="updates")
+    line = fields.optional_ref(OrderLine, _("order line"), related_name="updates")
     milestone = models.CharField(
         _("milestone"), max_length=20, choices=MilestoneCode.choices, blank=True
     )
@@ -208,7 +200,7 @@ class OrderRouting(DepartmentRouting):
     answered_title = gettext_noop("%(dept)s acknowledged order %(number)s")
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="routings")
-    line = optional_ref(OrderLine, _("order line"), related_name="routings")
+    line = fields.optional_ref(OrderLine, _("order line"), related_name="routings")
 
     class Meta:
         ordering = ["routed_at", "pk"]

@@ -11,18 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import (
-    contact_ref,
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    optional_time,
-    ref,
-    required_user_ref,
-    status_field,
-    sweep_flag,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import Department, TrackedModel
 
 from .files import StoredFile
@@ -50,22 +39,22 @@ class Verdict(models.TextChoices):
 
 
 class CustomerRequirement(TrackedModel):
-    number = number_field()
-    customer = customer_ref()
-    contact = contact_ref()
+    number = fields.number_field()
+    customer = fields.customer_ref()
+    contact = fields.contact_ref()
     received_at = models.DateTimeField(_("received at"))
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("requirement"))
-    owner = required_user_ref(_("owner (Sales)"))
-    status = status_field(RequirementStatus, RequirementStatus.EVALUATING)
+    owner = fields.required_user_ref(_("owner (Sales)"))
+    status = fields.status_field(RequirementStatus, RequirementStatus.EVALUATING)
     evaluation_due_at = models.DateTimeField(_("evaluations due"))
     outcome = models.TextField(_("outcome agreed with the customer"), blank=True)
-    concluded_at, concluded_by = done_fields(_("concluded at"), _("concluded by"))
-    order = optional_ref("presales.Order", _("order"), related_name="requirements")
+    concluded_at, concluded_by = fields.done_fields(_("concluded at"), _("concluded by"))
+    order = fields.optional_ref("presales.Order", _("order"), related_name="requirements")
     contract_reference = models.CharField(
         _("order / contract reference"), max_length=100, blank=True
     )
-    eight_d = optional_ref("complaints.EightDReport", _("8D report it feeds"))
+    eight_d = fields.optional_ref("complaints.EightDReport", _("8D report it feeds"))
     improvement_reference = models.CharField(
         _("other improvement action (e.g. information feedback form)"), max_length=100, blank=True
     )
@@ -95,15 +84,15 @@ class Evaluation(models.Model):
     requirement = models.ForeignKey(
         CustomerRequirement, on_delete=models.CASCADE, related_name="evaluations"
     )
-    department = ref(Department, _("department"))
+    department = fields.ref(Department, _("department"))
     due_at = models.DateTimeField(_("due"))
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     cost_impact = models.CharField(_("cost impact"), max_length=200, blank=True)
     lead_time_impact = models.CharField(_("lead-time impact"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    evaluated_at, evaluated_by = done_fields(_("evaluated at"), _("evaluated by"))
-    late_flagged_at = sweep_flag()
+    evaluated_at, evaluated_by = fields.done_fields(_("evaluated at"), _("evaluated by"))
+    late_flagged_at = fields.sweep_flag()
 
     class Meta:
         ordering = ["department__code"]
@@ -130,9 +119,9 @@ class FollowUpAction(models.Model):
         CustomerRequirement, on_delete=models.CASCADE, related_name="actions"
     )
     description = models.TextField(_("action"))
-    owner = required_user_ref(_("owner"))
+    owner = fields.required_user_ref(_("owner"))
     due_date = models.DateField(_("due date"))
-    done_at = optional_time(_("done at"))
+    done_at = fields.optional_time(_("done at"))
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -157,7 +146,7 @@ class RequirementAttachment(StoredFile):
     requirement = models.ForeignKey(
         CustomerRequirement, on_delete=models.PROTECT, related_name="attachments"
     )
-    evaluation = optional_ref(Evaluation, _("evaluation"), related_name="attachments")
+    evaluation = fields.optional_ref(Evaluation, _("evaluation"), related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
 
     class Meta(StoredFile.Meta):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import customer_ref, done_fields, number_field, optional_ref
+from serviceloop.core import fields
 from serviceloop.core.models import TrackedModel
 
 
@@ -13,10 +13,10 @@ class ResultLetter(TrackedModel):
     """A letter to the customer drafted from a communication or a requirement; linked to
     the continuous-improvement action it feeds."""
 
-    number = number_field()
-    customer = customer_ref()
-    communication = optional_ref("communications.Communication", _("communication"))
-    requirement = optional_ref(
+    number = fields.number_field()
+    customer = fields.customer_ref()
+    communication = fields.optional_ref("communications.Communication", _("communication"))
+    requirement = fields.optional_ref(
         "presales.CustomerRequirement", _("customer requirement"), related_name="result_letters"
     )
     subject = models.CharField(_("subject"), max_length=200)
@@ -24,7 +24,7 @@ class ResultLetter(TrackedModel):
     improvement_reference = models.CharField(
         _("continuous-improvement action"), max_length=200, blank=True
     )
-    sent_at, sent_by = done_fields(_("sent at"), None)
+    sent_at, sent_by = fields.done_fields(_("sent at"), None)
 
     class Meta:
         ordering = ["-created_at"]

@@ -12,17 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_ref,
-    optional_time,
-    ref,
-    required_user_ref,
-    status_field,
-    sweep_flag,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import Department, TrackedModel
 
 from .files import StoredFile
@@ -57,32 +47,34 @@ CLOSED_SAMPLE = (SampleStatus.ACCEPTED, SampleStatus.REFUSED, SampleStatus.REJEC
 
 
 class SampleRequest(TrackedModel):
-    number = number_field()
-    customer = customer_ref()
+    number = fields.number_field()
+    customer = fields.customer_ref()
     part_number = models.CharField(_("part number"), max_length=60)
     part_name = models.CharField(_("part name"), max_length=100, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     drawing_revision = models.CharField(_("drawing revision"), max_length=30, blank=True)
     needed_by = models.DateField(_("needed by"))
     purpose = models.TextField(_("purpose"))
-    requested_by = required_user_ref(_("applied by (Sales)"))
-    status = status_field(SampleStatus, SampleStatus.REQUESTED)
+    requested_by = fields.required_user_ref(_("applied by (Sales)"))
+    status = fields.status_field(SampleStatus, SampleStatus.REQUESTED)
     # The current step's deadline (core.deadlines), recomputed at each step; flagged once late.
-    step_due_at = optional_time(_("current step due"))
-    step_overdue_flagged_at = sweep_flag()
-    scheduled_at, scheduled_by = done_fields(_("scheduled at"), _("scheduled by"))
+    step_due_at = fields.optional_time(_("current step due"))
+    step_overdue_flagged_at = fields.sweep_flag()
+    scheduled_at, scheduled_by = fields.done_fields(_("scheduled at"), _("scheduled by"))
     planned_date = models.DateField(_("planned date"), null=True, blank=True)
-    made_at, made_by = done_fields(_("made at"), _("made by"))
+    made_at, made_by = fields.done_fields(_("made at"), _("made by"))
     lot = models.CharField(_("batch / lot"), max_length=60, blank=True)
     inspection_result = models.TextField(_("inspection result"), blank=True)
-    delivered_at, delivered_by = done_fields(_("delivered at"), _("delivery recorded by"))
+    delivered_at, delivered_by = fields.done_fields(_("delivered at"), _("delivery recorded by"))
     shipping_note = models.CharField(_("shipping note"), max_length=60, blank=True)
-    confirmed_at, confirmed_by = done_fields(
+    confirmed_at, confirmed_by = fields.done_fields(
         _("customer's answer recorded at"), _("customer's answer recorded by")
     )
     customer_note = models.TextField(_("customer's answer"), blank=True)
-    follow_up_requirement = optional_ref("presales.CustomerRequirement", _("requirement opened"))
-    follow_up_complaint = optional_ref("complaints.Complaint", _("complaint / 8D opened"))
+    follow_up_requirement = fields.optional_ref(
+        "presales.CustomerRequirement", _("requirement opened")
+    )
+    follow_up_complaint = fields.optional_ref("complaints.Complaint", _("complaint / 8D opened"))
 
     class Meta:
         ordering = ["-created_at"]
@@ -109,10 +101,10 @@ class SampleApproval(models.Model):
     """One department's approval (or rejection) of a sample application."""
 
     sample = models.ForeignKey(SampleRequest, on_delete=models.CASCADE, related_name="approvals")
-    department = ref(Department, _("department"))
+    department = fields.ref(Department, _("department"))
     approved = models.BooleanField(_("approved"), null=True)
     reason = models.TextField(_("reason"), blank=True)
-    decided_at, decided_by = done_fields(_("decided at"), _("decided by"))
+    decided_at, decided_by = fields.done_fields(_("decided at"), _("decided by"))
 
     class Meta:
         ordering = ["department__code"]

@@ -11,16 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import (
-    customer_ref,
-    done_fields,
-    number_field,
-    optional_time,
-    ref,
-    required_user_ref,
-    status_field,
-    sweep_flag,
-)
+from serviceloop.core import fields
 from serviceloop.core.models import Department, TrackedModel
 
 
@@ -66,18 +57,18 @@ def _document_path(instance: SpecialRequest, filename: str) -> str:
 
 
 class SpecialRequest(TrackedModel):
-    number = number_field()
-    customer = customer_ref()
+    number = fields.number_field()
+    customer = fields.customer_ref()
     kind = models.CharField(_("kind"), max_length=30, choices=SpecialKind.choices)
     description = models.TextField(_("what the customer asks for"))
-    requested_by = required_user_ref(_("applied by (Sales)"))
-    department = ref(Department, _("responsible department"))
-    status = status_field(SpecialStatus, SpecialStatus.REQUESTED)
-    step_due_at = optional_time(_("current step due"))
-    step_overdue_flagged_at = sweep_flag()
-    decided_at, decided_by = done_fields(_("decided at"), _("decided by"))
+    requested_by = fields.required_user_ref(_("applied by (Sales)"))
+    department = fields.ref(Department, _("responsible department"))
+    status = fields.status_field(SpecialStatus, SpecialStatus.REQUESTED)
+    step_due_at = fields.optional_time(_("current step due"))
+    step_overdue_flagged_at = fields.sweep_flag()
+    decided_at, decided_by = fields.done_fields(_("decided at"), _("decided by"))
     decision_note = models.TextField(_("decision"), blank=True)
-    fulfilled_at, fulfilled_by = done_fields(_("provided at"), _("provided by"))
+    fulfilled_at, fulfilled_by = fields.done_fields(_("provided at"), _("provided by"))
     fulfil_note = models.TextField(_("what was provided"), blank=True)
     document = models.FileField(
         _("delivered document"), upload_to=_document_path, max_length=200, blank=True
@@ -85,7 +76,7 @@ class SpecialRequest(TrackedModel):
     valid_from = models.DateField(_("agreement valid from"), null=True, blank=True)
     valid_to = models.DateField(_("agreement valid to"), null=True, blank=True)
     explanation = models.TextField(_("explanation given to the customer"), blank=True)
-    explained_at, explained_by = done_fields(_("explained at"), _("explained by"))
+    explained_at, explained_by = fields.done_fields(_("explained at"), _("explained by"))
 
     class Meta:
         ordering = ["-created_at"]
