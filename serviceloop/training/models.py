@@ -3,9 +3,6 @@ Sales is warned from 1 October when none is held or scheduled (deadlines.md)."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
-from uuid import uuid4
-
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -13,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from serviceloop.core import fields
-from serviceloop.core.models import TrackedModel
+from serviceloop.core.models import TrackedModel, upload_path
 
 
 class Status(models.TextChoices):
@@ -93,8 +90,7 @@ class Attendee(models.Model):
 
 
 def _attachment_path(instance: TrainingAttachment, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()
-    return f"training/{instance.training_id}/{uuid4().hex}{suffix}"
+    return upload_path(f"training/{instance.training_id}", filename)
 
 
 class TrainingAttachment(models.Model):

@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import fields
-from serviceloop.core.models import DetailLink, TrackedModel
+from serviceloop.core.models import DetailLink, StoredFile, TrackedModel, upload_path
 from serviceloop.customers.models import ServiceAgreement
 
 from .domain import rules
@@ -266,35 +266,24 @@ class WarrantyDecisionRecord(models.Model):
 
 
 def _attachment_path(instance: ClaimAttachment, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()
-    return f"warranty/claims/{instance.claim_id}/{uuid4().hex}{suffix}"
+    return upload_path(f"warranty/claims/{instance.claim_id}", filename)
 
 
-class ClaimAttachment(models.Model):
+class ClaimAttachment(StoredFile):
     """A photo or document of a claim (the failed part, the odometer, the invoice …).
-    Served only through a view that checks the claim is visible to the user."""
+    Checked and stored through ``core.files``; served only through a view that checks the
+    claim is visible to the user. Its description is labelled "description", and its
+    uploader may be empty (as since migration 0001)."""
 
     claim = models.ForeignKey(WarrantyClaim, on_delete=models.PROTECT, related_name="attachments")
     file = models.FileField(_("file"), upload_to=_attachment_path, max_length=200)
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("type"), max_length=100)
-    size = models.PositiveIntegerField(_("size"))
-    sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     uploaded_by = fields.user_ref(_("uploaded by"))
 
-    class Meta:
+    class Meta(StoredFile.Meta):
         ordering = ["uploaded_at", "id"]
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-
-    def __str__(self) -> str:
-        return self.original_name
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 def _import_path(instance: object, filename: str) -> str:

@@ -3,6 +3,7 @@ from .backup import BackupRun, BackupStatus
 from .base import DetailLink, TrackedModel
 from .company import CompanyProfile
 from .exports import EXPORT_TRANSITIONS, ExportJob, ExportStatus
+from .files import StoredFile, upload_path
 from .imports import IMPORT_TRANSITIONS, ImportJob, ImportMode, ImportPhase, ImportStatus
 from .people import Agent, ApiToken, Department, Role, User
 from .support import Notification, NumberSequence
@@ -28,6 +29,8 @@ __all__ = [
     "Notification",
     "NumberSequence",
     "Role",
+    "StoredFile",
     "TrackedModel",
     "User",
+    "upload_path",
 ]

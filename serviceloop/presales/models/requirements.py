@@ -4,17 +4,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePath
-from uuid import uuid4
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import fields
-from serviceloop.core.models import Department, TrackedModel
-
-from .files import StoredFile
+from serviceloop.core.models import Department, StoredFile, TrackedModel, upload_path
 
 # The departments clause 5.1.1 names; a requirement goes to any subset, all three by default.
 EVALUATING_DEPARTMENTS = ("rnd", "production_quality", "purchasing")
@@ -134,8 +130,7 @@ class FollowUpAction(models.Model):
 
 
 def _attachment_path(instance: RequirementAttachment, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()
-    return f"presales/requirements/{instance.requirement_id}/{uuid4().hex}{suffix}"
+    return upload_path(f"presales/requirements/{instance.requirement_id}", filename)
 
 
 class RequirementAttachment(StoredFile):

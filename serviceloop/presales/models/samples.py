@@ -5,17 +5,13 @@ customer accepts or rejects it."""
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePath
-from uuid import uuid4
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import fields
-from serviceloop.core.models import Department, TrackedModel
-
-from .files import StoredFile
+from serviceloop.core.models import Department, StoredFile, TrackedModel, upload_path
 
 # Departments that approve a sample by default (configurable per request).
 SAMPLE_APPROVERS = ("technical", "production_quality")
@@ -118,8 +114,7 @@ class SampleApproval(models.Model):
 
 
 def _sample_file_path(instance: SampleAttachment, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()
-    return f"presales/samples/{instance.sample_id}/{uuid4().hex}{suffix}"
+    return upload_path(f"presales/samples/{instance.sample_id}", filename)
 
 
 class SampleAttachment(StoredFile):
