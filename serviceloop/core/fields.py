@@ -8,7 +8,9 @@ side needs to list its records, has no reverse accessor (``related_name="+"``):
   ``required_user_ref`` the person a record cannot be without (taken by, owner, …).
 - ``ref`` / ``optional_ref`` a reference to any other record, required or optional;
   ``customer_ref`` the customer a record is about, ``contact_ref`` the customer's contact
-  person (optional: a name may stand in for a contact not yet in the archive).
+  person (optional: a name may stand in for a contact not yet in the archive),
+  ``department_ref`` a department of the company, ``import_ref`` the import that brought a
+  record in.
 - ``number_field`` the human-readable record number (``core.numbering``), ``status_field``
   the state of a record from its ``Status`` TextChoices.
 - ``optional_time`` a moment that may not have come yet; ``done_fields`` the pair
@@ -99,6 +101,25 @@ def contact_ref(*, related_name: str = "+", **overrides: Any) -> models.ForeignK
     return optional_ref(
         "customers.Contact", _("customer contact"), related_name=related_name, **overrides
     )
+
+
+def department_ref(
+    verbose_name: Any = None, *, related_name: str = "+", optional: bool = False, **overrides: Any
+) -> models.ForeignKey:
+    """A department of the company (verbose name "department" unless given), PROTECT."""
+    return ref(
+        "core.Department",
+        verbose_name if verbose_name is not None else _("department"),
+        related_name=related_name,
+        optional=optional,
+        **overrides,
+    )
+
+
+def import_ref(**overrides: Any) -> models.ForeignKey:
+    """The import (`core.ImportJob`) that brought the record in (verbose name "import"):
+    optional, PROTECT, no reverse accessor."""
+    return optional_ref("core.ImportJob", _("import"), **overrides)
 
 
 def number_field(verbose_name: Any = None, *, max_length: int = 30) -> models.CharField:

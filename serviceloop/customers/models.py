@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.models import Agent, TrackedModel
+from serviceloop.core.fields import customer_ref, optional_ref
+from serviceloop.core.models import Agent, DetailLink, TrackedModel
 
 
 class Tier(models.TextChoices):
@@ -23,18 +23,13 @@ class Tier(models.TextChoices):
     RETAIL = "retail", _("Retail user")  # served by sales staff or agents (R-5.3.5)
 
 
-class Customer(TrackedModel):
+class Customer(DetailLink, TrackedModel):
+    detail_view = "customers:detail"
+
     code = models.CharField(_("customer code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices)
-    agent = models.ForeignKey(
-        Agent,
-        verbose_name=_("agent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="customers",
-    )
+    agent = optional_ref(Agent, _("agent"), related_name="customers")
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     mailing_address = models.CharField(_("mailing address"), max_length=300, blank=True)
@@ -52,14 +47,9 @@ class Customer(TrackedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("customers:detail", args=[self.pk])
-
 
 class Contact(TrackedModel):
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="contacts"
-    )
+    customer = customer_ref(related_name="contacts")
     name = models.CharField(_("name"), max_length=100)
     title = models.CharField(pgettext_lazy("contact", "title"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
@@ -79,9 +69,7 @@ class ServiceAgreement(TrackedModel):
     """A service agreement with a customer; its warranty terms override the defaults of
     R-5.6.1.1 for claims whose purchase date falls within its validity."""
 
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="agreements"
-    )
+    customer = customer_ref(related_name="agreements")
     reference = models.CharField(_("agreement reference"), max_length=60, blank=True)
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(

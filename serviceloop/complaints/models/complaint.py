@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import user_ref
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer
+from serviceloop.core.fields import (
+    customer_ref,
+    number_field,
+    optional_time,
+    status_field,
+    user_ref,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
 class Kind(models.TextChoices):
@@ -47,12 +51,12 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class Complaint(TrackedModel):
-    number = models.CharField(_("complaint number"), max_length=30, unique=True, editable=False)
+class Complaint(DetailLink, TrackedModel):
+    detail_view = "complaints:detail"
+
+    number = number_field(_("complaint number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPLAINT)
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="complaints"
-    )
+    customer = customer_ref(related_name="complaints")
     customer_reference = models.CharField(
         _("customer's reference"),
         max_length=60,
@@ -74,16 +78,14 @@ class Complaint(TrackedModel):
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.MEDIUM
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED
-    )
+    status = status_field(Status, Status.REGISTERED)
     # Where a major quality problem came from; one complaint per source record.
     source_type = models.CharField(_("source record type"), max_length=100, blank=True)
     source_id = models.CharField(_("source record id"), max_length=64, blank=True)
     source_label = models.CharField(_("source record"), max_length=300, blank=True)
     source_url = models.CharField(max_length=300, blank=True)
     # Start of the retention clock of the register.
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = optional_time(_("closed at"))
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -115,6 +117,3 @@ class Complaint(TrackedModel):
     @property
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
-
-    def get_absolute_url(self) -> str:
-        return reverse("complaints:detail", args=[self.pk])

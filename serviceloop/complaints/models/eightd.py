@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import user_ref
+from serviceloop.core.fields import (
+    department_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    optional_time,
+    required_user_ref,
+    status_field,
+    sweep_flag,
+)
 from serviceloop.core.late_entry import late_entry_fields
-from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core.models import DetailLink, TrackedModel
 
 from .complaint import Complaint
 
@@ -68,20 +76,17 @@ DISCIPLINE_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class EightDReport(TrackedModel):
+class EightDReport(DetailLink, TrackedModel):
+    detail_view = "complaints:eightd"
+
     complaint = models.OneToOneField(
         Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="eight_d"
     )
-    number = models.CharField(_("8D number"), max_length=30, unique=True, editable=False)
-    status = models.CharField(
-        _("status"), max_length=20, choices=EightDStatus.choices, default=EightDStatus.OPEN
-    )
-    leader = models.ForeignKey(
+    number = number_field(_("8D number"))
+    status = status_field(EightDStatus, EightDStatus.OPEN)
+    leader = optional_ref(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("8D leader"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("8D leader"),
         related_name="led_eight_d_reports",
         help_text=_("Quality Management leads the 8D (R-5.5.1)."),
     )
@@ -95,22 +100,15 @@ class EightDReport(TrackedModel):
     d2_how = models.TextField(_("How was it found"), blank=True)
     d2_how_many = models.TextField(_("How many"), blank=True)
     # R-5.5.7: a cause in the customer's own design or manufacture goes to Sales.
-    referred_at = models.DateTimeField(_("referred to Sales at"), null=True, blank=True)
-    referred_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    referred_at, referred_by = done_fields(_("referred to Sales at"), None)
     referral_reason = models.TextField(_("reason for the referral"), blank=True)
     negotiation_outcome = models.CharField(
         _("negotiation outcome"), max_length=30, choices=NegotiationOutcome.choices, blank=True
     )
     negotiation_text = models.TextField(_("negotiation record"), blank=True)
-    negotiated_at = models.DateTimeField(_("negotiated at"), null=True, blank=True)
-    negotiated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    negotiated_at, negotiated_by = done_fields(_("negotiated at"), None)
     # D8; also the start of the retention clock (R-7.5).
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = user_ref(_("closed by"))
+    closed_at, closed_by = done_fields(_("closed at"), _("closed by"))
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -128,34 +126,19 @@ class EightDReport(TrackedModel):
     def is_closed(self) -> bool:
         return self.status == EightDStatus.CLOSED
 
-    def get_absolute_url(self) -> str:
-        return reverse("complaints:eightd", args=[self.pk])
-
 
 class Discipline(models.Model):
     """One of D0–D8 of a report: its owner, due date, narrative and completion."""
 
     report = models.ForeignKey(EightDReport, on_delete=models.CASCADE, related_name="disciplines")
     code = models.CharField(_("discipline"), max_length=2, choices=DisciplineCode.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=DisciplineStatus.choices, default=DisciplineStatus.OPEN
-    )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="eight_d_disciplines",
-    )
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    status = status_field(DisciplineStatus, DisciplineStatus.OPEN)
+    owner = optional_ref(settings.AUTH_USER_MODEL, _("owner"), related_name="eight_d_disciplines")
+    due_at = optional_time(_("due"))
     summary = models.TextField(_("summary"), blank=True)
-    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    completed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    completed_at, completed_by = done_fields(_("completed at"), None)
     completed_entered_at, completed_late_reason = late_entry_fields()
-    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["report", "code"]
@@ -189,21 +172,9 @@ class TeamMember(models.Model):
     """D1: a named person on the 8D team, with the role they play."""
 
     report = models.ForeignKey(EightDReport, on_delete=models.CASCADE, related_name="team")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("person"),
-        on_delete=models.PROTECT,
-        related_name="eight_d_teams",
-    )
+    user = required_user_ref(_("person"), related_name="eight_d_teams")
     role = models.CharField(_("role"), max_length=20, choices=TeamRole.choices)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = department_ref(optional=True)
     responsibility = models.CharField(_("responsibility"), max_length=200, blank=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 

@@ -6,15 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from serviceloop.core.fields import user_ref
+from serviceloop.core.fields import (
+    department_ref,
+    done_fields,
+    optional_ref,
+    status_field,
+    sweep_flag,
+    user_ref,
+)
 from serviceloop.core.late_entry import late_entry_fields
-from serviceloop.core.models import Department
 
 from .eightd import DisciplineCode, EightDReport
 
@@ -23,22 +28,13 @@ class AssignedTask(models.Model):
     """Something a person (or, until one is named, a department) owes by a deadline."""
 
     owner = user_ref(_("owner"))
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = department_ref(optional=True)
     due_at = models.DateTimeField(_("due"))
-    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    done_by = user_ref(_("done by"))
+    done_at, done_by = done_fields(_("done at"), _("done by"))
     done_entered_at, done_late_reason = late_entry_fields()
     result = models.TextField(_("result"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    # Set once by the periodic sweep; makes its notices idempotent.
-    overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_flagged_at = sweep_flag()
 
     class Meta:
         abstract = True
@@ -98,8 +94,7 @@ class Containment(AssignedTask):
         choices=Reinspection.choices,
         default=Reinspection.NOT_REQUIRED,
     )
-    reinspected_at = models.DateTimeField(_("re-inspected at"), null=True, blank=True)
-    reinspected_by = user_ref(_("re-inspected by"))
+    reinspected_at, reinspected_by = done_fields(_("re-inspected at"), _("re-inspected by"))
     reinspection_note = models.TextField(_("re-inspection note"), blank=True)
 
     class Meta:
@@ -147,14 +142,7 @@ class RootCause(models.Model):
         choices=Responsibility.choices,
         default=Responsibility.COMPANY,
     )
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("responsible department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    department = department_ref(_("responsible department"), optional=True)
     work_station = models.CharField(_("work station"), max_length=100, blank=True)
     operator = models.CharField(_("operator"), max_length=100, blank=True)
     inspector = models.CharField(_("inspector"), max_length=100, blank=True)
@@ -165,9 +153,7 @@ class RootCause(models.Model):
         _("confirmed"), default=False, help_text=_("Confirmed by test or reproduction.")
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_ref(None)
 
     class Meta:
         ordering = ["report", "kind", "pk"]
@@ -216,14 +202,7 @@ class ActionItem(AssignedTask):
     discipline = models.CharField(_("discipline"), max_length=2, choices=DisciplineCode.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=ActionKind.choices)
     description = models.TextField(_("action"))
-    root_cause = models.ForeignKey(
-        RootCause,
-        verbose_name=_("addresses cause"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="actions",
-    )
+    root_cause = optional_ref(RootCause, _("addresses cause"), related_name="actions")
     document_ref = models.CharField(
         _("document"),
         max_length=100,
@@ -231,17 +210,12 @@ class ActionItem(AssignedTask):
         help_text=_("Work instruction number and revision, where one is revised."),
     )
     trainees = models.CharField(_("people trained"), max_length=300, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.OPEN
-    )
+    status = status_field(ActionStatus, ActionStatus.OPEN)
     needs_verification = models.BooleanField(_("needs verification"), default=False)
-    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
-    verified_by = user_ref(_("verified by"))
+    verified_at, verified_by = done_fields(_("verified at"), _("verified by"))
     verification_note = models.TextField(_("verification"), blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = user_ref(None)
 
     class Meta:
         ordering = ["report", "discipline", "due_at", "pk"]

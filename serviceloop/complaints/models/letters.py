@@ -4,12 +4,11 @@ Manager (R-5.5.8)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.fields import user_ref
+from serviceloop.core.fields import done_fields, optional_ref, required_user_ref, status_field
 from serviceloop.core.models import TrackedModel
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
@@ -68,29 +67,14 @@ class ReplyLetter(TrackedModel):
     report = models.OneToOneField(
         EightDReport, verbose_name=_("8D report"), on_delete=models.PROTECT, related_name="reply"
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT
-    )
-    template = models.ForeignKey(
-        ReplyTemplate,
-        verbose_name=_("letter form"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="letters",
-    )
+    status = status_field(ReplyStatus, ReplyStatus.DRAFT, max_length=10)
+    template = optional_ref(ReplyTemplate, _("letter form"), related_name="letters")
     title = models.CharField(_("letter title"), max_length=100)
     subject = models.CharField(_("subject line"), max_length=300)
     body = models.TextField(_("letter body"))
     attach_8d = models.BooleanField(_("attach the full 8D report"), default=False)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drafted by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
-    sent_by = user_ref(_("sent by"))
+    drafted_by = required_user_ref(_("drafted by"))
+    sent_at, sent_by = done_fields(_("sent at"), _("sent by"))
     sent_to = models.CharField(_("sent to"), max_length=200, blank=True)
     send_method = models.CharField(
         _("sent by way of"), max_length=10, choices=SendMethod.choices, blank=True
@@ -118,8 +102,7 @@ class Circulation(models.Model):
         choices=[(c.value, c.label) for c in CIRCULATION_ROLES],
     )
     circulated_at = models.DateTimeField(_("circulated at"), default=timezone.now)
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = user_ref(_("acknowledged by"))
+    acknowledged_at, acknowledged_by = done_fields(_("acknowledged at"), _("acknowledged by"))
     note = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import user_ref
+from ..fields import optional_time, status_field, user_ref
 
 
 class BackupStatus(models.TextChoices):
@@ -19,12 +19,10 @@ class BackupStatus(models.TextChoices):
 
 class BackupRun(models.Model):
     started_at = models.DateTimeField(_("started"), default=timezone.now)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    finished_at = optional_time(_("finished"))
     path = models.CharField(_("path"), max_length=500, blank=True)
     size_bytes = models.PositiveBigIntegerField(_("size"), default=0)
-    status = models.CharField(
-        _("status"), max_length=10, choices=BackupStatus.choices, default=BackupStatus.RUNNING
-    )
+    status = status_field(BackupStatus, BackupStatus.RUNNING, max_length=10)
     message = models.TextField(_("message"), blank=True)
     audit_entries = models.PositiveBigIntegerField(_("audit entries"), default=0)
     # The company-zone day of a scheduled run (unique: one scheduled backup a day, however

@@ -7,7 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .base import TrackedModel
+from ..fields import number_field, optional_time, status_field
+from .base import DetailLink, TrackedModel
 
 
 class ExportStatus(models.TextChoices):
@@ -42,19 +43,19 @@ def _export_path(instance: ExportJob, filename: str) -> str:
     return f"exports/{timezone.localdate():%Y/%m}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
-class ExportJob(TrackedModel):
+class ExportJob(DetailLink, TrackedModel):
     """One export: the list page (path and query) it was asked from, replayed by the worker
     as the user who asked, so the rows are exactly those that user may see at run time."""
 
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    detail_view = "core:export_detail"
+
+    number = number_field()
     path = models.CharField(_("page"), max_length=300)
     params = models.JSONField(default=dict, blank=True)  # the query string, {name: [values]}
     language = models.CharField(max_length=10, blank=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
-    )
+    status = status_field(ExportStatus, ExportStatus.QUEUED)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)  # as counted when asked
     rows_done = models.PositiveIntegerField(_("rows written"), default=0)
     progress = models.FloatField(default=0.0)  # 0..1
@@ -65,8 +66,8 @@ class ExportJob(TrackedModel):
     lease_token = models.CharField(max_length=32, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+    finished_at = optional_time(_("finished at"))
+    expires_at = optional_time(_("available until"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -79,11 +80,6 @@ class ExportJob(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.filename}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("core:export_detail", args=[self.pk])
 
     @property
     def running(self) -> bool:

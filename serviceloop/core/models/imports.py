@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .base import TrackedModel
+from ..fields import number_field, optional_time, status_field, user_ref
+from .base import DetailLink, TrackedModel
 
 
 class ImportStatus(models.TextChoices):
@@ -52,22 +52,22 @@ def _upload_path(instance: ImportJob, filename: str) -> str:
     return f"imports/{timezone.localdate():%Y/%m}/{uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
-class ImportJob(TrackedModel):
+class ImportJob(DetailLink, TrackedModel):
     """The file as uploaded, where its check and store stand, and what came of them.
 
     The worker holding the job renews `heartbeat_at` while it works; a job whose heartbeat
     is older than the lease is taken back by the reaper and queued again (idempotent: the
     check starts over, the store resumes after the last committed chunk, `rows_done`)."""
 
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    detail_view = "imports:detail"
+
+    number = number_field()
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
     mode = models.CharField(
         _("mode"), max_length=20, choices=ImportMode.choices, default=ImportMode.ALL_OR_NOTHING
     )
     dry_run = models.BooleanField(_("check only"), default=False)  # stop at "checked"
-    status = models.CharField(
-        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
+    status = status_field(ImportStatus, ImportStatus.QUEUED)
     phase = models.CharField(
         _("step"), max_length=10, choices=ImportPhase.choices, default=ImportPhase.CHECK
     )
@@ -96,16 +96,9 @@ class ImportJob(TrackedModel):
     lease_token = models.CharField(max_length=32, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)  # of the current step
-    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("confirmed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    checked_at = optional_time(_("checked at"))
+    finished_at = optional_time(_("finished at"))
+    confirmed_by = user_ref(_("confirmed by"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -115,11 +108,6 @@ class ImportJob(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.number} {self.original_name}"
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("imports:detail", args=[self.pk])
 
     @property
     def kind_label(self) -> str:

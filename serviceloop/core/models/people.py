@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import department_ref, optional_ref
 from ..roles import RoleCode
 
 
@@ -81,21 +82,11 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=50, blank=True)
-    department = models.ForeignKey(
-        Department,
-        verbose_name=_("department"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
-    )
+    department = department_ref(related_name="members", optional=True)
     roles = models.ManyToManyField(Role, verbose_name=_("roles"), blank=True, related_name="users")
-    agent = models.ForeignKey(
+    agent = optional_ref(
         Agent,
-        verbose_name=_("agent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("agent"),
         related_name="users",
         help_text=_("For an agent's login: the agency whose customers it may see."),
     )

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..fields import optional_time
+
 
 class Notification(models.Model):
     """An in-app notice to one user (e-mailed too where the user has an address)."""
@@ -19,7 +21,7 @@ class Notification(models.Model):
     body = models.TextField(_("body"), blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    read_at = optional_time(_("read at"))
     # Makes repeated sweeps idempotent: one notice per (recipient, key).
     dedupe_key = models.CharField(max_length=200, blank=True)
     # The notice as a message key and its arguments (core.notifications.Message), rendered in

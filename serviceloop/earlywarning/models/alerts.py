@@ -8,13 +8,21 @@ the customer before closing the alert.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Contact, Customer
+from serviceloop.core.fields import (
+    contact_ref,
+    customer_ref,
+    done_fields,
+    number_field,
+    optional_ref,
+    optional_time,
+    ref,
+    status_field,
+    sweep_flag,
+)
+from serviceloop.core.models import DetailLink, TrackedModel
 
 from .runs import AnalysisRun
 
@@ -65,7 +73,7 @@ OPEN_STATUSES = frozenset(
 FINAL_STATUSES = frozenset({AlertStatus.CLOSED, AlertStatus.DISMISSED})
 
 
-class Alert(TrackedModel):
+class Alert(DetailLink, TrackedModel):
     """A signal that fired, with its statistical evidence (kept current by later runs).
 
     ``dedupe_key`` names the signal, subject and cohort (e.g.
@@ -75,68 +83,33 @@ class Alert(TrackedModel):
     (``occurrence`` + 1).
     """
 
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    detail_view = "earlywarning:alert_detail"
+
+    number = number_field()
     kind = models.CharField(_("signal"), max_length=30, choices=AlertKind.choices)
     dedupe_key = models.CharField(max_length=200, editable=False)
     occurrence = models.PositiveIntegerField(default=1, editable=False)
-    status = models.CharField(
-        _("status"), max_length=20, choices=AlertStatus.choices, default=AlertStatus.NEW
-    )
+    status = status_field(AlertStatus, AlertStatus.NEW)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
     part_number = models.CharField(_("part number"), max_length=60, blank=True)
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    customer = customer_ref(optional=True)
     cohort = models.CharField(_("cohort"), max_length=100, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict)
     chart = models.JSONField(_("chart data"), default=dict)
     signalling = models.BooleanField(_("signalling in the latest run"), default=True)
-    first_run = models.ForeignKey(
-        AnalysisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    last_run = models.ForeignKey(
-        AnalysisRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    last_signalled_at = models.DateTimeField(_("last signalled"), null=True, blank=True)
-    cleared_at = models.DateTimeField(_("no longer signalling since"), null=True, blank=True)
+    first_run = optional_ref(AnalysisRun, on_delete=models.SET_NULL)
+    last_run = optional_ref(AnalysisRun, on_delete=models.SET_NULL)
+    last_signalled_at = optional_time(_("last signalled"))
+    cleared_at = optional_time(_("no longer signalling since"))
 
     report_due_at = models.DateTimeField(_("report due"))
-    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("acknowledged by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    dismissed_at = models.DateTimeField(_("dismissed at"), null=True, blank=True)
-    dismissed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dismissed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_at, acknowledged_by = done_fields(_("acknowledged at"), _("acknowledged by"))
+    dismissed_at, dismissed_by = done_fields(_("dismissed at"), _("dismissed by"))
     dismiss_reason = models.TextField(_("reason for dismissal"), blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("closed by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_at, closed_by = done_fields(_("closed at"), _("closed by"))
     close_note = models.TextField(_("closing note"), blank=True)
     # Set once by the sweep; makes its notices idempotent.
-    report_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    report_overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -167,9 +140,6 @@ class Alert(TrackedModel):
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
-    def get_absolute_url(self) -> str:
-        return reverse("earlywarning:alert_detail", args=[self.pk])
-
 
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")  # Quality is writing; text and evidence can change
@@ -192,20 +162,20 @@ REPORT_SECTIONS = (
 )
 
 
-class FailureAnalysisReport(TrackedModel):
+class FailureAnalysisReport(DetailLink, TrackedModel):
     """The written report of Quality Management to Sales on a possible failure (R-5.4.2).
 
     The draft is pre-filled from the alert's evidence; ``evidence`` and ``chart`` are the
     alert's statistics as the report shows them, frozen when it is issued.
     """
 
-    number = models.CharField(_("number"), max_length=30, unique=True, editable=False)
+    detail_view = "earlywarning:report_detail"
+
+    number = number_field()
     alert = models.OneToOneField(
         Alert, verbose_name=_("alert"), on_delete=models.PROTECT, related_name="report"
     )
-    status = models.CharField(
-        _("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
-    )
+    status = status_field(ReportStatus, ReportStatus.DRAFT)
     title = models.CharField(_("report title"), max_length=200)
     phenomenon = models.TextField(_("phenomenon"), blank=True)
     analysis = models.TextField(_("data and statistical analysis"), blank=True)
@@ -215,17 +185,9 @@ class FailureAnalysisReport(TrackedModel):
     evidence = models.JSONField(_("evidence"), default=dict)
     chart = models.JSONField(_("chart data"), default=dict)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
-    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("issued by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    notify_due_at = models.DateTimeField(_("customer notification due"), null=True, blank=True)
-    notify_overdue_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
+    issued_at, issued_by = done_fields(_("issued at"), _("issued by"))
+    notify_due_at = optional_time(_("customer notification due"))
+    notify_overdue_flagged_at = sweep_flag()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -243,9 +205,6 @@ class FailureAnalysisReport(TrackedModel):
         """(field, label, text) of each section, in report order."""
         return [(name, str(label), getattr(self, name)) for name, label in REPORT_SECTIONS]
 
-    def get_absolute_url(self) -> str:
-        return reverse("earlywarning:report_detail", args=[self.pk])
-
 
 class Channel(models.TextChoices):
     VISIT = "visit", _("Visit")
@@ -258,25 +217,11 @@ class Channel(models.TextChoices):
 class CustomerNotification(TrackedModel):
     """Sales told a customer about the report and agreed a solution with it (R-5.4.2)."""
 
-    report = models.ForeignKey(
-        FailureAnalysisReport,
-        verbose_name=_("report"),
-        on_delete=models.PROTECT,
-        related_name="notifications",
-    )
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    report = ref(FailureAnalysisReport, _("report"), related_name="notifications")
+    customer = customer_ref()
     notified_on = models.DateField(_("notified on"))
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
-    contact = models.ForeignKey(
-        Contact,
-        verbose_name=_("customer contact"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    contact = contact_ref()
     contact_name = models.CharField(_("contact name"), max_length=100, blank=True)
     agreed_solution = models.TextField(_("agreed solution"))
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.models import TrackedModel
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
-class ClaimBaseline(TrackedModel):
+class ClaimBaseline(DetailLink, TrackedModel):
     """Warranty claims per unit at risk expected at one month in service of a part."""
+
+    detail_view = "earlywarning:baseline_edit"
 
     part_number = models.CharField(_("part number"), max_length=60)
     mis = models.PositiveSmallIntegerField(
@@ -46,6 +47,3 @@ class ClaimBaseline(TrackedModel):
     def per_thousand(self) -> float:
         """The rate as claims per 1,000 units at risk, as people say it."""
         return self.rate_per_unit * 1000.0
-
-    def get_absolute_url(self) -> str:
-        return reverse("earlywarning:baseline_edit", args=[self.pk])

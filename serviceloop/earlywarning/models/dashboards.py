@@ -3,9 +3,10 @@ computed by the analysis run (or a "recompute" job) and read back, not refitted 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.fields import optional_ref, optional_time, user_ref
 
 from .runs import AnalysisRun
 
@@ -14,26 +15,12 @@ class PartDashboard(models.Model):
     part_number = models.CharField(_("part number"), max_length=60, unique=True)
     as_of = models.DateField(_("data as of"))
     computed_at = models.DateTimeField(_("computed at"))
-    run = models.ForeignKey(
-        AnalysisRun,
-        verbose_name=_("analysis run"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    run = optional_ref(AnalysisRun, _("analysis run"), on_delete=models.SET_NULL)
     engine_version = models.CharField(max_length=20)
     # heat table, Pareto, Weibull fits and chart data, clock, dispersion: see services.dashboards
     data = models.JSONField(default=dict)
-    recompute_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
-    recompute_requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        editable=False,
-    )
+    recompute_requested_at = optional_time(editable=False)
+    recompute_requested_by = user_ref(None, editable=False)
 
     class Meta:
         ordering = ["part_number"]

@@ -16,8 +16,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from serviceloop.core.fields import customer_ref, import_ref
 from serviceloop.core.models import TrackedModel
-from serviceloop.customers.models import Customer
 
 MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -35,14 +35,7 @@ class ProductionVolume(TrackedModel):
     build_month = models.CharField(_("build month"), max_length=7, validators=[validate_month])
     quantity = models.PositiveIntegerField(_("units built / shipped"))
     notes = models.CharField(_("notes"), max_length=300, blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportJob",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    import_batch = import_ref()
 
     class Meta:
         ordering = ["part_number", "build_month"]
@@ -61,9 +54,7 @@ class ProductionVolume(TrackedModel):
 class PurchaseVolume(TrackedModel):
     """What a customer bought in a month (R-5.4.3 (b))."""
 
-    customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
-    )
+    customer = customer_ref()
     month = models.CharField(_("month"), max_length=7, validators=[validate_month])
     quantity = models.PositiveIntegerField(_("quantity"))
     amount = models.DecimalField(
@@ -74,14 +65,7 @@ class PurchaseVolume(TrackedModel):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    import_batch = models.ForeignKey(
-        "core.ImportJob",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    import_batch = import_ref()
 
     class Meta:
         ordering = ["customer__code", "month"]
@@ -105,14 +89,7 @@ class SurveyResponse(TrackedModel):
     linearly (1 -> 0, 5 -> 100) and its raw value kept."""
 
     kind = models.CharField(_("survey"), max_length=30, choices=SurveyKind.choices)
-    customer = models.ForeignKey(
-        Customer,
-        verbose_name=_("customer"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    customer = customer_ref(optional=True)
     date = models.DateField(_("survey date"))
     score = models.DecimalField(
         _("score (0-100)"),
@@ -126,14 +103,7 @@ class SurveyResponse(TrackedModel):
     )
     respondent = models.CharField(_("respondent"), max_length=100, blank=True)
     comments = models.TextField(_("comments"), blank=True)
-    import_batch = models.ForeignKey(
-        "core.ImportJob",
-        verbose_name=_("import"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    import_batch = import_ref()
 
     class Meta:
         ordering = ["-date", "-id"]

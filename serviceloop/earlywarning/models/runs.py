@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from serviceloop.core.fields import optional_time, status_field, user_ref
+from serviceloop.core.models import DetailLink
 
 
 class Trigger(models.TextChoices):
@@ -35,23 +36,16 @@ RUN_TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class AnalysisRun(models.Model):
+class AnalysisRun(DetailLink, models.Model):
+    detail_view = "earlywarning:run_detail"
+
     trigger = models.CharField(_("trigger"), max_length=20, choices=Trigger.choices)
     source = models.CharField(_("source"), max_length=100, blank=True)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    status = status_field(RunStatus, RunStatus.QUEUED)
+    requested_by = user_ref(_("requested by"))
     queued_at = models.DateTimeField(_("queued at"))
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    started_at = optional_time(_("started at"))
+    finished_at = optional_time(_("finished at"))
     as_of = models.DateField(_("data as of"), null=True, blank=True)
     fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
@@ -66,9 +60,6 @@ class AnalysisRun(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_trigger_display()} {self.get_status_display()}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("earlywarning:run_detail", args=[self.pk])
 
     @property
     def duration_seconds(self) -> float | None:
