@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from serviceloop.communications.models import Communication
 from serviceloop.core import fields
-from serviceloop.core.models import Department, DetailLink, TrackedModel
+from serviceloop.core.models import DetailLink, TrackedModel
 
 
 class PlanStatus(models.TextChoices):
@@ -135,7 +135,7 @@ class VisitCopy(models.Model):
     """A copy of a reviewed record sent to a department; reading it is recorded."""
 
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="copies")
-    department = fields.ref(Department, _("department"))
+    department = fields.department_ref()
     distributed_at = models.DateTimeField(_("sent at"), default=timezone.now)
     distributed_by = fields.required_user_ref(None)
     read_at, read_by = fields.done_fields(_("read at"), None)
@@ -170,7 +170,7 @@ class ImprovementAction(TrackedModel):
     record = models.ForeignKey(VisitRecord, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("action"))
     owner = fields.required_user_ref(_("owner"))
-    department = fields.ref(Department, _("department"))
+    department = fields.department_ref()
     due_date = models.DateField(_("due date"))
     due_at = models.DateTimeField(_("due"))
     status = fields.status_field(ActionStatus, ActionStatus.OPEN)

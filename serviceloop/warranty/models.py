@@ -179,7 +179,7 @@ class WarrantyClaim(DetailLink, TrackedModel):
     settlement_note = models.TextField(_("settlement note"), blank=True)
     closed_at, closed_by = fields.done_fields(_("closed at"), _("closed by"))
     close_reason = models.TextField(_("closing note"), blank=True)
-    import_batch = fields.optional_ref("core.ImportJob", _("import"), editable=False)
+    import_batch = fields.import_ref(editable=False)
 
     class Meta:
         ordering = ["-reported_on", "-id"]

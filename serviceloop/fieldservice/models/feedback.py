@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from serviceloop.core import fields
 from serviceloop.core.late_entry import late_entry_fields
-from serviceloop.core.models import Department, DetailLink, TrackedModel
+from serviceloop.core.models import DetailLink, TrackedModel
 
 from ..domain.rules import week_end, week_label
 
@@ -142,7 +142,7 @@ class InfoFormRouting(models.Model):
     form = models.ForeignKey(
         InformationFeedbackForm, on_delete=models.CASCADE, related_name="routings"
     )
-    department = fields.ref(Department, _("department"))
+    department = fields.department_ref()
     acknowledged_at, acknowledged_by = fields.done_fields(
         _("acknowledged at"), _("acknowledged by")
     )

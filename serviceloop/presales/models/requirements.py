@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import fields
-from serviceloop.core.models import Department, StoredFile, TrackedModel, upload_path
+from serviceloop.core.models import StoredFile, TrackedModel, upload_path
 
 # The departments clause 5.1.1 names; a requirement goes to any subset, all three by default.
 EVALUATING_DEPARTMENTS = ("rnd", "production_quality", "purchasing")
@@ -80,7 +80,7 @@ class Evaluation(models.Model):
     requirement = models.ForeignKey(
         CustomerRequirement, on_delete=models.CASCADE, related_name="evaluations"
     )
-    department = fields.ref(Department, _("department"))
+    department = fields.department_ref()
     due_at = models.DateTimeField(_("due"))
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices, blank=True)
     conditions = models.TextField(_("conditions"), blank=True)

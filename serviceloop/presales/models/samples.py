@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import fields
-from serviceloop.core.models import Department, StoredFile, TrackedModel, upload_path
+from serviceloop.core.models import StoredFile, TrackedModel, upload_path
 
 # Departments that approve a sample by default (configurable per request).
 SAMPLE_APPROVERS = ("technical", "production_quality")
@@ -97,7 +97,7 @@ class SampleApproval(models.Model):
     """One department's approval (or rejection) of a sample application."""
 
     sample = models.ForeignKey(SampleRequest, on_delete=models.CASCADE, related_name="approvals")
-    department = fields.ref(Department, _("department"))
+    department = fields.department_ref()
     approved = models.BooleanField(_("approved"), null=True)
     reason = models.TextField(_("reason"), blank=True)
     decided_at, decided_by = fields.done_fields(_("decided at"), _("decided by"))

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core import fields
-from serviceloop.core.models import Department, TrackedModel
+from serviceloop.core.models import TrackedModel
 
 
 class SpecialKind(models.TextChoices):
@@ -62,7 +62,7 @@ class SpecialRequest(TrackedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=SpecialKind.choices)
     description = models.TextField(_("what the customer asks for"))
     requested_by = fields.required_user_ref(_("applied by (Sales)"))
-    department = fields.ref(Department, _("responsible department"))
+    department = fields.department_ref(_("responsible department"))
     status = fields.status_field(SpecialStatus, SpecialStatus.REQUESTED)
     step_due_at = fields.optional_time(_("current step due"))
     step_overdue_flagged_at = fields.sweep_flag()
