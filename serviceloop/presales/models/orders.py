@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -172,9 +171,7 @@ class ProgressUpdate(models.Model):
     at = models.DateTimeField(_("at"))
     note = models.TextField(_("note"), blank=True)
     customer_told = models.BooleanField(_("customer told"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = fields.required_user_ref(None)
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
