@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..audit_keys import seal
-from ..fields import user_ref
+from ..fields import done_fields
 
 GENESIS_HASH = "0" * 64
 # What a redacted entry's content is.
@@ -113,8 +113,7 @@ class AuditEntry(models.Model):
     content_digest = models.CharField(max_length=64, blank=True, default="")
     # Which audit key sealed the entry (core/audit_keys.py key_id); empty: plain SHA-256.
     key_id = models.CharField(max_length=16, blank=True, default="")
-    redacted_at = models.DateTimeField(null=True, blank=True)
-    redacted_by = user_ref(_("redacted by"))
+    redacted_at, redacted_by = done_fields(None, _("redacted by"))
     redaction_reason = models.TextField(blank=True)
 
     class Meta:

@@ -64,8 +64,8 @@ class ExportJob(DetailLink, TrackedModel):
     message = models.TextField(_("message"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     lease_token = models.CharField(max_length=32, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = optional_time()
+    started_at = optional_time()
     finished_at = optional_time(_("finished at"))
     expires_at = optional_time(_("available until"))
 

@@ -94,8 +94,8 @@ class ImportJob(DetailLink, TrackedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     rows_file = models.CharField(max_length=100, blank=True)  # the checked rows (rowfile.py)
     lease_token = models.CharField(max_length=32, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    started_at = models.DateTimeField(null=True, blank=True)  # of the current step
+    heartbeat_at = optional_time()
+    started_at = optional_time()  # of the current step
     checked_at = optional_time(_("checked at"))
     finished_at = optional_time(_("finished at"))
     confirmed_by = user_ref(_("confirmed by"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ..fields import department_ref, optional_ref
+from ..fields import department_ref, optional_ref, optional_time
 from ..roles import RoleCode
 
 
@@ -147,8 +147,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Set when issued: SERVICELOOP_TOKEN_DAYS (default 90) after creation (issue 9).
     expires_at = models.DateTimeField(default=_token_expiry)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = optional_time()
+    revoked_at = optional_time()
 
     objects = ApiTokenQuerySet.as_manager()
 

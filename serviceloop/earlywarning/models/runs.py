@@ -72,7 +72,7 @@ class EngineState(models.Model):
     """One row: when the schedule last looked for changed data. Its row lock also serialises
     the write phase of concurrent runs (alerts are upserted under it)."""
 
-    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = optional_time()
 
     def __str__(self) -> str:
         return f"engine state (checked {self.last_checked_at})"
