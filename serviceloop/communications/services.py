@@ -16,21 +16,20 @@ from serviceloop.core import deadlines
 from serviceloop.core import routing as core_routing
 from serviceloop.core.audit import (
     AuditAction,
-    audit_create,
     audit_flag,
-    audit_update,
     snapshot,
 )
 from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify, users_with_roles
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import can, is_agent_only, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.signals import major_quality_problem
-from serviceloop.core.statemachine import refuse_unless, transition
-from serviceloop.core.validation import check_time
+from serviceloop.core.statemachine import locked, refuse_unless, transition
+from serviceloop.core.validation import check_time, required_text
 from serviceloop.customers.models import Contact, Customer
 from serviceloop.customers.services import contact_create
 
@@ -165,10 +164,7 @@ def communication_register(
         number="pending",
     )
     _set_clocks(comm)
-    comm.full_clean(exclude=["number"])
-    comm.number = next_number("COM", received_at)
-    comm.save()
-    audit_create(actor=actor, obj=comm)
+    save_numbered(comm, "COM", received_at, actor=actor)
     departments = list(route_to)
     if departments:
         _route(actor, comm, departments, instruction)
@@ -184,7 +180,7 @@ def communication_update(
 ) -> Communication:
     """Correct what was registered. A changed receipt time recomputes the clocks."""
     require(actor, "communication.change")
-    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    comm = locked(communication)
     before = snapshot(comm)
     unknown = [k for k in data if k not in EDITABLE_FIELDS]
     if unknown:
@@ -202,10 +198,7 @@ def communication_update(
         _set_clocks(comm)
     if comm.contact is not None and comm.contact.customer_id != comm.customer_id:
         raise ValidationError({"contact": _("This contact belongs to another customer.")})
-    comm.full_clean()
-    comm.save()
-    audit_update(actor=actor, obj=comm, before=before, reason=reason)
-    return comm
+    return save_audited(comm, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
@@ -220,18 +213,15 @@ def communication_answer(
     """The first answer to the customer (R-5.9.1: within 24 hours). A time stated more than
     15 minutes back is a late entry and needs a reason (core.late_entry)."""
     require(actor, "communication.respond")
-    comm = Communication.objects.select_for_update().get(pk=communication.pk)
-    if not (text or "").strip():
-        raise ValidationError({"text": _("Say what the customer was answered.")})
+    comm = locked(communication)
+    required_text("text", text, _("Say what the customer was answered."))
     at = at or timezone.now()
     _check_time("at", at, not_before=comm.received_at)
     before = snapshot(comm)
     transition(comm, Status.ANSWERED, actor=actor, table=TRANSITIONS, save=False)
     record_stated_time(comm, "answered", stated_at=at, reason=reason)
     comm.answered_by, comm.answer_text = actor, text.strip()
-    comm.save()
-    audit_update(actor=actor, obj=comm, before=before, action=AuditAction.TRANSITION)
-    return comm
+    return save_audited(comm, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -246,9 +236,8 @@ def communication_feedback(
     """The substantive feedback to the customer (R-5.2.4: within one week). Feedback given
     before any first answer counts as the first answer too."""
     require(actor, "communication.respond")
-    comm = Communication.objects.select_for_update().get(pk=communication.pk)
-    if not (text or "").strip():
-        raise ValidationError({"text": _("Say what feedback the customer was given.")})
+    comm = locked(communication)
+    required_text("text", text, _("Say what feedback the customer was given."))
     at = at or timezone.now()
     _check_time("at", at, not_before=comm.received_at)
     if comm.answered_at is not None and at < comm.answered_at:
@@ -271,15 +260,13 @@ def communication_feedback(
         comm.answered_by, comm.answer_text = actor, text.strip()
     record_stated_time(comm, "feedback", stated_at=at, reason=reason)
     comm.feedback_by, comm.feedback_text = actor, text.strip()
-    comm.save()
-    audit_update(
+    return save_audited(
+        comm,
         actor=actor,
-        obj=comm,
         before=before,
         action=AuditAction.TRANSITION,
         reason=(reason or "").strip(),
     )
-    return comm
 
 
 @transaction.atomic
@@ -289,10 +276,9 @@ def communication_extend_feedback(
     """A sales leader extends the one-week feedback deadline once, for a recorded special
     circumstance (R-5.2.4). The new deadline must be later than the original."""
     require(actor, "communication.extend")
-    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    comm = locked(communication)
     refuse_unless(comm.may_extend(), "new_due")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Record the special circumstance.")})
+    required_text("reason", reason, _("Record the special circumstance."))
     if new_due is None or new_due.tzinfo is None:
         raise ValidationError({"new_due": _("Give the new deadline with its time zone.")})
     try:
@@ -306,9 +292,7 @@ def communication_extend_feedback(
     comm.feedback_extended_at, comm.feedback_extended_by = timezone.now(), actor
     comm.feedback_extension_reason = reason.strip()
     comm.feedback_overdue_flagged_at = None
-    comm.save()
-    audit_update(actor=actor, obj=comm, before=before, reason=reason.strip())
-    return comm
+    return save_audited(comm, actor=actor, before=before, reason=reason.strip())
 
 
 @transaction.atomic
@@ -326,7 +310,7 @@ def communication_flag_major(
     """Flag an existing communication as a major quality problem; notifies at once and
     opens the complaint and 8D with the part, lot and quantity the flagger confirmed."""
     require(actor, "communication.change")
-    comm = Communication.objects.select_for_update().get(pk=communication.pk)
+    comm = locked(communication)
     if comm.major_quality_issue:
         return comm
     if quantity is not None and quantity < 0:
@@ -341,9 +325,7 @@ def communication_flag_major(
         "description": (description or "").strip(),
     }
     _announce_major(comm, actor, facts)
-    comm.save()
-    audit_update(actor=actor, obj=comm, before=before, reason=reason)
-    return comm
+    return save_audited(comm, actor=actor, before=before, reason=reason)
 
 
 def _route(

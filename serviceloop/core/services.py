@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .audit import audit_create, audit_record, audit_update, snapshot
+from .models.audit import AuditAction
+
 M = TypeVar("M", bound=models.Model)
 
 # Integer ranges as PostgreSQL stores them, so that SQLite (which stores 64 bits in every
@@ -74,3 +77,41 @@ def apply_fields(obj: models.Model, data: Mapping[str, Any], allowed: Iterable[s
         raise ValidationError({k: "This field cannot be changed here." for k in unknown})
     for key, value in data.items():
         setattr(obj, key, value)
+
+
+def save_audited(
+    obj: M,
+    *,
+    actor: Any,
+    before: dict[str, Any] | None,
+    reason: str = "",
+    action: str = AuditAction.UPDATE,
+    system: str = "",
+    clean: bool = False,
+) -> M:
+    """The end of a service's write: ``clean`` runs full_clean first (errors name the field),
+    then the record is saved and audited — what changed since the ``before`` snapshot (with
+    ``action``, e.g. a state change), or its creation when ``before`` is None."""
+    if clean:
+        obj.full_clean()
+    obj.save()
+    if before is None:
+        audit_create(actor=actor, obj=obj, reason=reason, system=system)
+    else:
+        audit_update(
+            actor=actor, obj=obj, before=before, reason=reason, system=system, action=action
+        )
+    return obj
+
+
+def delete_audited(obj: models.Model, *, actor: Any, reason: str = "", system: str = "") -> None:
+    """Delete a record a service holds, with a "deleted" audit entry of its last values."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=obj,
+        before=snapshot(obj),
+        reason=reason,
+        system=system,
+    )
+    obj.delete()

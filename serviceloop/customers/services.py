@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from serviceloop.core.audit import audit_create, audit_update, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.permissions import require
-from serviceloop.core.services import apply_fields, validated_save
+from serviceloop.core.services import apply_fields, save_audited, validated_save
+from serviceloop.core.statemachine import locked
 
 from .models import Contact, Customer, ServiceAgreement
 
@@ -53,7 +54,7 @@ def customer_create(*, actor: User | None, system: str = "", **data: Any) -> Cus
 @transaction.atomic
 def customer_update(*, actor: User, customer: Customer, reason: str = "", **data: Any) -> Customer:
     require(actor, "customer.change")
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    customer = locked(customer)
     before = snapshot(customer)
     apply_fields(customer, data, CUSTOMER_FIELDS)
     validated_save(customer)
@@ -134,6 +135,4 @@ def agreement_update(
     apply_fields(agreement, data, AGREEMENT_FIELDS)
     agreement.full_clean()
     _check_overlap(agreement)
-    agreement.save()
-    audit_update(actor=actor, obj=agreement, before=before, reason=reason)
-    return agreement
+    return save_audited(agreement, actor=actor, before=before, reason=reason)

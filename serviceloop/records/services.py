@@ -20,11 +20,18 @@ from serviceloop.core.audit import (
     audit_create,
     audit_record,
     audit_redact,
-    audit_update,
     snapshot,
 )
 from serviceloop.core.permissions import require
-from serviceloop.core.statemachine import ALLOWED, Verdict, refuse_unless, refused, transition
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import (
+    ALLOWED,
+    Verdict,
+    locked,
+    refuse_unless,
+    refused,
+    transition,
+)
 
 from . import policy
 from .models import (
@@ -73,8 +80,7 @@ def period_set(*, actor: Any, record_type: str, years: int) -> RetentionPeriod:
         else:
             before = snapshot(row)
             row.years, row.updated_by = years, actor
-            row.save()
-            audit_update(actor=actor, obj=row, before=before)
+            save_audited(row, actor=actor, before=before)
     return row
 
 
@@ -146,13 +152,12 @@ def hold_lift(*, actor: Any, hold: LegalHold, reason: str) -> LegalHold:
     require(actor, "records.hold")
     reason = _required_text(reason, "reason")
     with transaction.atomic():
-        hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+        hold = locked(hold)
         if hold.lifted_at is not None:
             raise ValidationError({"status": _("This legal hold was already lifted.")})
         before = snapshot(hold)
         hold.lifted_at, hold.lifted_by, hold.lift_reason = timezone.now(), actor, reason
-        hold.save()
-        audit_update(actor=actor, obj=hold, before=before, reason=reason)
+        save_audited(hold, actor=actor, before=before, reason=reason)
     return hold
 
 
@@ -279,7 +284,7 @@ def review_dispose(*, actor: Any, review: DisposalReview, reason: str) -> Dispos
     require(actor, "records.dispose")
     reason = _required_text(reason, "reason")
     with transaction.atomic():
-        review = DisposalReview.objects.select_for_update().get(pk=review.pk)
+        review = locked(review)
         refuse_unless(may_dispose(review))
         t = policy.get_type(review.record_type)
         assert t is not None and t.model_class() is not None
@@ -304,8 +309,7 @@ def review_dispose(*, actor: Any, review: DisposalReview, reason: str) -> Dispos
         transition(review, ReviewStatus.DISPOSED, actor=actor, table=REVIEW_TRANSITIONS, save=False)
         review.decided_at, review.decided_by = timezone.now(), actor
         review.reason, review.outcome, review.redacted_entries = reason, outcome, redacted
-        review.save()
-        audit_update(actor=actor, obj=review, before=before, action=AuditAction.TRANSITION)
+        save_audited(review, actor=actor, before=before, action=AuditAction.TRANSITION)
     return review
 
 
@@ -320,13 +324,12 @@ def review_keep(
     if until <= timezone.localdate():
         raise ValidationError({"until": _("The new date must be in the future.")})
     with transaction.atomic():
-        review = DisposalReview.objects.select_for_update().get(pk=review.pk)
+        review = locked(review)
         before = snapshot(review)
         transition(review, ReviewStatus.KEPT, actor=actor, table=REVIEW_TRANSITIONS, save=False)
         review.decided_at, review.decided_by = timezone.now(), actor
         review.reason, review.kept_until = reason, until
-        review.save()
-        audit_update(
-            actor=actor, obj=review, before=before, reason=reason, action=AuditAction.TRANSITION
+        save_audited(
+            review, actor=actor, before=before, reason=reason, action=AuditAction.TRANSITION
         )
     return review

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.audit import audit_create, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import locked, move, refuse_unless
 
 from . import selectors
@@ -68,9 +69,7 @@ def summary_refresh(*, actor: User, summary: ServiceSummary) -> ServiceSummary:
     before = snapshot(s)
     s.figures = selectors.compute_figures(actor, s.period_start, s.period_end)
     s.figures_at = timezone.now()
-    s.save()
-    audit_update(actor=actor, obj=s, before=before, reason=_("figures refreshed"))
-    return s
+    return save_audited(s, actor=actor, before=before, reason=_("figures refreshed"))
 
 
 @transaction.atomic
@@ -85,10 +84,7 @@ def summary_edit(*, actor: User, summary: ServiceSummary, **texts: str) -> Servi
     before = snapshot(s)
     for field, text in texts.items():
         setattr(s, field, (text or "").strip())
-    s.full_clean()
-    s.save()
-    audit_update(actor=actor, obj=s, before=before)
-    return s
+    return save_audited(s, actor=actor, before=before, clean=True)
 
 
 def _move(actor: User, s: ServiceSummary, to: str, **fields: Any) -> ServiceSummary:

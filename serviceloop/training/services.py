@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, audit_record, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.statemachine import transition
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked, transition
+from serviceloop.core.validation import required_text
 
 from .models import TRANSITIONS, Attendee, Status, Training, TrainingAttachment
 
@@ -102,10 +104,7 @@ def training_add_attendee(
         external_name=external_name.strip(),
         organisation=organisation.strip(),
     )
-    att.full_clean()
-    att.save()
-    audit_create(actor=actor, obj=att)
-    return att
+    return save_audited(att, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
@@ -115,7 +114,7 @@ def training_record_attendance(
     """Record who attended (signed) and each attendee's assessment (score or pass/fail);
     a planned training becomes held."""
     require(actor, "training.manage")
-    t = Training.objects.select_for_update().get(pk=training.pk)
+    t = locked(training)
     if t.status == Status.CANCELLED:
         raise ValidationError({"status": _("This training was cancelled.")})
     if t.held_on > timezone.localdate():
@@ -136,30 +135,24 @@ def training_record_attendance(
             raise ValidationError(
                 {"attendees": _("%s did not attend and cannot be assessed.") % att.name}
             )
-        att.full_clean()
-        att.save()
-        audit_update(actor=actor, obj=att, before=before)
+        save_audited(att, actor=actor, before=before, clean=True)
     if t.status == Status.PLANNED:
         before = snapshot(t)
         transition(t, Status.HELD, actor=actor, table=TRANSITIONS, save=False)
         t.held_at, t.held_by = timezone.now(), actor
-        t.save()
-        audit_update(actor=actor, obj=t, before=before, action=AuditAction.TRANSITION)
+        save_audited(t, actor=actor, before=before, action=AuditAction.TRANSITION)
     return t
 
 
 @transaction.atomic
 def training_cancel(*, actor: User, training: Training, reason: str) -> Training:
     require(actor, "training.manage")
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Say why.")})
-    t = Training.objects.select_for_update().get(pk=training.pk)
+    required_text("reason", reason, _("Say why."))
+    t = locked(training)
     before = snapshot(t)
     transition(t, Status.CANCELLED, actor=actor, table=TRANSITIONS, save=False)
     t.cancel_reason = reason.strip()
-    t.save()
-    audit_update(actor=actor, obj=t, before=before, action=AuditAction.TRANSITION)
-    return t
+    return save_audited(t, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic

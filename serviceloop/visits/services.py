@@ -21,10 +21,12 @@ from serviceloop.core.audit import AuditAction, audit_create, audit_record, audi
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify, users_with_roles
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import has_role, require, visible_customers
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.statemachine import move, transition
+from serviceloop.core.services import delete_audited, save_audited
+from serviceloop.core.statemachine import locked, move, transition
+from serviceloop.core.validation import required_text
 from serviceloop.customers.models import Customer, Tier
 
 from .models import (
@@ -104,24 +106,18 @@ def visit_record_create(
         created_by=actor,
         number="pending",
     )
-    record.full_clean(exclude=["number"])
-    record.number = next_number("VIS", visited_at)
-    record.save()
-    audit_create(actor=actor, obj=record)
-    return record
+    return save_numbered(record, "VIS", visited_at, actor=actor)
 
 
 @transaction.atomic
 def visit_record_review(*, actor: User, record: VisitRecord, note: str = "") -> VisitRecord:
     """The department head reviews the record (R-5.1.4)."""
     require(actor, "visit_record.review")
-    rec = VisitRecord.objects.select_for_update().get(pk=record.pk)
+    rec = locked(record)
     before = snapshot(rec)
     transition(rec, RecordStatus.REVIEWED, actor=actor, table=RECORD_TRANSITIONS, save=False)
     rec.reviewed_at, rec.reviewed_by, rec.review_note = timezone.now(), actor, (note or "").strip()
-    rec.save()
-    audit_update(actor=actor, obj=rec, before=before, action=AuditAction.TRANSITION)
-    return rec
+    return save_audited(rec, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -131,7 +127,7 @@ def visit_record_distribute(
     """Copies go to the chosen departments; the original stays with Sales (R-5.1.4).
     Each member of a receiving department sees it on "my work" until it is read."""
     require(actor, "visit_record.distribute")
-    rec = VisitRecord.objects.select_for_update().get(pk=record.pk)
+    rec = locked(record)
     depts = list(departments)
     if not depts:
         raise ValidationError({"departments": _("Choose at least one department.")})
@@ -177,8 +173,7 @@ def visit_copy_read(*, actor: User, record: VisitRecord) -> VisitCopy:
     if copy.read_at is None:
         before = snapshot(copy)
         copy.read_at, copy.read_by = timezone.now(), actor
-        copy.save()
-        audit_update(actor=actor, obj=copy, before=before)
+        save_audited(copy, actor=actor, before=before)
     return copy
 
 
@@ -189,9 +184,8 @@ def visit_record_raise_communication(
     """A problem found on the visit becomes a communication in one step (R-5.1.4): the usual
     24 h / 1 week clocks start now, when Sales has the problem in writing (R-5.7.4)."""
     require(actor, "visit_record.raise")
-    rec = VisitRecord.objects.select_for_update().get(pk=record.pk)
-    if not (subject or "").strip():
-        raise ValidationError({"subject": _("This field is required.")})
+    rec = locked(record)
+    required_text("subject", subject, _("This field is required."))
     comm = communication_register(
         actor=actor,
         customer=rec.customer,
@@ -241,9 +235,7 @@ def improvement_action_create(
         due_at=deadlines.end_of_day(due_date),
         created_by=actor,
     )
-    action.full_clean()
-    action.save()
-    audit_create(actor=actor, obj=action)
+    save_audited(action, actor=actor, before=None, clean=True)
     notify(
         [owner],
         kind="visit_action",
@@ -269,19 +261,16 @@ def improvement_action_close(
 ) -> ImprovementAction:
     """The owner (or the owning department) reports the action done."""
     require(actor, "visit_action.close")
-    act = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    act = locked(action)
     if not _may_close(actor, act):
         raise ValidationError(
             {"owner": _("Only the owner or the owning department closes this action.")}
         )
-    if not (note or "").strip():
-        raise ValidationError({"note": _("Say what was done.")})
+    required_text("note", note, _("Say what was done."))
     before = snapshot(act)
     transition(act, ActionStatus.CLOSED, actor=actor, table=ACTION_TRANSITIONS, save=False)
     act.closed_at, act.closed_by, act.closure_note = timezone.now(), actor, note.strip()
-    act.save()
-    audit_update(actor=actor, obj=act, before=before, action=AuditAction.TRANSITION)
-    return act
+    return save_audited(act, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -290,7 +279,7 @@ def improvement_action_verify(
 ) -> ImprovementAction:
     """Sales verifies a closed action: effective → verified; not effective → open again."""
     require(actor, "visit_action.verify")
-    act = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    act = locked(action)
     if not effective and not (note or "").strip():
         raise ValidationError({"note": _("Say why the action is not effective.")})
     before = snapshot(act)
@@ -306,9 +295,7 @@ def improvement_action_verify(
         act.verified_at, act.verified_by = timezone.now(), actor
     else:
         act.closed_at, act.closed_by = None, None
-    act.save()
-    audit_update(actor=actor, obj=act, before=before, action=AuditAction.TRANSITION)
-    return act
+    return save_audited(act, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 # --- the annual visit plan (R-5.7.1) ----------------------------------------------------
@@ -399,7 +386,7 @@ def visit_plan_set_items(
 ) -> VisitPlan:
     """Replace the items of a draft plan (a plan under review or approved is fixed)."""
     require(actor, "visit_plan.draft")
-    p = VisitPlan.objects.select_for_update().get(pk=plan.pk)
+    p = locked(plan)
     if p.status != PlanStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft plan can be changed.")})
     old = _item_digest(p)
@@ -417,7 +404,7 @@ def visit_plan_set_items(
 @transaction.atomic
 def visit_plan_item_add(*, actor: User, plan: VisitPlan, item: ItemIn) -> VisitPlanItem:
     require(actor, "visit_plan.draft")
-    p = VisitPlan.objects.select_for_update().get(pk=plan.pk)
+    p = locked(plan)
     if p.status != PlanStatus.DRAFT:
         raise ValidationError({"status": _("Only a draft plan can be changed.")})
     cust = _customer(actor, item.customer)
@@ -428,10 +415,7 @@ def visit_plan_item_add(*, actor: User, plan: VisitPlan, item: ItemIn) -> VisitP
         purpose=item.purpose,
         visitors=item.visitors,
     )
-    row.full_clean()
-    row.save()
-    audit_create(actor=actor, obj=row)
-    return row
+    return save_audited(row, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
@@ -442,10 +426,7 @@ def visit_plan_item_remove(*, actor: User, item: VisitPlanItem) -> None:
         raise ValidationError({"status": _("Only a draft plan can be changed.")})
     if item.visits.exists():
         raise ValidationError({"items": _("Visits were recorded against this item.")})
-    audit_record(
-        actor=actor, action=AuditAction.DELETE, obj=item, before=snapshot(item), after=None
-    )
-    item.delete()
+    delete_audited(item, actor=actor)
 
 
 def _plan_move(actor: User, plan: VisitPlan, to: str, **fields: Any) -> VisitPlan:
@@ -533,7 +514,7 @@ def sweep_overdue(now: datetime | None = None) -> dict[str, int]:
         overdue_flagged_at__isnull=True, approval_due__lt=today
     ).exclude(status=PlanStatus.APPROVED):
         with transaction.atomic():
-            p = VisitPlan.objects.select_for_update().get(pk=plan.pk)
+            p = locked(plan)
             if p.overdue_flagged_at is not None:
                 continue
             p.overdue_flagged_at = now

@@ -17,7 +17,8 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, choice_label, users_with_roles
 from serviceloop.core.permissions import require, role_codes
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.statemachine import transition
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked, transition
 
 from ..models import (
     CIRCULATION_ROLES,
@@ -45,7 +46,7 @@ from .gaps import close_blockers
 
 
 def _lock(report: EightDReport) -> tuple[EightDReport, Complaint]:
-    report = EightDReport.objects.select_for_update().get(pk=report.pk)
+    report = locked(report)
     complaint = Complaint.objects.select_for_update().get(pk=report.complaint_id)
     report.complaint = complaint
     return report, complaint
@@ -164,13 +165,8 @@ def _not_applicable_after_negotiation(actor: User, report: EightDReport) -> None
                 table=DISCIPLINE_TRANSITIONS,
                 save=False,
             )
-            disc.save()
-            audit_update(
-                actor=actor,
-                obj=disc,
-                before=before,
-                action=AuditAction.TRANSITION,
-                reason="R-5.5.7",
+            save_audited(
+                disc, actor=actor, before=before, action=AuditAction.TRANSITION, reason="R-5.5.7"
             )
 
 
@@ -200,8 +196,7 @@ def eightd_close(
     d8.summary = summary.strip()
     transition(d8, DisciplineStatus.DONE, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     d8.completed_at, d8.completed_by = now, actor
-    d8.save()
-    audit_update(actor=actor, obj=d8, before=d8_before, action=AuditAction.TRANSITION)
+    save_audited(d8, actor=actor, before=d8_before, action=AuditAction.TRANSITION)
     _save_both(actor, report, complaint, *before)
     _circulate(actor, report, complaint, now)
     notify_people(
@@ -262,6 +257,5 @@ def circulation_acknowledge(
     for row in pending:
         before = snapshot(row)
         row.acknowledged_at, row.acknowledged_by, row.note = now, actor, (note or "").strip()
-        row.save()
-        audit_update(actor=actor, obj=row, before=before, action=AuditAction.TRANSITION)
+        save_audited(row, actor=actor, before=before, action=AuditAction.TRANSITION)
     return list(report.circulation.all())

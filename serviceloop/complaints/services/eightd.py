@@ -12,13 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
 from serviceloop.core.late_entry import record_stated_time
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, choice_label
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
-from serviceloop.core.statemachine import transition
+from serviceloop.core.services import delete_audited, save_audited
+from serviceloop.core.statemachine import locked, transition
 
 from ..domain import clocks
 from ..models import (
@@ -163,7 +164,7 @@ def eightd_open(
     """Convert a registered complaint into its 8D report, handed to Quality (R-5.5.1).
     One 8D per complaint: asking again answers the report made the first time."""
     require(actor, "eightd.open")
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     existing = EightDReport.objects.filter(complaint=complaint).first()
     if existing is not None:
         return existing, False
@@ -187,16 +188,14 @@ def eightd_set_leader(*, actor: User, report: EightDReport, leader: User | int) 
     before = snapshot(report)
     previous = report.leader_id
     report.leader = lead
-    report.save()
-    audit_update(actor=actor, obj=report, before=before)
+    save_audited(report, actor=actor, before=before)
     handed = report.disciplines.filter(status=DisciplineStatus.OPEN).filter(
         Q(owner__isnull=True) | Q(owner_id=previous)
     )
     for disc in handed.exclude(owner=lead):
         disc_before = snapshot(disc)
         disc.owner = lead
-        disc.save()
-        audit_update(actor=actor, obj=disc, before=disc_before, reason="new 8D leader")
+        save_audited(disc, actor=actor, before=disc_before, reason="new 8D leader")
     _set_team_role(actor, report, lead, TeamRole.LEADER)
     notify_people(
         [lead],
@@ -213,8 +212,7 @@ def _set_team_role(actor: User, report: EightDReport, user: User, role: str) -> 
         for other in report.team.filter(role=TeamRole.LEADER).exclude(user=user):
             before = snapshot(other)
             other.role = TeamRole.MEMBER
-            other.save()
-            audit_update(actor=actor, obj=other, before=before)
+            save_audited(other, actor=actor, before=before)
     member = report.team.filter(user=user).first()
     if member is None:
         member = TeamMember.objects.create(
@@ -224,8 +222,7 @@ def _set_team_role(actor: User, report: EightDReport, user: User, role: str) -> 
     elif member.role != role:
         before = snapshot(member)
         member.role = role
-        member.save()
-        audit_update(actor=actor, obj=member, before=before)
+        save_audited(member, actor=actor, before=before)
     return member
 
 
@@ -252,8 +249,7 @@ def team_add(
     if responsibility and member.responsibility != responsibility.strip():
         before = snapshot(member)
         member.responsibility = responsibility.strip()[:200]
-        member.save()
-        audit_update(actor=actor, obj=member, before=before)
+        save_audited(member, actor=actor, before=before)
     notify_people(
         [person],
         kind="eightd_team",
@@ -272,14 +268,7 @@ def team_remove(*, actor: User, member: TeamMember, reason: str = "") -> None:
     refuse_if_closed(member.report)
     if member.role == TeamRole.LEADER:
         raise ValidationError({"user": _("Name another leader before removing this one.")})
-    audit_record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        obj=member,
-        before=snapshot(member),
-        reason=reason,
-    )
-    member.delete()
+    delete_audited(member, actor=actor, reason=reason)
 
 
 def _discipline(report: EightDReport, code: str) -> Discipline:
@@ -315,16 +304,13 @@ def discipline_update(
         if data["due_at"] != disc.due_at:
             disc.overdue_flagged_at = None
         disc.due_at = data["due_at"]
-    disc.full_clean()
-    disc.save()
-    audit_update(actor=actor, obj=disc, before=before, reason=reason)
+    save_audited(disc, actor=actor, before=before, reason=reason, clean=True)
     d2 = {k: (v or "").strip() for k, v in data.items() if k in D2_FIELDS}
     if d2:
         report_before = snapshot(report)
         for key, value in d2.items():
             setattr(report, key, value)
-        report.save()
-        audit_update(actor=actor, obj=report, before=report_before, reason=reason)
+        save_audited(report, actor=actor, before=report_before, reason=reason)
     if "owner" in data and disc.owner is not None and disc.owner_id != before["owner_id"]:
         notify_people(
             [disc.owner],
@@ -365,9 +351,7 @@ def discipline_complete(
     transition(disc, DisciplineStatus.DONE, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     record_stated_time(disc, "completed", stated_at=at, reason=reason)
     disc.completed_by = actor
-    disc.save()
-    audit_update(actor=actor, obj=disc, before=before, action=AuditAction.TRANSITION)
-    return disc
+    return save_audited(disc, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -382,9 +366,9 @@ def discipline_reopen(
     before = snapshot(disc)
     transition(disc, DisciplineStatus.OPEN, actor=actor, table=DISCIPLINE_TRANSITIONS, save=False)
     disc.completed_at, disc.completed_by = None, None
-    disc.save()
-    audit_update(actor=actor, obj=disc, before=before, action=AuditAction.TRANSITION, reason=reason)
-    return disc
+    return save_audited(
+        disc, actor=actor, before=before, action=AuditAction.TRANSITION, reason=reason
+    )
 
 
 __all__ = [

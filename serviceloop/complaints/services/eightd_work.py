@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, snapshot
 from serviceloop.core.late_entry import clear_stated_time, record_stated_time
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, choice_label
 from serviceloop.core.permissions import can, require
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 
 from ..models import (
@@ -176,9 +177,7 @@ def containment_add(*, actor: User, report: EightDReport, **data: Any) -> Contai
     check_due("due_at", c.due_at, report.complaint)
     _check_quantities(c)
     _sync_reinspection(c)
-    c.full_clean()
-    c.save()
-    audit_create(actor=actor, obj=c)
+    save_audited(c, actor=actor, before=None, clean=True)
     _tell_assignee(
         c,
         report,
@@ -219,10 +218,7 @@ def containment_update(
             save=False,
         )
     _sync_reinspection(c)
-    c.full_clean()
-    c.save()
-    audit_update(actor=actor, obj=c, before=before, reason=reason)
-    return c
+    return save_audited(c, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
@@ -250,10 +246,7 @@ def containment_done(
     record_stated_time(c, "done", stated_at=at, reason=reason)
     c.done_by = actor
     _sync_reinspection(c)
-    c.full_clean()
-    c.save()
-    audit_update(actor=actor, obj=c, before=before, action=AuditAction.TRANSITION)
-    return c
+    return save_audited(c, actor=actor, before=before, action=AuditAction.TRANSITION, clean=True)
 
 
 @transaction.atomic
@@ -272,9 +265,7 @@ def containment_reinspect(
     if not passed:
         required_text("note", note, _("Say what failed."))
     c.reinspected_at, c.reinspected_by, c.reinspection_note = timezone.now(), actor, note.strip()
-    c.save()
-    audit_update(actor=actor, obj=c, before=before, action=AuditAction.TRANSITION)
-    return c
+    return save_audited(c, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 # D4 — root causes ---------------------------------------------------------------------------
@@ -315,9 +306,7 @@ def cause_update(*, actor: User, cause: RootCause, reason: str = "", **data: Any
     before = snapshot(cause)
     _apply(cause, data, CAUSE_FIELDS)
     _check_cause(cause)
-    cause.save()
-    audit_update(actor=actor, obj=cause, before=before, reason=reason)
-    return cause
+    return save_audited(cause, actor=actor, before=before, reason=reason)
 
 
 # D5–D7 — action items -----------------------------------------------------------------------
@@ -374,8 +363,7 @@ def action_update(*, actor: User, action: ActionItem, reason: str = "", **data: 
     _check_action(item, report)
     if item.due_at != before["due_at"] and "due_at" in data:
         item.overdue_flagged_at = None
-    item.save()
-    audit_update(actor=actor, obj=item, before=before, reason=reason)
+    save_audited(item, actor=actor, before=before, reason=reason)
     if item.owner_id != before["owner_id"] or item.department_id != before["department_id"]:
         _tell_assignee(item, report, choice_label(item, "kind"), item.discipline)
     return item
@@ -414,9 +402,7 @@ def action_complete(
     check_time("at", at, not_before=report.complaint.received_at)
     record_stated_time(item, "done", stated_at=at, reason=reason)
     item.done_by = actor
-    item.full_clean()
-    item.save()
-    audit_update(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION)
+    save_audited(item, actor=actor, before=before, action=AuditAction.TRANSITION, clean=True)
     if item.needs_verification and report.leader is not None:
         notify_people(
             [report.leader],
@@ -452,8 +438,7 @@ def action_verify(*, actor: User, action: ActionItem, effective: bool, note: str
         clear_stated_time(item, "done")
         item.done_by = None
     item.verification_note = text
-    item.save()
-    audit_update(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION, reason=text)
+    save_audited(item, actor=actor, before=before, action=AuditAction.TRANSITION, reason=text)
     if not effective:
         _tell_assignee(
             item,
@@ -474,6 +459,6 @@ def action_cancel(*, actor: User, action: ActionItem, reason: str) -> ActionItem
     before = snapshot(item)
     transition(item, ActionStatus.CANCELLED, actor=actor, table=ACTION_TRANSITIONS, save=False)
     item.cancel_reason = text
-    item.save()
-    audit_update(actor=actor, obj=item, before=before, action=AuditAction.TRANSITION, reason=text)
-    return item
+    return save_audited(
+        item, actor=actor, before=before, action=AuditAction.TRANSITION, reason=text
+    )

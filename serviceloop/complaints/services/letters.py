@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
@@ -59,17 +60,11 @@ def reply_template_save(
     form = ReplyTemplate.objects.select_for_update().filter(customer=cust).first()
     if form is None:
         form = ReplyTemplate(customer=cust, created_by=actor, **values)
-        form.full_clean()
-        form.save()
-        audit_create(actor=actor, obj=form)
-        return form
+        return save_audited(form, actor=actor, before=None, clean=True)
     before = snapshot(form)
     for key, value in values.items():
         setattr(form, key, value)
-    form.full_clean()
-    form.save()
-    audit_update(actor=actor, obj=form, before=before)
-    return form
+    return save_audited(form, actor=actor, before=before, clean=True)
 
 
 @transaction.atomic
@@ -111,12 +106,7 @@ def reply_draft(
     for field in ("title", "subject", "body"):
         required_text(field, getattr(letter, field))
     letter.drafted_by = actor
-    letter.full_clean()
-    letter.save()
-    if before is None:
-        audit_create(actor=actor, obj=letter)
-    else:
-        audit_update(actor=actor, obj=letter, before=before)
+    save_audited(letter, actor=actor, before=before, clean=True)
     return letter, created
 
 
@@ -150,8 +140,7 @@ def reply_send(
         recipient,
         method,
     )
-    letter.save()
-    audit_update(actor=actor, obj=letter, before=before, action=AuditAction.TRANSITION)
+    save_audited(letter, actor=actor, before=before, action=AuditAction.TRANSITION)
     report = letter.report
     notify_people(
         [report.leader] if report.leader else [letter.drafted_by],

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.audit import audit_create, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import next_number, save_numbered
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked
 from serviceloop.customers.models import Customer
 
 from ..models import Complaint, Kind, Severity, Status
@@ -101,10 +103,7 @@ def complaint_register(
         number="pending",
     )
     _check_quantity(quantity)
-    complaint.full_clean(exclude=["number"])
-    complaint.number = next_number("CMP", received_at)
-    complaint.save()
-    audit_create(actor=actor, obj=complaint)
+    save_numbered(complaint, "CMP", received_at, actor=actor)
     if kind == Kind.RETURN:
         open_report(actor=actor, complaint=complaint, leader=leader)
     return complaint
@@ -116,7 +115,7 @@ def complaint_update(
 ) -> Complaint:
     """Correct a register entry. The receipt time is fixed once the 8D has its deadlines."""
     require(actor, "complaint.change")
-    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    complaint = locked(complaint)
     if complaint.status == Status.CLOSED:
         raise ValidationError({"status": _("The complaint is closed; it can no longer change.")})
     unknown = [k for k in data if k not in EDITABLE_FIELDS]
@@ -138,9 +137,7 @@ def complaint_update(
     if "part_number" in data and complaint.kind != Kind.MAJOR_PROBLEM:
         required_text("part_number", complaint.part_number)
     _check_choice("severity", complaint.severity, Severity)
-    complaint.full_clean()
-    complaint.save()
-    audit_update(actor=actor, obj=complaint, before=before, reason=reason)
+    save_audited(complaint, actor=actor, before=before, reason=reason, clean=True)
     became_in_production = complaint.in_production and not before["in_production"]
     report = getattr(complaint, "eight_d", None)
     if became_in_production and report is not None:

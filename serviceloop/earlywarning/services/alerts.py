@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_flag, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_flag, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Later, Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
+from serviceloop.core.validation import required_text
 
 from ..models import (
     ALERT_TRANSITIONS,
@@ -41,11 +42,9 @@ def alert_acknowledge(*, actor: User, alert: Alert, note: str = "") -> Alert:
     before = snapshot(alert)
     transition(alert, AlertStatus.ACKNOWLEDGED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     alert.acknowledged_at, alert.acknowledged_by = timezone.now(), actor
-    alert.save()
-    audit_update(
-        actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION, reason=note.strip()
+    return save_audited(
+        alert, actor=actor, before=before, action=AuditAction.TRANSITION, reason=note.strip()
     )
-    return alert
 
 
 @transaction.atomic
@@ -54,8 +53,7 @@ def alert_dismiss(*, actor: User, alert: Alert, reason: str) -> Alert:
     reason is recorded. A report draft is withdrawn with it."""
     require(actor, "ew.alert.handle")
     alert = _locked(alert)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Record why the alert needs no report.")})
+    required_text("reason", reason, _("Record why the alert needs no report."))
     before = snapshot(alert)
     transition(alert, AlertStatus.DISMISSED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     now = timezone.now()
@@ -66,23 +64,16 @@ def alert_dismiss(*, actor: User, alert: Alert, reason: str) -> Alert:
         transition(
             report, ReportStatus.WITHDRAWN, actor=actor, table=REPORT_TRANSITIONS, save=False
         )
-        report.save()
-        audit_update(
+        save_audited(
+            report,
             actor=actor,
-            obj=report,
             before=report_before,
             action=AuditAction.TRANSITION,
             reason=reason.strip(),
         )
-    alert.save()
-    audit_update(
-        actor=actor,
-        obj=alert,
-        before=before,
-        action=AuditAction.TRANSITION,
-        reason=reason.strip(),
+    return save_audited(
+        alert, actor=actor, before=before, action=AuditAction.TRANSITION, reason=reason.strip()
     )
-    return alert
 
 
 @transaction.atomic
@@ -93,9 +84,8 @@ def alert_close(*, actor: User, alert: Alert, note: str = "") -> Alert:
     before = snapshot(alert)
     transition(alert, AlertStatus.CLOSED, actor=actor, table=ALERT_TRANSITIONS, save=False)
     alert.closed_at, alert.closed_by, alert.close_note = timezone.now(), actor, note.strip()
-    alert.save()
-    audit_update(
-        actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION, reason=note.strip()
+    save_audited(
+        alert, actor=actor, before=before, action=AuditAction.TRANSITION, reason=note.strip()
     )
     report = FailureAnalysisReport.objects.filter(alert=alert).select_related("created_by").first()
     if report is not None and report.created_by is not None:

@@ -9,12 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.audit import snapshot
 from serviceloop.core.models import User
 from serviceloop.core.permissions import require
+from serviceloop.core.services import delete_audited, save_audited
+from serviceloop.core.statemachine import locked
 
 from ..models import ClaimBaseline
-from .data import _delete
 
 
 @transaction.atomic
@@ -40,10 +41,7 @@ def claim_baseline_set(
         before = snapshot(existing)
         existing.rate_per_unit = float(rate_per_unit)
         existing.source = source.strip()
-        existing.full_clean()
-        existing.save()
-        audit_update(actor=actor, obj=existing, before=before)
-        return existing
+        return save_audited(existing, actor=actor, before=before, clean=True)
     baseline = ClaimBaseline(
         part_number=part_number,
         mis=mis,
@@ -51,13 +49,10 @@ def claim_baseline_set(
         source=source.strip(),
         created_by=actor,
     )
-    baseline.full_clean()
-    baseline.save()
-    audit_create(actor=actor, obj=baseline)
-    return baseline
+    return save_audited(baseline, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
 def claim_baseline_delete(*, actor: User, baseline: ClaimBaseline, reason: str = "") -> None:
     require(actor, "ew.baseline")
-    _delete(actor, ClaimBaseline.objects.select_for_update().get(pk=baseline.pk), reason)
+    delete_audited(locked(baseline), actor=actor, reason=reason)

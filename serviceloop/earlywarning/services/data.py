@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_record, audit_update, snapshot
+from serviceloop.core.audit import snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.permissions import require
+from serviceloop.core.services import delete_audited, save_audited
+from serviceloop.core.statemachine import locked
 from serviceloop.customers.models import Customer
 
 from ..importing import convert_score
@@ -33,21 +35,6 @@ def _check_quantity(value: Any) -> None:
         raise ValidationError({"quantity": _("This field is required.")})
     if int(value) < 0:
         raise ValidationError({"quantity": _("Must not be negative.")})
-
-
-def _delete(actor: User, obj: Any, reason: str) -> None:
-    before = snapshot(obj)
-    pk = obj.pk
-    obj.delete()
-    audit_record(
-        actor=actor,
-        action=AuditAction.DELETE,
-        object_type=obj._meta.label_lower,
-        object_id=str(pk),
-        object_repr=str(obj),
-        before=before,
-        reason=reason,
-    )
 
 
 # --- production volumes ------------------------------------------------------------------------
@@ -80,10 +67,7 @@ def production_volume_create(
         notes=notes or "",
         created_by=actor,
     )
-    volume.full_clean()
-    volume.save()
-    audit_create(actor=actor, obj=volume)
-    return volume
+    return save_audited(volume, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
@@ -91,7 +75,7 @@ def production_volume_update(
     *, actor: User, volume: ProductionVolume, reason: str = "", **data: Any
 ) -> ProductionVolume:
     require(actor, "ew.data")
-    volume = ProductionVolume.objects.select_for_update().get(pk=volume.pk)
+    volume = locked(volume)
     before = snapshot(volume)
     allowed = {"part_name", "quantity", "notes"}
     unknown = set(data) - allowed
@@ -101,16 +85,13 @@ def production_volume_update(
         _check_quantity(data["quantity"])
     for key, value in data.items():
         setattr(volume, key, value if value is not None else "")
-    volume.full_clean()
-    volume.save()
-    audit_update(actor=actor, obj=volume, before=before, reason=reason)
-    return volume
+    return save_audited(volume, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
 def production_volume_delete(*, actor: User, volume: ProductionVolume, reason: str = "") -> None:
     require(actor, "ew.data")
-    _delete(actor, ProductionVolume.objects.select_for_update().get(pk=volume.pk), reason)
+    delete_audited(locked(volume), actor=actor, reason=reason)
 
 
 # --- purchase volumes --------------------------------------------------------------------------
@@ -137,10 +118,7 @@ def purchase_volume_create(
     volume = PurchaseVolume(
         customer=cust, month=month, quantity=quantity, amount=amount, created_by=actor
     )
-    volume.full_clean()
-    volume.save()
-    audit_create(actor=actor, obj=volume)
-    return volume
+    return save_audited(volume, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
@@ -148,7 +126,7 @@ def purchase_volume_update(
     *, actor: User, volume: PurchaseVolume, reason: str = "", **data: Any
 ) -> PurchaseVolume:
     require(actor, "ew.data")
-    volume = PurchaseVolume.objects.select_for_update().get(pk=volume.pk)
+    volume = locked(volume)
     before = snapshot(volume)
     unknown = set(data) - {"quantity", "amount"}
     if unknown:
@@ -157,16 +135,13 @@ def purchase_volume_update(
         _check_quantity(data["quantity"])
     for key, value in data.items():
         setattr(volume, key, value)
-    volume.full_clean()
-    volume.save()
-    audit_update(actor=actor, obj=volume, before=before, reason=reason)
-    return volume
+    return save_audited(volume, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
 def purchase_volume_delete(*, actor: User, volume: PurchaseVolume, reason: str = "") -> None:
     require(actor, "ew.data")
-    _delete(actor, PurchaseVolume.objects.select_for_update().get(pk=volume.pk), reason)
+    delete_audited(locked(volume), actor=actor, reason=reason)
 
 
 # --- survey responses --------------------------------------------------------------------------
@@ -229,10 +204,7 @@ def survey_response_create(
     response = SurveyResponse(
         **values, respondent=respondent or "", comments=comments or "", created_by=actor
     )
-    response.full_clean()
-    response.save()
-    audit_create(actor=actor, obj=response)
-    return response
+    return save_audited(response, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
@@ -240,7 +212,7 @@ def survey_response_update(
     *, actor: User, response: SurveyResponse, reason: str = "", **data: Any
 ) -> SurveyResponse:
     require(actor, "ew.data")
-    response = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+    response = locked(response)
     before = snapshot(response)
     allowed = {"kind", "customer", "date", "raw_score", "scale", "respondent", "comments"}
     unknown = set(data) - allowed
@@ -267,13 +239,10 @@ def survey_response_update(
     for key in ("respondent", "comments"):
         if key in data:
             setattr(response, key, data[key] or "")
-    response.full_clean()
-    response.save()
-    audit_update(actor=actor, obj=response, before=before, reason=reason)
-    return response
+    return save_audited(response, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
 def survey_response_delete(*, actor: User, response: SurveyResponse, reason: str = "") -> None:
     require(actor, "ew.data")
-    _delete(actor, SurveyResponse.objects.select_for_update().get(pk=response.pk), reason)
+    delete_audited(locked(response), actor=actor, reason=reason)

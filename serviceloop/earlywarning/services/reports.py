@@ -14,13 +14,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_update, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Contact, Customer
 
@@ -76,8 +77,7 @@ def report_draft(*, actor: User, alert: Alert) -> FailureAnalysisReport:
     now = timezone.now()
     if alert.acknowledged_at is None:
         alert.acknowledged_at, alert.acknowledged_by = now, actor
-    alert.save()
-    audit_update(actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION)
+    save_audited(alert, actor=actor, before=before, action=AuditAction.TRANSITION)
     language = settings.LANGUAGE_CODE
     with translation.override(language):
         sections = narrative.draft_sections(alert)
@@ -91,10 +91,7 @@ def report_draft(*, actor: User, alert: Alert) -> FailureAnalysisReport:
         created_at=now,
         **sections,
     )
-    report.full_clean()
-    report.save()
-    audit_create(actor=actor, obj=report)
-    return report
+    return save_audited(report, actor=actor, before=None, clean=True)
 
 
 @transaction.atomic
@@ -115,10 +112,7 @@ def report_update(
         )
     if not report.title:
         raise ValidationError({"title": _("This field is required.")})
-    report.full_clean()
-    report.save()
-    audit_update(actor=actor, obj=report, before=before, reason=reason)
-    return report
+    return save_audited(report, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
@@ -129,9 +123,9 @@ def report_refresh_evidence(*, actor: User, report: FailureAnalysisReport) -> Fa
     _must_be_draft(report)
     before = snapshot(report)
     report.evidence, report.chart = report.alert.evidence, report.alert.chart
-    report.save()
-    audit_update(actor=actor, obj=report, before=before, reason="evidence refreshed from the alert")
-    return report
+    return save_audited(
+        report, actor=actor, before=before, reason="evidence refreshed from the alert"
+    )
 
 
 @transaction.atomic
@@ -227,14 +221,11 @@ def notification_record(
         agreed_solution=agreed_solution.strip(),
         created_by=actor,
     )
-    note.full_clean()
-    note.save()
-    audit_create(actor=actor, obj=note)
+    save_audited(note, actor=actor, before=None, clean=True)
     if alert.status == AlertStatus.REPORT_ISSUED:
         before = snapshot(alert)
         transition(
             alert, AlertStatus.CUSTOMER_NOTIFIED, actor=actor, table=ALERT_TRANSITIONS, save=False
         )
-        alert.save()
-        audit_update(actor=actor, obj=alert, before=before, action=AuditAction.TRANSITION)
+        save_audited(alert, actor=actor, before=before, action=AuditAction.TRANSITION)
     return note

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.audit import audit_create, snapshot
 from serviceloop.core.jobs import fail_stale
 from serviceloop.core.models import User
 from serviceloop.core.models.audit import AuditAction
@@ -34,7 +34,8 @@ from serviceloop.core.notifications import (
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.statemachine import transition
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked, transition
 
 from .. import engine
 from ..domain import clocks
@@ -124,14 +125,8 @@ def _move(run: AnalysisRun, to: str, reason: str = "") -> None:
         run.started_at = timezone.now()
     else:
         run.finished_at = timezone.now()
-    run.save()
-    audit_update(
-        actor=None,
-        obj=run,
-        before=before,
-        action=AuditAction.TRANSITION,
-        system=SYSTEM,
-        reason=reason,
+    save_audited(
+        run, actor=None, before=before, action=AuditAction.TRANSITION, system=SYSTEM, reason=reason
     )
 
 
@@ -152,7 +147,7 @@ def execute_run(
         with transaction.atomic():
             counts = apply_findings(run, outcome)
             counts["parts_stored"] = store_run_parts(run, outcome.part_analyses)
-            run = AnalysisRun.objects.select_for_update().get(pk=run.pk)
+            run = locked(run)
             run.as_of, run.fingerprint = inputs.as_of, fingerprint
             run.counts = {**engine.clean(outcome.counts), **counts}
             run.errors, run.warnings = outcome.errors, outcome.warnings
@@ -263,8 +258,7 @@ def _refresh(run: AnalysisRun, alert: Alert, finding: engine.Finding, now: datet
             url=alert.get_absolute_url(),
             dedupe_key=f"ew:escalated:{alert.pk}:{alert.severity}",
         )
-    alert.save()
-    audit_update(actor=None, obj=alert, before=before, system=SYSTEM, reason=f"run #{run.pk}")
+    save_audited(alert, actor=None, before=before, system=SYSTEM, reason=f"run #{run.pk}")
     return "resumed" if resumed else "updated"
 
 
@@ -294,9 +288,6 @@ def apply_findings(run: AnalysisRun, outcome: engine.Outcome) -> dict[str, int]:
                 continue
             before = snapshot(alert)
             alert.signalling, alert.cleared_at, alert.last_run = False, now, run
-            alert.save()
-            audit_update(
-                actor=None, obj=alert, before=before, system=SYSTEM, reason=f"run #{run.pk}"
-            )
+            save_audited(alert, actor=None, before=before, system=SYSTEM, reason=f"run #{run.pk}")
             counts["cleared"] += 1
     return counts

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.audit import audit_create, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, choice_label, notify
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
 from serviceloop.customers.models import Customer, Tier
 
 from ..domain import rules
@@ -142,10 +143,7 @@ def assignment_update(
     for key, value in data.items():
         setattr(a, key, value.strip() if isinstance(value, str) else value)
     _check(a)
-    a.full_clean()
-    a.save()
-    audit_update(actor=actor, obj=a, before=before, reason=reason)
-    return a
+    return save_audited(a, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
@@ -168,6 +166,4 @@ def assignment_end(
         raise ValidationError({"end_date": _("This assignment has already ended.")})
     before = snapshot(a)
     a.end_date, a.end_reason = end_date, text
-    a.save()
-    audit_update(actor=actor, obj=a, before=before, reason=text)
-    return a
+    return save_audited(a, actor=actor, before=before, reason=text)

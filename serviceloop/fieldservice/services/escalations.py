@@ -24,9 +24,10 @@ from serviceloop.core.deadlines import days_after
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify, users_with_roles
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
@@ -98,10 +99,7 @@ def escalation_raise(
     )
     _set_due(e, days_after(timezone.localtime(raised_at).date(), rules.ESCALATION_DEFAULT_DAYS))
     e.number = "pending"
-    e.full_clean(exclude=["number", "due_at"])
-    e.number = next_number("ESC", raised_at)
-    e.save()
-    audit_create(actor=actor, obj=e)
+    save_numbered(e, "ESC", raised_at, actor=actor, exclude=["due_at"])
     _note(e, actor, description, event="raised")
     notify(
         users_with_roles(RoleCode.SALES, RoleCode.SALES_LEADER),
@@ -194,8 +192,7 @@ def escalation_set_due(
     before = snapshot(e)
     old = e.due_date
     _set_due(e, due_date)
-    e.save()
-    audit_update(actor=actor, obj=e, before=before, reason=text)
+    save_audited(e, actor=actor, before=before, reason=text)
     _note(
         e,
         actor,
@@ -216,8 +213,7 @@ def escalation_agree(*, actor: User, escalation: Escalation, solution: str) -> E
         e, EscalationStatus.SOLUTION_AGREED, actor=actor, table=ESCALATION_TRANSITIONS, save=False
     )
     e.solution, e.solution_agreed_at, e.solution_agreed_by = text, timezone.now(), actor
-    e.save()
-    audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION)
+    save_audited(e, actor=actor, before=before, action=AuditAction.TRANSITION)
     _note(e, actor, _("Solution agreed: %s") % text, event="agree")
     notify(
         [e.raised_by, *_members(e)],
@@ -241,8 +237,7 @@ def escalation_complete(*, actor: User, escalation: Escalation, result: str) -> 
     before = snapshot(e)
     transition(e, EscalationStatus.DONE, actor=actor, table=ESCALATION_TRANSITIONS, save=False)
     e.result, e.done_at, e.done_by = text, timezone.now(), actor
-    e.save()
-    audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION)
+    save_audited(e, actor=actor, before=before, action=AuditAction.TRANSITION)
     _note(e, actor, _("Done: %s") % text, event="done")
     notify(
         [e.raised_by],
@@ -271,8 +266,7 @@ def escalation_reopen(*, actor: User, escalation: Escalation, reason: str) -> Es
         save=False,
     )
     e.solution_agreed_at = None
-    e.save()
-    audit_update(actor=actor, obj=e, before=before, action=AuditAction.TRANSITION, reason=text)
+    save_audited(e, actor=actor, before=before, action=AuditAction.TRANSITION, reason=text)
     _note(e, actor, _("Back to coordination: %s") % text, event="reopen")
     return e
 

@@ -18,7 +18,6 @@ from serviceloop.core.audit import (
     AuditAction,
     audit_create,
     audit_flag,
-    audit_update,
     snapshot,
 )
 from serviceloop.core.late_entry import clear_stated_time, record_stated_time
@@ -26,6 +25,7 @@ from serviceloop.core.models import User
 from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.permissions import require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 
 from .. import queries
@@ -110,9 +110,7 @@ def weekly_feedback_submit(
     fb.summary = text
     fb.record_count = records.count()
     record_stated_time(fb, "submitted", stated_at=at, reason=reason)
-    fb.save()
-    audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION)
-    return fb
+    return save_audited(fb, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -125,9 +123,7 @@ def weekly_feedback_review(
     before = snapshot(fb)
     transition(fb, FeedbackStatus.REVIEWED, actor=actor, table=FEEDBACK_TRANSITIONS, save=False)
     fb.reviewed_at, fb.reviewed_by, fb.review_note = timezone.now(), actor, (note or "").strip()
-    fb.save()
-    audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION)
-    return fb
+    return save_audited(fb, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -145,8 +141,7 @@ def weekly_feedback_return(*, actor: User, feedback: WeeklyFeedback, reason: str
     fb.records.update(weekly_feedback=None)
     clear_stated_time(fb, "submitted")
     fb.review_note = text
-    fb.save()
-    audit_update(actor=actor, obj=fb, before=before, action=AuditAction.TRANSITION, reason=text)
+    save_audited(fb, actor=actor, before=before, action=AuditAction.TRANSITION, reason=text)
     notify(
         [fb.engineer],
         kind="fieldservice.feedback",

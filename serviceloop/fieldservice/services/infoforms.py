@@ -21,6 +21,7 @@ from serviceloop.core.notifications import Message, notify
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 
 from ..models import (
@@ -164,8 +165,7 @@ def infoform_issue(
     before = snapshot(f)
     transition(f, InfoFormStatus.ISSUED, actor=actor, table=INFOFORM_TRANSITIONS, save=False)
     f.issued_at, f.issued_by = timezone.now(), actor
-    f.save()
-    audit_update(actor=actor, obj=f, before=before, action=AuditAction.TRANSITION)
+    save_audited(f, actor=actor, before=before, action=AuditAction.TRANSITION)
     for dept in depts:
         routing, created = InfoFormRouting.objects.get_or_create(form=f, department=dept)
         if not created:
@@ -208,8 +208,7 @@ def infoform_acknowledge(
     before = snapshot(r)
     r.acknowledged_at, r.acknowledged_by = timezone.now(), actor
     r.response = (response or "").strip()
-    r.save()
-    audit_update(actor=actor, obj=r, before=before, action=AuditAction.TRANSITION)
+    save_audited(r, actor=actor, before=before, action=AuditAction.TRANSITION)
     f = InformationFeedbackForm.objects.select_for_update(of=("self",)).get(pk=r.form_id)
     if not f.routings.filter(acknowledged_at__isnull=True).exists():
         f_before = snapshot(f)
@@ -217,8 +216,7 @@ def infoform_acknowledge(
             f, InfoFormStatus.ACKNOWLEDGED, actor=actor, table=INFOFORM_TRANSITIONS, save=False
         )
         f.acknowledged_at = r.acknowledged_at
-        f.save()
-        audit_update(actor=actor, obj=f, before=f_before, action=AuditAction.TRANSITION)
+        save_audited(f, actor=actor, before=f_before, action=AuditAction.TRANSITION)
     return r
 
 
@@ -233,6 +231,4 @@ def infoform_flag_major(
         return f
     before = snapshot(f)
     _announce(f, actor, (reason or "").strip())
-    f.save()
-    audit_update(actor=actor, obj=f, before=before, reason=reason)
-    return f
+    return save_audited(f, actor=actor, before=before, reason=reason)

@@ -22,7 +22,7 @@ from serviceloop.core.notifications import Message, notify, users_with_roles
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
-from serviceloop.core.services import apply_fields, validated_save
+from serviceloop.core.services import apply_fields, save_audited, validated_save
 from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
@@ -234,8 +234,7 @@ def parts_request_approve(*, actor: User, request: PartsRequest, note: str = "")
     before = snapshot(req)
     transition(req, RequestStatus.APPROVED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), (note or "").strip()
-    req.save()
-    audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION)
+    save_audited(req, actor=actor, before=before, action=AuditAction.TRANSITION)
     urgent = req.kind == RequestKind.URGENT
     notify(
         [*users_with_roles(RoleCode.WAREHOUSE), req.requested_by],
@@ -261,8 +260,7 @@ def parts_request_reject(*, actor: User, request: PartsRequest, reason: str) -> 
     before = snapshot(req)
     transition(req, RequestStatus.REJECTED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     req.decided_by, req.decided_at, req.decision_note = actor, timezone.now(), text
-    req.save()
-    audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION, reason=text)
+    save_audited(req, actor=actor, before=before, action=AuditAction.TRANSITION, reason=text)
     notify(
         [req.requested_by],
         kind="fieldservice.parts_request",
@@ -291,9 +289,7 @@ def parts_request_cancel(*, actor: User, request: PartsRequest, reason: str) -> 
         save=False,
     )
     req.close_note = text
-    req.save()
-    audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION, reason=text)
-    return req
+    return save_audited(req, actor=actor, before=before, action=AuditAction.TRANSITION, reason=text)
 
 
 @transaction.atomic
@@ -383,9 +379,7 @@ def parts_request_close(*, actor: User, request: PartsRequest, note: str = "") -
     before = snapshot(req)
     transition(req, RequestStatus.CLOSED, actor=actor, table=REQUEST_TRANSITIONS, save=False)
     req.closed_at, req.close_note = timezone.now(), (note or "").strip()
-    req.save()
-    audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION)
-    return req
+    return save_audited(req, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic

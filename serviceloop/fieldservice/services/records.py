@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import audit_create, audit_update, snapshot
+from serviceloop.core.audit import snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.notifications import Message
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
 from serviceloop.customers.models import Customer
 
 from ..domain import rules
@@ -141,10 +142,9 @@ def build_record(
     _validate(record)
     # The related objects were resolved (and scoped) by the caller: skip Django's per-field
     # existence queries, which would otherwise dominate a bulk import.
-    record.full_clean(exclude=["number", "week_start", *RESOLVED_FKS])
-    record.number = next_number("FSR", local_noon(service_date))
-    record.save()
-    audit_create(actor=actor, obj=record)
+    save_numbered(
+        record, "FSR", local_noon(service_date), actor=actor, exclude=["week_start", *RESOLVED_FKS]
+    )
     if major_problem:
         _flag_major(record, actor, "")
         record.save(update_fields=["major_problem", "major_flagged_at", "major_flagged_by"])
@@ -229,8 +229,7 @@ def service_record_update(
                     )
                 }
             )
-        if not (reason or "").strip():
-            raise ValidationError({"reason": _("Say why a submitted record is changed.")})
+        required_text("reason", reason, _("Say why a submitted record is changed."))
         if "service_date" in data and deadlines.week_start(data["service_date"]) != rec.week_start:
             raise ValidationError(
                 {"service_date": _("A submitted record cannot move to another week.")}
@@ -243,10 +242,7 @@ def service_record_update(
             value = part_for(value)
         setattr(rec, key, value.strip() if isinstance(value, str) else value)
     _validate(rec)
-    rec.full_clean()
-    rec.save()
-    audit_update(actor=actor, obj=rec, before=before, reason=reason)
-    return rec
+    return save_audited(rec, actor=actor, before=before, reason=reason, clean=True)
 
 
 def _flag_major(record: ServiceRecord, actor: User | None, reason: str) -> None:
@@ -293,9 +289,7 @@ def service_record_flag_major(
         return rec
     before = snapshot(rec)
     _flag_major(rec, actor, (reason or "").strip())
-    rec.save()
-    audit_update(actor=actor, obj=rec, before=before, reason=reason)
-    return rec
+    return save_audited(rec, actor=actor, before=before, reason=reason)
 
 
 @transaction.atomic
@@ -356,17 +350,11 @@ def handling_decide(
     decision.notes = (notes or "").strip()
     decision.decided_by = actor
     decision.decided_at = timezone.now()
-    decision.full_clean()
-    decision.save()
-    if before is None:
-        audit_create(actor=actor, obj=decision)
-    else:
-        audit_update(actor=actor, obj=decision, before=before)
+    save_audited(decision, actor=actor, before=before, clean=True)
     rec_before = snapshot(rec)
     if rec.outcome == Outcome.PENDING:
         rec.outcome = HANDLING_OUTCOME[Handling(handling)]
     if major and not rec.major_problem:
         _flag_major(rec, actor, decision.notes)
-    rec.save()
-    audit_update(actor=actor, obj=rec, before=rec_before)
+    save_audited(rec, actor=actor, before=rec_before)
     return decision

@@ -12,11 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, snapshot
 from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
 from serviceloop.customers.models import Customer
 
@@ -82,11 +83,7 @@ def tag_create(
         number="pending",
     )
     _check(tag)
-    tag.full_clean(exclude=["number"])
-    tag.number = next_number("NCT", local_noon(found_on))
-    tag.save()
-    audit_create(actor=actor, obj=tag)
-    return tag
+    return save_numbered(tag, "NCT", local_noon(found_on), actor=actor)
 
 
 @transaction.atomic
@@ -102,10 +99,7 @@ def tag_update(*, actor: User, tag: NonconformingTag, reason: str = "", **data: 
     for key, value in data.items():
         setattr(t, key, value.strip() if isinstance(value, str) else value)
     _check(t)
-    t.full_clean()
-    t.save()
-    audit_update(actor=actor, obj=t, before=before, reason=reason)
-    return t
+    return save_audited(t, actor=actor, before=before, reason=reason, clean=True)
 
 
 @transaction.atomic
@@ -117,6 +111,4 @@ def tag_resolve(*, actor: User, tag: NonconformingTag, resolution: str) -> Nonco
     before = snapshot(t)
     transition(t, TagStatus.RESOLVED, actor=actor, table=TAG_TRANSITIONS, save=False)
     t.resolution, t.resolved_at, t.resolved_by = text, timezone.now(), actor
-    t.save()
-    audit_update(actor=actor, obj=t, before=before, action=AuditAction.TRANSITION)
-    return t
+    return save_audited(t, actor=actor, before=before, action=AuditAction.TRANSITION)

@@ -13,9 +13,11 @@ from django.utils.translation import gettext as _
 
 from serviceloop.core import deadlines
 from serviceloop.core import routing as core_routing
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, snapshot
 from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked
 from serviceloop.customers.models import Customer
 
 from ..models import (
@@ -138,7 +140,7 @@ def order_add_line(
 ) -> OrderLine:
     """Add a part line to an open order (a change of the order)."""
     require(actor, "order.change")
-    order = _lock(order)
+    order = locked(order)
     if order.status != OrderStatus.OPEN:
         raise ValidationError({"part_number": _("This order is already delivered.")})
     (line,) = _clean_lines(
@@ -177,25 +179,19 @@ def _line_of(order: Order, line: OrderLine | int | None) -> OrderLine | None:
     return the_line
 
 
-def _lock(order: Order) -> Order:
-    return Order.objects.select_for_update().get(pk=order.pk)
-
-
 @transaction.atomic
 def order_plan(
     *, actor: User, order: Order, milestone: str, planned_date: date | None
 ) -> Milestone:
     """Set or move a milestone's planned date."""
     require(actor, "order.progress")
-    order = _lock(order)
+    order = locked(order)
     if milestone not in MilestoneCode.values:
         raise ValidationError({"milestone": _("Unknown milestone.")})
     ms, _created = Milestone.objects.get_or_create(order=order, code=milestone)
     before = snapshot(ms)
     ms.planned_date = planned_date
-    ms.save()
-    audit_update(actor=actor, obj=ms, before=before)
-    return ms
+    return save_audited(ms, actor=actor, before=before)
 
 
 @transaction.atomic
@@ -214,7 +210,7 @@ def order_progress(
     delivers that line; the order is delivered when every line is (the "delivered"
     milestone without a line delivers them all)."""
     require(actor, "order.progress")
-    order = _lock(order)
+    order = locked(order)
     check_time("at", at)
     assert at is not None
     if milestone and milestone not in MilestoneCode.values:
@@ -247,8 +243,7 @@ def _reach(actor: User, order: Order, milestone: str, at: datetime) -> None:
         raise ValidationError({"milestone": _("This milestone was already reached.")})
     before = snapshot(ms)
     ms.actual_at = at
-    ms.save()
-    audit_update(actor=actor, obj=ms, before=before, action=AuditAction.TRANSITION)
+    save_audited(ms, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 def _deliver(actor: User, order: Order, line: OrderLine | None, at: datetime) -> None:
@@ -262,15 +257,13 @@ def _deliver(actor: User, order: Order, line: OrderLine | None, at: datetime) ->
     for each in open_lines:
         before = snapshot(each)
         each.delivered_at = at
-        each.save()
-        audit_update(actor=actor, obj=each, before=before, action=AuditAction.TRANSITION)
+        save_audited(each, actor=actor, before=before, action=AuditAction.TRANSITION)
     if order.lines.filter(delivered_at__isnull=True).exists():
         return
     _reach(actor, order, MilestoneCode.DELIVERED, at)
     before_o = snapshot(order)
     transition(order, ORDER_TRANSITIONS, OrderStatus.DELIVERED)
-    order.save()
-    audit_update(actor=actor, obj=order, before=before_o, action=AuditAction.TRANSITION)
+    save_audited(order, actor=actor, before=before_o, action=AuditAction.TRANSITION)
 
 
 ROUTING_DAYS = 3  # working days a routed department has by default to acknowledge
@@ -291,7 +284,7 @@ def order_route(
     ``due_date`` (default: three working days). Every member of each department is told and
     sees it on "my work" (core.routing)."""
     require(actor, "order.route")
-    order = _lock(order)
+    order = locked(order)
     if order.status != OrderStatus.OPEN:
         raise ValidationError(
             {"order": _("This order is already delivered; there is nothing to pass on.")}

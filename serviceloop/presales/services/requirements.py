@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, snapshot
 from serviceloop.core.files import store_upload
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import can, require
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked
 from serviceloop.customers.models import Contact, Customer
 
 from ..models import (
@@ -84,10 +86,7 @@ def requirement_register(
         evaluation_due_at=due_after(max(now, received_at), "evaluation", due_days),
         number="pending",
     )
-    req.full_clean(exclude=["number", "order", "eight_d"])
-    req.number = next_number("REQ", received_at)
-    req.save()
-    audit_create(actor=actor, obj=req)
+    save_numbered(req, "REQ", received_at, actor=actor, exclude=["order", "eight_d"])
     for dept in depts:
         ev = Evaluation.objects.create(
             requirement=req, department=dept, due_at=req.evaluation_due_at
@@ -122,7 +121,7 @@ def requirement_evaluate(
 ) -> Evaluation:
     """A department records its verdict, with conditions and cost or lead-time impact."""
     require(actor, "requirement.evaluate")
-    req = CustomerRequirement.objects.select_for_update().get(pk=requirement.pk)
+    req = locked(requirement)
     dept = _department(department)
     ev = Evaluation.objects.select_for_update().filter(requirement=req, department=dept).first()
     if ev is None:
@@ -147,14 +146,11 @@ def requirement_evaluate(
         (lead_time_impact or "").strip(),
     )
     ev.evaluated_at, ev.evaluated_by = timezone.now(), actor
-    ev.full_clean()
-    ev.save()
-    audit_update(actor=actor, obj=ev, before=before, action=AuditAction.TRANSITION)
+    save_audited(ev, actor=actor, before=before, action=AuditAction.TRANSITION, clean=True)
     if not req.evaluations.filter(evaluated_at__isnull=True).exists():
         before_req = snapshot(req)
         transition(req, REQUIREMENT_TRANSITIONS, RequirementStatus.EVALUATED)
-        req.save()
-        audit_update(actor=actor, obj=req, before=before_req, action=AuditAction.TRANSITION)
+        save_audited(req, actor=actor, before=before_req, action=AuditAction.TRANSITION)
         notify(
             [req.owner],
             kind="requirement_evaluated",
@@ -185,7 +181,7 @@ def requirement_conclude(
     """Sales records the outcome agreed with the customer, only once every requested
     department has answered, and links it to the order/contract and improvement actions."""
     require(actor, "requirement.conclude")
-    req = CustomerRequirement.objects.select_for_update().get(pk=requirement.pk)
+    req = locked(requirement)
     waiting = [str(e.department) for e in req.evaluations.filter(evaluated_at__isnull=True)]
     if waiting:
         raise ValidationError(
@@ -205,9 +201,7 @@ def requirement_conclude(
     req.eight_d = eight_d  # type: ignore[assignment]
     req.improvement_reference = (improvement_reference or "").strip()
     req.concluded_at, req.concluded_by = timezone.now(), actor
-    req.save()
-    audit_update(actor=actor, obj=req, before=before, action=AuditAction.TRANSITION)
-    return req
+    return save_audited(req, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -245,15 +239,13 @@ def requirement_add_action(
 @transaction.atomic
 def followup_done(*, actor: User, action: FollowUpAction) -> FollowUpAction:
     """The action's owner, or Sales, records it done."""
-    action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    action = locked(action)
     require(actor, "requirement.view" if action.owner_id == actor.pk else "requirement.conclude")
     if action.done_at is not None:
         raise ValidationError({"done": _("This action is already done.")})
     before = snapshot(action)
     action.done_at = timezone.now()
-    action.save()
-    audit_update(actor=actor, obj=action, before=before, action=AuditAction.TRANSITION)
-    return action
+    return save_audited(action, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -269,7 +261,7 @@ def requirement_attach(
     department's evaluation (that department); checked and stored by ``core.files``.
     A concluded requirement takes no more files."""
     require(actor, "requirement.attach")
-    req = CustomerRequirement.objects.select_for_update().get(pk=requirement.pk)
+    req = locked(requirement)
     ev: Evaluation | None = None
     if evaluation is None:
         if not can(actor, "requirement.create"):

@@ -9,10 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, snapshot
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked
 
 from ..models import CustomerRequirement, ResultLetter
 from .common import required_text
@@ -84,12 +86,10 @@ def result_letter_create(
 @transaction.atomic
 def result_letter_send(*, actor: User, letter: ResultLetter) -> ResultLetter:
     require(actor, "result.create")
-    letter = ResultLetter.objects.select_for_update().get(pk=letter.pk)
+    letter = locked(letter)
     if letter.sent_at is not None:
         raise ValidationError({"sent": _("This letter was already sent.")})
     required_text("body", letter.body)
     before = snapshot(letter)
     letter.sent_at, letter.sent_by = timezone.now(), actor
-    letter.save()
-    audit_update(actor=actor, obj=letter, before=before, action=AuditAction.TRANSITION)
-    return letter
+    return save_audited(letter, actor=actor, before=before, action=AuditAction.TRANSITION)

@@ -14,12 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from serviceloop.core import deadlines
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, audit_create, snapshot
 from serviceloop.core.files import store_upload
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, notify
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked
 from serviceloop.customers.models import Customer
 
 from ..models import (
@@ -42,10 +44,6 @@ from .common import (
     transition,
     url,
 )
-
-
-def _lock(sample: SampleRequest) -> SampleRequest:
-    return SampleRequest.objects.select_for_update().get(pk=sample.pk)
 
 
 def _step(sample: SampleRequest, to: str, due: datetime | None) -> None:
@@ -99,10 +97,9 @@ def sample_request(
         step_due_at=due_after(now, "sample_approval"),
         number="pending",
     )
-    sample.full_clean(exclude=["number", "follow_up_requirement", "follow_up_complaint"])
-    sample.number = next_number("SMP", now)
-    sample.save()
-    audit_create(actor=actor, obj=sample)
+    save_numbered(
+        sample, "SMP", now, actor=actor, exclude=["follow_up_requirement", "follow_up_complaint"]
+    )
     for dept in depts:
         approval = SampleApproval.objects.create(sample=sample, department=dept)
         audit_create(actor=actor, obj=approval)
@@ -140,19 +137,17 @@ def sample_approve(
 ) -> SampleRequest:
     """One approving department approves; the sample is approved when all have."""
     require(actor, "sample.approve")
-    sample = _lock(sample)
+    sample = locked(sample)
     if sample.status != SampleStatus.REQUESTED:
         transition(sample, SAMPLE_TRANSITIONS, SampleStatus.APPROVED)  # refuses, naming states
     approval = _approval(sample, actor, department)
     before = snapshot(approval)
     approval.approved, approval.decided_at, approval.decided_by = True, timezone.now(), actor
-    approval.save()
-    audit_update(actor=actor, obj=approval, before=before, action=AuditAction.TRANSITION)
+    save_audited(approval, actor=actor, before=before, action=AuditAction.TRANSITION)
     if not sample.approvals.filter(decided_at__isnull=True).exists():
         before_s = snapshot(sample)
         _step(sample, SampleStatus.APPROVED, due_after(timezone.now(), "sample_schedule"))
-        sample.save()
-        audit_update(actor=actor, obj=sample, before=before_s, action=AuditAction.TRANSITION)
+        save_audited(sample, actor=actor, before=before_s, action=AuditAction.TRANSITION)
         pq = Department.objects.filter(code="production_quality").first()
         if pq is not None:
             _tell(
@@ -170,7 +165,7 @@ def sample_reject(
 ) -> SampleRequest:
     """A department rejects the application, with its reason; the request is closed."""
     require(actor, "sample.approve")
-    sample = _lock(sample)
+    sample = locked(sample)
     text = required_text("reason", reason)
     before_s = snapshot(sample)
     _step(sample, SampleStatus.REJECTED, None)
@@ -178,10 +173,8 @@ def sample_reject(
     before = snapshot(approval)
     approval.approved, approval.reason = False, text
     approval.decided_at, approval.decided_by = timezone.now(), actor
-    approval.save()
-    audit_update(actor=actor, obj=approval, before=before, action=AuditAction.TRANSITION)
-    sample.save()
-    audit_update(actor=actor, obj=sample, before=before_s, action=AuditAction.TRANSITION)
+    save_audited(approval, actor=actor, before=before, action=AuditAction.TRANSITION)
+    save_audited(sample, actor=actor, before=before_s, action=AuditAction.TRANSITION)
     _tell(
         [sample.requested_by],
         sample,
@@ -195,7 +188,7 @@ def sample_reject(
 def sample_schedule(*, actor: User, sample: SampleRequest, planned_date: date) -> SampleRequest:
     """Production Quality plans the making of the sample."""
     require(actor, "sample.make")
-    sample = _lock(sample)
+    sample = locked(sample)
     if planned_date is None:
         raise ValidationError({"planned_date": _("This field is required.")})
     if planned_date < timezone.localdate():
@@ -204,9 +197,7 @@ def sample_schedule(*, actor: User, sample: SampleRequest, planned_date: date) -
     _step(sample, SampleStatus.SCHEDULED, deadlines.end_of_day(planned_date))
     sample.planned_date = planned_date
     sample.scheduled_at, sample.scheduled_by = timezone.now(), actor
-    sample.save()
-    audit_update(actor=actor, obj=sample, before=before, action=AuditAction.TRANSITION)
-    return sample
+    return save_audited(sample, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -222,7 +213,7 @@ def sample_record_made(
     """Production Quality records the sample made: its batch/lot and the inspection result,
     with the inspection report attached as a file (``report``, checked by ``core.files``)."""
     require(actor, "sample.make")
-    sample = _lock(sample)
+    sample = locked(sample)
     at = at or timezone.now()
     check_time("at", at)
     before = snapshot(sample)
@@ -230,8 +221,7 @@ def sample_record_made(
     sample.lot = required_text("lot", lot)
     sample.inspection_result = required_text("inspection_result", inspection_result)
     sample.made_at, sample.made_by = at, actor
-    sample.save()
-    audit_update(actor=actor, obj=sample, before=before, action=AuditAction.TRANSITION)
+    save_audited(sample, actor=actor, before=before, action=AuditAction.TRANSITION)
     if report is not None:
         attachment = SampleAttachment(sample=sample, uploaded_by=actor)
         store_upload(attachment, report, actor=actor, field="report")
@@ -254,7 +244,7 @@ def sample_deliver(
 ) -> SampleRequest:
     """Sales records the delivery to the customer (shipping note, date)."""
     require(actor, "sample.deliver")
-    sample = _lock(sample)
+    sample = locked(sample)
     before = snapshot(sample)
     _step(sample, SampleStatus.DELIVERED, None)
     # Pages give minutes: a delivery in the minute the sample was scheduled is not "before" it.
@@ -264,9 +254,7 @@ def sample_deliver(
     sample.step_due_at = due_after(delivered_at, "sample_confirmation")
     sample.delivered_at, sample.delivered_by = delivered_at, actor
     sample.shipping_note = (shipping_note or "").strip()
-    sample.save()
-    audit_update(actor=actor, obj=sample, before=before, action=AuditAction.TRANSITION)
-    return sample
+    return save_audited(sample, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -282,7 +270,7 @@ def sample_confirm(
     """The customer's answer: accepted, or rejected with reasons — which can open a customer
     requirement or a complaint with its 8D report in the same step."""
     require(actor, "sample.deliver")
-    sample = _lock(sample)
+    sample = locked(sample)
     before = snapshot(sample)
     _step(sample, SampleStatus.ACCEPTED if accepted else SampleStatus.REFUSED, None)
     if not accepted:
@@ -319,6 +307,4 @@ def sample_confirm(
         )
         eightd_open(actor=actor, complaint=complaint)
         sample.follow_up_complaint = complaint
-    sample.save()
-    audit_update(actor=actor, obj=sample, before=before, action=AuditAction.TRANSITION)
-    return sample
+    return save_audited(sample, actor=actor, before=before, action=AuditAction.TRANSITION)

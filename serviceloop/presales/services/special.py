@@ -12,13 +12,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from serviceloop.core.audit import AuditAction, audit_create, audit_update, snapshot
+from serviceloop.core.audit import AuditAction, snapshot
 from serviceloop.core.files import check_upload
 from serviceloop.core.models import Department, User
 from serviceloop.core.notifications import Message, choice_label, notify
-from serviceloop.core.numbering import next_number
+from serviceloop.core.numbering import save_numbered
 from serviceloop.core.permissions import has_role, require
 from serviceloop.core.roles import RoleCode
+from serviceloop.core.services import save_audited
+from serviceloop.core.statemachine import locked
 from serviceloop.customers.models import Customer
 
 from ..models import SPECIAL_TRANSITIONS, SpecialKind, SpecialRequest, SpecialStatus
@@ -38,10 +40,6 @@ def responsible_department(kind: str) -> Department:
 
 def _heads(dept: Department):
     return User.objects.filter(is_active=True, department=dept, roles__code=RoleCode.DEPT_HEAD)
-
-
-def _lock(special: SpecialRequest) -> SpecialRequest:
-    return SpecialRequest.objects.select_for_update().get(pk=special.pk)
 
 
 @transaction.atomic
@@ -64,10 +62,7 @@ def special_request(
         step_due_at=due_after(now, "special_decision"),
         number="pending",
     )
-    special.full_clean(exclude=["number"])
-    special.number = next_number("SPR", now)
-    special.save()
-    audit_create(actor=actor, obj=special)
+    save_numbered(special, "SPR", now, actor=actor)
     notify(
         _heads(special.department),
         kind="special_decide",
@@ -90,7 +85,7 @@ def special_decide(
     """The head of the responsible department decides: feasible (the department provides
     it) or not (Sales explains politely to the customer)."""
     require(actor, "special.decide")
-    special = _lock(special)
+    special = locked(special)
     if not has_role(actor, RoleCode.ADMIN) and special.department_id != actor.department_id:
         raise ValidationError(
             {
@@ -111,8 +106,7 @@ def special_decide(
     special.step_overdue_flagged_at = None
     special.decided_at, special.decided_by = now, actor
     special.decision_note = (note or "").strip()
-    special.save()
-    audit_update(actor=actor, obj=special, before=before, action=AuditAction.TRANSITION)
+    save_audited(special, actor=actor, before=before, action=AuditAction.TRANSITION)
     notify(
         [special.requested_by],
         kind="special_decided",
@@ -142,7 +136,7 @@ def special_fulfil(
     """The responsible department provides it, with the delivered document; an agreement
     gets its validity dates and is listed on the customer's archive page."""
     require(actor, "special.fulfil")
-    special = _lock(special)
+    special = locked(special)
     before = snapshot(special)
     transition(special, SPECIAL_TRANSITIONS, SpecialStatus.FULFILLED)
     if not acts_for(actor, special.department) and not has_role(actor, RoleCode.DEPT_HEAD):
@@ -163,24 +157,20 @@ def special_fulfil(
         special.document.save(document.name or "document", document, save=False)
     special.fulfilled_at, special.fulfilled_by = timezone.now(), actor
     special.step_due_at, special.step_overdue_flagged_at = None, None
-    special.save()
-    audit_update(actor=actor, obj=special, before=before, action=AuditAction.TRANSITION)
-    return special
+    return save_audited(special, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
 def special_decline_notice(*, actor: User, special: SpecialRequest, text: str) -> SpecialRequest:
     """Sales records the polite explanation given to the customer (a letter, PDF/DOCX)."""
     require(actor, "special.explain")
-    special = _lock(special)
+    special = locked(special)
     before = snapshot(special)
     transition(special, SPECIAL_TRANSITIONS, SpecialStatus.EXPLAINED)
     special.explanation = required_text("text", text)
     special.explained_at, special.explained_by = timezone.now(), actor
     special.step_due_at, special.step_overdue_flagged_at = None, None
-    special.save()
-    audit_update(actor=actor, obj=special, before=before, action=AuditAction.TRANSITION)
-    return special
+    return save_audited(special, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 def default_explanation(special: SpecialRequest) -> str:

@@ -21,7 +21,9 @@ from serviceloop.core.lookups import customer_for
 from serviceloop.core.models import User
 from serviceloop.core.numbering import next_number
 from serviceloop.core.permissions import require
+from serviceloop.core.services import save_audited
 from serviceloop.core.statemachine import transition
+from serviceloop.core.validation import required_text
 from serviceloop.customers.models import Customer, ServiceAgreement
 
 from ..models import (
@@ -328,10 +330,7 @@ def claim_redecide(*, actor: User, claim: WarrantyClaim, reason: str = "") -> bo
         return False
     before = snapshot(claim)
     _redecide(claim, inputs, actor, reason or _("Decided again on the same inputs."), "")
-    claim.save()
-    audit_update(
-        actor=actor, obj=claim, before=before, reason=reason, action=AuditAction.TRANSITION
-    )
+    save_audited(claim, actor=actor, before=before, reason=reason, action=AuditAction.TRANSITION)
     return True
 
 
@@ -432,9 +431,7 @@ def _review(actor: User, claim: WarrantyClaim, to: str, need: str, note: str) ->
     before = snapshot(claim)
     transition(claim, to, actor=actor, table=TRANSITIONS, save=False)
     claim.reviewed_at, claim.reviewed_by, claim.review_note = timezone.now(), actor, note.strip()
-    claim.save()
-    audit_update(actor=actor, obj=claim, before=before, action=AuditAction.TRANSITION)
-    return claim
+    return save_audited(claim, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -454,16 +451,13 @@ def claim_reopen(*, actor: User, claim: WarrantyClaim, reason: str) -> WarrantyC
     """Take an approved or rejected claim back to *decided*, e.g. on new evidence."""
     require(actor, "warranty.approve")
     claim = _locked(claim)
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Record why the claim is reopened.")})
+    required_text("reason", reason, _("Record why the claim is reopened."))
     before = snapshot(claim)
     transition(claim, Status.DECIDED, actor=actor, table=TRANSITIONS, save=False)
     claim.reviewed_at, claim.reviewed_by, claim.review_note = None, None, ""
-    claim.save()
-    audit_update(
-        actor=actor, obj=claim, before=before, reason=reason.strip(), action=AuditAction.TRANSITION
+    return save_audited(
+        claim, actor=actor, before=before, reason=reason.strip(), action=AuditAction.TRANSITION
     )
-    return claim
 
 
 @transaction.atomic
@@ -493,9 +487,7 @@ def claim_settle(
         )
     claim.settled_at, claim.settled_by, claim.settlement_note = timezone.now(), actor, note.strip()
     claim.full_clean(exclude=["number"])
-    claim.save()
-    audit_update(actor=actor, obj=claim, before=before, action=AuditAction.TRANSITION)
-    return claim
+    return save_audited(claim, actor=actor, before=before, action=AuditAction.TRANSITION)
 
 
 @transaction.atomic
@@ -511,8 +503,6 @@ def claim_close(*, actor: User, claim: WarrantyClaim, reason: str) -> WarrantyCl
     before = snapshot(claim)
     transition(claim, Status.CLOSED, actor=actor, table=TRANSITIONS, save=False)
     claim.closed_at, claim.closed_by, claim.close_reason = timezone.now(), actor, reason.strip()
-    claim.save()
-    audit_update(
-        actor=actor, obj=claim, before=before, reason=reason.strip(), action=AuditAction.TRANSITION
+    return save_audited(
+        claim, actor=actor, before=before, reason=reason.strip(), action=AuditAction.TRANSITION
     )
-    return claim
