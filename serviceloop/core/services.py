@@ -74,7 +74,7 @@ def apply_fields(obj: models.Model, data: Mapping[str, Any], allowed: Iterable[s
     allowed_set = set(allowed)
     unknown = [k for k in data if k not in allowed_set]
     if unknown:
-        raise ValidationError({k: "This field cannot be changed here." for k in unknown})
+        raise ValidationError({k: _("This field cannot be changed here.") for k in unknown})
     for key, value in data.items():
         setattr(obj, key, value)
 
