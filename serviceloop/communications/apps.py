@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class CommunicationsConfig(wiring.AppWiring):
     name = "serviceloop.communications"
-    label = "communications"
     verbose_name = _("Communications")
     periodic = ("tasks.sweep_overdue_task",)
     routings = ("models.Routing",)

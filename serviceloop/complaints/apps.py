@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class ComplaintsConfig(wiring.AppWiring):
     name = "serviceloop.complaints"
-    label = "complaints"
     verbose_name = _("Complaints and 8D")
     periodic = ("tasks.sweep_overdue_task",)
     history_children = tuple(

@@ -1,18 +1,10 @@
 """An app's wiring declared once: what its ``AppConfig.ready()`` registers, as class
 attributes read by one ``ready()``.
 
-::
-
-    from serviceloop.core import wiring
-
-    class CommunicationsConfig(wiring.AppWiring):
-        name = "serviceloop.communications"
-        label = "communications"
-        verbose_name = _("Communications")
-        periodic = ("tasks.sweep_overdue_task",)
-        routings = ("models.Routing",)
-        history_links = {"communication": "detail"}
-        nav = (("list", _("Communications"), "communication.view", 10),)
+An app's config is a subclass of ``AppWiring`` with class attributes, e.g. ``periodic =
+("tasks.sweep_overdue_task",)``, ``history_links = {"communication": "detail"}``, ``nav =
+(("list", _("Communications"), "communication.view", 10),)`` (``communications/apps.py``).
+The app's ``label`` is Django's default, the last part of its ``name``.
 
 ``ready()`` imports the app's ``permissions``, ``my_work`` and ``receivers`` modules where
 they exist (they register the app's actions, its "my work" provider and its reactions to

@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class CustomersConfig(wiring.AppWiring):
     name = "serviceloop.customers"
-    label = "customers"
     verbose_name = _("Customers")
     history_links = {"customer": "detail"}
     nav = (

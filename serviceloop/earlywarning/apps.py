@@ -7,7 +7,6 @@ from serviceloop.core import wiring
 
 class EarlyWarningConfig(wiring.AppWiring):
     name = "serviceloop.earlywarning"
-    label = "earlywarning"
     verbose_name = _("Product early warning")
     import_kinds = ("importing.KINDS",)
     periodic = ("tasks.run_analysis_task", "tasks.sweep_overdue_task")

@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class FieldServiceConfig(wiring.AppWiring):
     name = "serviceloop.fieldservice"
-    label = "fieldservice"
     verbose_name = _("Field service")
     import_kinds = ("importing.SERVICE_RECORDS",)
     periodic = ("tasks.sweep_fieldservice_task",)

@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class PresalesConfig(wiring.AppWiring):
     name = "serviceloop.presales"
-    label = "presales"
     verbose_name = _("Pre-sale and orders")
     import_kinds = ("importing.ORDERS",)
     periodic = ("tasks.sweep_overdue_task",)

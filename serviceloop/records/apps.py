@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class RecordsConfig(wiring.AppWiring):
     name = "serviceloop.records"
-    label = "records"
     verbose_name = _("Records and retention")
     periodic = ("tasks.disposal_review_task",)
     system_actors = {"retention_review": _("disposal review")}

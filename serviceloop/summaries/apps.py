@@ -5,6 +5,5 @@ from serviceloop.core import wiring
 
 class SummariesConfig(wiring.AppWiring):
     name = "serviceloop.summaries"
-    label = "summaries"
     verbose_name = _("Service work summaries")
     nav = (("list", _("Work summaries"), "summary.view", 68),)

@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class TrainingConfig(wiring.AppWiring):
     name = "serviceloop.training"
-    label = "training"
     verbose_name = _("Training")
     periodic = ("tasks.training_warning_task",)
     nav = (("list", _("Training"), "training.view", 66),)

@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class VisitsConfig(wiring.AppWiring):
     name = "serviceloop.visits"
-    label = "visits"
     verbose_name = _("Customer visits")
     periodic = ("tasks.sweep_visits_task",)
     nav = (("list", _("Visits"), "visit_record.view", 60),)

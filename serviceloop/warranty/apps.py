@@ -5,7 +5,6 @@ from serviceloop.core import wiring
 
 class WarrantyConfig(wiring.AppWiring):
     name = "serviceloop.warranty"
-    label = "warranty"
     verbose_name = _("Warranty (三包)")
     import_kinds = ("importing.CLAIMS",)
     history_links = {"warrantyclaim": "detail"}
