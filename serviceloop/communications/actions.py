@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action
+from serviceloop.core.actions import Action, service_call
 
 from . import services
 from .forms import ExtendForm, RouteForm, TextForm
@@ -13,9 +13,7 @@ ANSWER = Action(
     permission="communication.respond",
     form=TextForm,
     schema=TextIn,
-    call=lambda actor, comm, d: services.communication_answer(
-        actor=actor, communication=comm, text=d["text"], at=d["at"], reason=d["reason"]
-    ),
+    call=service_call(services.communication_answer, "communication", "text", "at", "reason"),
     done=_("Answer recorded."),
 )
 FEEDBACK = Action(
@@ -23,9 +21,7 @@ FEEDBACK = Action(
     permission="communication.respond",
     form=TextForm,
     schema=TextIn,
-    call=lambda actor, comm, d: services.communication_feedback(
-        actor=actor, communication=comm, text=d["text"], at=d["at"], reason=d["reason"]
-    ),
+    call=service_call(services.communication_feedback, "communication", "text", "at", "reason"),
     done=_("Feedback recorded."),
 )
 EXTEND = Action(
@@ -33,9 +29,7 @@ EXTEND = Action(
     permission="communication.extend",
     form=ExtendForm,
     schema=ExtendIn,
-    call=lambda actor, comm, d: services.communication_extend_feedback(
-        actor=actor, communication=comm, new_due=d["new_due"], reason=d["reason"]
-    ),
+    call=service_call(services.communication_extend_feedback, "communication", "new_due", "reason"),
     done=_("Feedback deadline extended."),
 )
 # The page's form names departments; the API sends their ids (its own endpoint).
@@ -43,12 +37,8 @@ ROUTE = Action(
     "route",
     permission="communication.route",
     form=RouteForm,
-    call=lambda actor, comm, d: services.communication_route(
-        actor=actor,
-        communication=comm,
-        departments=d["departments"],
-        instruction=d["instruction"],
-        due_at=d["due_at"],
+    call=service_call(
+        services.communication_route, "communication", "departments", "instruction", "due_at"
     ),
     done=_("Routed."),
 )

@@ -87,9 +87,15 @@ class Action:
         return self.call(actor, obj, data)
 
 
-def service_call(service: Callable[..., object], record: str) -> Call:
+def service_call(service: Callable[..., object], record: str, *fields: str) -> Call:
     """The call ``service(actor=actor, <record>=obj, **data)``: the body's (or the form's)
-    fields passed to the service by their names."""
+    fields passed to the service by their names; with ``fields``, only those
+    (``service_call(services.claim_approve, "claim", "note")`` is ``services.claim_approve(
+    actor=actor, claim=obj, note=data["note"])``)."""
+    if fields:
+        return lambda actor, obj, data: service(
+            actor=actor, **{record: obj}, **{f: data[f] for f in fields}
+        )
     return lambda actor, obj, data: service(actor=actor, **{record: obj}, **data)
 
 

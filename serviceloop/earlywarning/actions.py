@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action
+from serviceloop.core.actions import Action, service_call
 
 from . import services
 from .forms import NoteForm, ReasonForm
@@ -13,9 +13,7 @@ ALERT_ACKNOWLEDGE = Action(
     permission="ew.alert.handle",
     form=NoteForm,
     schema=NoteIn,
-    call=lambda actor, alert, d: services.alert_acknowledge(
-        actor=actor, alert=alert, note=d["note"]
-    ),
+    call=service_call(services.alert_acknowledge, "alert", "note"),
     done=_("Alert acknowledged."),
 )
 ALERT_DISMISS = Action(
@@ -23,9 +21,7 @@ ALERT_DISMISS = Action(
     permission="ew.alert.handle",
     form=ReasonForm,
     schema=ReasonIn,
-    call=lambda actor, alert, d: services.alert_dismiss(
-        actor=actor, alert=alert, reason=d["reason"]
-    ),
+    call=service_call(services.alert_dismiss, "alert", "reason"),
     done=_("Alert dismissed."),
 )
 ALERT_CLOSE = Action(
@@ -33,6 +29,6 @@ ALERT_CLOSE = Action(
     permission="ew.report.notify",
     form=NoteForm,
     schema=NoteIn,
-    call=lambda actor, alert, d: services.alert_close(actor=actor, alert=alert, note=d["note"]),
+    call=service_call(services.alert_close, "alert", "note"),
     done=_("Alert closed."),
 )

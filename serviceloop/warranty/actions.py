@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action
+from serviceloop.core.actions import Action, service_call
 
 from . import services
 from .forms import NoteForm, OverrideForm, ReasonForm, SettleForm
@@ -27,7 +27,7 @@ APPROVE = Action(
     permission="warranty.approve",
     form=NoteForm,
     schema=ClaimNoteIn,
-    call=lambda actor, claim, d: services.claim_approve(actor=actor, claim=claim, note=d["note"]),
+    call=service_call(services.claim_approve, "claim", "note"),
     done=_("The claim was approved."),
 )
 REJECT = Action(
@@ -35,7 +35,7 @@ REJECT = Action(
     permission="warranty.approve",
     form=NoteForm,
     schema=ClaimNoteIn,
-    call=lambda actor, claim, d: services.claim_reject(actor=actor, claim=claim, note=d["note"]),
+    call=service_call(services.claim_reject, "claim", "note"),
     done=_("The claim was rejected."),
 )
 REOPEN = Action(
@@ -43,9 +43,7 @@ REOPEN = Action(
     permission="warranty.approve",
     form=ReasonForm,
     schema=ClaimReasonIn,
-    call=lambda actor, claim, d: services.claim_reopen(
-        actor=actor, claim=claim, reason=d["reason"]
-    ),
+    call=service_call(services.claim_reopen, "claim", "reason"),
     done=_("The claim was reopened."),
 )
 SETTLE = Action(
@@ -53,7 +51,7 @@ SETTLE = Action(
     permission="warranty.settle",
     form=SettleForm,
     schema=SettleIn,
-    call=lambda actor, claim, d: services.claim_settle(actor=actor, claim=claim, **d),
+    call=service_call(services.claim_settle, "claim"),
     done=_("The claim was settled."),
 )
 CLOSE = Action(
@@ -61,6 +59,6 @@ CLOSE = Action(
     permission="warranty.settle",
     form=ReasonForm,
     schema=ClaimReasonIn,
-    call=lambda actor, claim, d: services.claim_close(actor=actor, claim=claim, reason=d["reason"]),
+    call=service_call(services.claim_close, "claim", "reason"),
     done=_("The claim was closed."),
 )
