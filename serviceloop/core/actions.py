@@ -7,9 +7,7 @@ An app lists its actions in ``<app>/actions.py``::
         permission="warranty.approve",
         form=NoteForm,
         schema=ClaimNoteIn,
-        call=lambda actor, claim, d: services.claim_approve(
-            actor=actor, claim=claim, note=d["note"]
-        ),
+        call=service_call(services.claim_approve, "claim", "note"),
         done=_l("The claim was approved."),
     )
 
