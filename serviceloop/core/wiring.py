@@ -58,11 +58,11 @@ class AppWiring(AppConfig):
         for module in DISCOVERED:
             if module_has_submodule(self.module, module):
                 import_module(f"{self.name}.{module}")
-        for kind in self.objects(self.import_kinds):
+        for kind in self.named(self.import_kinds):
             register_kind(kind)
-        for task in self.objects(self.periodic):
+        for task in self.named(self.periodic):
             register_periodic(task)
-        for model in self.objects(self.routings):
+        for model in self.named(self.routings):
             routing.register_history(model)
         for parent, child, fk in self.history_children:
             history.register_children(f"{self.label}.{parent}", f"{self.label}.{child}", fk)
@@ -77,7 +77,7 @@ class AppWiring(AppConfig):
     def wire(self) -> None:
         """What the app registers that fits no declaration (nothing by default)."""
 
-    def objects(self, names: tuple[str, ...]) -> list[Any]:
+    def named(self, names: tuple[str, ...]) -> list[Any]:
         """The app's objects named "<module>.<attribute>", lists and tuples spread."""
         found: list[Any] = []
         for dotted in names:
