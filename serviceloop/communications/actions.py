@@ -2,27 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action, service_call
+from serviceloop.core.actions import Action, action_kind, service_call
 
 from . import services
 from .forms import ExtendForm, RouteForm, TextForm
 from .schemas import ExtendIn, TextIn
 
-ANSWER = Action(
-    "answer",
-    permission="communication.respond",
-    form=TextForm,
-    schema=TextIn,
-    call=service_call(services.communication_answer, "communication", "text", "at", "reason"),
-    done=_("Answer recorded."),
+# An answer and a feedback: the text, when it was given and why late (if it was).
+_told = action_kind("communication", "text", "at", "reason", form=TextForm, schema=TextIn)
+
+ANSWER = _told(
+    "answer", "communication.respond", services.communication_answer, _("Answer recorded.")
 )
-FEEDBACK = Action(
-    "feedback",
-    permission="communication.respond",
-    form=TextForm,
-    schema=TextIn,
-    call=service_call(services.communication_feedback, "communication", "text", "at", "reason"),
-    done=_("Feedback recorded."),
+FEEDBACK = _told(
+    "feedback", "communication.respond", services.communication_feedback, _("Feedback recorded.")
 )
 EXTEND = Action(
     "extend",

@@ -97,6 +97,35 @@ def service_call(service: Callable[..., object], record: str, *fields: str) -> C
     return lambda actor, obj, data: service(actor=actor, **{record: obj}, **data)
 
 
+def action_kind(
+    record: str,
+    *fields: str,
+    form: type[forms.BaseForm] | None = None,
+    schema: Any = None,
+) -> Callable[..., Action]:
+    """A maker of the actions on one kind of record that take the same fields through the
+    same page form and API body (approve and reject with a note, say)::
+
+        _noted = action_kind("claim", "note", form=NoteForm, schema=ClaimNoteIn)
+        APPROVE = _noted("approve", "warranty.approve", services.claim_approve, _l("Approved."))
+
+    is ``Action("approve", "warranty.approve", service_call(services.claim_approve, "claim",
+    "note"), _l("Approved."), form=NoteForm, schema=ClaimNoteIn)``; more keywords
+    (``prefix=``, ``form_key=``) go to the ``Action``."""
+
+    def make(
+        name: str,
+        permission: str,
+        service: Callable[..., object],
+        done: str | _StrPromise = "",
+        **more: Any,
+    ) -> Action:
+        call = service_call(service, record, *fields)
+        return Action(name, permission, call, done, form=form, schema=schema, **more)
+
+    return make
+
+
 def page_action(
     get: Callable[[Any, int], Any],
     detail: Callable[..., HttpResponse],
