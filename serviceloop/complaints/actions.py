@@ -29,9 +29,7 @@ REFER = Action(
     form=ReasonForm,
     form_key="reason_form",
     schema=EightDReasonIn,
-    call=lambda actor, report, d: services.eightd_refer_to_sales(
-        actor=actor, report=report, reason=d["reason"]
-    ),
+    call=service_call(services.eightd_refer_to_sales, "report", "reason"),
     done=_("Handed to Sales for negotiation with the customer."),
 )
 NEGOTIATION = Action(
@@ -40,9 +38,7 @@ NEGOTIATION = Action(
     form=NegotiationForm,
     prefix="neg",
     schema=NegotiationIn,
-    call=lambda actor, report, d: services.eightd_record_negotiation(
-        actor=actor, report=report, outcome=d["outcome"], text=d["text"]
-    ),
+    call=service_call(services.eightd_record_negotiation, "report", "outcome", "text"),
     done=_("Negotiation outcome recorded."),
 )
 CLOSE = Action(
@@ -61,9 +57,7 @@ ACKNOWLEDGE = Action(
     form=AcknowledgeForm,
     prefix="ack",
     schema=AcknowledgeIn,
-    call=lambda actor, report, d: services.circulation_acknowledge(
-        actor=actor, report=report, note=d["note"]
-    ),
+    call=service_call(services.circulation_acknowledge, "report", "note"),
     done=_("Acknowledged."),
 )
 

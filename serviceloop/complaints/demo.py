@@ -12,6 +12,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from serviceloop.core.demo import demo_users
 from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Department, User
 from serviceloop.core.permissions import can
@@ -83,8 +84,7 @@ INSPECTORS = ["赵敏", "周芳", "吴静"]
 
 
 def _people() -> dict[str, User]:
-    names = ["sales1", "sales2", "quality1", "pq1", "prod1", "tech1", "mrep", "gm"]
-    return {u.username: u for u in User.objects.filter(username__in=names)}
+    return demo_users("sales1", "sales2", "quality1", "pq1", "prod1", "tech1", "mrep", "gm")
 
 
 def _at(received: datetime, days: float, now: datetime) -> datetime:

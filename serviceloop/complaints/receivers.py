@@ -1,14 +1,18 @@
-"""Reactions of complaints to other apps (core.signals), connected in AppConfig.ready."""
+"""Reactions of complaints to other apps (core.signals), connected when AppConfig.ready imports
+this module (core.wiring)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django.dispatch import receiver
 
 from serviceloop.core.signals import major_quality_problem
 
 from .services import complaint_from_major_problem
 
 
+@receiver(major_quality_problem, dispatch_uid="complaints.on_major_quality_problem")
 def on_major_quality_problem(
     sender: Any,
     instance: Any,
@@ -32,10 +36,4 @@ def on_major_quality_problem(
         part_name=part_name,
         lot=lot,
         quantity=quantity,
-    )
-
-
-def connect() -> None:
-    major_quality_problem.connect(
-        on_major_quality_problem, dispatch_uid="complaints.on_major_quality_problem"
     )

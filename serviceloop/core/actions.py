@@ -7,9 +7,7 @@ An app lists its actions in ``<app>/actions.py``::
         permission="warranty.approve",
         form=NoteForm,
         schema=ClaimNoteIn,
-        call=lambda actor, claim, d: services.claim_approve(
-            actor=actor, claim=claim, note=d["note"]
-        ),
+        call=service_call(services.claim_approve, "claim", "note"),
         done=_l("The claim was approved."),
     )
 
@@ -87,10 +85,45 @@ class Action:
         return self.call(actor, obj, data)
 
 
-def service_call(service: Callable[..., object], record: str) -> Call:
+def service_call(service: Callable[..., object], record: str, *fields: str) -> Call:
     """The call ``service(actor=actor, <record>=obj, **data)``: the body's (or the form's)
-    fields passed to the service by their names."""
+    fields passed to the service by their names; with ``fields``, only those
+    (``service_call(services.claim_approve, "claim", "note")`` is ``services.claim_approve(
+    actor=actor, claim=obj, note=data["note"])``)."""
+    if fields:
+        return lambda actor, obj, data: service(
+            actor=actor, **{record: obj}, **{f: data[f] for f in fields}
+        )
     return lambda actor, obj, data: service(actor=actor, **{record: obj}, **data)
+
+
+def action_kind(
+    record: str,
+    *fields: str,
+    form: type[forms.BaseForm] | None = None,
+    schema: Any = None,
+) -> Callable[..., Action]:
+    """A maker of the actions on one kind of record that take the same fields through the
+    same page form and API body (approve and reject with a note, say)::
+
+        _noted = action_kind("claim", "note", form=NoteForm, schema=ClaimNoteIn)
+        APPROVE = _noted("approve", "warranty.approve", services.claim_approve, _l("Approved."))
+
+    is ``Action("approve", "warranty.approve", service_call(services.claim_approve, "claim",
+    "note"), _l("Approved."), form=NoteForm, schema=ClaimNoteIn)``; more keywords
+    (``prefix=``, ``form_key=``) go to the ``Action``."""
+
+    def make(
+        name: str,
+        permission: str,
+        service: Callable[..., object],
+        done: str | _StrPromise = "",
+        **more: Any,
+    ) -> Action:
+        call = service_call(service, record, *fields)
+        return Action(name, permission, call, done, form=form, schema=schema, **more)
+
+    return make
 
 
 def page_action(

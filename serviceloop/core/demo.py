@@ -1,4 +1,4 @@
-"""The demo company's profile (letterhead, signatory, a drawn logo and seal)."""
+"""The demo company's profile (letterhead, signatory, a drawn logo and seal) and its people."""
 
 from __future__ import annotations
 
@@ -7,11 +7,17 @@ from io import BytesIO
 from typing import Any
 
 from .company import company_profile_update
-from .models import CompanyProfile
+from .models import CompanyProfile, User
 
 NAME_ZH = "华东汽车零部件股份有限公司"
 NAME_EN = "East China Auto Parts Co., Ltd."
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+
+
+def demo_users(*usernames: str) -> dict[str, User]:
+    """The demo's people by username, those of ``usernames`` that exist (an app's demo
+    checks it has whom it needs)."""
+    return {u.username: u for u in User.objects.filter(username__in=usernames)}
 
 
 def _font(size: int) -> Any:

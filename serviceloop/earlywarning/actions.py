@@ -2,37 +2,23 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action
+from serviceloop.core.actions import Action, action_kind, service_call
 
 from . import services
 from .forms import NoteForm, ReasonForm
 from .schemas import NoteIn, ReasonIn
 
-ALERT_ACKNOWLEDGE = Action(
-    "acknowledge",
-    permission="ew.alert.handle",
-    form=NoteForm,
-    schema=NoteIn,
-    call=lambda actor, alert, d: services.alert_acknowledge(
-        actor=actor, alert=alert, note=d["note"]
-    ),
-    done=_("Alert acknowledged."),
+_noted = action_kind("alert", "note", form=NoteForm, schema=NoteIn)
+
+ALERT_ACKNOWLEDGE = _noted(
+    "acknowledge", "ew.alert.handle", services.alert_acknowledge, _("Alert acknowledged.")
 )
 ALERT_DISMISS = Action(
     "dismiss",
     permission="ew.alert.handle",
     form=ReasonForm,
     schema=ReasonIn,
-    call=lambda actor, alert, d: services.alert_dismiss(
-        actor=actor, alert=alert, reason=d["reason"]
-    ),
+    call=service_call(services.alert_dismiss, "alert", "reason"),
     done=_("Alert dismissed."),
 )
-ALERT_CLOSE = Action(
-    "close",
-    permission="ew.report.notify",
-    form=NoteForm,
-    schema=NoteIn,
-    call=lambda actor, alert, d: services.alert_close(actor=actor, alert=alert, note=d["note"]),
-    done=_("Alert closed."),
-)
+ALERT_CLOSE = _noted("close", "ew.report.notify", services.alert_close, _("Alert closed."))

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from openpyxl import Workbook
 
+from serviceloop.core.demo import demo_users
 from serviceloop.core.importing.services import import_now
 from serviceloop.core.models import User
 from serviceloop.customers.models import Customer, Tier
@@ -212,7 +213,7 @@ def _work_one_alert(people: dict[str, User]) -> FailureAnalysisReport | None:
 
 
 def run(*, rng: random.Random, stdout: Any = None) -> None:
-    people = {u.username: u for u in User.objects.filter(username__in=["quality1", "sales1"])}
+    people = demo_users("quality1", "sales1")
     if len(people) < 2:
         return
     customers = list(Customer.objects.filter(code__regex=r"^C0[0-3]\d$").order_by("code"))

@@ -1,20 +1,30 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
+from serviceloop.core.urlpaths import action_urls, record_urls
+
+from .actions import ALERT_ACKNOWLEDGE, ALERT_CLOSE, ALERT_DISMISS
 from .views import alerts, data, imports, reports, runs
+
+
+def _data_table(entity: str, at: str) -> list[URLPattern]:
+    """A table of field data: its list, the new-row form, a row's form and its deletion."""
+    return [
+        *record_urls(data, entity, at, qualified=True, pages=("list", "create")),
+        path(f"{at}<int:pk>/", getattr(data, f"{entity}_edit"), name=f"{entity}_edit"),
+        *action_urls(data, f"{at}<int:pk>/", "delete", prefix=f"{entity}_"),
+    ]
+
 
 app_name = "earlywarning"
 urlpatterns = [
     path("", alerts.alert_list, name="alert_list"),
     path("alerts/<int:pk>/", alerts.alert_detail, name="alert_detail"),
-    path("alerts/<int:pk>/acknowledge/", alerts.alert_acknowledge, name="alert_acknowledge"),
-    path("alerts/<int:pk>/dismiss/", alerts.alert_dismiss, name="alert_dismiss"),
-    path("alerts/<int:pk>/close/", alerts.alert_close, name="alert_close"),
+    *action_urls(
+        alerts, "alerts/<int:pk>/", ALERT_ACKNOWLEDGE, ALERT_DISMISS, ALERT_CLOSE, prefix="alert_"
+    ),
     path("alerts/<int:pk>/report/", alerts.report_create, name="report_create"),
-    path("reports/", reports.report_list, name="report_list"),
-    path("reports/<int:pk>/", reports.report_detail, name="report_detail"),
-    path("reports/<int:pk>/edit/", reports.report_edit, name="report_edit"),
-    path("reports/<int:pk>/refresh/", reports.report_refresh, name="report_refresh"),
-    path("reports/<int:pk>/issue/", reports.report_issue, name="report_issue"),
+    *record_urls(reports, "report", "reports/", qualified=True, pages=("list", "detail", "edit")),
+    *action_urls(reports, "reports/<int:pk>/", "refresh", "issue", prefix="report_"),
     path("reports/<int:pk>/notify/", reports.notification_create, name="notification_create"),
     path("reports/<int:pk>/pdf/", reports.report_pdf_view, name="report_pdf"),
     path("parts/", alerts.part_list, name="part_list"),
@@ -23,22 +33,10 @@ urlpatterns = [
     path("runs/", runs.run_list, name="run_list"),
     path("runs/now/", runs.run_now, name="run_now"),
     path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
-    path("data/production/", data.production_list, name="production_list"),
-    path("data/production/new/", data.production_create, name="production_create"),
-    path("data/production/<int:pk>/", data.production_edit, name="production_edit"),
-    path("data/production/<int:pk>/delete/", data.production_delete, name="production_delete"),
-    path("data/purchases/", data.purchase_list, name="purchase_list"),
-    path("data/purchases/new/", data.purchase_create, name="purchase_create"),
-    path("data/purchases/<int:pk>/", data.purchase_edit, name="purchase_edit"),
-    path("data/purchases/<int:pk>/delete/", data.purchase_delete, name="purchase_delete"),
-    path("data/surveys/", data.survey_list, name="survey_list"),
-    path("data/surveys/new/", data.survey_create, name="survey_create"),
-    path("data/surveys/<int:pk>/", data.survey_edit, name="survey_edit"),
-    path("data/surveys/<int:pk>/delete/", data.survey_delete, name="survey_delete"),
-    path("data/baselines/", data.baseline_list, name="baseline_list"),
-    path("data/baselines/new/", data.baseline_create, name="baseline_create"),
-    path("data/baselines/<int:pk>/", data.baseline_edit, name="baseline_edit"),
-    path("data/baselines/<int:pk>/delete/", data.baseline_delete, name="baseline_delete"),
+    *_data_table("production", "data/production/"),
+    *_data_table("purchase", "data/purchases/"),
+    *_data_table("survey", "data/surveys/"),
+    *_data_table("baseline", "data/baselines/"),
     # moved to core's imports: the old URLs redirect there
     path("imports/", imports.import_list, name="import_list"),
     path("imports/new/", imports.import_create, name="import_create"),

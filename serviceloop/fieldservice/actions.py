@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action
+from serviceloop.core.actions import Action, service_call
 from serviceloop.core.api_support import departments
 
 from . import services
@@ -16,12 +16,8 @@ ESCALATION_COORDINATE = Action(
     form=CoordinateForm,
     schema=CoordinateIn,
     api_in=lambda d: {**d, "departments": departments(d["departments"])},
-    call=lambda actor, e, d: services.escalation_coordinate(
-        actor=actor,
-        escalation=e,
-        departments=d["departments"],
-        due_date=d["due_date"],
-        note=d["note"],
+    call=service_call(
+        services.escalation_coordinate, "escalation", "departments", "due_date", "note"
     ),
     done=_("You coordinate this escalation; the departments were notified."),
 )
@@ -30,9 +26,7 @@ ESCALATION_DUE = Action(
     permission="escalation.coordinate",
     form=DueForm,
     schema=DueIn,
-    call=lambda actor, e, d: services.escalation_set_due(
-        actor=actor, escalation=e, due_date=d["due_date"], reason=d["reason"]
-    ),
+    call=service_call(services.escalation_set_due, "escalation", "due_date", "reason"),
     done=_("Due date moved."),
 )
 ESCALATION_AGREE = Action(
@@ -40,9 +34,7 @@ ESCALATION_AGREE = Action(
     permission="escalation.coordinate",
     form=SolutionForm,
     schema=SolutionIn,
-    call=lambda actor, e, d: services.escalation_agree(
-        actor=actor, escalation=e, solution=d["solution"]
-    ),
+    call=service_call(services.escalation_agree, "escalation", "solution"),
     done=_("Solution recorded."),
 )
 ESCALATION_COMPLETE = Action(
@@ -50,9 +42,7 @@ ESCALATION_COMPLETE = Action(
     permission="escalation.coordinate",
     form=ResultForm,
     schema=ResultIn,
-    call=lambda actor, e, d: services.escalation_complete(
-        actor=actor, escalation=e, result=d["result"]
-    ),
+    call=service_call(services.escalation_complete, "escalation", "result"),
     done=_("Escalation done."),
 )
 ESCALATION_REOPEN = Action(
@@ -60,9 +50,7 @@ ESCALATION_REOPEN = Action(
     permission="escalation.coordinate",
     form=ReasonForm,
     schema=Reason,
-    call=lambda actor, e, d: services.escalation_reopen(
-        actor=actor, escalation=e, reason=d["reason"]
-    ),
+    call=service_call(services.escalation_reopen, "escalation", "reason"),
     done=_("Back to coordination."),
 )
 ESCALATION_NOTE = Action(
@@ -70,8 +58,6 @@ ESCALATION_NOTE = Action(
     permission="escalation.note",
     form=NoteForm,
     schema=EscalationNoteIn,
-    call=lambda actor, e, d: services.escalation_add_note(
-        actor=actor, escalation=e, text=d["text"]
-    ),
+    call=service_call(services.escalation_add_note, "escalation", "text"),
     done=_("Note added."),
 )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from serviceloop.core import deadlines
+from serviceloop.core.demo import demo_users
 from serviceloop.core.late_entry import BACKFILL_REASON
 from serviceloop.core.models import Department, User
 from serviceloop.customers.models import Customer
@@ -74,26 +75,24 @@ def _at(day, hour: int) -> datetime:
     )
 
 
+PEOPLE = [
+    "admin",
+    "sales1",
+    "sales2",
+    "saleslead",
+    "salesmgr",
+    "eng1",
+    "eng2",
+    "wh1",
+    "agent1",
+    "quality1",
+    "pq1",
+    "prod1",
+]
+
+
 def run(*, rng: random.Random, stdout: Any = None) -> None:
-    users = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=[
-                "admin",
-                "sales1",
-                "sales2",
-                "saleslead",
-                "salesmgr",
-                "eng1",
-                "eng2",
-                "wh1",
-                "agent1",
-                "quality1",
-                "pq1",
-                "prod1",
-            ]
-        )
-    }
+    users = demo_users(*PEOPLE)
     if "eng1" not in users or ServiceRecord.objects.filter(engineer=users["eng1"]).exists():
         return
     customers = {c.code: c for c in Customer.objects.all()}

@@ -1,13 +1,14 @@
 from django.urls import path
 
+from serviceloop.core.urlpaths import action_urls
+
 from . import views
 
 app_name = "records"
 urlpatterns = [
     path("retention/", views.retention, name="retention"),
-    path("retention/reviews/<int:pk>/dispose/", views.dispose, name="dispose"),
-    path("retention/reviews/<int:pk>/keep/", views.keep, name="keep"),
+    *action_urls(views, "retention/reviews/<int:pk>/", "dispose", "keep"),
     path("retention/period/", views.period, name="period"),
     path("holds/", views.hold_place, name="hold_place"),
-    path("holds/<int:pk>/lift/", views.hold_lift, name="hold_lift"),
+    *action_urls(views, "holds/<int:pk>/", "lift", prefix="hold_"),
 ]

@@ -1,16 +1,14 @@
 from django.urls import path
 
+from serviceloop.core.urlpaths import action_urls, record_urls
+
 from . import views
 
 app_name = "summaries"
 urlpatterns = [
-    path("", views.summary_list, name="list"),
-    path("new/", views.summary_create, name="create"),
-    path("<int:pk>/", views.summary_detail, name="detail"),
+    *record_urls(views, "summary", pages=("list", "create", "detail")),
     path("<int:pk>/narrative/", views.summary_edit, name="edit"),
-    path("<int:pk>/refresh/", views.summary_refresh, name="refresh"),
-    path("<int:pk>/submit/", views.summary_submit, name="submit"),
-    path("<int:pk>/approve/", views.summary_approve, name="approve"),
+    *action_urls(views, "<int:pk>/", "refresh", "submit", "approve", view_prefix="summary_"),
     path("<int:pk>/pdf/", views.summary_pdf_view, name="pdf"),
     path("<int:pk>/docx/", views.summary_docx_view, name="docx"),
 ]

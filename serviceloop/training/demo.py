@@ -9,17 +9,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from serviceloop.core.models import User
+from serviceloop.core.demo import demo_users
 
 from . import services
 from .models import Training
 
 
 def run(*, rng: random.Random, stdout: Any = None) -> None:
-    people = {
-        u.username: u
-        for u in User.objects.filter(username__in=["sales1", "eng1", "eng2", "sales2", "agent1"])
-    }
+    people = demo_users("sales1", "eng1", "eng2", "sales2", "agent1")
     if len(people) < 5 or Training.objects.exists():
         return
     today = timezone.localdate()

@@ -10,7 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from serviceloop.core.models import Department, User
+from serviceloop.core.demo import demo_users
+from serviceloop.core.models import Department
 from serviceloop.customers.models import Customer
 
 from . import services
@@ -28,20 +29,7 @@ PROBLEMS = ["", "", "包装箱在运输中破损。", "两件减振器漏油，�
 
 
 def run(*, rng: random.Random, stdout: Any = None) -> None:
-    people = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=[
-                "sales1",
-                "sales2",
-                "saleslead",
-                "salesmgr",
-                "leader",
-                "prod1",
-                "quality1",
-            ]
-        )
-    }
+    people = demo_users("sales1", "sales2", "saleslead", "salesmgr", "leader", "prod1", "quality1")
     if len(people) < 7:
         return
     today = timezone.localdate()

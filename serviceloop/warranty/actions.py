@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from serviceloop.core.actions import Action
+from serviceloop.core.actions import Action, action_kind, service_call
 
 from . import services
 from .forms import NoteForm, OverrideForm, ReasonForm, SettleForm
@@ -22,45 +22,22 @@ OVERRIDE = Action(
     ),
     done=_("The override was recorded."),
 )
-APPROVE = Action(
-    "approve",
-    permission="warranty.approve",
-    form=NoteForm,
-    schema=ClaimNoteIn,
-    call=lambda actor, claim, d: services.claim_approve(actor=actor, claim=claim, note=d["note"]),
-    done=_("The claim was approved."),
+_noted = action_kind("claim", "note", form=NoteForm, schema=ClaimNoteIn)
+_reasoned = action_kind("claim", "reason", form=ReasonForm, schema=ClaimReasonIn)
+
+APPROVE = _noted(
+    "approve", "warranty.approve", services.claim_approve, _("The claim was approved.")
 )
-REJECT = Action(
-    "reject",
-    permission="warranty.approve",
-    form=NoteForm,
-    schema=ClaimNoteIn,
-    call=lambda actor, claim, d: services.claim_reject(actor=actor, claim=claim, note=d["note"]),
-    done=_("The claim was rejected."),
-)
-REOPEN = Action(
-    "reopen",
-    permission="warranty.approve",
-    form=ReasonForm,
-    schema=ClaimReasonIn,
-    call=lambda actor, claim, d: services.claim_reopen(
-        actor=actor, claim=claim, reason=d["reason"]
-    ),
-    done=_("The claim was reopened."),
+REJECT = _noted("reject", "warranty.approve", services.claim_reject, _("The claim was rejected."))
+REOPEN = _reasoned(
+    "reopen", "warranty.approve", services.claim_reopen, _("The claim was reopened.")
 )
 SETTLE = Action(
     "settle",
     permission="warranty.settle",
     form=SettleForm,
     schema=SettleIn,
-    call=lambda actor, claim, d: services.claim_settle(actor=actor, claim=claim, **d),
+    call=service_call(services.claim_settle, "claim"),
     done=_("The claim was settled."),
 )
-CLOSE = Action(
-    "close",
-    permission="warranty.settle",
-    form=ReasonForm,
-    schema=ClaimReasonIn,
-    call=lambda actor, claim, d: services.claim_close(actor=actor, claim=claim, reason=d["reason"]),
-    done=_("The claim was closed."),
-)
+CLOSE = _reasoned("close", "warranty.settle", services.claim_close, _("The claim was closed."))

@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from serviceloop.core.demo import demo_users
 from serviceloop.core.models import ImportJob, User
 from serviceloop.customers.models import Customer, Tier
 
@@ -219,7 +220,7 @@ def _demo_import(rng: random.Random, people: dict[str, User], customers: list[Cu
 
 
 def run(*, rng: random.Random, stdout: Any = None) -> None:
-    people = {u.username: u for u in User.objects.filter(username__in=[*TAKERS, "saleslead"])}
+    people = demo_users(*TAKERS, "saleslead")
     if len(people) < len(TAKERS) + 1:
         return  # the demo people are not there (serviceloop.demo makes them first)
     if WarrantyClaim.objects.filter(created_by__username__in=TAKERS).exists():
