@@ -4,8 +4,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from .models import Channel
 
@@ -78,13 +77,7 @@ class RoutingOut(Schema):
         return str(obj.department)
 
 
-class CommunicationOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class CommunicationOut(RetainedOut):
     id: int
     number: str
     customer: int = Field(alias="customer_id")

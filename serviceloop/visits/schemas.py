@@ -6,8 +6,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 
 class VisitRecordIn(Schema):
@@ -59,13 +58,7 @@ class VisitActionOut(Schema):
         return obj.department.code
 
 
-class VisitRecordOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class VisitRecordOut(RetainedOut):
     id: int
     number: str
     customer: int = Field(alias="customer_id")

@@ -10,8 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from .models import Decision, Remedy
 
@@ -96,13 +95,7 @@ def _none_if_blank(value: str) -> str | None:
     return value or None
 
 
-class ClaimOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class ClaimOut(RetainedOut):
     id: int
     number: str
     status: str

@@ -10,8 +10,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from ..models import DisciplineCode, Kind, Severity
 
@@ -46,13 +45,7 @@ class ComplaintPatch(Schema):
     reason: str = ""
 
 
-class ComplaintOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class ComplaintOut(RetainedOut):
     id: int
     number: str
     kind: str
@@ -287,13 +280,7 @@ def _actions(obj, code: str) -> list:
     return [a for a in obj.actions.all() if a.discipline == code]
 
 
-class EightDOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class EightDOut(RetainedOut):
     id: int
     number: str
     complaint: int = Field(alias="complaint_id")

@@ -9,8 +9,7 @@ from pydantic import Field
 
 from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from ..models import InfoCategory
 from .records import RecordOut
@@ -108,13 +107,7 @@ class InfoRoutingOut(Schema):
         return str(obj.department)
 
 
-class InfoFormOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class InfoFormOut(RetainedOut):
     id: int
     number: str
     title: str
