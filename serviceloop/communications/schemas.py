@@ -4,6 +4,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import DepartmentRowOut
 from serviceloop.records.schemas import RetainedOut
 
 from .models import Channel
@@ -62,19 +63,12 @@ class FlagIn(Schema):
     description: str = ""
 
 
-class RoutingOut(Schema):
-    id: int
-    department: int = Field(alias="department_id")
-    department_name: str
+class RoutingOut(DepartmentRowOut):
     instruction: str
     routed_at: LocalDateTime
     due_at: LocalDateTime | None
     response: str
     responded_at: LocalDateTime | None
-
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
 
 class CommunicationOut(RetainedOut):

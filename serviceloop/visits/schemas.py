@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import DepartmentCodeOut
 from serviceloop.records.schemas import RetainedOut
 
 
@@ -23,20 +24,10 @@ class VisitRecordIn(Schema):
     plan_item: int | None = None
 
 
-class CopyOut(Schema):
-    department: str
-    department_name: str
+class CopyOut(DepartmentCodeOut):
     distributed_at: LocalDateTime
     read_at: LocalDateTime | None
     read_by: int | None = Field(None, alias="read_by_id")
-
-    @staticmethod
-    def resolve_department(obj) -> str:
-        return obj.department.code
-
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
 
 class VisitActionOut(Schema):

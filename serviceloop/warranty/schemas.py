@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import StoredFileOut
 from serviceloop.records.schemas import RetainedOut
 
 from .models import Decision, Remedy
@@ -205,13 +206,7 @@ class DecisionRecordOut(Schema):
         return _none_if_blank(obj.remedy)
 
 
-class AttachmentOut(Schema):
-    id: int
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    description: str
+class AttachmentOut(StoredFileOut):
     uploaded_at: LocalDateTime
     uploaded_by: int | None = Field(None, alias="uploaded_by_id")
     url: str

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import DepartmentRowOut
 from serviceloop.records.schemas import RetainedOut
 
 from ..models import InfoCategory
@@ -94,17 +95,10 @@ class AckIn(Schema):
     response: str = ""
 
 
-class InfoRoutingOut(Schema):
-    id: int
-    department: int = Field(alias="department_id")
-    department_name: str
+class InfoRoutingOut(DepartmentRowOut):
     acknowledged_at: LocalDateTime | None
     acknowledged_by: int | None = Field(None, alias="acknowledged_by_id")
     response: str
-
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
 
 class InfoFormOut(RetainedOut):
