@@ -6,7 +6,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.actions import api_actions
 from serviceloop.core.api_read import get_route, list_route, patch_route
@@ -184,10 +183,13 @@ get_route(runs, RunOut, __name__, "get_run", "run_id", selectors.run_get)
 # --------------------------------------------------------------------------- input data
 
 
-@baselines.get("/", response=list[BaselineOut])
-@paginate(LimitOffsetPagination)
-def list_baselines(request: HttpRequest, part_number: str = ""):
-    return selectors.baseline_list(user_of(request), part_number=part_number)
+class PartNumberFilters(Schema):
+    part_number: str = ""
+
+
+list_route(
+    baselines, BaselineOut, __name__, "list_baselines", selectors.baseline_list, PartNumberFilters
+)
 
 
 @baselines.post("/", response={201: BaselineOut})
@@ -203,10 +205,14 @@ def delete_baseline(request: HttpRequest, baseline_id: int):
     return 204, None
 
 
-@production.get("/", response=list[ProductionOut])
-@paginate(LimitOffsetPagination)
-def list_production(request: HttpRequest, part_number: str = ""):
-    return selectors.production_list(user_of(request), part_number=part_number)
+list_route(
+    production,
+    ProductionOut,
+    __name__,
+    "list_production",
+    selectors.production_list,
+    PartNumberFilters,
+)
 
 
 @production.post("/", response={201: ProductionOut})
@@ -232,10 +238,14 @@ patch_route(
 )
 
 
-@purchases.get("/", response=list[PurchaseOut])
-@paginate(LimitOffsetPagination)
-def list_purchases(request: HttpRequest, customer: int | None = None, month: str = ""):
-    return selectors.purchase_list(user_of(request), customer=customer, month=month)
+class PurchaseFilters(Schema):
+    customer: int | None = None
+    month: str = ""
+
+
+list_route(
+    purchases, PurchaseOut, __name__, "list_purchases", selectors.purchase_list, PurchaseFilters
+)
 
 
 @purchases.post("/", response={201: PurchaseOut})
@@ -259,10 +269,12 @@ patch_route(
 )
 
 
-@surveys.get("/", response=list[SurveyOut])
-@paginate(LimitOffsetPagination)
-def list_surveys(request: HttpRequest, kind: str = "", customer: int | None = None):
-    return selectors.survey_list(user_of(request), kind=kind, customer=customer)
+class SurveyFilters(Schema):
+    kind: str = ""
+    customer: int | None = None
+
+
+list_route(surveys, SurveyOut, __name__, "list_surveys", selectors.survey_list, SurveyFilters)
 
 
 @surveys.post("/", response={201: SurveyOut})

@@ -43,10 +43,12 @@ tags_router = Router(tags=["nonconforming-tags"], auth=API_AUTH)
 # ---------------------------------------------------------------- catalogue
 
 
-@parts_router.get("/", response=list[SparePartOut])
-@paginate(LimitOffsetPagination)
-def list_parts(request: HttpRequest, q: str = "", active: bool | None = None):
-    return selectors.part_list(user_of(request), q=q, active=active)
+class PartFilters(Schema):
+    q: str = ""
+    active: bool | None = None
+
+
+list_route(parts_router, SparePartOut, __name__, "list_parts", selectors.part_list, PartFilters)
 
 
 @parts_router.post("/", response={201: SparePartOut})
@@ -177,12 +179,15 @@ def cancel(request: HttpRequest, parts_request_id: int, data: Reason):
     return services.parts_request_cancel(actor=actor, request=r, reason=data.reason)
 
 
-@warehouse_router.get("/", response=list[RequestOut])
-@paginate(LimitOffsetPagination)
-def warehouse_queue(request: HttpRequest):
-    """R-5.9.3: approved requests waiting at the finished-goods warehouse, urgent draws first,
-    then in order of request."""
-    return selectors.warehouse_queue(user_of(request))
+list_route(
+    warehouse_router,
+    RequestOut,
+    __name__,
+    "warehouse_queue",
+    selectors.warehouse_queue,
+    doc="R-5.9.3: approved requests waiting at the finished-goods warehouse, urgent draws first,\n"
+    "then in order of request.",
+)
 
 
 # ---------------------------------------------------------------- ledger
@@ -206,12 +211,20 @@ def list_balances(
     ]
 
 
-@movements_router.get("/", response=list[MovementOut])
-@paginate(LimitOffsetPagination)
-def list_movements(
-    request: HttpRequest, holder: int | None = None, part: int | None = None, kind: str = ""
-):
-    return selectors.movement_list(user_of(request), holder=holder, part=part, kind=kind)
+class MovementFilters(Schema):
+    holder: int | None = None
+    part: int | None = None
+    kind: str = ""
+
+
+list_route(
+    movements_router,
+    MovementOut,
+    __name__,
+    "list_movements",
+    selectors.movement_list,
+    MovementFilters,
+)
 
 
 @movements_router.post("/returns", response={201: MovementOut})
