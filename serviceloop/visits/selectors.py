@@ -16,6 +16,7 @@ from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from serviceloop.core.filters import filter_given
 from serviceloop.core.permissions import can, require, scope_by_customer
 
 from .filters import RECORD_FILTERS
@@ -46,9 +47,7 @@ def visit_record_list(
     qs = scope_by_customer(user, VisitRecord.objects.all()).select_related(
         "customer", "plan_item", "created_by"
     )
-    qs = RECORD_FILTERS.apply(qs, q=q, status=status)
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = RECORD_FILTERS.apply(qs, q=q, customer=customer, status=status)
     if year:
         qs = qs.filter(visited_at__range=_local_bounds(date(year, 1, 1), date(year, 12, 31)))
     if unread and getattr(user, "department_id", None):
@@ -75,10 +74,7 @@ def action_list(user: Any, *, status: str = "", owner: int | None = None) -> Que
         ),
         field="record__customer",
     )
-    if status:
-        qs = qs.filter(status=status)
-    if owner:
-        qs = qs.filter(owner_id=owner)
+    qs = filter_given(qs, status=status, owner_id=owner)
     return qs
 
 

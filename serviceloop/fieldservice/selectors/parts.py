@@ -33,8 +33,7 @@ from .placements import VIEW
 def part_list(user: Any, *, q: str = "", active: bool | None = None) -> QuerySet[Part]:
     require(user, VIEW)
     qs = Part.objects.all()
-    if q:
-        qs = qs.filter(Q(part_number__icontains=q) | Q(name__icontains=q))
+    qs = search(qs, q, "part_number", "name")
     qs = filter_given(qs, is_active=active)
     return qs
 
@@ -54,13 +53,9 @@ def request_list(
     qs = filter_given(qs, kind=kind, status=status)
     if mine:
         qs = qs.filter(Q(requested_by=user) | Q(holder=user))
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(reason__icontains=q)
-            | Q(lines__part__part_number__icontains=q)
-        ).distinct()
+    if q:  # the search reaches the lines: one row per request
+        fields = ("number", "customer__name", "reason", "lines__part__part_number")
+        qs = search(qs, q, *fields).distinct()
     return qs
 
 
@@ -167,12 +162,8 @@ def return_list(
     qs = filter_given(qs, status=status, customer_id=customer)
     if mine:
         qs = qs.filter(engineer=user)
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(lines__part__part_number__icontains=q)
-        ).distinct()
+    if q:  # the search reaches the lines: one row per form
+        qs = search(qs, q, "number", "customer__name", "lines__part__part_number").distinct()
     return qs
 
 
