@@ -8,7 +8,7 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_read import create_route, get_route, list_route, patch_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
@@ -192,10 +192,15 @@ list_route(
 )
 
 
-@baselines.post("/", response={201: BaselineOut})
-def set_baseline(request: HttpRequest, data: BaselineIn):
-    """Give (or replace) the claim rate of a part at one month in service."""
-    return Status(201, services.claim_baseline_set(actor=user_of(request), **data.dict()))
+create_route(
+    baselines,
+    BaselineOut,
+    __name__,
+    "set_baseline",
+    BaselineIn,
+    services.claim_baseline_set,
+    doc="Give (or replace) the claim rate of a part at one month in service.",
+)
 
 
 @baselines.post("/{int:baseline_id}/delete", response={204: None})
@@ -215,9 +220,14 @@ list_route(
 )
 
 
-@production.post("/", response={201: ProductionOut})
-def create_production(request: HttpRequest, data: ProductionIn):
-    return Status(201, services.production_volume_create(actor=user_of(request), **data.dict()))
+create_route(
+    production,
+    ProductionOut,
+    __name__,
+    "create_production",
+    ProductionIn,
+    services.production_volume_create,
+)
 
 
 get_route(
@@ -248,9 +258,14 @@ list_route(
 )
 
 
-@purchases.post("/", response={201: PurchaseOut})
-def create_purchase(request: HttpRequest, data: PurchaseIn):
-    return Status(201, services.purchase_volume_create(actor=user_of(request), **data.dict()))
+create_route(
+    purchases,
+    PurchaseOut,
+    __name__,
+    "create_purchase",
+    PurchaseIn,
+    services.purchase_volume_create,
+)
 
 
 get_route(purchases, PurchaseOut, __name__, "get_purchase", "purchase_id", selectors.purchase_get)
@@ -277,11 +292,20 @@ class SurveyFilters(Schema):
 list_route(surveys, SurveyOut, __name__, "list_surveys", selectors.survey_list, SurveyFilters)
 
 
-@surveys.post("/", response={201: SurveyOut})
-def create_survey(request: HttpRequest, data: SurveyIn):
-    payload = data.dict()
+def _raw_score(payload: dict) -> dict:
     payload["raw_score"] = payload.pop("score")
-    return Status(201, services.survey_response_create(actor=user_of(request), **payload))
+    return payload
+
+
+create_route(
+    surveys,
+    SurveyOut,
+    __name__,
+    "create_survey",
+    SurveyIn,
+    services.survey_response_create,
+    api_in=_raw_score,
+)
 
 
 get_route(surveys, SurveyOut, __name__, "get_survey", "response_id", selectors.survey_get)

@@ -2,9 +2,9 @@
 and `legal-holds` (interface.md, names fixed)."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
-from serviceloop.core.api_read import get_route, list_route
+from serviceloop.core.api_read import create_route, get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -80,10 +80,7 @@ class HoldFilters(Schema):
 list_route(holds, LegalHoldOut, __name__, "list_holds", selectors.hold_list, HoldFilters)
 
 
-@holds.post("/", response={201: LegalHoldOut})
-def place_hold(request: HttpRequest, data: LegalHoldIn):
-    hold = services.hold_place(actor=user_of(request), **data.dict())
-    return Status(201, hold)
+create_route(holds, LegalHoldOut, __name__, "place_hold", LegalHoldIn, services.hold_place)
 
 
 get_route(holds, LegalHoldOut, __name__, "get_hold", "hold_id", selectors.hold_get)

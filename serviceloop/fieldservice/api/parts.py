@@ -7,7 +7,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_read import get_route, list_route, patch_route, prefetch_with
+from serviceloop.core.api_read import (
+    create_route,
+    get_route,
+    list_route,
+    patch_route,
+    prefetch_with,
+)
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -51,11 +57,15 @@ class PartFilters(Schema):
 list_route(parts_router, SparePartOut, __name__, "list_parts", selectors.part_list, PartFilters)
 
 
-@parts_router.post("/", response={201: SparePartOut})
-def create_part(request: HttpRequest, data: PartIn):
-    actor = user_of(request)
-    require(actor, "part.manage")
-    return Status(201, services.part_create(actor=actor, **data.dict()))
+create_route(
+    parts_router,
+    SparePartOut,
+    __name__,
+    "create_part",
+    PartIn,
+    services.part_create,
+    permission="part.manage",
+)
 
 
 get_route(parts_router, SparePartOut, __name__, "get_part", "spare_part_id", selectors.part_get)
@@ -96,15 +106,23 @@ list_route(
 )
 
 
-@requests_router.post("/", response={201: RequestOut})
-def create_request(request: HttpRequest, data: RequestIn):
-    actor = user_of(request)
-    require(actor, "parts.request")
-    payload = data.dict()
+def _request_lines(payload: dict) -> dict:
     payload["lines"] = [
         {"part": line["part"], "quantity": line["quantity"]} for line in payload["lines"]
     ]
-    return Status(201, services.parts_request_create(actor=actor, **payload))
+    return payload
+
+
+create_route(
+    requests_router,
+    RequestOut,
+    __name__,
+    "create_request",
+    RequestIn,
+    services.parts_request_create,
+    permission="parts.request",
+    api_in=_request_lines,
+)
 
 
 @requests_router.get("/failure-frequency", response=list[FrequencyOut])
