@@ -292,8 +292,9 @@ class SurveyFilters(Schema):
 list_route(surveys, SurveyOut, __name__, "list_surveys", selectors.survey_list, SurveyFilters)
 
 
-def _raw_score(payload: dict) -> dict:
-    payload["raw_score"] = payload.pop("score")
+def _raw_score(payload: dict[str, Any]) -> dict[str, Any]:
+    if "score" in payload:
+        payload["raw_score"] = payload.pop("score")
     return payload
 
 
@@ -309,12 +310,6 @@ create_route(
 
 
 get_route(surveys, SurveyOut, __name__, "get_survey", "response_id", selectors.survey_get)
-
-
-def _raw_score(payload: dict[str, Any]) -> dict[str, Any]:
-    if "score" in payload:
-        payload["raw_score"] = payload.pop("score")
-    return payload
 
 
 patch_route(

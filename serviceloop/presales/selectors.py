@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from serviceloop.core.filters import filter_given, search
-from serviceloop.core.permissions import require, scope_by_customer
+from serviceloop.core.permissions import require, scope_by_customer, visible
 
 from .models import (
     CustomerRequirement,
@@ -71,8 +71,7 @@ def requirement_list(
 
 
 def requirement_get(user: Any, pk: int) -> CustomerRequirement:
-    require(user, "requirement.view")
-    qs = scope_by_customer(user, CustomerRequirement.objects.all()).select_related(
+    qs = visible(user, "requirement.view", CustomerRequirement.objects.all()).select_related(
         "customer", "owner", "contact", "concluded_by", "order", "eight_d"
     )
     return get_object_or_404(qs, pk=pk)
@@ -87,9 +86,11 @@ def requirement_attachment_get(user: Any, pk: int, attachment_pk: int) -> Requir
 
 
 def followup_get(user: Any, pk: int) -> FollowUpAction:
-    require(user, "requirement.view")
-    qs = scope_by_customer(
-        user, FollowUpAction.objects.select_related("requirement"), field="requirement__customer"
+    qs = visible(
+        user,
+        "requirement.view",
+        FollowUpAction.objects.select_related("requirement"),
+        field="requirement__customer",
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -119,8 +120,7 @@ def sample_list(
 
 
 def sample_get(user: Any, pk: int) -> SampleRequest:
-    require(user, "sample.view")
-    qs = scope_by_customer(user, SampleRequest.objects.all()).select_related(
+    qs = visible(user, "sample.view", SampleRequest.objects.all()).select_related(
         "customer", "requested_by"
     )
     return get_object_or_404(qs, pk=pk)
@@ -159,8 +159,7 @@ def special_list(
 
 
 def special_get(user: Any, pk: int) -> SpecialRequest:
-    require(user, "special.view")
-    qs = scope_by_customer(user, SpecialRequest.objects.all()).select_related(
+    qs = visible(user, "special.view", SpecialRequest.objects.all()).select_related(
         "customer", "department", "requested_by", "decided_by"
     )
     return get_object_or_404(qs, pk=pk)
@@ -202,8 +201,7 @@ def order_list(
 
 
 def order_get(user: Any, pk: int) -> Order:
-    require(user, "order.view")
-    qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
+    qs = visible(user, "order.view", Order.objects.all()).select_related("customer", "owner")
     return get_object_or_404(qs.prefetch_related("milestones", "lines", "routings"), pk=pk)
 
 
@@ -214,14 +212,12 @@ def order_routing_get(user: Any, order_id: int, pk: int) -> OrderRouting:
 
 
 def result_list(user: Any, *, customer: int | None = None) -> QuerySet[ResultLetter]:
-    require(user, "result.view")
-    qs = scope_by_customer(user, ResultLetter.objects.all()).select_related("customer")
+    qs = visible(user, "result.view", ResultLetter.objects.all()).select_related("customer")
     return qs.filter(customer_id=customer) if customer else qs
 
 
 def result_get(user: Any, pk: int) -> ResultLetter:
-    require(user, "result.view")
-    qs = scope_by_customer(user, ResultLetter.objects.all()).select_related(
+    qs = visible(user, "result.view", ResultLetter.objects.all()).select_related(
         "customer", "communication", "requirement", "sent_by"
     )
     return get_object_or_404(qs, pk=pk)

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
 from serviceloop.core.filters import filter_given, search
-from serviceloop.core.permissions import is_agent_only, require, scope_by_customer
+from serviceloop.core.permissions import is_agent_only, require, scope_by_customer, visible
 
 from ..models import (
     Alert,
@@ -138,15 +138,13 @@ def production_get(user: Any, pk: int) -> ProductionVolume:
 def purchase_list(
     user: Any, *, customer: int | None = None, month: str = ""
 ) -> QuerySet[PurchaseVolume]:
-    require(user, "ew.view")
-    qs = scope_by_customer(user, PurchaseVolume.objects.select_related("customer"))
+    qs = visible(user, "ew.view", PurchaseVolume.objects.select_related("customer"))
     qs = filter_given(qs, customer_id=customer, month=month)
     return qs
 
 
 def purchase_get(user: Any, pk: int) -> PurchaseVolume:
-    require(user, "ew.view")
-    qs = scope_by_customer(user, PurchaseVolume.objects.select_related("customer"))
+    qs = visible(user, "ew.view", PurchaseVolume.objects.select_related("customer"))
     return get_object_or_404(qs, pk=pk)
 
 

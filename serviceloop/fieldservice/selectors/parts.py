@@ -12,7 +12,7 @@ from serviceloop.core.models import User
 from serviceloop.core.permissions import (
     is_agent_only,
     require,
-    scope_by_customer,
+    visible,
 )
 
 from .. import queries
@@ -46,8 +46,7 @@ def part_get(user: Any, pk: int) -> Part:
 def request_list(
     user: Any, *, kind: str = "", status: str = "", mine: bool = False, q: str = ""
 ) -> QuerySet[PartsRequest]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, PartsRequest.objects.all()).select_related(
+    qs = visible(user, VIEW, PartsRequest.objects.all()).select_related(
         "customer", "holder", "requested_by"
     )
     qs = filter_given(qs, kind=kind, status=status)
@@ -60,9 +59,9 @@ def request_list(
 
 
 def request_get(user: Any, pk: int) -> PartsRequest:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         PartsRequest.objects.select_related(
             "customer", "holder", "requested_by", "decided_by", "issued_by"
         ),
@@ -73,8 +72,7 @@ def request_get(user: Any, pk: int) -> PartsRequest:
 def warehouse_queue(user: Any) -> QuerySet[PartsRequest]:
     """R-5.9.3: approved requests waiting at the finished-goods warehouse — urgent draws
     first, then in the order they were requested."""
-    require(user, VIEW)
-    qs = scope_by_customer(user, PartsRequest.objects.filter(status=RequestStatus.APPROVED))
+    qs = visible(user, VIEW, PartsRequest.objects.filter(status=RequestStatus.APPROVED))
     return (
         qs.select_related("customer", "holder", "requested_by")
         .prefetch_related("lines__part")
@@ -129,8 +127,7 @@ def failure_frequency(user: Any, engineer: int, weeks: int) -> list[queries.Part
 def tag_list(
     user: Any, *, status: str = "", customer: int | None = None, q: str = ""
 ) -> QuerySet[NonconformingTag]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, NonconformingTag.objects.all()).select_related(
+    qs = visible(user, VIEW, NonconformingTag.objects.all()).select_related(
         "customer", "part", "tagged_by"
     )
     qs = filter_given(qs, status=status, customer_id=customer)
@@ -139,9 +136,9 @@ def tag_list(
 
 
 def tag_get(user: Any, pk: int) -> NonconformingTag:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         NonconformingTag.objects.select_related(
             "customer", "part", "tagged_by", "resolved_by", "parts_request"
         ),
@@ -155,8 +152,7 @@ def tag_get(user: Any, pk: int) -> NonconformingTag:
 def return_list(
     user: Any, *, status: str = "", customer: int | None = None, mine: bool = False, q: str = ""
 ) -> QuerySet[ReturnForRepairForm]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, ReturnForRepairForm.objects.all()).select_related(
+    qs = visible(user, VIEW, ReturnForRepairForm.objects.all()).select_related(
         "customer", "engineer"
     )
     qs = filter_given(qs, status=status, customer_id=customer)
@@ -168,9 +164,9 @@ def return_list(
 
 
 def return_get(user: Any, pk: int) -> ReturnForRepairForm:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         ReturnForRepairForm.objects.select_related(
             "customer", "engineer", "signed_by", "checked_by", "service_record"
         ),
