@@ -48,3 +48,12 @@ class StoredFileOut(Schema):
     size: int
     sha256: str
     description: str
+
+
+class CustomerNameOut(Schema):
+    """Answers the `customer_name` field a schema declares (where it lists it) with the name of
+    the record's customer. Only the resolver: the field keeps its place in the schema."""
+
+    @staticmethod
+    def resolve_customer_name(obj) -> str:
+        return obj.customer.name

@@ -6,7 +6,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.core.schemas import DepartmentCodeOut
+from serviceloop.core.schemas import CustomerNameOut, DepartmentCodeOut
 from serviceloop.records.schemas import RetainedOut
 
 
@@ -119,7 +119,7 @@ class PlanItemIn(Schema):
     visitors: str = ""
 
 
-class PlanItemOut(Schema):
+class PlanItemOut(CustomerNameOut):
     id: int
     customer: int = Field(alias="customer_id")
     customer_name: str
@@ -127,10 +127,6 @@ class PlanItemOut(Schema):
     purpose: str
     visitors: str
     visits: list[int] = []
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_visits(obj) -> list[int]:

@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.core.schemas import StoredFileOut
+from serviceloop.core.schemas import CustomerNameOut, StoredFileOut
 from serviceloop.records.schemas import RetainedOut
 
 from .models import Decision, Remedy
@@ -96,7 +96,7 @@ def _none_if_blank(value: str) -> str | None:
     return value or None
 
 
-class ClaimOut(RetainedOut):
+class ClaimOut(RetainedOut, CustomerNameOut):
     id: int
     number: str
     status: str
@@ -157,10 +157,6 @@ class ClaimOut(RetainedOut):
     @staticmethod
     def resolve_customer_code(obj: Any) -> str:
         return obj.customer.code
-
-    @staticmethod
-    def resolve_customer_name(obj: Any) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_mileage_km(obj: Any) -> float | None:

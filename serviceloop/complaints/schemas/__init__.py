@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import CustomerNameOut
 from serviceloop.records.schemas import RetainedOut
 
 from ..models import DisciplineCode, Kind, Severity
@@ -45,7 +46,7 @@ class ComplaintPatch(Schema):
     reason: str = ""
 
 
-class ComplaintOut(RetainedOut):
+class ComplaintOut(RetainedOut, CustomerNameOut):
     id: int
     number: str
     kind: str
@@ -69,10 +70,6 @@ class ComplaintOut(RetainedOut):
     source_type: str
     source_id: str
     source_label: str
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def _report(obj):
