@@ -3,11 +3,11 @@
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route
-from serviceloop.core.api_support import API_AUTH, departments, lookup, patch_payload, user_of
+from serviceloop.core.api_read import create_route, get_route, list_route, patch_route
+from serviceloop.core.api_support import API_AUTH, departments, lookup, user_of
 from serviceloop.core.models import User
 from serviceloop.customers.models import Contact
 from serviceloop.records.policy import with_retention
@@ -51,13 +51,22 @@ list_route(
 )
 
 
-@router.post("/", response={201: CommunicationOut})
-def create_communication(request: HttpRequest, data: CommunicationIn):
-    payload = data.dict()
+def _records_named(payload: dict) -> dict:
     payload["contact"] = lookup(Contact, payload["contact"], "contact")
     payload["owner"] = lookup(User, payload["owner"], "owner")
     payload["route_to"] = departments(payload.pop("route_to"), "route_to")
-    return Status(201, services.communication_register(actor=user_of(request), **payload))
+    return payload
+
+
+create_route(
+    router,
+    CommunicationOut,
+    __name__,
+    "create_communication",
+    CommunicationIn,
+    services.communication_register,
+    api_in=_records_named,
+)
 
 
 get_route(
@@ -65,17 +74,26 @@ get_route(
 )
 
 
-@router.patch("/{int:comm_id}", response=CommunicationOut)
-def update_communication(request: HttpRequest, comm_id: int, data: CommunicationPatch):
-    user = user_of(request)
-    comm = selectors.communication_get(user, comm_id)
-    payload = patch_payload(data, comm)
-    reason = payload.pop("reason", "")
+def _patched_records(payload: dict) -> dict:
     if "owner" in payload:
         payload["owner"] = lookup(User, payload["owner"], "owner")
     if "contact" in payload:
         payload["contact"] = lookup(Contact, payload["contact"], "contact")
-    return services.communication_update(actor=user, communication=comm, reason=reason, **payload)
+    return payload
+
+
+patch_route(
+    router,
+    CommunicationOut,
+    __name__,
+    "update_communication",
+    "comm_id",
+    selectors.communication_get,
+    CommunicationPatch,
+    services.communication_update,
+    "communication",
+    api_in=_patched_records,
+)
 
 
 _post = api_actions(

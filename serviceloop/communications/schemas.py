@@ -4,8 +4,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.core.schemas import DepartmentRowOut
+from serviceloop.records.schemas import RetainedOut
 
 from .models import Channel
 
@@ -63,28 +63,15 @@ class FlagIn(Schema):
     description: str = ""
 
 
-class RoutingOut(Schema):
-    id: int
-    department: int = Field(alias="department_id")
-    department_name: str
+class RoutingOut(DepartmentRowOut):
     instruction: str
     routed_at: LocalDateTime
     due_at: LocalDateTime | None
     response: str
     responded_at: LocalDateTime | None
 
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
-
-class CommunicationOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class CommunicationOut(RetainedOut):
     id: int
     number: str
     customer: int = Field(alias="customer_id")

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from serviceloop.core.filters import filter_given, search
-from serviceloop.core.permissions import require, scope_by_customer
+from serviceloop.core.permissions import require, scope_by_customer, visible
 
 from .models import Communication, Routing, overdue_q
 
@@ -49,8 +49,7 @@ def communication_list(
 
 
 def communication_get(user: Any, pk: int) -> Communication:
-    require(user, "communication.view")
-    qs = scope_by_customer(user, Communication.objects.all()).select_related(
+    qs = visible(user, "communication.view", Communication.objects.all()).select_related(
         "customer",
         "owner",
         "taken_by",
@@ -63,9 +62,9 @@ def communication_get(user: Any, pk: int) -> Communication:
 
 
 def routing_get(user: Any, pk: int) -> Routing:
-    require(user, "communication.view")
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        "communication.view",
         Routing.objects.select_related("communication", "department"),
         field="communication__customer",
     )

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from .api_cursor import KeysetOrOffsetPagination
@@ -172,3 +172,36 @@ def patch_route(
     ]
     view = _named(view, name, module, doc, params)
     return router.patch(f"{prefix}/{{int:{id_name}}}", response=out)(view)
+
+
+def create_route(
+    router: Router,
+    out: Any,
+    module: str,
+    name: str,
+    schema: Any,
+    service: Callable[..., Any],
+    *,
+    path: str = "/",
+    permission: str = "",
+    api_in: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    doc: str | None = None,
+) -> Callable[..., Any]:
+    """``POST path`` answered 201: the body's fields to ``service(actor=user, **fields)``, the
+    new record its answer. ``permission`` is checked before the body is used (403 first) when
+    given, else the service checks it; ``api_in(fields)`` turns ids into records or renames a
+    field for the service (as ``patch_route``'s)."""
+    from .permissions import require
+
+    def view(request: HttpRequest, **kwargs: Any) -> Any:
+        user = user_of(request)
+        if permission:
+            require(user, permission)
+        payload = kwargs["data"].dict()
+        if api_in is not None:
+            payload = api_in(payload)
+        return Status(201, service(actor=user, **payload))
+
+    params = [P("data", P.POSITIONAL_OR_KEYWORD, annotation=schema)]
+    view = _named(view, name, module, doc, params)
+    return router.post(path, response={201: out})(view)

@@ -106,3 +106,10 @@ def scope_by_customer(user: Any, qs: QuerySet, field: str = "customer") -> Query
             return qs.none()
         return qs.filter(**{f"{field}__agent_id": user.agent_id})
     return qs
+
+
+def visible(user: Any, action: str, qs: QuerySet, field: str = "customer") -> QuerySet:
+    """What a selector reads: the permission ``action`` (403 without it), then the records of
+    ``qs`` whose customer (``field``) the user may see (``scope_by_customer``)."""
+    require(user, action)
+    return scope_by_customer(user, qs, field)

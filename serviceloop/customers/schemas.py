@@ -6,8 +6,7 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from .models import Tier
 
@@ -58,13 +57,7 @@ class CustomerPatch(Schema):
     reason: str = ""
 
 
-class CustomerOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class CustomerOut(RetainedOut):
     id: int
     code: str
     name: str

@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from serviceloop.core.filters import filter_given
-from serviceloop.core.permissions import require, scope_by_customer, visible_customers
+from serviceloop.core.permissions import require, scope_by_customer, visible, visible_customers
 
 from .filters import CUSTOMER_FILTERS
 from .models import Contact, Customer, ServiceAgreement
@@ -49,15 +49,13 @@ def customer_get(user: Any, pk: int) -> Customer:
 
 
 def contact_get(user: Any, pk: int) -> Contact:
-    require(user, "customer.view")
-    return get_object_or_404(scope_by_customer(user, Contact.objects.all()), pk=pk)
+    return get_object_or_404(visible(user, "customer.view", Contact.objects.all()), pk=pk)
 
 
 def agreement_list(
     user: Any, *, customer: int | None = None, in_force_on: date | None = None
 ) -> QuerySet[ServiceAgreement]:
-    require(user, "agreement.view")
-    qs = scope_by_customer(user, ServiceAgreement.objects.select_related("customer"))
+    qs = visible(user, "agreement.view", ServiceAgreement.objects.select_related("customer"))
     qs = filter_given(qs, customer_id=customer)
     if in_force_on:
         qs = qs.filter(valid_from__lte=in_force_on).filter(

@@ -6,10 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.core.actions import api_actions
-from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_read import create_route, get_route, list_route, patch_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import PDF_TYPE, file_response
 from serviceloop.core.permissions import require
@@ -184,16 +183,24 @@ get_route(runs, RunOut, __name__, "get_run", "run_id", selectors.run_get)
 # --------------------------------------------------------------------------- input data
 
 
-@baselines.get("/", response=list[BaselineOut])
-@paginate(LimitOffsetPagination)
-def list_baselines(request: HttpRequest, part_number: str = ""):
-    return selectors.baseline_list(user_of(request), part_number=part_number)
+class PartNumberFilters(Schema):
+    part_number: str = ""
 
 
-@baselines.post("/", response={201: BaselineOut})
-def set_baseline(request: HttpRequest, data: BaselineIn):
-    """Give (or replace) the claim rate of a part at one month in service."""
-    return Status(201, services.claim_baseline_set(actor=user_of(request), **data.dict()))
+list_route(
+    baselines, BaselineOut, __name__, "list_baselines", selectors.baseline_list, PartNumberFilters
+)
+
+
+create_route(
+    baselines,
+    BaselineOut,
+    __name__,
+    "set_baseline",
+    BaselineIn,
+    services.claim_baseline_set,
+    doc="Give (or replace) the claim rate of a part at one month in service.",
+)
 
 
 @baselines.post("/{int:baseline_id}/delete", response={204: None})
@@ -203,15 +210,24 @@ def delete_baseline(request: HttpRequest, baseline_id: int):
     return 204, None
 
 
-@production.get("/", response=list[ProductionOut])
-@paginate(LimitOffsetPagination)
-def list_production(request: HttpRequest, part_number: str = ""):
-    return selectors.production_list(user_of(request), part_number=part_number)
+list_route(
+    production,
+    ProductionOut,
+    __name__,
+    "list_production",
+    selectors.production_list,
+    PartNumberFilters,
+)
 
 
-@production.post("/", response={201: ProductionOut})
-def create_production(request: HttpRequest, data: ProductionIn):
-    return Status(201, services.production_volume_create(actor=user_of(request), **data.dict()))
+create_route(
+    production,
+    ProductionOut,
+    __name__,
+    "create_production",
+    ProductionIn,
+    services.production_volume_create,
+)
 
 
 get_route(
@@ -232,15 +248,24 @@ patch_route(
 )
 
 
-@purchases.get("/", response=list[PurchaseOut])
-@paginate(LimitOffsetPagination)
-def list_purchases(request: HttpRequest, customer: int | None = None, month: str = ""):
-    return selectors.purchase_list(user_of(request), customer=customer, month=month)
+class PurchaseFilters(Schema):
+    customer: int | None = None
+    month: str = ""
 
 
-@purchases.post("/", response={201: PurchaseOut})
-def create_purchase(request: HttpRequest, data: PurchaseIn):
-    return Status(201, services.purchase_volume_create(actor=user_of(request), **data.dict()))
+list_route(
+    purchases, PurchaseOut, __name__, "list_purchases", selectors.purchase_list, PurchaseFilters
+)
+
+
+create_route(
+    purchases,
+    PurchaseOut,
+    __name__,
+    "create_purchase",
+    PurchaseIn,
+    services.purchase_volume_create,
+)
 
 
 get_route(purchases, PurchaseOut, __name__, "get_purchase", "purchase_id", selectors.purchase_get)
@@ -259,26 +284,32 @@ patch_route(
 )
 
 
-@surveys.get("/", response=list[SurveyOut])
-@paginate(LimitOffsetPagination)
-def list_surveys(request: HttpRequest, kind: str = "", customer: int | None = None):
-    return selectors.survey_list(user_of(request), kind=kind, customer=customer)
+class SurveyFilters(Schema):
+    kind: str = ""
+    customer: int | None = None
 
 
-@surveys.post("/", response={201: SurveyOut})
-def create_survey(request: HttpRequest, data: SurveyIn):
-    payload = data.dict()
-    payload["raw_score"] = payload.pop("score")
-    return Status(201, services.survey_response_create(actor=user_of(request), **payload))
-
-
-get_route(surveys, SurveyOut, __name__, "get_survey", "response_id", selectors.survey_get)
+list_route(surveys, SurveyOut, __name__, "list_surveys", selectors.survey_list, SurveyFilters)
 
 
 def _raw_score(payload: dict[str, Any]) -> dict[str, Any]:
     if "score" in payload:
         payload["raw_score"] = payload.pop("score")
     return payload
+
+
+create_route(
+    surveys,
+    SurveyOut,
+    __name__,
+    "create_survey",
+    SurveyIn,
+    services.survey_response_create,
+    api_in=_raw_score,
+)
+
+
+get_route(surveys, SurveyOut, __name__, "get_survey", "response_id", selectors.survey_get)
 
 
 patch_route(

@@ -8,8 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from .documents import figures, narrative
 from .models import Channel, SurveyKind
@@ -105,13 +104,7 @@ class NotificationIn(Schema):
     contact_name: str = ""
 
 
-class ReportOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class ReportOut(RetainedOut):
     id: int
     number: str
     alert: int = Field(alias="alert_id")

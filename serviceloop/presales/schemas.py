@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import DepartmentCodeOut, DepartmentRowOut, StoredFileOut
 
 from .models import MilestoneCode, SpecialKind, Verdict
 
@@ -42,9 +43,7 @@ class ConcludeIn(Schema):
     improvement_reference: str = ""
 
 
-class EvaluationOut(Schema):
-    department: str
-    department_name: str
+class EvaluationOut(DepartmentCodeOut):
     due_at: LocalDateTime
     verdict: str
     note: str
@@ -55,25 +54,11 @@ class EvaluationOut(Schema):
     late: bool
 
     @staticmethod
-    def resolve_department(obj) -> str:
-        return obj.department.code
-
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
-
-    @staticmethod
     def resolve_late(obj) -> bool:
         return obj.is_late()
 
 
-class RequirementAttachmentOut(Schema):
-    id: int
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    description: str
+class RequirementAttachmentOut(StoredFileOut):
     department: str | None = Field(
         None, description="Code of the department whose evaluation it belongs to; null = Sales."
     )
@@ -325,10 +310,7 @@ class OrderAcknowledgeIn(Schema):
     note: str = ""
 
 
-class OrderRoutingOut(Schema):
-    id: int
-    department: int = Field(alias="department_id")
-    department_name: str
+class OrderRoutingOut(DepartmentRowOut):
     line: int | None = Field(None, alias="line_id")
     instruction: str
     due_date: date
@@ -340,10 +322,6 @@ class OrderRoutingOut(Schema):
     acknowledged_at: LocalDateTime | None = Field(None, alias="responded_at")
     acknowledged_by: int | None = Field(None, alias="responded_by_id")
     note: str = Field(alias="response")
-
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
 
 class OrderOut(Schema):

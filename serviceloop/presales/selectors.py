@@ -10,7 +10,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from serviceloop.core.permissions import require, scope_by_customer
+from serviceloop.core.filters import filter_given, search
+from serviceloop.core.permissions import require, scope_by_customer, visible
 
 from .models import (
     CustomerRequirement,
@@ -30,12 +31,8 @@ from .models.special import AGREEMENT_KINDS, CLOSED_SPECIAL, SpecialStatus
 
 
 def _search(qs: QuerySet, q: str, *fields: str) -> QuerySet:
-    if not q:
-        return qs
-    cond = Q(customer__name__icontains=q) | Q(customer__code__icontains=q)
-    for field in fields:
-        cond |= Q(**{f"{field}__icontains": q})
-    return qs.filter(cond)
+    """A search over `fields` and the customer's name and code."""
+    return search(qs, q, "customer__name", "customer__code", *fields)
 
 
 def late_evaluations_q(now: datetime) -> Q:
@@ -61,10 +58,7 @@ def requirement_list(
         "customer", "owner"
     )
     qs = _search(qs, q, "number", "subject", "description")
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, customer_id=customer, status=status)
     if late is True:
         qs = qs.filter(late_evaluations_q(now))
     elif late is False:
@@ -77,8 +71,7 @@ def requirement_list(
 
 
 def requirement_get(user: Any, pk: int) -> CustomerRequirement:
-    require(user, "requirement.view")
-    qs = scope_by_customer(user, CustomerRequirement.objects.all()).select_related(
+    qs = visible(user, "requirement.view", CustomerRequirement.objects.all()).select_related(
         "customer", "owner", "contact", "concluded_by", "order", "eight_d"
     )
     return get_object_or_404(qs, pk=pk)
@@ -93,9 +86,11 @@ def requirement_attachment_get(user: Any, pk: int, attachment_pk: int) -> Requir
 
 
 def followup_get(user: Any, pk: int) -> FollowUpAction:
-    require(user, "requirement.view")
-    qs = scope_by_customer(
-        user, FollowUpAction.objects.select_related("requirement"), field="requirement__customer"
+    qs = visible(
+        user,
+        "requirement.view",
+        FollowUpAction.objects.select_related("requirement"),
+        field="requirement__customer",
     )
     return get_object_or_404(qs, pk=pk)
 
@@ -115,10 +110,7 @@ def sample_list(
         "customer", "requested_by"
     )
     qs = _search(qs, q, "number", "part_number", "purpose")
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, customer_id=customer, status=status)
     overdue_q = Q(step_due_at__lt=now) & ~Q(status__in=CLOSED_SAMPLE)
     if overdue is True:
         qs = qs.filter(overdue_q)
@@ -128,8 +120,7 @@ def sample_list(
 
 
 def sample_get(user: Any, pk: int) -> SampleRequest:
-    require(user, "sample.view")
-    qs = scope_by_customer(user, SampleRequest.objects.all()).select_related(
+    qs = visible(user, "sample.view", SampleRequest.objects.all()).select_related(
         "customer", "requested_by"
     )
     return get_object_or_404(qs, pk=pk)
@@ -158,12 +149,7 @@ def special_list(
         "customer", "department", "requested_by"
     )
     qs = _search(qs, q, "number", "description")
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, customer_id=customer, status=status, kind=kind)
     overdue_q = Q(step_due_at__lt=now) & ~Q(status__in=CLOSED_SPECIAL)
     if overdue is True:
         qs = qs.filter(overdue_q)
@@ -173,8 +159,7 @@ def special_list(
 
 
 def special_get(user: Any, pk: int) -> SpecialRequest:
-    require(user, "special.view")
-    qs = scope_by_customer(user, SpecialRequest.objects.all()).select_related(
+    qs = visible(user, "special.view", SpecialRequest.objects.all()).select_related(
         "customer", "department", "requested_by", "decided_by"
     )
     return get_object_or_404(qs, pk=pk)
@@ -207,23 +192,16 @@ def order_list(
     qs = qs.prefetch_related("lines", "routings")
     if q:  # one order per match, however many of its lines match
         qs = qs.filter(pk__in=_search(Order.objects.all(), q, *ORDER_SEARCH).values("pk"))
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, customer_id=customer, status=status)
     if late is not None:
         late_ids = Order.objects.filter(late_q(today)).values("pk")
         qs = qs.filter(pk__in=late_ids) if late else qs.exclude(pk__in=late_ids)
-    if promised_from:
-        qs = qs.filter(promised_date__gte=promised_from)
-    if promised_to:
-        qs = qs.filter(promised_date__lte=promised_to)
+    qs = filter_given(qs, promised_date__gte=promised_from, promised_date__lte=promised_to)
     return qs.prefetch_related("milestones")
 
 
 def order_get(user: Any, pk: int) -> Order:
-    require(user, "order.view")
-    qs = scope_by_customer(user, Order.objects.all()).select_related("customer", "owner")
+    qs = visible(user, "order.view", Order.objects.all()).select_related("customer", "owner")
     return get_object_or_404(qs.prefetch_related("milestones", "lines", "routings"), pk=pk)
 
 
@@ -234,14 +212,12 @@ def order_routing_get(user: Any, order_id: int, pk: int) -> OrderRouting:
 
 
 def result_list(user: Any, *, customer: int | None = None) -> QuerySet[ResultLetter]:
-    require(user, "result.view")
-    qs = scope_by_customer(user, ResultLetter.objects.all()).select_related("customer")
+    qs = visible(user, "result.view", ResultLetter.objects.all()).select_related("customer")
     return qs.filter(customer_id=customer) if customer else qs
 
 
 def result_get(user: Any, pk: int) -> ResultLetter:
-    require(user, "result.view")
-    qs = scope_by_customer(user, ResultLetter.objects.all()).select_related(
+    qs = visible(user, "result.view", ResultLetter.objects.all()).select_related(
         "customer", "communication", "requirement", "sent_by"
     )
     return get_object_or_404(qs, pk=pk)

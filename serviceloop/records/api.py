@@ -2,10 +2,9 @@
 and `legal-holds` (interface.md, names fixed)."""
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema
 
-from serviceloop.core.api_read import get_route
+from serviceloop.core.api_read import create_route, get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -31,10 +30,7 @@ class DueFilters(Schema):
     record_type: str = ""
 
 
-@retention.get("/due", response=list[DueOut])
-@paginate(LimitOffsetPagination)
-def list_due(request: HttpRequest, filters: Query[DueFilters]):
-    return selectors.due_list(user_of(request), record_type=filters.record_type)
+list_route(retention, DueOut, __name__, "list_due", selectors.due_list, DueFilters, path="/due")
 
 
 @retention.post("/reviews/{int:review_id}/dispose", response=ReviewOut)
@@ -81,16 +77,10 @@ class HoldFilters(Schema):
     active: bool | None = None
 
 
-@holds.get("/", response=list[LegalHoldOut])
-@paginate(LimitOffsetPagination)
-def list_holds(request: HttpRequest, filters: Query[HoldFilters]):
-    return selectors.hold_list(user_of(request), active=filters.active)
+list_route(holds, LegalHoldOut, __name__, "list_holds", selectors.hold_list, HoldFilters)
 
 
-@holds.post("/", response={201: LegalHoldOut})
-def place_hold(request: HttpRequest, data: LegalHoldIn):
-    hold = services.hold_place(actor=user_of(request), **data.dict())
-    return Status(201, hold)
+create_route(holds, LegalHoldOut, __name__, "place_hold", LegalHoldIn, services.hold_place)
 
 
 get_route(holds, LegalHoldOut, __name__, "get_hold", "hold_id", selectors.hold_get)

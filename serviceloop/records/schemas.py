@@ -7,9 +7,22 @@ from ninja import Schema
 
 from serviceloop.core.api_support import LocalDateTime
 
+from .policy import retain_until
+
 # What `retain_until` answers on every record of a retained type: a date once the record is
 # closed, null while it is open, "permanent" for the customer archive.
 RetainUntil = date | Literal["permanent"] | None
+
+
+class RetainedOut(Schema):
+    """The base of the output schema of every record of a retained type: it answers
+    `retain_until` first (R-7), from `serviceloop.records.policy.retain_until`."""
+
+    retain_until: RetainUntil = None
+
+    @staticmethod
+    def resolve_retain_until(obj) -> RetainUntil:
+        return retain_until(obj)
 
 
 class DueOut(Schema):

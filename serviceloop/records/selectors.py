@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
+from serviceloop.core.filters import filter_given
 from serviceloop.core.permissions import require
 
 from . import policy
@@ -21,8 +22,7 @@ def due_list(user: Any, *, record_type: str = "") -> list[DisposalReview]:
     offered for disposal), oldest retention end first."""
     require(user, "records.view")
     qs = DisposalReview.objects.filter(status=ReviewStatus.PENDING)
-    if record_type:
-        qs = qs.filter(record_type=record_type)
+    qs = filter_given(qs, record_type=record_type)
     reviews = list(qs)
     records: dict[str, dict[Any, Any]] = {}
     for key in {r.record_type for r in reviews}:

@@ -1,10 +1,9 @@
 """API for `service-summaries` (interface.md, R-5.9.6)."""
 
 from django.http import HttpRequest
-from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route
+from serviceloop.core.api_read import get_route, list_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.files import DOCX_TYPE, PDF_TYPE, file_response
 
@@ -16,10 +15,11 @@ router = Router(tags=["service-summaries"], auth=API_AUTH)
 ROUTERS = [("/service-summaries", router)]
 
 
-@router.get("/", response=list[SummaryOut])
-@paginate(LimitOffsetPagination)
-def list_summaries(request: HttpRequest, status: str = ""):
-    return selectors.summary_list(user_of(request), status=status)
+class SummaryFilters(Schema):
+    status: str = ""
+
+
+list_route(router, SummaryOut, __name__, "list_summaries", selectors.summary_list, SummaryFilters)
 
 
 @router.post("/", response={201: SummaryOut})

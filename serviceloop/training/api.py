@@ -1,9 +1,9 @@
 """API for `trainings` (interface.md)."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
-from serviceloop.core.api_read import get_route, list_route, prefetch_with
+from serviceloop.core.api_read import create_route, get_route, list_route, prefetch_with
 from serviceloop.core.api_support import API_AUTH, user_of
 
 from . import selectors, services
@@ -29,11 +29,20 @@ list_route(
 )
 
 
-@router.post("/", response={201: TrainingOut})
-def create_training(request: HttpRequest, data: TrainingIn):
-    payload = data.dict()
+def _external_pairs(payload: dict) -> dict:
     payload["external"] = [(e["name"], e["organisation"]) for e in payload["external"]]
-    return Status(201, services.training_create(actor=user_of(request), **payload))
+    return payload
+
+
+create_route(
+    router,
+    TrainingOut,
+    __name__,
+    "create_training",
+    TrainingIn,
+    services.training_create,
+    api_in=_external_pairs,
+)
 
 
 get_route(router, TrainingOut, __name__, "get_training", "training_id", selectors.training_get)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
+from serviceloop.core.filters import filter_given
 from serviceloop.core.models import User
 from serviceloop.core.permissions import can, require
 
@@ -20,10 +21,7 @@ def training_list(user: Any, *, year: int | None = None, status: str = "") -> Qu
         invited=Count("attendees", distinct=True),
         present=Count("attendees", filter=Q(attendees__attended=True), distinct=True),
     )
-    if year:
-        qs = qs.filter(held_on__year=year)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, held_on__year=year, status=status)
     return qs
 
 

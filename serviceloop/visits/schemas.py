@@ -6,8 +6,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.core.schemas import CustomerNameOut, DepartmentCodeOut
+from serviceloop.records.schemas import RetainedOut
 
 
 class VisitRecordIn(Schema):
@@ -24,20 +24,10 @@ class VisitRecordIn(Schema):
     plan_item: int | None = None
 
 
-class CopyOut(Schema):
-    department: str
-    department_name: str
+class CopyOut(DepartmentCodeOut):
     distributed_at: LocalDateTime
     read_at: LocalDateTime | None
     read_by: int | None = Field(None, alias="read_by_id")
-
-    @staticmethod
-    def resolve_department(obj) -> str:
-        return obj.department.code
-
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
 
 class VisitActionOut(Schema):
@@ -59,13 +49,7 @@ class VisitActionOut(Schema):
         return obj.department.code
 
 
-class VisitRecordOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class VisitRecordOut(RetainedOut):
     id: int
     number: str
     customer: int = Field(alias="customer_id")
@@ -135,7 +119,7 @@ class PlanItemIn(Schema):
     visitors: str = ""
 
 
-class PlanItemOut(Schema):
+class PlanItemOut(CustomerNameOut):
     id: int
     customer: int = Field(alias="customer_id")
     customer_name: str
@@ -143,10 +127,6 @@ class PlanItemOut(Schema):
     purpose: str
     visitors: str
     visits: list[int] = []
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_visits(obj) -> list[int]:

@@ -16,7 +16,8 @@ from django.db.models.functions import ExtractMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from serviceloop.core.permissions import can, require, scope_by_customer
+from serviceloop.core.filters import filter_given
+from serviceloop.core.permissions import can, require, scope_by_customer, visible
 
 from .filters import RECORD_FILTERS
 from .models import ActionStatus, ImprovementAction, VisitPlan, VisitRecord
@@ -42,13 +43,10 @@ def visit_record_list(
     year: int | None = None,
     unread: bool | None = None,
 ) -> QuerySet[VisitRecord]:
-    require(user, "visit_record.view")
-    qs = scope_by_customer(user, VisitRecord.objects.all()).select_related(
+    qs = visible(user, "visit_record.view", VisitRecord.objects.all()).select_related(
         "customer", "plan_item", "created_by"
     )
-    qs = RECORD_FILTERS.apply(qs, q=q, status=status)
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = RECORD_FILTERS.apply(qs, q=q, customer=customer, status=status)
     if year:
         qs = qs.filter(visited_at__range=_local_bounds(date(year, 1, 1), date(year, 12, 31)))
     if unread and getattr(user, "department_id", None):
@@ -59,26 +57,22 @@ def visit_record_list(
 
 
 def visit_record_get(user: Any, pk: int) -> VisitRecord:
-    require(user, "visit_record.view")
-    qs = scope_by_customer(user, VisitRecord.objects.all()).select_related(
+    qs = visible(user, "visit_record.view", VisitRecord.objects.all()).select_related(
         "customer", "plan_item", "plan_item__plan", "reviewed_by", "created_by"
     )
     return get_object_or_404(qs, pk=pk)
 
 
 def action_list(user: Any, *, status: str = "", owner: int | None = None) -> QuerySet:
-    require(user, "visit_action.view")
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        "visit_action.view",
         ImprovementAction.objects.select_related(
             "record", "record__customer", "owner", "department"
         ),
         field="record__customer",
     )
-    if status:
-        qs = qs.filter(status=status)
-    if owner:
-        qs = qs.filter(owner_id=owner)
+    qs = filter_given(qs, status=status, owner_id=owner)
     return qs
 
 

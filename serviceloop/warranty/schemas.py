@@ -10,8 +10,8 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.core.schemas import CustomerNameOut, StoredFileOut
+from serviceloop.records.schemas import RetainedOut
 
 from .models import Decision, Remedy
 
@@ -96,13 +96,7 @@ def _none_if_blank(value: str) -> str | None:
     return value or None
 
 
-class ClaimOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class ClaimOut(RetainedOut, CustomerNameOut):
     id: int
     number: str
     status: str
@@ -165,10 +159,6 @@ class ClaimOut(Schema):
         return obj.customer.code
 
     @staticmethod
-    def resolve_customer_name(obj: Any) -> str:
-        return obj.customer.name
-
-    @staticmethod
     def resolve_mileage_km(obj: Any) -> float | None:
         return None if obj.mileage_km is None else float(obj.mileage_km)
 
@@ -212,13 +202,7 @@ class DecisionRecordOut(Schema):
         return _none_if_blank(obj.remedy)
 
 
-class AttachmentOut(Schema):
-    id: int
-    original_name: str
-    content_type: str
-    size: int
-    sha256: str
-    description: str
+class AttachmentOut(StoredFileOut):
     uploaded_at: LocalDateTime
     uploaded_by: int | None = Field(None, alias="uploaded_by_id")
     url: str

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import AuditEntry
-from serviceloop.core.permissions import require, scope_by_customer
+from serviceloop.core.permissions import scope_by_customer, visible
 
 from .models import ClaimAttachment, WarrantyClaim, WarrantyDecisionRecord
 
@@ -34,8 +34,7 @@ def claim_list(
     failure_to: date | None = None,
     import_batch: int | None = None,
 ) -> QuerySet[WarrantyClaim]:
-    require(user, "warranty.view")
-    qs = scope_by_customer(user, WarrantyClaim.objects.all()).select_related("customer")
+    qs = visible(user, "warranty.view", WarrantyClaim.objects.all()).select_related("customer")
     qs = search(
         qs,
         q,
@@ -71,8 +70,7 @@ def claim_list(
 
 
 def claim_get(user: Any, pk: int) -> WarrantyClaim:
-    require(user, "warranty.view")
-    qs = scope_by_customer(user, WarrantyClaim.objects.all()).select_related(
+    qs = visible(user, "warranty.view", WarrantyClaim.objects.all()).select_related(
         "customer",
         "agreement",
         "created_by",

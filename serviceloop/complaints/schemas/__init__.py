@@ -10,8 +10,8 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.core.schemas import CustomerNameOut
+from serviceloop.records.schemas import RetainedOut
 
 from ..models import DisciplineCode, Kind, Severity
 
@@ -46,13 +46,7 @@ class ComplaintPatch(Schema):
     reason: str = ""
 
 
-class ComplaintOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class ComplaintOut(RetainedOut, CustomerNameOut):
     id: int
     number: str
     kind: str
@@ -76,10 +70,6 @@ class ComplaintOut(Schema):
     source_type: str
     source_id: str
     source_label: str
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def _report(obj):
@@ -287,13 +277,7 @@ def _actions(obj, code: str) -> list:
     return [a for a in obj.actions.all() if a.discipline == code]
 
 
-class EightDOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class EightDOut(RetainedOut):
     id: int
     number: str
     complaint: int = Field(alias="complaint_id")

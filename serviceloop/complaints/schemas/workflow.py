@@ -6,6 +6,7 @@ from ninja import Schema
 from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import CustomerNameOut
 
 from ..models import (
     CODES,
@@ -207,7 +208,7 @@ class TemplateIn(Schema):
     notes: str = ""
 
 
-class TemplateOut(Schema):
+class TemplateOut(CustomerNameOut):
     id: int
     customer: int = Field(alias="customer_id")
     customer_name: str
@@ -217,7 +218,3 @@ class TemplateOut(Schema):
     attach_8d: bool
     notes: str
     updated_at: LocalDateTime
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import AuditEntry
-from serviceloop.core.permissions import can, require, role_codes, scope_by_customer
+from serviceloop.core.permissions import can, require, role_codes, scope_by_customer, visible
 
 from ..models import (
     CIRCULATION_ROLES,
@@ -45,8 +45,7 @@ def complaint_list(
     received_from: date | None = None,
     received_to: date | None = None,
 ) -> QuerySet[Complaint]:
-    require(user, "complaint.view")
-    qs = scope_by_customer(user, Complaint.objects.all()).select_related(
+    qs = visible(user, "complaint.view", Complaint.objects.all()).select_related(
         "customer", "received_by", "eight_d", "eight_d__reply"
     )
     qs = search(
@@ -75,8 +74,7 @@ def complaint_list(
 
 
 def complaint_get(user: Any, pk: int) -> Complaint:
-    require(user, "complaint.view")
-    qs = scope_by_customer(user, Complaint.objects.all()).select_related(
+    qs = visible(user, "complaint.view", Complaint.objects.all()).select_related(
         "customer", "received_by", "created_by"
     )
     return get_object_or_404(qs, pk=pk)
@@ -96,8 +94,7 @@ def complaints_from_source(user: Any, source: Any) -> list[Complaint]:
 
 
 def _reports(user: Any) -> QuerySet[EightDReport]:
-    require(user, "eightd.view")
-    return scope_by_customer(user, EightDReport.objects.all(), field=REPORT_CUSTOMER)
+    return visible(user, "eightd.view", EightDReport.objects.all(), field=REPORT_CUSTOMER)
 
 
 def report_list(
@@ -188,32 +185,27 @@ def action_list(
 
 
 def action_get(user: Any, pk: int) -> ActionItem:
-    require(user, "eightd.view")
-    qs = scope_by_customer(user, ActionItem.objects.all(), field=TASK_CUSTOMER)
+    qs = visible(user, "eightd.view", ActionItem.objects.all(), field=TASK_CUSTOMER)
     return get_object_or_404(qs.select_related("report", "report__complaint"), pk=pk)
 
 
 def containment_get(user: Any, pk: int) -> Containment:
-    require(user, "eightd.view")
-    qs = scope_by_customer(user, Containment.objects.all(), field=TASK_CUSTOMER)
+    qs = visible(user, "eightd.view", Containment.objects.all(), field=TASK_CUSTOMER)
     return get_object_or_404(qs.select_related("report", "report__complaint"), pk=pk)
 
 
 def cause_get(user: Any, pk: int) -> RootCause:
-    require(user, "eightd.view")
-    qs = scope_by_customer(user, RootCause.objects.all(), field=TASK_CUSTOMER)
+    qs = visible(user, "eightd.view", RootCause.objects.all(), field=TASK_CUSTOMER)
     return get_object_or_404(qs.select_related("report", "report__complaint"), pk=pk)
 
 
 def team_member_get(user: Any, pk: int) -> TeamMember:
-    require(user, "eightd.view")
-    qs = scope_by_customer(user, TeamMember.objects.all(), field=TASK_CUSTOMER)
+    qs = visible(user, "eightd.view", TeamMember.objects.all(), field=TASK_CUSTOMER)
     return get_object_or_404(qs.select_related("report", "user"), pk=pk)
 
 
 def template_list(user: Any) -> QuerySet[ReplyTemplate]:
-    require(user, "reply.view")
-    return scope_by_customer(user, ReplyTemplate.objects.select_related("customer"))
+    return visible(user, "reply.view", ReplyTemplate.objects.select_related("customer"))
 
 
 def pending_circulations(user: Any) -> QuerySet[Circulation]:

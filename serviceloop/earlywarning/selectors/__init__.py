@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 
-from serviceloop.core.permissions import is_agent_only, require, scope_by_customer
+from serviceloop.core.filters import filter_given, search
+from serviceloop.core.permissions import is_agent_only, require, scope_by_customer, visible
 
 from ..models import (
     Alert,
@@ -43,26 +44,17 @@ def alert_list(
 ) -> QuerySet[Alert]:
     require(user, "ew.view")
     qs = _scoped_alerts(user, Alert.objects.select_related("customer", "report"))
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(part_number__icontains=q)
-            | Q(cohort__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(customer__code__icontains=q)
-        )
-    if kind:
-        qs = qs.filter(kind=kind)
-    if status:
-        qs = qs.filter(status=status)
-    if severity:
-        qs = qs.filter(severity=severity)
+    qs = search(qs, q, "number", "part_number", "cohort", "customer__name", "customer__code")
+    qs = filter_given(
+        qs,
+        kind=kind,
+        status=status,
+        severity=severity,
+        customer_id=customer,
+        signalling=signalling,
+    )
     if part_number:
         qs = qs.filter(part_number__iexact=part_number.strip())
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if signalling is not None:
-        qs = qs.filter(signalling=signalling)
     if open_only:
         qs = qs.exclude(status__in=["closed", "dismissed"])
     return qs
@@ -86,12 +78,8 @@ def report_list(user: Any, *, status: str = "", q: str = "") -> QuerySet[Failure
         FailureAnalysisReport.objects.select_related("alert", "alert__customer", "created_by"),
         "alert",
     )
-    if status:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q) | Q(title__icontains=q) | Q(alert__number__icontains=q)
-        )
+    qs = filter_given(qs, status=status)
+    qs = search(qs, q, "number", "title", "alert__number")
     return qs
 
 
@@ -122,8 +110,7 @@ def production_list(user: Any, *, part_number: str = "", q: str = "") -> QuerySe
     qs = ProductionVolume.objects.all()
     if part_number:
         qs = qs.filter(part_number__iexact=part_number.strip())
-    if q:
-        qs = qs.filter(Q(part_number__icontains=q) | Q(part_name__icontains=q))
+    qs = search(qs, q, "part_number", "part_name")
     return qs
 
 
@@ -151,18 +138,13 @@ def production_get(user: Any, pk: int) -> ProductionVolume:
 def purchase_list(
     user: Any, *, customer: int | None = None, month: str = ""
 ) -> QuerySet[PurchaseVolume]:
-    require(user, "ew.view")
-    qs = scope_by_customer(user, PurchaseVolume.objects.select_related("customer"))
-    if customer:
-        qs = qs.filter(customer_id=customer)
-    if month:
-        qs = qs.filter(month=month)
+    qs = visible(user, "ew.view", PurchaseVolume.objects.select_related("customer"))
+    qs = filter_given(qs, customer_id=customer, month=month)
     return qs
 
 
 def purchase_get(user: Any, pk: int) -> PurchaseVolume:
-    require(user, "ew.view")
-    qs = scope_by_customer(user, PurchaseVolume.objects.select_related("customer"))
+    qs = visible(user, "ew.view", PurchaseVolume.objects.select_related("customer"))
     return get_object_or_404(qs, pk=pk)
 
 
@@ -173,10 +155,7 @@ def survey_list(
     qs = SurveyResponse.objects.select_related("customer")
     if is_agent_only(user):
         qs = scope_by_customer(user, qs)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if customer:
-        qs = qs.filter(customer_id=customer)
+    qs = filter_given(qs, kind=kind, customer_id=customer)
     return qs
 
 

@@ -4,9 +4,9 @@ retail users (R-5.3.1/5.3.2, R-5.3.4.1, R-5.3.5)."""
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
-from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_read import create_route, get_route, list_route, patch_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -48,11 +48,15 @@ def who_is_where(request: HttpRequest, day: date | None = None):
     }
 
 
-@router.post("/", response={201: AssignmentOut})
-def create_assignment(request: HttpRequest, data: AssignmentIn):
-    actor = user_of(request)
-    require(actor, "assignment.manage")
-    return Status(201, services.assignment_create(actor=actor, **data.dict()))
+create_route(
+    router,
+    AssignmentOut,
+    __name__,
+    "create_assignment",
+    AssignmentIn,
+    services.assignment_create,
+    permission="assignment.manage",
+)
 
 
 get_route(

@@ -4,10 +4,16 @@ from datetime import date
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Router, Schema
 
 from serviceloop.core import deadlines
-from serviceloop.core.api_read import get_route, list_route, patch_route, prefetch_with
+from serviceloop.core.api_read import (
+    create_route,
+    get_route,
+    list_route,
+    patch_route,
+    prefetch_with,
+)
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -153,11 +159,15 @@ list_route(
 )
 
 
-@infoforms_router.post("/", response={201: InfoFormOut})
-def create_infoform(request: HttpRequest, data: InfoFormIn):
-    actor = user_of(request)
-    require(actor, "infoform.manage")
-    return Status(201, services.infoform_create(actor=actor, **data.dict()))
+create_route(
+    infoforms_router,
+    InfoFormOut,
+    __name__,
+    "create_infoform",
+    InfoFormIn,
+    services.infoform_create,
+    permission="infoform.manage",
+)
 
 
 get_route(

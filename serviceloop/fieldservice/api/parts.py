@@ -7,7 +7,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from serviceloop.core.api_read import get_route, list_route, patch_route, prefetch_with
+from serviceloop.core.api_read import (
+    create_route,
+    get_route,
+    list_route,
+    patch_route,
+    prefetch_with,
+)
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
@@ -43,17 +49,23 @@ tags_router = Router(tags=["nonconforming-tags"], auth=API_AUTH)
 # ---------------------------------------------------------------- catalogue
 
 
-@parts_router.get("/", response=list[SparePartOut])
-@paginate(LimitOffsetPagination)
-def list_parts(request: HttpRequest, q: str = "", active: bool | None = None):
-    return selectors.part_list(user_of(request), q=q, active=active)
+class PartFilters(Schema):
+    q: str = ""
+    active: bool | None = None
 
 
-@parts_router.post("/", response={201: SparePartOut})
-def create_part(request: HttpRequest, data: PartIn):
-    actor = user_of(request)
-    require(actor, "part.manage")
-    return Status(201, services.part_create(actor=actor, **data.dict()))
+list_route(parts_router, SparePartOut, __name__, "list_parts", selectors.part_list, PartFilters)
+
+
+create_route(
+    parts_router,
+    SparePartOut,
+    __name__,
+    "create_part",
+    PartIn,
+    services.part_create,
+    permission="part.manage",
+)
 
 
 get_route(parts_router, SparePartOut, __name__, "get_part", "spare_part_id", selectors.part_get)
@@ -94,15 +106,23 @@ list_route(
 )
 
 
-@requests_router.post("/", response={201: RequestOut})
-def create_request(request: HttpRequest, data: RequestIn):
-    actor = user_of(request)
-    require(actor, "parts.request")
-    payload = data.dict()
+def _request_lines(payload: dict) -> dict:
     payload["lines"] = [
         {"part": line["part"], "quantity": line["quantity"]} for line in payload["lines"]
     ]
-    return Status(201, services.parts_request_create(actor=actor, **payload))
+    return payload
+
+
+create_route(
+    requests_router,
+    RequestOut,
+    __name__,
+    "create_request",
+    RequestIn,
+    services.parts_request_create,
+    permission="parts.request",
+    api_in=_request_lines,
+)
 
 
 @requests_router.get("/failure-frequency", response=list[FrequencyOut])
@@ -177,12 +197,15 @@ def cancel(request: HttpRequest, parts_request_id: int, data: Reason):
     return services.parts_request_cancel(actor=actor, request=r, reason=data.reason)
 
 
-@warehouse_router.get("/", response=list[RequestOut])
-@paginate(LimitOffsetPagination)
-def warehouse_queue(request: HttpRequest):
-    """R-5.9.3: approved requests waiting at the finished-goods warehouse, urgent draws first,
-    then in order of request."""
-    return selectors.warehouse_queue(user_of(request))
+list_route(
+    warehouse_router,
+    RequestOut,
+    __name__,
+    "warehouse_queue",
+    selectors.warehouse_queue,
+    doc="R-5.9.3: approved requests waiting at the finished-goods warehouse, urgent draws first,\n"
+    "then in order of request.",
+)
 
 
 # ---------------------------------------------------------------- ledger
@@ -206,12 +229,20 @@ def list_balances(
     ]
 
 
-@movements_router.get("/", response=list[MovementOut])
-@paginate(LimitOffsetPagination)
-def list_movements(
-    request: HttpRequest, holder: int | None = None, part: int | None = None, kind: str = ""
-):
-    return selectors.movement_list(user_of(request), holder=holder, part=part, kind=kind)
+class MovementFilters(Schema):
+    holder: int | None = None
+    part: int | None = None
+    kind: str = ""
+
+
+list_route(
+    movements_router,
+    MovementOut,
+    __name__,
+    "list_movements",
+    selectors.movement_list,
+    MovementFilters,
+)
 
 
 @movements_router.post("/returns", response={201: MovementOut})

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from serviceloop.core.api_read import get_route, list_route, patch_route
+from serviceloop.core.api_read import create_route, get_route, list_route, patch_route
 from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 from serviceloop.records.policy import with_retention
@@ -64,13 +64,21 @@ list_route(
 )
 
 
-@router.post("/", response={201: RecordOut})
-def create_record(request: HttpRequest, data: RecordIn):
-    actor = user_of(request)
-    require(actor, "record.create")
-    payload = data.dict()
+def _api_record(payload: dict) -> dict:
     payload["part"] = _part(payload.pop("part"), payload.pop("part_number"))
-    return Status(201, services.service_record_create(actor=actor, source=Source.API, **payload))
+    return {**payload, "source": Source.API}
+
+
+create_route(
+    router,
+    RecordOut,
+    __name__,
+    "create_record",
+    RecordIn,
+    services.service_record_create,
+    permission="record.create",
+    api_in=_api_record,
+)
 
 
 @router.get("/defaults", response=DefaultsOut)

@@ -9,8 +9,8 @@ from pydantic import Field
 
 from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.core.schemas import DepartmentRowOut
+from serviceloop.records.schemas import RetainedOut
 
 from ..models import InfoCategory
 from .records import RecordOut
@@ -95,26 +95,13 @@ class AckIn(Schema):
     response: str = ""
 
 
-class InfoRoutingOut(Schema):
-    id: int
-    department: int = Field(alias="department_id")
-    department_name: str
+class InfoRoutingOut(DepartmentRowOut):
     acknowledged_at: LocalDateTime | None
     acknowledged_by: int | None = Field(None, alias="acknowledged_by_id")
     response: str
 
-    @staticmethod
-    def resolve_department_name(obj) -> str:
-        return str(obj.department)
 
-
-class InfoFormOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class InfoFormOut(RetainedOut):
     id: int
     number: str
     title: str

@@ -9,8 +9,7 @@ from pydantic import Field
 
 from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from ..models import (
     Disposition,
@@ -252,13 +251,7 @@ class ReturnLineOut(Schema):
         return obj.part.part_number
 
 
-class ReturnOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class ReturnOut(RetainedOut):
     id: int
     number: str
     customer: int = Field(alias="customer_id")

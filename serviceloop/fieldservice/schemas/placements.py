@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, Field
 
 from serviceloop.core.api_read import related
 from serviceloop.core.api_support import LocalDateTime
+from serviceloop.core.schemas import CustomerNameOut
 
 from ..models import (
     AssignmentKind,
@@ -53,7 +54,7 @@ class AssignmentEndIn(Schema):
     reason: str = Field(min_length=1)
 
 
-class AssignmentOut(Schema):
+class AssignmentOut(CustomerNameOut):
     id: int
     kind: str
     engineer: int = Field(alias="engineer_id")
@@ -73,10 +74,6 @@ class AssignmentOut(Schema):
     @staticmethod
     def resolve_engineer_name(obj) -> str:
         return str(obj.engineer)
-
-    @staticmethod
-    def resolve_customer_name(obj) -> str:
-        return obj.customer.name
 
     @staticmethod
     def resolve_customer_tier(obj) -> str:

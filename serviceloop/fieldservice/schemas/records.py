@@ -8,8 +8,7 @@ from ninja import Schema
 from pydantic import Field
 
 from serviceloop.core.api_support import LocalDateTime
-from serviceloop.records.policy import retain_until
-from serviceloop.records.schemas import RetainUntil
+from serviceloop.records.schemas import RetainedOut
 
 from ..models import (
     FailureMode,
@@ -83,13 +82,7 @@ class PartsUsedIn(Schema):
     note: str = ""
 
 
-class RecordOut(Schema):
-    retain_until: RetainUntil = None  # R-7 (serviceloop.records)
-
-    @staticmethod
-    def resolve_retain_until(obj) -> RetainUntil:
-        return retain_until(obj)
-
+class RecordOut(RetainedOut):
     id: int
     number: str
     engineer: int = Field(alias="engineer_id")

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from serviceloop.core import deadlines
-from serviceloop.core.filters import filter_given
+from serviceloop.core.filters import filter_given, search
 from serviceloop.core.models import User
 from serviceloop.core.permissions import (
     is_agent_only,
@@ -183,8 +183,7 @@ def infoform_list(
     require(user, "infoform.view")
     qs = InformationFeedbackForm.objects.all()
     qs = filter_given(qs, status=status, category=category)
-    if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(title__icontains=q) | Q(summary__icontains=q))
+    qs = search(qs, q, "number", "title", "summary")
     if department:
         qs = qs.filter(routings__department_id=department).distinct()
     return qs

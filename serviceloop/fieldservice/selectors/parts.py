@@ -12,7 +12,7 @@ from serviceloop.core.models import User
 from serviceloop.core.permissions import (
     is_agent_only,
     require,
-    scope_by_customer,
+    visible,
 )
 
 from .. import queries
@@ -33,8 +33,7 @@ from .placements import VIEW
 def part_list(user: Any, *, q: str = "", active: bool | None = None) -> QuerySet[Part]:
     require(user, VIEW)
     qs = Part.objects.all()
-    if q:
-        qs = qs.filter(Q(part_number__icontains=q) | Q(name__icontains=q))
+    qs = search(qs, q, "part_number", "name")
     qs = filter_given(qs, is_active=active)
     return qs
 
@@ -47,27 +46,22 @@ def part_get(user: Any, pk: int) -> Part:
 def request_list(
     user: Any, *, kind: str = "", status: str = "", mine: bool = False, q: str = ""
 ) -> QuerySet[PartsRequest]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, PartsRequest.objects.all()).select_related(
+    qs = visible(user, VIEW, PartsRequest.objects.all()).select_related(
         "customer", "holder", "requested_by"
     )
     qs = filter_given(qs, kind=kind, status=status)
     if mine:
         qs = qs.filter(Q(requested_by=user) | Q(holder=user))
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(reason__icontains=q)
-            | Q(lines__part__part_number__icontains=q)
-        ).distinct()
+    if q:  # the search reaches the lines: one row per request
+        fields = ("number", "customer__name", "reason", "lines__part__part_number")
+        qs = search(qs, q, *fields).distinct()
     return qs
 
 
 def request_get(user: Any, pk: int) -> PartsRequest:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         PartsRequest.objects.select_related(
             "customer", "holder", "requested_by", "decided_by", "issued_by"
         ),
@@ -78,8 +72,7 @@ def request_get(user: Any, pk: int) -> PartsRequest:
 def warehouse_queue(user: Any) -> QuerySet[PartsRequest]:
     """R-5.9.3: approved requests waiting at the finished-goods warehouse — urgent draws
     first, then in the order they were requested."""
-    require(user, VIEW)
-    qs = scope_by_customer(user, PartsRequest.objects.filter(status=RequestStatus.APPROVED))
+    qs = visible(user, VIEW, PartsRequest.objects.filter(status=RequestStatus.APPROVED))
     return (
         qs.select_related("customer", "holder", "requested_by")
         .prefetch_related("lines__part")
@@ -134,8 +127,7 @@ def failure_frequency(user: Any, engineer: int, weeks: int) -> list[queries.Part
 def tag_list(
     user: Any, *, status: str = "", customer: int | None = None, q: str = ""
 ) -> QuerySet[NonconformingTag]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, NonconformingTag.objects.all()).select_related(
+    qs = visible(user, VIEW, NonconformingTag.objects.all()).select_related(
         "customer", "part", "tagged_by"
     )
     qs = filter_given(qs, status=status, customer_id=customer)
@@ -144,9 +136,9 @@ def tag_list(
 
 
 def tag_get(user: Any, pk: int) -> NonconformingTag:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         NonconformingTag.objects.select_related(
             "customer", "part", "tagged_by", "resolved_by", "parts_request"
         ),
@@ -160,26 +152,21 @@ def tag_get(user: Any, pk: int) -> NonconformingTag:
 def return_list(
     user: Any, *, status: str = "", customer: int | None = None, mine: bool = False, q: str = ""
 ) -> QuerySet[ReturnForRepairForm]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, ReturnForRepairForm.objects.all()).select_related(
+    qs = visible(user, VIEW, ReturnForRepairForm.objects.all()).select_related(
         "customer", "engineer"
     )
     qs = filter_given(qs, status=status, customer_id=customer)
     if mine:
         qs = qs.filter(engineer=user)
-    if q:
-        qs = qs.filter(
-            Q(number__icontains=q)
-            | Q(customer__name__icontains=q)
-            | Q(lines__part__part_number__icontains=q)
-        ).distinct()
+    if q:  # the search reaches the lines: one row per form
+        qs = search(qs, q, "number", "customer__name", "lines__part__part_number").distinct()
     return qs
 
 
 def return_get(user: Any, pk: int) -> ReturnForRepairForm:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         ReturnForRepairForm.objects.select_related(
             "customer", "engineer", "signed_by", "checked_by", "service_record"
         ),

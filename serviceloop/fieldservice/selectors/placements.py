@@ -17,6 +17,7 @@ from serviceloop.core.permissions import (
     is_agent_only,
     require,
     scope_by_customer,
+    visible,
     visible_customers,
 )
 from serviceloop.customers.models import Customer, Tier
@@ -77,8 +78,7 @@ def assignment_list(
 
 
 def assignment_get(user: Any, pk: int) -> EngineerAssignment:
-    require(user, VIEW)
-    qs = scope_by_customer(user, EngineerAssignment.objects.select_related("engineer", "customer"))
+    qs = visible(user, VIEW, EngineerAssignment.objects.select_related("engineer", "customer"))
     return get_object_or_404(qs, pk=pk)
 
 
@@ -190,9 +190,9 @@ def escalation_list(
 
 
 def escalation_get(user: Any, pk: int) -> Escalation:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         Escalation.objects.select_related(
             "customer",
             "raised_by",
@@ -226,8 +226,7 @@ def record_list(
     week: date | None = None,
     major: bool | None = None,
 ) -> QuerySet[ServiceRecord]:
-    require(user, VIEW)
-    qs = scope_by_customer(user, ServiceRecord.objects.all()).select_related(
+    qs = visible(user, VIEW, ServiceRecord.objects.all()).select_related(
         "engineer", "customer", "part"
     )
     qs = search(
@@ -258,9 +257,9 @@ def record_list(
 
 
 def record_get(user: Any, pk: int) -> ServiceRecord:
-    require(user, VIEW)
-    qs = scope_by_customer(
+    qs = visible(
         user,
+        VIEW,
         ServiceRecord.objects.select_related(
             "engineer", "customer", "part", "weekly_feedback", "major_flagged_by"
         ),

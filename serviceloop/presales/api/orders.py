@@ -5,7 +5,6 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 
 from serviceloop.communications.selectors import communication_get
 from serviceloop.core.api_read import get_route, list_route
@@ -114,10 +113,13 @@ def acknowledge(request: HttpRequest, order_id: int, routing_id: int, data: Orde
     return services.order_routing_acknowledge(actor=user, routing=routing, note=data.note)
 
 
-@results_router.get("/", response=list[ResultOut])
-@paginate(LimitOffsetPagination)
-def list_results(request: HttpRequest, customer: int | None = None):
-    return selectors.result_list(user_of(request), customer=customer)
+class ResultFilters(Schema):
+    customer: int | None = None
+
+
+list_route(
+    results_router, ResultOut, __name__, "list_results", selectors.result_list, ResultFilters
+)
 
 
 @results_router.post("/", response={201: ResultOut})
