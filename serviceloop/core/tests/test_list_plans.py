@@ -112,3 +112,16 @@ def test_the_stored_dashboards_staleness_check_is_an_index_range():
     assert not problems, plan
     conds = [n.get("Index Cond", "") for n in _nodes(json.loads(plan)[0]["Plan"])]
     assert any("updated_at" in c and "part_number" in c for c in conds), plan
+
+
+def test_the_open_8d_reports_are_read_from_their_own_index():
+    """ "My work" counts what quality owes on open 8D reports (complaints.my_work): the open
+    reports come from the partial index `eightd_open`, not a scan of every report."""
+    from django.db.models import Q
+
+    from serviceloop.complaints.models import EightDReport
+
+    qs = EightDReport.objects.filter(~Q(status="closed")).values("id").order_by()
+    problems, plan = _plan(qs, sorted_by_index=False)
+    assert not problems, plan
+    assert '"Index Name": "eightd_open"' in plan
