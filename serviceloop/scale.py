@@ -25,7 +25,7 @@ import functools
 import random
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -697,7 +697,7 @@ def _worker(name: str, job: Callable[[Loaded], None], send: Any) -> None:
         send.close()
 
 
-def _in_processes(jobs: dict[str, Callable[[Loaded], None]]) -> Iterator[tuple[str, Loaded]]:
+def _in_processes(jobs: Mapping[str, Callable[[Loaded], None]]) -> Iterator[tuple[str, Loaded]]:
     """Run each job in a forked process (its own connection); yield what each loaded, in
     order; raise if one failed (after all have ended)."""
     import multiprocessing

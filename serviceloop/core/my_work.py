@@ -138,13 +138,13 @@ def most_urgent(
         rows = list(rows_qs.order_by(*ordering))
     else:
         # both counts from one scan: COUNT(all) * PACK + COUNT(overdue), unpacked below
-        count = "COUNT(DISTINCT %(expressions)s)" if count_distinct else "COUNT(%(expressions)s)"
+        counting = "COUNT(DISTINCT %(expressions)s)" if count_distinct else "COUNT(%(expressions)s)"
         what = F(count_distinct or "pk")
-        n: Any = Func(what, template=count, output_field=IntegerField())
+        n: Any = Func(what, template=counting, output_field=IntegerField())
         if late is not None:
             if count_distinct:
                 late = Case(When(**{f"{order}__lt": now}, then=what))
-            n = n * PACK + Func(late, template=count, output_field=IntegerField())
+            n = n * PACK + Func(late, template=counting, output_field=IntegerField())
         counted_qs = base if counted is None else counted.order_by()
         packed = Subquery(
             counted_qs.annotate(work_n=n).values("work_n"), output_field=IntegerField()

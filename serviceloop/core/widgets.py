@@ -37,6 +37,8 @@ class LargeSelect(forms.Select):
         if self.rows is None or not isinstance(choices, ModelChoiceIterator):
             return choices
         field = choices.field
+        if field.queryset is None:
+            return []
         empty = [] if field.empty_label is None else [("", field.empty_label)]
         return [*empty, *self.rows(field.queryset)]
 
