@@ -6,6 +6,7 @@ the same run; writes a markdown table.
         --database-url postgres://postgres@127.0.0.1:5432/bench
     .venv/bin/python benchmarks/latency.py --database-url postgres://…/bench [--reps 7]
         [--exports] [--data-dir DIR]   # SQLite: --data-dir of a `load_company.py --keep` run
+        [--no-live]                      # skip the dashboard computed in the request
         [--only "customers,API 8D"]      # only the pages whose names contain one of these
 
 The pages are requested in this process through Django's test client (no network, no
@@ -49,6 +50,11 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=7)
     parser.add_argument("--exports", action="store_true")
     parser.add_argument("--name", default="")
+    parser.add_argument(
+        "--no-live",
+        action="store_true",
+        help="skip the part dashboard computed in the request (minutes at a million claims)",
+    )
     parser.add_argument(
         "--only", default="", help="comma-separated parts of page names: measure only those"
     )
@@ -354,6 +360,9 @@ def main() -> None:
         times = measure(get, reps)
         with CaptureQueriesContext(connection) as ctx:
             get()
+        timed = sorted(
+            ((float(q["time"]) * 1000, q["sql"]) for q in ctx.captured_queries), reverse=True
+        )
         entry = {
             "page": name,
             "kind": kind,
@@ -362,6 +371,10 @@ def main() -> None:
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(pct(times, 0.95), 1),
             "queries": len(ctx.captured_queries),
+            # the page's SQL as the driver timed it (the counted request), and its slowest
+            "sql_ms": round(sum(t for t, _ in timed), 1),
+            "slowest_sql_ms": round(timed[0][0], 1) if timed else None,
+            "slowest_sql": timed[0][1][:600] if timed else "",
         }
         if sql:
             raw_times = measure(lambda sql=sql: raw(sql), reps)
@@ -370,23 +383,27 @@ def main() -> None:
         results.append(entry)
         print(
             f"{name:32s} p50 {entry['p50_ms']:8.1f} ms  p95 {entry['p95_ms']:8.1f}  "
-            f"q {entry['queries']:3d}  raw {entry.get('raw_p50_ms', '—')}",
+            f"q {entry['queries']:3d}  sql {entry['sql_ms']:.1f}  "
+            f"raw {entry.get('raw_p50_ms', '—')}",
             flush=True,
         )
 
     # The part dashboard as it was: the analysis computed in the request.
-    live = measure(lambda: dashboard.part_context(part, timezone.localdate()), min(3, args.reps))
-    results.append(
-        {
-            "page": "part dashboard (live, before)",
-            "kind": "dashboard",
-            "user": "quality1",
-            "url": "(dashboard.part_context)",
-            "p50_ms": round(statistics.median(live), 1),
-            "p95_ms": round(pct(live, 0.95), 1),
-            "queries": None,
-        }
-    )
+    if not args.no_live:
+        live = measure(
+            lambda: dashboard.part_context(part, timezone.localdate()), min(3, args.reps)
+        )
+        results.append(
+            {
+                "page": "part dashboard (live, before)",
+                "kind": "dashboard",
+                "user": "quality1",
+                "url": "(dashboard.part_context)",
+                "p50_ms": round(statistics.median(live), 1),
+                "p95_ms": round(pct(live, 0.95), 1),
+                "queries": None,
+            }
+        )
     counts = {
         "communications": Communication.objects.count(),
         "complaints": Complaint.objects.count(),
@@ -403,13 +420,14 @@ def main() -> None:
         head += f"\nSetup: analysis run {setup}\n"
     lines = [
         head,
-        "| page | kind | user | p50 ms | p95 ms | queries | raw SQL p50 ms | × raw |",
-        "|---|---|---|---:|---:|---:|---:|---:|",
+        "| page | kind | user | p50 ms | p95 ms | queries | its SQL ms | raw SQL p50 ms | × raw |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for e in results:
         lines.append(
             f"| {e['page']} | {e['kind']} | {e['user']} | {e['p50_ms']:,.1f} | {e['p95_ms']:,.1f} "
             f"| {e['queries'] if e['queries'] is not None else '—'} "
+            f"| {e.get('sql_ms', '—')} "
             f"| {e.get('raw_p50_ms', '—')} | {e.get('ratio', '—')} |"
         )
     text = "\n".join(lines)

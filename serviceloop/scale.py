@@ -13,7 +13,9 @@ bulk-creates them with the report). Nothing else is generated at scale: no routi
 notifications, no letters, no 8D tasks. The entries are attributed to the system
 ("demo_scale"), not to the people named on the records: the loader wrote them.
 
-Each chunk is one transaction (numbers, rows and their audit entries together). Two years of
+Each chunk is one transaction (numbers, rows and their audit entries together; the entries
+last, after the rows' foreign keys are checked, as the chain's lock is held to the commit).
+`load(parallel=True)` (PostgreSQL) loads the three kinds in three processes at once. Two years of
 history end now; open work sits in the recent weeks, the older records are closed.
 """
 
@@ -22,7 +24,8 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -92,6 +95,12 @@ class Loaded:
     def add(self, table: str, n: int) -> None:
         self.rows[table] = self.rows.get(table, 0) + n
 
+    def merge(self, other: Loaded) -> None:
+        for table, n in other.rows.items():
+            self.add(table, n)
+        self.seconds.update(other.seconds)
+        self.audit_entries += other.audit_entries
+
 
 def sizes(scale: float) -> dict[str, int]:
     """The number of records of each kind at `scale` (at least a handful of each)."""
@@ -132,11 +141,15 @@ def _store(
     *,
     audited: bool = True,
     related: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    audits: list[Callable[[], None]] | None = None,
 ) -> list[int]:
+    """Insert the rows; their CREATE entries are appended now, or (given `audits`) by the
+    callable added to it, which `_audit_last` runs once all of the chunk's rows are in."""
     rows = table.rows(values, now)
     ids = table.insert(rows, returning=audited)
     loaded.add(table.model._meta.db_table, len(rows))
-    if audited:
+
+    def audit() -> None:
         loaded.audit_entries += audit_create_rows(
             actor=None,
             table=table,
@@ -147,7 +160,27 @@ def _store(
             at=now,
             related=related,
         )
+
+    if audited:
+        if audits is None:
+            audit()
+        else:
+            audits.append(audit)
     return ids
+
+
+def _audit_last(audits: list[Callable[[], None]]) -> None:
+    """A chunk's audit entries, last in its transaction: the deferred foreign-key checks of
+    its rows are run first (SET CONSTRAINTS ALL IMMEDIATE: the same checks, now rather than
+    at COMMIT), so that the chain's lock, taken by the first append and held to the commit,
+    is held as briefly as can be (the parallel load's three processes take turns on it)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for audit in audits:
+        audit()
 
 
 def _chunks(n: int, size: int) -> Iterator[int]:
@@ -271,7 +304,9 @@ def load_communications(
             values.append(v)
         with transaction.atomic():
             _numbered("COM", values, lambda v: v["received_at"])
-            _store(table, values, now, loaded)
+            audits: list[Callable[[], None]] = []
+            _store(table, values, now, loaded, audits=audits)
+            _audit_last(audits)
 
 
 def _vin(rng: random.Random) -> str:
@@ -342,10 +377,12 @@ def load_claims(
             )
         with transaction.atomic():
             _numbered(NUMBER_PREFIX, values, lambda v: _noon(v["reported_on"]))
-            ids = _store(claims_table, values, now, loaded)
+            audits: list[Callable[[], None]] = []
+            ids = _store(claims_table, values, now, loaded, audits=audits)
             for record, pk in zip(records, ids, strict=True):
                 record.update(claim_id=pk, seq=1, note=REASON, decided_at=now, actor_label=SYSTEM)
             _store(records_table, records, now, loaded, audited=False)
+            _audit_last(audits)
 
 
 def _noon(day: date) -> datetime:
@@ -429,16 +466,18 @@ def load_complaints(
         with transaction.atomic():
             _numbered("CMP", complaints, lambda v: v["received_at"])
             _numbered("8D", reports, lambda v: v["created_at"])
+            audits: list[Callable[[], None]] = []
             ids = _store(
                 c_table,
                 complaints,
                 now,
                 loaded,
                 related=lambda row: {"customer": _Named(names[row["customer_id"]])},
+                audits=audits,
             )
             for report, pk in zip(reports, ids, strict=True):
                 report["complaint_id"] = pk
-            report_ids = _store(r_table, reports, now, loaded)
+            report_ids = _store(r_table, reports, now, loaded, audits=audits)
             disciplines, team = [], []
             for pk, (dues, done, leader, closed) in zip(report_ids, extras, strict=True):
                 for i, code in enumerate(CODES):
@@ -467,6 +506,7 @@ def load_complaints(
                 )
             _store(d_table, disciplines, now, loaded, audited=False)
             _store(t_table, team, now, loaded, audited=False)
+            _audit_last(audits)
 
 
 class _Named:
@@ -502,41 +542,205 @@ def load_production(claims: int, rng: random.Random, now: datetime, loaded: Load
         _store(table, values, now, loaded)
 
 
+KINDS: dict[str, Callable[..., None]] = {
+    "communications": load_communications,
+    "claims": load_claims,
+    "complaints": load_complaints,
+}
+
+
 def load(
-    scale: float, *, seed: int = 20261202, stdout: Any = None, now: datetime | None = None
+    scale: float,
+    *,
+    seed: int = 20261202,
+    stdout: Any = None,
+    now: datetime | None = None,
+    parallel: bool = False,
+    rebuild_indexes: bool = False,
 ) -> Loaded:
-    """Add a company of `scale` × the issue's target size to the database (see module doc)."""
+    """Add a company of `scale` × the issue's target size to the database (see module doc).
+
+    `parallel` (PostgreSQL only): communications, claims and complaints are loaded at the same
+    time by three forked processes, each with its own connection (each kind has its own
+    numbers; the chunks' audit entries take turns on the chain's head lock, so the chain is
+    one valid chain as in the serial load). Each kind draws from its own random stream, so
+    the records are the same either way; only ids and audit order differ.
+
+    `rebuild_indexes` (PostgreSQL, a throw-away database: other sessions would run without
+    them meanwhile): the loaded tables' plain indexes are dropped for the load and built
+    again at the end (`_drop_indexes`)."""
+    from django.db import connection
+
     want = sizes(scale)
     rng = random.Random(seed)
     now = now or timezone.now()
     loaded = Loaded()
     people = _people()
 
-    def step(name: str, run: Callable[[], Any]) -> Any:
-        started = time.perf_counter()
-        out = run()
-        loaded.seconds[name] = time.perf_counter() - started
-        if stdout is not None and name in want:
+    def report(name: str) -> None:
+        if stdout is not None:
             stdout.write(f"  {name}: {want[name]:,} in {loaded.seconds[name]:.1f} s\n")
-        return out
 
-    customers = step("customers", lambda: load_customers(want["customers"], rng, now, loaded))
+    started = time.perf_counter()
+    customers = load_customers(want["customers"], rng, now, loaded)
+    loaded.seconds["customers"] = time.perf_counter() - started
+    report("customers")
     load_production(want["claims"], rng, now, loaded)
-    for name, loader in (
-        ("communications", load_communications),
-        ("claims", load_claims),
-        ("complaints", load_complaints),
-    ):
-        step(name, functools.partial(loader, want[name], customers, people, rng, now, loaded))
-    step("analyze", analyze)
+    jobs = {
+        name: functools.partial(
+            loader, want[name], customers, people, random.Random(f"{seed}:{name}"), now
+        )
+        for name, loader in KINDS.items()
+    }
+    dropped = _drop_indexes() if rebuild_indexes and connection.vendor == "postgresql" else {}
+    try:
+        if parallel and connection.vendor == "postgresql":
+            done = _in_processes(jobs)
+        else:
+            done = ((name, _timed(name, job)) for name, job in jobs.items())
+        for name, part in done:
+            loaded.merge(part)
+            report(name)
+    finally:
+        if dropped:
+            started = time.perf_counter()
+            _create_indexes(dropped, parallel)
+            loaded.seconds["indexes"] = time.perf_counter() - started
+    started = time.perf_counter()
+    analyze()
+    loaded.seconds["analyze"] = time.perf_counter() - started
     return loaded
+
+
+def _loaded_tables() -> list[str]:
+    from django.apps import apps
+
+    return [
+        apps.get_model(label)._meta.db_table
+        for label in (
+            "communications.Communication",
+            "warranty.WarrantyClaim",
+            "warranty.WarrantyDecisionRecord",
+            "complaints.Complaint",
+            "complaints.EightDReport",
+            "complaints.Discipline",
+            "complaints.TeamMember",
+            "core.AuditEntry",
+        )
+    ]
+
+
+def _drop_indexes() -> dict[str, list[str]]:
+    """PostgreSQL, a throw-away database only: drop the plain (non-unique, constraint-free)
+    indexes of the tables the load fills, for `_create_indexes` to build again from sorted
+    data afterwards (much less work than updating twenty indexes per row). Primary keys,
+    unique indexes and constraints stay: the load is checked as it goes. Table -> the
+    definitions dropped."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
+            WHERE c.relname = ANY(%s) AND NOT i.indisunique AND NOT i.indisprimary
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+            ORDER BY 1, 2
+            """,
+            [_loaded_tables()],
+        )
+        found = cursor.fetchall()
+        dropped: dict[str, list[str]] = {}
+        for table, index, definition in found:
+            cursor.execute(f"DROP INDEX {index}")
+            dropped.setdefault(table, []).append(definition)
+    return dropped
+
+
+def _create_indexes(dropped: dict[str, list[str]], parallel: bool) -> None:
+    """Build the indexes `_drop_indexes` dropped (one process per table if `parallel`)."""
+
+    def build(definitions: list[str], _loaded: Loaded) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for definition in definitions:
+                cursor.execute(definition)
+
+    jobs = {table: functools.partial(build, defs) for table, defs in dropped.items()}
+    if parallel:
+        for _ in _in_processes(jobs):
+            pass
+    else:
+        for table, job in jobs.items():
+            _timed(table, job)
+
+
+def _timed(name: str, job: Callable[[Loaded], None]) -> Loaded:
+    part = Loaded()
+    started = time.perf_counter()
+    job(part)
+    part.seconds[name] = time.perf_counter() - started
+    return part
+
+
+def _worker(name: str, job: Callable[[Loaded], None], send: Any) -> None:
+    from django.db import connections
+
+    try:
+        send.send((True, _timed(name, job)))
+    except BaseException:  # reported to the parent, which raises
+        send.send((False, traceback.format_exc()))
+    finally:
+        connections.close_all()
+        send.close()
+
+
+def _in_processes(jobs: Mapping[str, Callable[[Loaded], None]]) -> Iterator[tuple[str, Loaded]]:
+    """Run each job in a forked process (its own connection); yield what each loaded, in
+    order; raise if one failed (after all have ended)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()  # a forked child must not share the parent's connection
+    context = multiprocessing.get_context("fork")
+    running = []
+    for name, job in jobs.items():
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, args=(name, job, send), name=f"scale-{name}")
+        process.start()
+        send.close()
+        running.append((name, process, receive))
+    results, failures = [], []
+    for name, process, receive in running:
+        try:
+            ok, payload = receive.recv()
+        except EOFError:
+            ok, payload = False, "the process ended without a result"
+        process.join()
+        if ok:
+            results.append((name, payload))
+        else:
+            failures.append(f"{name}: {payload}")
+    if failures:
+        raise RuntimeError("\n".join(failures))
+    yield from results
 
 
 def analyze() -> None:
     """Give the planner statistics of the tables just filled: without them PostgreSQL plans
     for empty tables (at 10 %, quality1's "my work" count ran for minutes before, 13 s of
-    ANALYZE after; autovacuum may not get to it on a busy machine)."""
+    ANALYZE after; autovacuum may not get to it on a busy machine). On PostgreSQL the loaded
+    tables are VACUUMed too, as autovacuum would do to insert-only tables in time: their
+    pages are marked all-visible (index-only scans, e.g. an exact COUNT, need it) and their
+    rows' commit hint bits set (else the first reads of each page write it)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        if connection.vendor != "postgresql":
+            cursor.execute("ANALYZE")
+            return
+        tables = [*_loaded_tables(), "customers_customer", "earlywarning_productionvolume"]
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")

@@ -150,6 +150,9 @@ def _task_items(user: Any) -> Work:
             _("Discipline you own"),
         ),
         kind="eightd.discipline",
+        # one item per report: count the reports (without the per-row "next due?" test)
+        counted=scope_by_customer(user, owned, field=TASK_CUSTOMER),
+        count_distinct="report_id",
     )
     actions = ActionItem.objects.filter(OPEN_REPORT, _mine(user), status=ActionStatus.OPEN)
     yield from most_urgent(

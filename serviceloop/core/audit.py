@@ -444,49 +444,53 @@ def audit_append_many(
     )
     reason_content = f',"reason":{_text(reason)}}}'
     table = Table(AuditEntry)
+    # Everything but the chain's links is worked out before taking the chain's lock, so that
+    # concurrent writers (the parallel scale loader) hold it only to link and insert.
     rows: list[dict[str, Any]] = []
+    links: list[str] = []  # per row, its hashed chain text up to prev_hash and seq
+    for action, object_type, object_id, object_repr, before, after in entries:
+        object_repr = object_repr[:300]
+        after_text = "null" if after is None else _text(after)
+        before_text = "null" if before is None else _text(before)
+        content = (
+            f'{{"after":{after_text},"before":{before_text}'
+            f',"object_repr":{_text(object_repr)}{reason_content}'
+        )
+        content_digest = hashlib.sha256(content.encode()).hexdigest()
+        links.append(
+            f'{head_text}{_text(action)}{actor_text}{at_text}"{content_digest}"'
+            f',"object_id":{_text(object_id)},"object_type":{_text(object_type)}'
+        )
+        rows.append(
+            {
+                "seq": None,
+                "at": at,
+                "actor_id": actor_id,
+                "actor_label": label,
+                "action": action,
+                "object_type": object_type,
+                "object_id": object_id,
+                "object_repr": object_repr,
+                "before": None if before is None else JsonText(before_text),
+                "after": None if after is None else JsonText(after_text),
+                "reason": reason,
+                "prev_hash": None,
+                "hash": None,
+                "content_digest": content_digest,
+                "key_id": kid,
+                "redacted_at": None,
+                "redacted_by_id": None,
+                "redaction_reason": "",
+            }
+        )
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         seq, prev = head.count, head.last_hash
-        for action, object_type, object_id, object_repr, before, after in entries:
+        for row, link in zip(rows, links, strict=True):
             seq += 1
-            object_repr = object_repr[:300]
-            after_text = "null" if after is None else _text(after)
-            before_text = "null" if before is None else _text(before)
-            content = (
-                f'{{"after":{after_text},"before":{before_text}'
-                f',"object_repr":{_text(object_repr)}{reason_content}'
-            )
-            content_digest = hashlib.sha256(content.encode()).hexdigest()
-            blob = (
-                f'{head_text}{_text(action)}{actor_text}{at_text}"{content_digest}"'
-                f',"object_id":{_text(object_id)},"object_type":{_text(object_type)}'
-                f',"prev_hash":"{prev}","seq":{seq}}}'
-            )
-            digest = hmac.digest(key, blob.encode(), "sha256").hex()  # = audit_keys.seal
-            rows.append(
-                {
-                    "seq": seq,
-                    "at": at,
-                    "actor_id": actor_id,
-                    "actor_label": label,
-                    "action": action,
-                    "object_type": object_type,
-                    "object_id": object_id,
-                    "object_repr": object_repr,
-                    "before": None if before is None else JsonText(before_text),
-                    "after": None if after is None else JsonText(after_text),
-                    "reason": reason,
-                    "prev_hash": prev,
-                    "hash": digest,
-                    "content_digest": content_digest,
-                    "key_id": kid,
-                    "redacted_at": None,
-                    "redacted_by_id": None,
-                    "redaction_reason": "",
-                }
-            )
-            prev = digest
+            blob = f'{link},"prev_hash":"{prev}","seq":{seq}}}'
+            row["seq"], row["prev_hash"] = seq, prev
+            prev = row["hash"] = hmac.digest(key, blob.encode(), "sha256").hex()  # = seal
         if not rows:
             return 0
         table.insert(rows, returning=False)

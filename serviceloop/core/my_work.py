@@ -101,6 +101,8 @@ def most_urgent(
     limit: int | None = None,
     now: datetime | None = None,
     partition: str | None = None,
+    counted: QuerySet[Any] | None = None,
+    count_distinct: str | None = None,
 ) -> Iterator[WorkItem | WorkCount]:
     """The `limit` most urgent rows of `qs` (earliest `order` first, undated last, ordered and
     cut in SQL) as work items, then a WorkCount with how many there are in all and how many
@@ -114,7 +116,13 @@ def most_urgent(
     `partition` (a field) makes one query serve several kinds (for small tables): the most
     urgent `limit` of each value of the field (``ROW_NUMBER() OVER (PARTITION BY …)``), each
     kind counted apart (window counts); the kind of a row is then the one `make` gives it and
-    `url` may be a function of the kind."""
+    `url` may be a function of the kind.
+
+    `counted` and `count_distinct` (not with `partition`): count the distinct values of that
+    field among the rows of `counted` instead of the rows of `qs` — when `qs` shows one row
+    per group (the next due of each 8D report, say) and counting the groups from a plain
+    filter is the same number without evaluating the per-group condition on every row; a
+    group is overdue when any of its rows is."""
     limit = limit or SHOWN
     now = now or timezone.now()
     ordering = [F(order).asc(nulls_last=True), F("pk").asc()] if order else [F("pk").asc()]
@@ -130,10 +138,17 @@ def most_urgent(
         rows = list(rows_qs.order_by(*ordering))
     else:
         # both counts from one scan: COUNT(all) * PACK + COUNT(overdue), unpacked below
-        n: Any = Func(F("pk"), function="COUNT", output_field=IntegerField())
+        counting = "COUNT(DISTINCT %(expressions)s)" if count_distinct else "COUNT(%(expressions)s)"
+        what = F(count_distinct or "pk")
+        n: Any = Func(what, template=counting, output_field=IntegerField())
         if late is not None:
-            n = n * PACK + Func(late, function="COUNT", output_field=IntegerField())
-        packed = Subquery(base.annotate(work_n=n).values("work_n"), output_field=IntegerField())
+            if count_distinct:
+                late = Case(When(**{f"{order}__lt": now}, then=what))
+            n = n * PACK + Func(late, template=counting, output_field=IntegerField())
+        counted_qs = base if counted is None else counted.order_by()
+        packed = Subquery(
+            counted_qs.annotate(work_n=n).values("work_n"), output_field=IntegerField()
+        )
         rows_qs = base.annotate(work_packed=packed)
         rows = list(rows_qs.order_by(*ordering)[:limit])
         for obj in rows:

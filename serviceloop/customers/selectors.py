@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -78,3 +79,9 @@ def contact_options(user: Any, customer: int | str | None) -> QuerySet[Contact]:
     if customer in (None, "") or not str(customer).isdigit():
         return Contact.objects.none()
     return scope_by_customer(user, Contact.objects.filter(customer_id=int(customer)))
+
+
+def choice_rows(qs: Any) -> Iterable[tuple[int, str]]:
+    """(pk, label) of each customer as `str(customer)` labels it, without building customers:
+    the options of a select of thousands (core.widgets.LargeSelect's `rows`)."""
+    return ((pk, f"{code} {name}") for pk, code, name in qs.values_list("pk", "code", "name"))

@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.permissions import visible_customers
+from serviceloop.core.widgets import LargeSelect
 from serviceloop.customers.contact_picker import contact_picker
+from serviceloop.customers.selectors import choice_rows
 
 from .models import (
     AlertKind,
@@ -57,7 +59,11 @@ class AlertFilterForm(forms.Form):
     )
     part_number = forms.CharField(label=_("Part number"), required=False)
     customer: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Customer"), required=False, queryset=None, empty_label=_("All customers")
+        label=_("Customer"),
+        required=False,
+        queryset=None,
+        empty_label=_("All customers"),
+        widget=LargeSelect(rows=choice_rows),  # every customer: thousands of options
     )
     signalling = forms.ChoiceField(
         label=_("Signalling"),

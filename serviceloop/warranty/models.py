@@ -196,6 +196,9 @@ class WarrantyClaim(DetailLink, TrackedModel):
             models.Index(
                 fields=["customer", "-reported_on", "-id"], name="claim_customer_reported"
             ),
+            # issue 15: "has a claim of this part changed since the stored analysis?"
+            # (earlywarning.engine.inputs.part_changed_since, on every dashboard view)
+            models.Index(fields=["part_number", "updated_at"], name="claim_part_updated"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from serviceloop.core.fields import (
@@ -117,6 +118,9 @@ class EightDReport(DetailLink, TrackedModel):
         indexes = [  # issue 15: the list's default ordering, alone and by status
             models.Index(fields=["-created_at", "-id"], name="eightd_created_desc"),
             models.Index(fields=["status", "-created_at", "-id"], name="eightd_status_created"),
+            # the open reports (a tenth of them at a million records): "my work" counts what
+            # each person owes on them (an index-only scan of 30,000 entries, not 300,000 rows)
+            models.Index(fields=["id"], condition=~Q(status="closed"), name="eightd_open"),
         ]
 
     def __str__(self) -> str:

@@ -75,3 +75,36 @@ def test_tiny_load_is_complete_and_audited():
     assert entry.object_repr == str(complaint)
     result = verify_chain()
     assert result.ok, result.problem
+
+
+def _index_definitions() -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = ANY(%s)", [scale._loaded_tables()]
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_parallel_load_with_rebuilt_indexes_on_postgresql():
+    """The benchmark's way (PostgreSQL): three processes at once, the plain indexes dropped for
+    the load and built again. The chain is one valid chain with every entry and the tables end
+    with exactly the indexes they had."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parallel loading and index rebuilding are PostgreSQL's")
+    before = _index_definitions()
+    loaded = scale.load(SCALE, seed=7, parallel=True, rebuild_indexes=True)
+    want = scale.sizes(SCALE)
+    assert set(loaded.seconds) >= {"communications", "claims", "complaints", "indexes"}
+    assert Communication.objects.count() == want["communications"]
+    assert WarrantyClaim.objects.count() == WarrantyDecisionRecord.objects.count() == 100
+    assert Discipline.objects.count() == 9 * want["complaints"]
+    audited = sum(want.values()) + want["complaints"] + 5 * 48
+    assert loaded.audit_entries == audited
+    assert AuditEntry.objects.filter(reason=scale.REASON).count() == audited
+    assert _index_definitions() == before
+    result = verify_chain()
+    assert result.ok, result.problem
