@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,12 @@ from django.views.decorators.http import require_POST
 from serviceloop.core.models import User
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
-from serviceloop.core.views_support import AuthedRequest, run_service
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    detail_actions,
+    form_page,
+    run_service,
+)
 
 from . import selectors, services
 from .forms import AttachmentForm, AttendeeForm, CancelForm, TrainingForm, YearForm
@@ -38,26 +44,19 @@ def training_list(request: AuthedRequest) -> HttpResponse:
 def training_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "training.manage")
     form = TrainingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        t = run_service(
-            form,
-            lambda: services.training_create(
-                actor=request.user,
-                title=d["title"],
-                held_on=d["held_on"],
-                trainer=d["trainer"],
-                hours=d["hours"],
-                content=d["content"],
-                location=d["location"],
-                attendees=list(d["attendees"]),
-                external=form.external_rows(),
-            ),
-        )
-        if t:
-            messages.success(request, _("Training saved."))
-            return redirect("training:detail", t.pk)
-    return render(request, "training/form.html", {"form": form, "title": _("Plan a training")})
+    return form_page(
+        request,
+        form,
+        lambda d: services.training_create(
+            actor=request.user,
+            **{**d, "attendees": list(d["attendees"]), "external": form.external_rows()},
+        ),
+        template="training/form.html",
+        context={"title": _("Plan a training")},
+        done=_("Training saved."),
+        success_url=lambda t: reverse("training:detail", args=[t.pk]),
+        invalid_status=200,
+    )
 
 
 def training_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -> HttpResponse:
@@ -108,34 +107,34 @@ def attendance(request: AuthedRequest, pk: int) -> HttpResponse:
     return training_detail(request, pk, {"attendance_errors": form.non_field_errors()})
 
 
+_action = detail_actions(selectors.training_get, training_detail)
+_attach = detail_actions(selectors.training_get, training_detail, files=True)
+
+
 @require_POST
 def attendee_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    t = selectors.training_get(request.user, pk)
-    require(request.user, "training.manage")
-    form = AttendeeForm(request.POST, prefix="attendee")
-    if form.is_valid() and None is not run_service(
-        form,
-        lambda: services.training_add_attendee(actor=request.user, training=t, **form.cleaned_data),
-    ):
-        messages.success(request, _("Attendee added."))
-        return redirect("training:detail", pk)
-    return training_detail(request, pk, {"attendee_form": form, "open_action": "attendee"})
+    return _action(
+        request,
+        pk,
+        "training.manage",
+        AttendeeForm,
+        "attendee",
+        lambda t, d: services.training_add_attendee(actor=request.user, training=t, **d),
+        _("Attendee added."),
+    )
 
 
 @require_POST
 def attach(request: AuthedRequest, pk: int) -> HttpResponse:
-    t = selectors.training_get(request.user, pk)
-    require(request.user, "training.manage")
-    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
-    if form.is_valid() and None is not run_service(
-        form,
-        lambda: services.training_attach(
-            actor=request.user, training=t, file=form.cleaned_data["file"]
-        ),
-    ):
-        messages.success(request, _("Material attached."))
-        return redirect("training:detail", pk)
-    return training_detail(request, pk, {"attachment_form": form, "open_action": "attachment"})
+    return _attach(
+        request,
+        pk,
+        "training.manage",
+        AttachmentForm,
+        "attachment",
+        lambda t, d: services.training_attach(actor=request.user, training=t, file=d["file"]),
+        _("Material attached."),
+    )
 
 
 def attachment(request: AuthedRequest, pk: int, att_pk: int) -> FileResponse:
@@ -146,18 +145,15 @@ def attachment(request: AuthedRequest, pk: int, att_pk: int) -> FileResponse:
 
 @require_POST
 def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    t = selectors.training_get(request.user, pk)
-    require(request.user, "training.manage")
-    form = CancelForm(request.POST, prefix="cancel")
-    if form.is_valid() and None is not run_service(
-        form,
-        lambda: services.training_cancel(
-            actor=request.user, training=t, reason=form.cleaned_data["reason"]
-        ),
-    ):
-        messages.success(request, _("Training cancelled."))
-        return redirect("training:detail", pk)
-    return training_detail(request, pk, {"cancel_form": form, "open_action": "cancel"})
+    return _action(
+        request,
+        pk,
+        "training.manage",
+        CancelForm,
+        "cancel",
+        lambda t, d: services.training_cancel(actor=request.user, training=t, reason=d["reason"]),
+        _("Training cancelled."),
+    )
 
 
 def person(request: AuthedRequest, user_pk: int) -> HttpResponse:
