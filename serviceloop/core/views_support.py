@@ -266,14 +266,14 @@ def list_page(
     *,
     form: forms.BaseForm,
     full: str,
-    partial: str,
+    partial: str = "",
     export: Callable[[Any], HttpResponse] | None = None,
     export_permission: str = "",
     **extra: Any,
 ) -> HttpResponse:
     """A list page: ``?export=xlsx`` answers ``export(qs)`` (after ``export_permission``);
     otherwise the filter form, one page of ``qs`` and ``extra`` in the context, the table
-    alone for htmx requests aimed at it (``list_template``)."""
+    alone (``partial``, if the page has one) for htmx requests aimed at it (``list_template``)."""
     if export is not None and request.GET.get("export") == "xlsx":
         require(request.user, export_permission)
         from .export_jobs import job_rows
@@ -287,4 +287,4 @@ def list_page(
         "qs": querystring_without_page(request),
         **extra,
     }
-    return render(request, list_template(request, full, partial), ctx)
+    return render(request, list_template(request, full, partial or full), ctx)
