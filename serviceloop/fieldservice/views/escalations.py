@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +14,10 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    form_page,
     list_template,
     paginate,
     querystring_without_page,
-    run_service,
 )
 
 from .. import actions, selectors, services
@@ -103,27 +102,13 @@ def escalation_create(request: AuthedRequest) -> HttpResponse:
                 "description": rec.defect,
             }
     form = EscalationForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        e = run_service(
-            form,
-            lambda: services.escalation_raise(
-                actor=request.user,
-                customer=d["customer"],
-                title=d["title"],
-                description=d["description"],
-                service_record=d["service_record"],
-            ),
-        )
-        if e:
-            messages.success(request, _("Escalated to Sales as %s.") % e.number)
-            return redirect("fieldservice:escalation_detail", e.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.escalation_raise(actor=request.user, **d),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Escalate a problem to Sales"),
             intro=_(
                 "For a quality problem you cannot solve on site (R-5.3.3). Sales coordinates "
@@ -131,7 +116,7 @@ def escalation_create(request: AuthedRequest) -> HttpResponse:
             ),
             cancel=reverse("fieldservice:escalation_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda e: _("Escalated to Sales as %s.") % e.number,
     )
 
 

@@ -17,6 +17,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    form_page,
     list_template,
     paginate,
     post_action,
@@ -368,32 +369,13 @@ def tag_create(request: AuthedRequest) -> HttpResponse:
         "customer": selectors.usual_defaults(request.user).get("customer"),
     }
     form = TagForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        tag = run_service(
-            form,
-            lambda: services.tag_create(
-                actor=request.user,
-                customer=d["customer"],
-                part=d["part"],
-                lot=d["lot"],
-                quantity=d["quantity"],
-                location=d["location"],
-                found_on=d["found_on"],
-                nonconformity=d["nonconformity"],
-                disposition=d["disposition"],
-                parts_request=d["parts_request"],
-            ),
-        )
-        if tag:
-            messages.success(request, _("Tagged as %s.") % tag.number)
-            return redirect("fieldservice:tag_detail", tag.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.tag_create(actor=request.user, **d),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Tag nonconforming product"),
             parts=part_numbers(),
             intro=_(
@@ -402,7 +384,7 @@ def tag_create(request: AuthedRequest) -> HttpResponse:
             ),
             cancel=reverse("fieldservice:tag_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda tag: _("Tagged as %s.") % tag.number,
     )
 
 
@@ -423,23 +405,23 @@ def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     tag = selectors.tag_get(request.user, pk)
     require(request.user, "tag.manage")
     form = TagForm(request.POST or None, instance=tag, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in services.tags.EDITABLE}
-        fresh = selectors.tag_get(request.user, pk)
-        if run_service(form, lambda: services.tag_update(actor=request.user, tag=fresh, **data)):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:tag_detail", pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.tag_update(
+            actor=request.user,
+            tag=selectors.tag_get(request.user, pk),
+            **{k: d[k] for k in services.tags.EDITABLE},
+        ),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Edit tag %s") % tag.number,
             parts=part_numbers(),
             cancel=reverse("fieldservice:tag_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:tag_detail", args=[pk]),
     )
 
 
