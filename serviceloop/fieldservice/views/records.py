@@ -19,6 +19,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    form_page,
     list_template,
     paginate,
     post_action,
@@ -152,23 +153,19 @@ def record_create(request: AuthedRequest) -> HttpResponse:
     if "part" in initial:
         initial["part"] = _part_number(initial["part"])
     form = RecordForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        rec = run_service(form, lambda: _create(request, form.cleaned_data, Source.FORM))
-        if rec:
-            messages.success(request, _("Recorded as %s.") % rec.number)
-            return redirect("fieldservice:record_detail", rec.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/record_form.html",
-        ctx(
+        form,
+        lambda d: _create(request, d, Source.FORM),
+        template="fieldservice/record_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("New service record"),
             parts=part_numbers(),
             oems=_oems(request.user),
             cancel=reverse("fieldservice:record_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda rec: _("Recorded as %s.") % rec.number,
     )
 
 
@@ -276,23 +273,18 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial["part"] = rec.part.part_number
     form = RecordForm(request.POST or None, user=request.user, initial=initial, editing=True)
     reason = request.POST.get("reason", "")
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in FIELDS}
-        fresh = selectors.record_get(request.user, pk)
-        if run_service(
-            form,
-            lambda: services.service_record_update(
-                actor=request.user, record=fresh, reason=reason, **data
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:record_detail", pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/record_form.html",
-        ctx(
+        form,
+        lambda d: services.service_record_update(
+            actor=request.user,
+            record=selectors.record_get(request.user, pk),
+            reason=reason,
+            **{k: d[k] for k in FIELDS},
+        ),
+        template="fieldservice/record_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Correct %s") % rec.number,
             parts=part_numbers(),
             oems=_oems(request.user),
@@ -300,7 +292,8 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             reason=reason,
             cancel=reverse("fieldservice:record_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:record_detail", args=[pk]),
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,6 @@ from serviceloop.core.views_support import (
     paginate,
     post_action,
     querystring_without_page,
-    run_service,
 )
 
 from .. import selectors, services
@@ -122,39 +121,22 @@ def return_create(request: AuthedRequest) -> HttpResponse:
             ]
     form = ReturnForm(request.POST or None, user=user, initial=initial)
     formset = ReturnLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        f = run_service(
-            form,
-            lambda: services.return_create(
-                actor=user,
-                customer=d["customer"],
-                return_date=d["return_date"],
-                reason=d["reason"],
-                customer_signatory=d["customer_signatory"],
-                service_record=d["service_record"],
-                lines=_lines_from(formset),
-            ),
-        )
-        if f:
-            messages.success(
-                request,
-                _("Return form %s saved as a draft; countersign it when the goods leave.")
-                % f.number,
-            )
-            return redirect("fieldservice:return_detail", f.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/return_form.html",
-        ctx(
+        form,
+        lambda d: services.return_create(actor=user, lines=_lines_from(formset), **d),
+        formsets=[formset],
+        template="fieldservice/return_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             formset=formset,
             title=_("Return-for-repair form"),
             parts=part_numbers(),
             cancel=reverse("fieldservice:return_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda f: (
+            _("Return form %s saved as a draft; countersign it when the goods leave.") % f.number
+        ),
     )
 
 
@@ -173,35 +155,26 @@ def return_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     ]
     form = ReturnForm(request.POST or None, user=f.engineer, initial=initial, editing=True)
     formset = ReturnLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        fresh = selectors.return_get(request.user, pk)
-        if run_service(
-            form,
-            lambda: services.return_update(
-                actor=request.user,
-                form=fresh,
-                lines=_lines_from(formset),
-                return_date=d["return_date"],
-                reason=d["reason"],
-                customer_signatory=d["customer_signatory"],
-                service_record=d["service_record"],
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:return_detail", pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/return_form.html",
-        ctx(
+        form,
+        lambda d: services.return_update(
+            actor=request.user,
+            form=selectors.return_get(request.user, pk),
+            lines=_lines_from(formset),
+            **{k: d[k] for k in initial},
+        ),
+        formsets=[formset],
+        template="fieldservice/return_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             formset=formset,
             title=_("Edit %s") % f.number,
             parts=part_numbers(),
             cancel=reverse("fieldservice:return_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:return_detail", args=[pk]),
     )
 
 
