@@ -50,7 +50,8 @@ def complaint_list(request: AuthedRequest) -> HttpResponse:
             qs,
             exported_by=str(request.user),
             filters=form.describe(),
-            total=request.export_rows,  # type: ignore[attr-defined]  (counted by list_page)
+            # counted by list_page
+            total=request.export_rows,  # type: ignore[attr-defined]
         ),
         export_permission="complaint.export",
         can_create=can(request.user, "complaint.create"),
