@@ -14,7 +14,6 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    detail_actions,
     form_page,
     run_service,
 )
@@ -107,34 +106,34 @@ def attendance(request: AuthedRequest, pk: int) -> HttpResponse:
     return training_detail(request, pk, {"attendance_errors": form.non_field_errors()})
 
 
-_action = detail_actions(selectors.training_get, training_detail)
-_attach = detail_actions(selectors.training_get, training_detail, files=True)
-
-
 @require_POST
 def attendee_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "training.manage",
-        AttendeeForm,
-        "attendee",
-        lambda t, d: services.training_add_attendee(actor=request.user, training=t, **d),
-        _("Attendee added."),
-    )
+    t = selectors.training_get(request.user, pk)
+    require(request.user, "training.manage")
+    form = AttendeeForm(request.POST, prefix="attendee")
+    if form.is_valid() and None is not run_service(
+        form,
+        lambda: services.training_add_attendee(actor=request.user, training=t, **form.cleaned_data),
+    ):
+        messages.success(request, _("Attendee added."))
+        return redirect("training:detail", pk)
+    return training_detail(request, pk, {"attendee_form": form, "open_action": "attendee"})
 
 
 @require_POST
 def attach(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _attach(
-        request,
-        pk,
-        "training.manage",
-        AttachmentForm,
-        "attachment",
-        lambda t, d: services.training_attach(actor=request.user, training=t, file=d["file"]),
-        _("Material attached."),
-    )
+    t = selectors.training_get(request.user, pk)
+    require(request.user, "training.manage")
+    form = AttachmentForm(request.POST, request.FILES, prefix="attachment")
+    if form.is_valid() and None is not run_service(
+        form,
+        lambda: services.training_attach(
+            actor=request.user, training=t, file=form.cleaned_data["file"]
+        ),
+    ):
+        messages.success(request, _("Material attached."))
+        return redirect("training:detail", pk)
+    return training_detail(request, pk, {"attachment_form": form, "open_action": "attachment"})
 
 
 def attachment(request: AuthedRequest, pk: int, att_pk: int) -> FileResponse:
@@ -145,15 +144,18 @@ def attachment(request: AuthedRequest, pk: int, att_pk: int) -> FileResponse:
 
 @require_POST
 def cancel(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _action(
-        request,
-        pk,
-        "training.manage",
-        CancelForm,
-        "cancel",
-        lambda t, d: services.training_cancel(actor=request.user, training=t, reason=d["reason"]),
-        _("Training cancelled."),
-    )
+    t = selectors.training_get(request.user, pk)
+    require(request.user, "training.manage")
+    form = CancelForm(request.POST, prefix="cancel")
+    if form.is_valid() and None is not run_service(
+        form,
+        lambda: services.training_cancel(
+            actor=request.user, training=t, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, _("Training cancelled."))
+        return redirect("training:detail", pk)
+    return training_detail(request, pk, {"cancel_form": form, "open_action": "cancel"})
 
 
 def person(request: AuthedRequest, user_pk: int) -> HttpResponse:

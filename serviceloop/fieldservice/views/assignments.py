@@ -19,10 +19,8 @@ from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
     form_page,
-    list_template,
-    paginate,
+    list_page,
     post_action,
-    querystring_without_page,
 )
 
 from .. import selectors, services
@@ -127,16 +125,14 @@ def where(request: AuthedRequest) -> HttpResponse:
 def assignment_list(request: AuthedRequest) -> HttpResponse:
     form = AssignmentFilterForm(request.GET or None)
     qs = selectors.assignment_list(request.user, **form.filters())
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/assignment_list.html", "fieldservice/_assignment_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/assignment_list.html",
+        partial="fieldservice/_assignment_table.html",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_assign=can(request.user, "assignment.manage"),
         ),
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,9 +17,7 @@ from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
     form_page,
-    list_template,
-    paginate,
-    querystring_without_page,
+    list_page,
 )
 
 from .. import actions, selectors, services
@@ -37,53 +37,54 @@ from .common import ctx
 def escalation_list(request: AuthedRequest) -> HttpResponse:
     form = EscalationFilterForm(request.GET or None)
     qs = selectors.escalation_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "fieldservice.export")
-        return xlsx_response(
-            "escalations.xlsx",
-            _("Escalations"),
-            [
-                _("Number"),
-                _("Customer"),
-                _("Problem"),
-                _("Raised by"),
-                _("Raised at"),
-                _("Status"),
-                _("Coordinator"),
-                _("Due date"),
-                _("Solution"),
-                _("Done at"),
-                _("Overdue"),
-            ],
-            (
-                [
-                    e.number,
-                    e.customer.name,
-                    e.title,
-                    e.raised_by,
-                    e.raised_at,
-                    e.get_status_display(),
-                    e.coordinator or "",
-                    e.due_date,
-                    e.solution,
-                    e.done_at,
-                    _("yes") if e.overdue else "",
-                ]
-                for e in qs
-            ),
-        )
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/escalation_list.html", "fieldservice/_escalation_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/escalation_list.html",
+        partial="fieldservice/_escalation_table.html",
+        export=_escalations_xlsx,
+        export_permission="fieldservice.export",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_create=can(request.user, "escalation.create"),
             now=timezone.now(),
+        ),
+    )
+
+
+def _escalations_xlsx(qs: Any) -> HttpResponse:
+    return xlsx_response(
+        "escalations.xlsx",
+        _("Escalations"),
+        [
+            _("Number"),
+            _("Customer"),
+            _("Problem"),
+            _("Raised by"),
+            _("Raised at"),
+            _("Status"),
+            _("Coordinator"),
+            _("Due date"),
+            _("Solution"),
+            _("Done at"),
+            _("Overdue"),
+        ],
+        (
+            [
+                e.number,
+                e.customer.name,
+                e.title,
+                e.raised_by,
+                e.raised_at,
+                e.get_status_display(),
+                e.coordinator or "",
+                e.due_date,
+                e.solution,
+                e.done_at,
+                _("yes") if e.overdue else "",
+            ]
+            for e in qs
         ),
     )
 

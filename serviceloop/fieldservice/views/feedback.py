@@ -20,10 +20,8 @@ from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
     form_page,
-    list_template,
-    paginate,
+    list_page,
     post_action,
-    querystring_without_page,
 )
 
 from .. import selectors, services
@@ -259,16 +257,14 @@ def infoform_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.infoform_list(request.user, **form.filters()).prefetch_related(
         "routings__department"
     )
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/infoform_list.html", "fieldservice/_infoform_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/infoform_list.html",
+        partial="fieldservice/_infoform_table.html",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_manage=can(request.user, "infoform.manage"),
         ),
     )

@@ -20,7 +20,7 @@ from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
     form_page,
-    list_template,
+    list_page,
     paginate,
     post_action,
     querystring_without_page,
@@ -108,16 +108,14 @@ def part_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def request_list(request: AuthedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     qs = selectors.request_list(request.user, **form.filters()).prefetch_related("lines__part")
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/request_list.html", "fieldservice/_request_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/request_list.html",
+        partial="fieldservice/_request_table.html",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_request=can(request.user, "parts.request"),
             can_urgent=has_role(
                 request.user, RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.ADMIN

@@ -20,10 +20,8 @@ from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
     form_page,
-    list_template,
-    paginate,
+    list_page,
     post_action,
-    querystring_without_page,
     run_service,
 )
 from serviceloop.customers.models import Customer, Tier
@@ -74,57 +72,60 @@ def _oems(user) -> list[str]:
 def record_list(request: AuthedRequest) -> HttpResponse:
     form = RecordFilterForm(request.GET or None)
     qs = selectors.record_list(request.user, **form.filters(request.user))
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "fieldservice.export")
-        return xlsx_response(
-            "service-records.xlsx",
-            _("Service records"),
-            [
-                _("Number"),
-                _("Date"),
-                _("Service person"),
-                _("Customer code"),
-                _("Customer"),
-                _("OEM (vehicle maker)"),
-                _("Part number"),
-                _("Vehicle"),
-                _("Mileage (km)"),
-                _("Quantity"),
-                _("Defect"),
-                _("Failure mode"),
-                _("Outcome"),
-                _("Major quality problem"),
-            ],
-            (
-                [
-                    r.number,
-                    r.service_date,
-                    r.engineer,
-                    r.customer.code,
-                    r.customer.name,
-                    r.oem,
-                    r.part.part_number,
-                    r.vehicle,
-                    r.mileage_km,
-                    r.quantity,
-                    r.defect,
-                    r.get_failure_mode_display(),
-                    r.get_outcome_display(),
-                    _("yes") if r.major_problem else "",
-                ]
-                for r in qs
-            ),
-        )
-    return render(
+    return list_page(
         request,
-        list_template(request, "fieldservice/record_list.html", "fieldservice/_record_table.html"),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/record_list.html",
+        partial="fieldservice/_record_table.html",
+        export=_records_xlsx,
+        export_permission="fieldservice.export",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_create=can(request.user, "record.create"),
             can_import=can(request.user, "record.import"),
+        ),
+    )
+
+
+def _records_xlsx(qs: Any) -> HttpResponse:
+    return xlsx_response(
+        "service-records.xlsx",
+        _("Service records"),
+        [
+            _("Number"),
+            _("Date"),
+            _("Service person"),
+            _("Customer code"),
+            _("Customer"),
+            _("OEM (vehicle maker)"),
+            _("Part number"),
+            _("Vehicle"),
+            _("Mileage (km)"),
+            _("Quantity"),
+            _("Defect"),
+            _("Failure mode"),
+            _("Outcome"),
+            _("Major quality problem"),
+        ],
+        (
+            [
+                r.number,
+                r.service_date,
+                r.engineer,
+                r.customer.code,
+                r.customer.name,
+                r.oem,
+                r.part.part_number,
+                r.vehicle,
+                r.mileage_km,
+                r.quantity,
+                r.defect,
+                r.get_failure_mode_display(),
+                r.get_outcome_display(),
+                _("yes") if r.major_problem else "",
+            ]
+            for r in qs
         ),
     )
 

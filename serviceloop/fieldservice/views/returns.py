@@ -18,7 +18,7 @@ from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
     form_page,
-    list_template,
+    list_page,
     paginate,
     post_action,
     querystring_without_page,
@@ -42,46 +42,49 @@ from .common import ctx, part_numbers
 def return_list(request: AuthedRequest) -> HttpResponse:
     form = ReturnFilterForm(request.GET or None)
     qs = selectors.return_list(request.user, **form.filters()).prefetch_related("lines__part")
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "fieldservice.export")
-        return xlsx_response(
-            "return-forms.xlsx",
-            _("Return-for-repair forms"),
-            [
-                _("Number"),
-                _("Customer"),
-                _("Engineer"),
-                _("Returned on"),
-                _("Items"),
-                _("Status"),
-                _("Countersigned at"),
-                _("Checked at"),
-                _("Discrepancy"),
-            ],
-            (
-                [
-                    f.number,
-                    f.customer.name,
-                    f.engineer,
-                    f.return_date,
-                    "; ".join(f"{ln.part.part_number}×{ln.quantity}" for ln in f.lines.all()),
-                    f.get_status_display(),
-                    f.signed_at,
-                    f.checked_at,
-                    f.discrepancy,
-                ]
-                for f in qs
-            ),
-        )
-    return render(
+    return list_page(
         request,
-        list_template(request, "fieldservice/return_list.html", "fieldservice/_return_table.html"),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/return_list.html",
+        partial="fieldservice/_return_table.html",
+        export=_returns_xlsx,
+        export_permission="fieldservice.export",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_create=can(request.user, "return.fill"),
+        ),
+    )
+
+
+def _returns_xlsx(qs: Any) -> HttpResponse:
+    return xlsx_response(
+        "return-forms.xlsx",
+        _("Return-for-repair forms"),
+        [
+            _("Number"),
+            _("Customer"),
+            _("Engineer"),
+            _("Returned on"),
+            _("Items"),
+            _("Status"),
+            _("Countersigned at"),
+            _("Checked at"),
+            _("Discrepancy"),
+        ],
+        (
+            [
+                f.number,
+                f.customer.name,
+                f.engineer,
+                f.return_date,
+                "; ".join(f"{ln.part.part_number}×{ln.quantity}" for ln in f.lines.all()),
+                f.get_status_display(),
+                f.signed_at,
+                f.checked_at,
+                f.discrepancy,
+            ]
+            for f in qs
         ),
     )
 
