@@ -14,6 +14,7 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    form_page,
     list_page,
     run_service,
 )
@@ -91,31 +92,14 @@ def communication_create(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = CommunicationForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        comm = run_service(
-            form,
-            lambda: services.communication_register(
-                actor=request.user,
-                customer=d["customer"],
-                channel=d["channel"],
-                received_at=d["received_at"],
-                subject=d["subject"],
-                body=d["body"],
-                major_quality_issue=d["major_quality_issue"],
-                contact=d["contact"],
-                contact_name=d["contact_name"],
-                add_contact=d.get("add_contact", False),
-                owner=d["owner"],
-                route_to=d["route_to"],
-                instruction=d["instruction"],
-            ),
-        )
-        if comm:
-            messages.success(request, _("Registered as %s.") % comm.number)
-            return redirect("communications:detail", comm.pk)
-    return render(
-        request, "communications/form.html", {"form": form, "title": _("Register a communication")}
+    return form_page(
+        request,
+        form,
+        lambda d: services.communication_register(actor=request.user, **d),
+        template="communications/form.html",
+        context={"title": _("Register a communication")},
+        done=lambda comm: _("Registered as %s.") % comm.number,
+        invalid_status=200,
     )
 
 
@@ -123,23 +107,24 @@ def communication_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     comm = selectors.communication_get(request.user, pk)
     require(request.user, "communication.change")
     form = CommunicationForm(request.POST or None, instance=comm, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: form.cleaned_data[k]
-            for k in ("channel", "received_at", "contact", "contact_name", "subject", "body")
-        }
-        data["owner"] = form.cleaned_data["owner"] or comm.owner
+
+    def save(d: dict) -> object:
+        kept = ("channel", "received_at", "contact", "contact_name", "subject", "body")
+        data = {k: d[k] for k in kept}
         fresh = selectors.communication_get(request.user, pk)
-        if run_service(
-            form,
-            lambda: services.communication_update(actor=request.user, communication=fresh, **data),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("communications:detail", pk)
-    return render(
+        return services.communication_update(
+            actor=request.user, communication=fresh, owner=d["owner"] or comm.owner, **data
+        )
+
+    return form_page(
         request,
-        "communications/form.html",
-        {"form": form, "title": _("Edit %s") % comm.number, "comm": comm},
+        form,
+        save,
+        template="communications/form.html",
+        context={"title": _("Edit %s") % comm.number, "comm": comm},
+        done=_("Saved."),
+        success_url=comm.get_absolute_url(),
+        invalid_status=200,
     )
 
 
@@ -187,31 +172,15 @@ def flag_major(request: AuthedRequest, pk: int) -> HttpResponse:
     if comm.major_quality_issue:
         return redirect("communications:detail", pk)
     form = MajorFlagForm.prefilled(comm, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: services.communication_flag_major(
-                actor=request.user,
-                communication=comm,
-                reason=d["reason"],
-                part_number=d["part_number"],
-                part_name=d["part_name"],
-                lot=d["lot"],
-                quantity=d["quantity"],
-                description=d["description"],
-            ),
-        )
-        if done is not None:
-            messages.warning(
-                request, _("Flagged as a major quality problem; leadership was notified.")
-            )
-            return redirect("communications:detail", pk)
-    return render(
+    return form_page(
         request,
-        "communications/flag_major.html",
-        {"comm": comm, "form": form},
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda d: services.communication_flag_major(actor=request.user, communication=comm, **d),
+        template="communications/flag_major.html",
+        context={"comm": comm},
+        done=_("Flagged as a major quality problem; leadership was notified."),
+        success_url=comm.get_absolute_url(),
+        level=messages.WARNING,
     )
 
 

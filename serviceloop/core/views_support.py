@@ -1,10 +1,10 @@
-"""Small helpers shared by every app's views: run a service from a form, an action posted from a
-detail page (``detail_action``), paginate."""
+"""Small helpers shared by every app's views: run a service from a form, a page with one form
+(``form_page``), an action posted from a detail page (``detail_action``), paginate."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -45,6 +45,41 @@ def run_service(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
         else:
             form.add_error(None, exc.messages)
         return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], T | None],
+    *,
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    done: str | Callable[[T], str] = "",
+    success_url: str | Callable[[T], str] | None = None,
+    invalid_status: int = 400,
+    formsets: Sequence[Any] = (),
+    level: int = messages.SUCCESS,
+) -> HttpResponse:
+    """A page with one form a service answers (a create or edit page). The caller checks the
+    permission, fetches the record (404) and builds the form bound to ``request.POST or None``.
+
+    A POST whose form (and ``formsets``) is valid calls ``call(cleaned_data)`` through
+    ``run_service``; on success the ``done`` message (text, or made from the result) and a
+    redirect to ``success_url`` (a URL, a URL name, or made from the result; by default the
+    result's ``get_absolute_url()``). Otherwise ``template`` with ``form`` and ``context`` (a
+    dict, or a function so it is only built when shown), answered ``invalid_status`` to a POST
+    (the service's ValidationErrors are on the form by field)."""
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets):
+        result = run_service(form, lambda: call(form.cleaned_data))
+        if result is not None:
+            if done:
+                messages.add_message(request, level, done(result) if callable(done) else done)
+            if success_url is None:
+                return redirect(result.get_absolute_url())  # type: ignore[attr-defined]
+            return redirect(success_url(result) if callable(success_url) else success_url)
+    extra = context() if callable(context) else context or {}
+    status = invalid_status if request.method == "POST" else 200
+    return render(request, template, {"form": form, **extra}, status=status)
 
 
 def post_action(
@@ -231,14 +266,14 @@ def list_page(
     *,
     form: forms.BaseForm,
     full: str,
-    partial: str,
+    partial: str = "",
     export: Callable[[Any], HttpResponse] | None = None,
     export_permission: str = "",
     **extra: Any,
 ) -> HttpResponse:
     """A list page: ``?export=xlsx`` answers ``export(qs)`` (after ``export_permission``);
     otherwise the filter form, one page of ``qs`` and ``extra`` in the context, the table
-    alone for htmx requests aimed at it (``list_template``)."""
+    alone (``partial``, if the page has one) for htmx requests aimed at it (``list_template``)."""
     if export is not None and request.GET.get("export") == "xlsx":
         require(request.user, export_permission)
         from .export_jobs import job_rows
@@ -252,4 +287,4 @@ def list_page(
         "qs": querystring_without_page(request),
         **extra,
     }
-    return render(request, list_template(request, full, partial), ctx)
+    return render(request, list_template(request, full, partial or full), ctx)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from serviceloop.core.exports import xlsx_response
@@ -10,10 +10,9 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
+    form_page,
+    list_page,
     paginate,
-    querystring_without_page,
-    run_service,
 )
 
 from . import selectors, services
@@ -24,48 +23,47 @@ from .services import AGREEMENT_FIELDS, CONTACT_FIELDS, CUSTOMER_FIELDS
 
 def customer_list(request: AuthedRequest) -> HttpResponse:
     form = CustomerFilterForm(request.GET or None)
-    qs = selectors.customer_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "customer.export")
-        headers = [
-            _("Customer code"),
-            _("Name"),
-            _("Tier"),
-            _("Agent"),
-            _("Province"),
-            _("City"),
-            _("Mailing address"),
-            _("Phone"),
-            _("Contacts"),
-            _("Active"),
-        ]
-        rows = (
-            [
-                c.code,
-                c.name,
-                c.get_tier_display(),
-                c.agent or "",
-                c.province,
-                c.city,
-                c.mailing_address,
-                c.phone,
-                "; ".join(
-                    f"{p.name} {p.title} {p.phone} {p.email}".strip() for p in c.contacts.all()
-                ),
-                _("yes") if c.is_active else _("no"),
-            ]
-            for c in qs.prefetch_related("contacts")
-        )
-        return xlsx_response("customers.xlsx", _("Customers"), headers, rows)
-    ctx = {
-        "form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without_page(request),
-        "can_create": can(request.user, "customer.create"),
-    }
-    return render(
-        request, list_template(request, "customers/list.html", "customers/_table.html"), ctx
+    return list_page(
+        request,
+        selectors.customer_list(request.user, **form.filters()),
+        form=form,
+        full="customers/list.html",
+        partial="customers/_table.html",
+        export=_export,
+        export_permission="customer.export",
+        can_create=can(request.user, "customer.create"),
     )
+
+
+def _export(qs) -> HttpResponse:
+    headers = [
+        _("Customer code"),
+        _("Name"),
+        _("Tier"),
+        _("Agent"),
+        _("Province"),
+        _("City"),
+        _("Mailing address"),
+        _("Phone"),
+        _("Contacts"),
+        _("Active"),
+    ]
+    rows = (
+        [
+            c.code,
+            c.name,
+            c.get_tier_display(),
+            c.agent or "",
+            c.province,
+            c.city,
+            c.mailing_address,
+            c.phone,
+            "; ".join(f"{p.name} {p.title} {p.phone} {p.email}".strip() for p in c.contacts.all()),
+            _("yes") if c.is_active else _("no"),
+        ]
+        for c in qs.prefetch_related("contacts")
+    )
+    return xlsx_response("customers.xlsx", _("Customers"), headers, rows)
 
 
 def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -92,31 +90,38 @@ def customer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def customer_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "customer.create")
     form = CustomerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in CUSTOMER_FIELDS}
-        customer = run_service(form, lambda: services.customer_create(actor=request.user, **data))
-        if customer:
-            messages.success(request, _("Customer %s was created.") % customer)
-            return redirect("customers:detail", customer.pk)
-    return render(request, "customers/form.html", {"form": form, "title": _("New customer")})
+    return form_page(
+        request,
+        form,
+        lambda d: services.customer_create(actor=request.user, **_pick(d, CUSTOMER_FIELDS)),
+        template="customers/form.html",
+        context={"title": _("New customer")},
+        done=lambda customer: _("Customer %s was created.") % customer,
+        invalid_status=200,
+    )
+
+
+def _pick(data: dict, names) -> dict:
+    return {k: data[k] for k in names}
 
 
 def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(request.user, pk)
     require(request.user, "customer.change")
     form = CustomerForm(request.POST or None, instance=customer)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in CUSTOMER_FIELDS}
-        fresh = selectors.customer_get(request.user, pk)
-        if run_service(
-            form, lambda: services.customer_update(actor=request.user, customer=fresh, **data)
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("customers:detail", pk)
-    return render(
+    return form_page(
         request,
-        "customers/form.html",
-        {"form": form, "title": _("Edit customer %s") % customer, "customer": customer},
+        form,
+        lambda d: services.customer_update(
+            actor=request.user,
+            customer=selectors.customer_get(request.user, pk),
+            **_pick(d, CUSTOMER_FIELDS),
+        ),
+        template="customers/form.html",
+        context=lambda: {"title": _("Edit customer %s") % customer, "customer": customer},
+        done=_("Saved."),
+        success_url=reverse("customers:detail", args=[pk]),
+        invalid_status=200,
     )
 
 
@@ -124,16 +129,16 @@ def contact_create(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(request.user, pk)
     require(request.user, "customer.change")
     form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in CONTACT_FIELDS}
-        if run_service(
-            form, lambda: services.contact_create(actor=request.user, customer=customer, **data)
-        ):
-            return redirect("customers:detail", pk)
-    return render(
+    return form_page(
         request,
-        "customers/form.html",
-        {"form": form, "title": _("New contact for %s") % customer, "customer": customer},
+        form,
+        lambda d: services.contact_create(
+            actor=request.user, customer=customer, **_pick(d, CONTACT_FIELDS)
+        ),
+        template="customers/form.html",
+        context=lambda: {"title": _("New contact for %s") % customer, "customer": customer},
+        success_url=customer.get_absolute_url(),
+        invalid_status=200,
     )
 
 
@@ -141,17 +146,21 @@ def contact_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     contact = selectors.contact_get(request.user, pk)
     require(request.user, "customer.change")
     form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in CONTACT_FIELDS}
-        fresh = selectors.contact_get(request.user, pk)
-        if run_service(
-            form, lambda: services.contact_update(actor=request.user, contact=fresh, **data)
-        ):
-            return redirect("customers:detail", contact.customer_id)
-    return render(
+    return form_page(
         request,
-        "customers/form.html",
-        {"form": form, "title": _("Edit contact %s") % contact, "customer": contact.customer},
+        form,
+        lambda d: services.contact_update(
+            actor=request.user,
+            contact=selectors.contact_get(request.user, pk),
+            **_pick(d, CONTACT_FIELDS),
+        ),
+        template="customers/form.html",
+        context=lambda: {
+            "title": _("Edit contact %s") % contact,
+            "customer": contact.customer,
+        },
+        success_url=reverse("customers:detail", args=[contact.customer_id]),
+        invalid_status=200,
     )
 
 
@@ -164,17 +173,20 @@ def agreement_create(request: AuthedRequest, pk: int) -> HttpResponse:
     customer = selectors.customer_get(request.user, pk)
     require(request.user, "agreement.change")
     form = AgreementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in AGREEMENT_FIELDS}
-        if run_service(
-            form, lambda: services.agreement_create(actor=request.user, customer=customer, **data)
-        ):
-            messages.success(request, _("Service agreement saved."))
-            return redirect("customers:detail", pk)
-    return render(
+    return form_page(
         request,
-        "customers/form.html",
-        {"form": form, "title": _("New service agreement for %s") % customer, "customer": customer},
+        form,
+        lambda d: services.agreement_create(
+            actor=request.user, customer=customer, **_pick(d, AGREEMENT_FIELDS)
+        ),
+        template="customers/form.html",
+        context=lambda: {
+            "title": _("New service agreement for %s") % customer,
+            "customer": customer,
+        },
+        done=_("Service agreement saved."),
+        success_url=customer.get_absolute_url(),
+        invalid_status=200,
     )
 
 
@@ -182,22 +194,22 @@ def agreement_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     agreement = selectors.agreement_get(request.user, pk)
     require(request.user, "agreement.change")
     form = AgreementForm(request.POST or None, instance=agreement)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in AGREEMENT_FIELDS}
-        fresh = get_object_or_404(type(agreement), pk=pk)
-        if run_service(
-            form, lambda: services.agreement_update(actor=request.user, agreement=fresh, **data)
-        ):
-            messages.success(request, _("Service agreement saved."))
-            return redirect("customers:detail", agreement.customer_id)
-    return render(
+    return form_page(
         request,
-        "customers/form.html",
-        {
-            "form": form,
+        form,
+        lambda d: services.agreement_update(
+            actor=request.user,
+            agreement=get_object_or_404(type(agreement), pk=pk),
+            **_pick(d, AGREEMENT_FIELDS),
+        ),
+        template="customers/form.html",
+        context=lambda: {
             "title": _("Edit service agreement %s") % agreement,
             "customer": agreement.customer,
         },
+        done=_("Service agreement saved."),
+        success_url=reverse("customers:detail", args=[agreement.customer_id]),
+        invalid_status=200,
     )
 
 

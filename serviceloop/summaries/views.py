@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from serviceloop.core.files import DOCX_TYPE, PDF_TYPE, file_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
-from serviceloop.core.views_support import AuthedRequest, detail_actions, run_service
+from serviceloop.core.views_support import AuthedRequest, detail_actions, form_page
 
 from . import selectors, services
 from .charts import summary_charts
@@ -47,19 +46,13 @@ def summary_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "summary.draft")
     initial = {"period": request.GET.get("period") or services.last_ended_period()}
     form = PeriodForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        s = run_service(
-            form,
-            lambda: services.summary_draft(actor=request.user, period=form.cleaned_data["period"]),
-        )
-        if s:
-            messages.success(request, _("Summary drafted from the system's data."))
-            return redirect(s.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "summaries/create.html",
-        {"form": form, "periods": _periods()},
-        status=400 if form.errors else 200,
+        form,
+        lambda d: services.summary_draft(actor=request.user, period=d["period"]),
+        template="summaries/create.html",
+        context=lambda: {"periods": _periods()},
+        done=_("Summary drafted from the system's data."),
     )
 
 

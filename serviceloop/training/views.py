@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,7 +12,11 @@ from django.views.decorators.http import require_POST
 from serviceloop.core.models import User
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
-from serviceloop.core.views_support import AuthedRequest, run_service
+from serviceloop.core.views_support import (
+    AuthedRequest,
+    form_page,
+    run_service,
+)
 
 from . import selectors, services
 from .forms import AttachmentForm, AttendeeForm, CancelForm, TrainingForm, YearForm
@@ -38,26 +43,19 @@ def training_list(request: AuthedRequest) -> HttpResponse:
 def training_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "training.manage")
     form = TrainingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        t = run_service(
-            form,
-            lambda: services.training_create(
-                actor=request.user,
-                title=d["title"],
-                held_on=d["held_on"],
-                trainer=d["trainer"],
-                hours=d["hours"],
-                content=d["content"],
-                location=d["location"],
-                attendees=list(d["attendees"]),
-                external=form.external_rows(),
-            ),
-        )
-        if t:
-            messages.success(request, _("Training saved."))
-            return redirect("training:detail", t.pk)
-    return render(request, "training/form.html", {"form": form, "title": _("Plan a training")})
+    return form_page(
+        request,
+        form,
+        lambda d: services.training_create(
+            actor=request.user,
+            **{**d, "attendees": list(d["attendees"]), "external": form.external_rows()},
+        ),
+        template="training/form.html",
+        context={"title": _("Plan a training")},
+        done=_("Training saved."),
+        success_url=lambda t: reverse("training:detail", args=[t.pk]),
+        invalid_status=200,
+    )
 
 
 def training_detail(request: AuthedRequest, pk: int, forms_: dict | None = None) -> HttpResponse:

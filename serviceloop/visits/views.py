@@ -18,9 +18,10 @@ from serviceloop.core.views_support import (
     AuthedRequest,
     detail_action,
     detail_actions,
+    form_page,
+    list_page,
     paginate,
     post_action,
-    querystring_without_page,
     run_service,
 )
 
@@ -46,20 +47,16 @@ from .models import ActionStatus, PlanStatus, RecordStatus, VisitPlanItem
 
 def record_list(request: AuthedRequest) -> HttpResponse:
     form = RecordFilterForm(request.GET or None)
-    qs = selectors.visit_record_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "visit_record.export")
-        return records_xlsx(qs)
-    return render(
+    return list_page(
         request,
-        "visits/list.html",
-        {
-            "form": form,
-            "page": paginate(request, qs),
-            "can_create": can(request.user, "visit_record.create"),
-            "can_export": can(request.user, "visit_record.export"),
-            "qs": querystring_without_page(request),
-        },
+        selectors.visit_record_list(request.user, **form.filters()),
+        form=form,
+        full="visits/list.html",
+        partial="visits/list.html",  # no htmx table of its own
+        export=records_xlsx,
+        export_permission="visit_record.export",
+        can_create=can(request.user, "visit_record.create"),
+        can_export=can(request.user, "visit_record.export"),
     )
 
 
@@ -74,30 +71,14 @@ def record_create(request: AuthedRequest) -> HttpResponse:
         if item:
             initial["customer"] = item.customer_id
     form = VisitRecordForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        rec = run_service(
-            form,
-            lambda: services.visit_record_create(
-                actor=request.user,
-                customer=d["customer"],
-                plan_item=d["plan_item"],
-                visited_at=d["visited_at"],
-                visitors=d["visitors"],
-                customer_people=d["customer_people"],
-                summary=d["summary"],
-                opinions=d["opinions"],
-                product_quality=d["product_quality"],
-                service_quality=d["service_quality"],
-                satisfaction=d["satisfaction"],
-                problems=d["problems"],
-            ),
-        )
-        if rec:
-            messages.success(request, _("Recorded as %s.") % rec.number)
-            return redirect("visits:detail", rec.pk)
-    return render(
-        request, "visits/form.html", {"form": form, "title": _("Record a customer visit")}
+    return form_page(
+        request,
+        form,
+        lambda d: services.visit_record_create(actor=request.user, **d),
+        template="visits/form.html",
+        context={"title": _("Record a customer visit")},
+        done=lambda rec: _("Recorded as %s.") % rec.number,
+        invalid_status=200,
     )
 
 

@@ -3,6 +3,7 @@ the list of action items across reports (overdue ones for Quality, R-5.5.7)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -17,6 +18,7 @@ from serviceloop.core.exports import xlsx_response
 from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import (
     AuthedRequest,
+    form_page,
     list_template,
     paginate,
     querystring_without_page,
@@ -44,10 +46,21 @@ ACTION_FIELDS = list(ActionForm.Meta.fields)
 
 
 def _edit_page(
-    request: AuthedRequest, form: forms.BaseForm, title: str, back: str, status: int = 200
+    request: AuthedRequest,
+    form: forms.BaseForm,
+    call: Callable[[dict[str, Any]], object],
+    title: str,
+    back: str,
 ) -> HttpResponse:
-    return render(
-        request, "complaints/edit.html", {"form": form, "title": title, "back": back}, status=status
+    """An 8D item's edit page: saved, back to its discipline."""
+    return form_page(
+        request,
+        form,
+        call,
+        template="complaints/edit.html",
+        context={"title": title, "back": back},
+        done=_("Saved."),
+        success_url=back,
     )
 
 
@@ -77,20 +90,15 @@ def containment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     c = selectors.containment_get(request.user, pk)
     require_work_on(request.user, c)
     form = ContainmentForm(request.POST or None, instance=c, prefix="cont")
-    back = _back(c.report_id, "d3")
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in CONTAINMENT_FIELDS}
+
+    def save(d: dict[str, Any]) -> object:
+        data = {k: d[k] for k in CONTAINMENT_FIELDS}
         if data["due_at"] is None:
             data.pop("due_at")
-        if run_service(
-            form, lambda: services.containment_update(actor=request.user, containment=c, **data)
-        ):
-            messages.success(request, _("Saved."))
-            return redirect(back)
-    status = 400 if request.method == "POST" else 200
-    return _edit_page(
-        request, form, _("Containment at %s") % c.get_location_display(), back, status
-    )
+        return services.containment_update(actor=request.user, containment=c, **data)
+
+    title = _("Containment at %s") % c.get_location_display()
+    return _edit_page(request, form, save, title, _back(c.report_id, "d3"))
 
 
 @require_POST
@@ -150,16 +158,15 @@ def cause_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     cause = selectors.cause_get(request.user, pk)
     require_contribute(request.user, cause.report, "d4")
     form = CauseForm(request.POST or None, instance=cause, prefix="cause")
-    back = _back(cause.report_id, "d4")
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in CAUSE_FIELDS}
-        if run_service(
-            form, lambda: services.cause_update(actor=request.user, cause=cause, **data)
-        ):
-            messages.success(request, _("Saved."))
-            return redirect(back)
-    status = 400 if request.method == "POST" else 200
-    return _edit_page(request, form, _("Root cause"), back, status)
+    return _edit_page(
+        request,
+        form,
+        lambda d: services.cause_update(
+            actor=request.user, cause=cause, **{k: d[k] for k in CAUSE_FIELDS}
+        ),
+        _("Root cause"),
+        _back(cause.report_id, "d4"),
+    )
 
 
 # D5–D7 -------------------------------------------------------------------------------------
@@ -194,9 +201,13 @@ def action_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         ):
             messages.success(request, _("Saved."))
             return redirect(back)
-    status = 400 if request.method == "POST" else 200
     form.fields["kind"].disabled = True
-    return _edit_page(request, form, _("Action item"), back, status)
+    return render(
+        request,
+        "complaints/edit.html",
+        {"form": form, "title": _("Action item"), "back": back},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 def _action_code(item: Any, request: AuthedRequest) -> str:

@@ -6,19 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from serviceloop.core import export_jobs
 from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    count_upto,
-    list_template,
-    paginate,
-    querystring_without_page,
+    form_page,
+    list_page,
     run_service,
 )
 
@@ -42,24 +40,22 @@ FIELDS = (
 
 def complaint_list(request: AuthedRequest) -> HttpResponse:
     form = ComplaintFilterForm(request.GET or None)
-    qs = selectors.complaint_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "complaint.export")
-        return register_response(
+    return list_page(
+        request,
+        selectors.complaint_list(request.user, **form.filters()),
+        form=form,
+        full="complaints/list.html",
+        partial="complaints/_table.html",
+        export=lambda qs: register_response(
             qs,
             exported_by=str(request.user),
             filters=form.describe(),
-            total=count_upto(qs, export_jobs.job_rows() + 1),
-        )
-    ctx = {
-        "form": form,
-        "page": paginate(request, qs),
-        "qs": querystring_without_page(request),
-        "can_create": can(request.user, "complaint.create"),
-        "can_export": can(request.user, "complaint.export"),
-    }
-    return render(
-        request, list_template(request, "complaints/list.html", "complaints/_table.html"), ctx
+            # counted by list_page
+            total=request.export_rows,  # type: ignore[attr-defined]
+        ),
+        export_permission="complaint.export",
+        can_create=can(request.user, "complaint.create"),
+        can_export=can(request.user, "complaint.export"),
     )
 
 
@@ -71,26 +67,18 @@ def complaint_create(request: AuthedRequest) -> HttpResponse:
         "customer": request.GET.get("customer") or None,
     }
     form = ComplaintForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        complaint = run_service(
-            form,
-            lambda: services.complaint_register(
-                actor=request.user,
-                customer=d["customer"],
-                kind=d["kind"],
-                **{k: d[k] for k in FIELDS},
-            ),
-        )
-        if complaint:
-            messages.success(request, _("Registered as %s.") % complaint.number)
-            return redirect("complaints:detail", complaint.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "complaints/form.html",
-        {"form": form, "title": _("Register a complaint")},
-        status=status,
+        form,
+        lambda d: services.complaint_register(
+            actor=request.user,
+            customer=d["customer"],
+            kind=d["kind"],
+            **{k: d[k] for k in FIELDS},
+        ),
+        template="complaints/form.html",
+        context={"title": _("Register a complaint")},
+        done=lambda complaint: _("Registered as %s.") % complaint.number,
     )
 
 
@@ -98,27 +86,19 @@ def complaint_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     complaint = selectors.complaint_get(request.user, pk)
     require(request.user, "complaint.change")
     form = ComplaintForm(request.POST or None, instance=complaint, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        fresh = selectors.complaint_get(request.user, pk)
-        data = {
-            k: form.cleaned_data[k]
-            for k in FIELDS
-            if k in form.fields and not form.fields[k].disabled
-        }
-        if run_service(
-            form,
-            lambda: services.complaint_update(
-                actor=request.user, complaint=fresh, reason=request.POST.get("reason", ""), **data
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("complaints:detail", pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return form_page(
         request,
-        "complaints/form.html",
-        {"form": form, "title": _("Edit %s") % complaint.number, "complaint": complaint},
-        status=status,
+        form,
+        lambda d: services.complaint_update(
+            actor=request.user,
+            complaint=selectors.complaint_get(request.user, pk),
+            reason=request.POST.get("reason", ""),
+            **{k: d[k] for k in FIELDS if k in form.fields and not form.fields[k].disabled},
+        ),
+        template="complaints/form.html",
+        context=lambda: {"title": _("Edit %s") % complaint.number, "complaint": complaint},
+        done=_("Saved."),
+        success_url=reverse("complaints:detail", args=[pk]),
     )
 
 

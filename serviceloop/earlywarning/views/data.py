@@ -18,10 +18,10 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
+    form_page,
     list_template,
     paginate,
     querystring_without_page,
-    run_service,
 )
 
 from .. import selectors, services
@@ -148,20 +148,22 @@ def _form_page(
     action: str = "ew.data",
 ) -> HttpResponse:
     require(request.user, action)
-    posted = request.method == "POST" and form.is_valid()
-    if posted and run_service(form, lambda: call(form.cleaned_data)) is not None:
-        messages.success(request, _("Saved."))
-        return redirect(back)
-    ctx = {
-        "form": form,
-        "title": title,
-        "back": back,
-        "obj": obj,
-        "delete_url": delete_url,
-        "delete_form": DeleteForm(),
-        "history": record_history(obj._meta.label_lower, obj.pk) if obj is not None else None,
-    }
-    return render(request, "earlywarning/data_form.html", ctx, status=400 if form.errors else 200)
+    return form_page(
+        request,
+        form,
+        call,
+        template="earlywarning/data_form.html",
+        context=lambda: {
+            "title": title,
+            "back": back,
+            "obj": obj,
+            "delete_url": delete_url,
+            "delete_form": DeleteForm(),
+            "history": record_history(obj._meta.label_lower, obj.pk) if obj is not None else None,
+        },
+        done=_("Saved."),
+        success_url=back,
+    )
 
 
 def _delete(

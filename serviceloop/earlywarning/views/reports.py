@@ -14,10 +14,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
-    paginate,
+    list_page,
     post_action,
-    querystring_without_page,
     run_service,
 )
 
@@ -34,11 +32,12 @@ def report_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.report_list(
         request.user, status=filters.get("status") or "", q=filters.get("q") or ""
     )
-    ctx = {"form": form, "page": paginate(request, qs), "qs": querystring_without_page(request)}
-    return render(
+    return list_page(
         request,
-        list_template(request, "earlywarning/report_list.html", "earlywarning/_reports.html"),
-        ctx,
+        qs,
+        form=form,
+        full="earlywarning/report_list.html",
+        partial="earlywarning/_reports.html",
     )
 
 

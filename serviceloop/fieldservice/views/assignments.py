@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,11 +18,9 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
-    paginate,
+    form_page,
+    list_page,
     post_action,
-    querystring_without_page,
-    run_service,
 )
 
 from .. import selectors, services
@@ -128,16 +125,14 @@ def where(request: AuthedRequest) -> HttpResponse:
 def assignment_list(request: AuthedRequest) -> HttpResponse:
     form = AssignmentFilterForm(request.GET or None)
     qs = selectors.assignment_list(request.user, **form.filters())
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/assignment_list.html", "fieldservice/_assignment_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/assignment_list.html",
+        partial="fieldservice/_assignment_table.html",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_assign=can(request.user, "assignment.manage"),
         ),
     )
@@ -149,32 +144,13 @@ def assignment_create(request: AuthedRequest) -> HttpResponse:
     if request.GET.get("customer"):
         initial["customer"] = request.GET["customer"]
     form = AssignmentForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        a = run_service(
-            form,
-            lambda: services.assignment_create(
-                actor=request.user,
-                kind=d["kind"],
-                engineer=d["engineer"],
-                customer=d["customer"],
-                start_date=d["start_date"],
-                end_date=d["end_date"],
-                site=d["site"],
-                address=d["address"],
-                exception_reason=d["exception_reason"],
-                notes=d["notes"],
-            ),
-        )
-        if a:
-            messages.success(request, _("Assignment saved."))
-            return redirect("fieldservice:assignment_detail", a.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.assignment_create(actor=request.user, **d),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Assign an engineer"),
             intro=_(
                 "Resident engineers serve tier-1 OEMs (R-5.3.1/5.3.2); a tier-2 OEM normally "
@@ -183,7 +159,7 @@ def assignment_create(request: AuthedRequest) -> HttpResponse:
             ),
             cancel=reverse("fieldservice:where"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Assignment saved."),
     )
 
 
@@ -208,27 +184,23 @@ def assignment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     a = selectors.assignment_get(request.user, pk)
     require(request.user, "assignment.manage")
     form = AssignmentForm(request.POST or None, instance=a, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: form.cleaned_data[k]
-            for k in ("site", "address", "start_date", "end_date", "exception_reason", "notes")
-        }
-        fresh = selectors.assignment_get(request.user, pk)
-        if run_service(
-            form, lambda: services.assignment_update(actor=request.user, assignment=fresh, **data)
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:assignment_detail", pk)
-    return render(
+    kept = ("site", "address", "start_date", "end_date", "exception_reason", "notes")
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.assignment_update(
+            actor=request.user,
+            assignment=selectors.assignment_get(request.user, pk),
+            **{k: d[k] for k in kept},
+        ),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Edit assignment: %s") % a,
             cancel=reverse("fieldservice:assignment_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:assignment_detail", args=[pk]),
     )
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +16,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
-    paginate,
-    querystring_without_page,
-    run_service,
+    form_page,
+    list_page,
 )
 
 from .. import actions, selectors, services
@@ -38,53 +37,54 @@ from .common import ctx
 def escalation_list(request: AuthedRequest) -> HttpResponse:
     form = EscalationFilterForm(request.GET or None)
     qs = selectors.escalation_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "fieldservice.export")
-        return xlsx_response(
-            "escalations.xlsx",
-            _("Escalations"),
-            [
-                _("Number"),
-                _("Customer"),
-                _("Problem"),
-                _("Raised by"),
-                _("Raised at"),
-                _("Status"),
-                _("Coordinator"),
-                _("Due date"),
-                _("Solution"),
-                _("Done at"),
-                _("Overdue"),
-            ],
-            (
-                [
-                    e.number,
-                    e.customer.name,
-                    e.title,
-                    e.raised_by,
-                    e.raised_at,
-                    e.get_status_display(),
-                    e.coordinator or "",
-                    e.due_date,
-                    e.solution,
-                    e.done_at,
-                    _("yes") if e.overdue else "",
-                ]
-                for e in qs
-            ),
-        )
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/escalation_list.html", "fieldservice/_escalation_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/escalation_list.html",
+        partial="fieldservice/_escalation_table.html",
+        export=_escalations_xlsx,
+        export_permission="fieldservice.export",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_create=can(request.user, "escalation.create"),
             now=timezone.now(),
+        ),
+    )
+
+
+def _escalations_xlsx(qs: Any) -> HttpResponse:
+    return xlsx_response(
+        "escalations.xlsx",
+        _("Escalations"),
+        [
+            _("Number"),
+            _("Customer"),
+            _("Problem"),
+            _("Raised by"),
+            _("Raised at"),
+            _("Status"),
+            _("Coordinator"),
+            _("Due date"),
+            _("Solution"),
+            _("Done at"),
+            _("Overdue"),
+        ],
+        (
+            [
+                e.number,
+                e.customer.name,
+                e.title,
+                e.raised_by,
+                e.raised_at,
+                e.get_status_display(),
+                e.coordinator or "",
+                e.due_date,
+                e.solution,
+                e.done_at,
+                _("yes") if e.overdue else "",
+            ]
+            for e in qs
         ),
     )
 
@@ -103,27 +103,13 @@ def escalation_create(request: AuthedRequest) -> HttpResponse:
                 "description": rec.defect,
             }
     form = EscalationForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        e = run_service(
-            form,
-            lambda: services.escalation_raise(
-                actor=request.user,
-                customer=d["customer"],
-                title=d["title"],
-                description=d["description"],
-                service_record=d["service_record"],
-            ),
-        )
-        if e:
-            messages.success(request, _("Escalated to Sales as %s.") % e.number)
-            return redirect("fieldservice:escalation_detail", e.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.escalation_raise(actor=request.user, **d),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Escalate a problem to Sales"),
             intro=_(
                 "For a quality problem you cannot solve on site (R-5.3.3). Sales coordinates "
@@ -131,7 +117,7 @@ def escalation_create(request: AuthedRequest) -> HttpResponse:
             ),
             cancel=reverse("fieldservice:escalation_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda e: _("Escalated to Sales as %s.") % e.number,
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,11 +19,9 @@ from serviceloop.core.roles import RoleCode
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
-    paginate,
+    form_page,
+    list_page,
     post_action,
-    querystring_without_page,
-    run_service,
 )
 
 from .. import selectors, services
@@ -260,16 +257,14 @@ def infoform_list(request: AuthedRequest) -> HttpResponse:
     qs = selectors.infoform_list(request.user, **form.filters()).prefetch_related(
         "routings__department"
     )
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/infoform_list.html", "fieldservice/_infoform_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/infoform_list.html",
+        partial="fieldservice/_infoform_table.html",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_manage=can(request.user, "infoform.manage"),
         ),
     )
@@ -289,32 +284,18 @@ def infoform_create(request: AuthedRequest) -> HttpResponse:
         "category": "product_quality",
     }
     form = InfoFormForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        records = list(_records_for(request, form).values_list("pk", flat=True))
-        f = run_service(
-            form,
-            lambda: services.infoform_create(
-                actor=request.user,
-                title=d["title"],
-                category=d["category"],
-                period_from=d["period_from"],
-                period_to=d["period_to"],
-                summary=d["summary"],
-                requested_action=d["requested_action"],
-                records=records,
-                major_problem=d["major_problem"],
-            ),
-        )
-        if f:
-            messages.success(request, _("Information feedback form %s drafted.") % f.number)
-            return redirect("fieldservice:infoform_detail", f.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.infoform_create(
+            actor=request.user,
+            records=list(_records_for(request, form).values_list("pk", flat=True)),
+            major_problem=d["major_problem"],
+            **{k: d[k] for k in services.infoforms.EDITABLE},
+        ),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("New information feedback form"),
             parts=part_numbers(),
             intro=_(
@@ -324,7 +305,7 @@ def infoform_create(request: AuthedRequest) -> HttpResponse:
             ),
             cancel=reverse("fieldservice:infoform_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda f: _("Information feedback form %s drafted.") % f.number,
     )
 
 
@@ -333,32 +314,29 @@ def infoform_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     require(request.user, "infoform.manage")
     initial = {k: getattr(f, k) for k in services.infoforms.EDITABLE}
     form = InfoFormForm(request.POST or None, initial=initial, editing=True)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save(d: dict) -> object:
         records = list(_records_for(request, form).values_list("pk", flat=True))
-        fresh = selectors.infoform_get(request.user, pk)
-        if run_service(
-            form,
-            lambda: services.infoform_update(
-                actor=request.user,
-                form=fresh,
-                records=records,
-                **{k: d[k] for k in services.infoforms.EDITABLE},
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:infoform_detail", pk)
-    return render(
+        return services.infoform_update(
+            actor=request.user,
+            form=selectors.infoform_get(request.user, pk),
+            records=records,
+            **{k: d[k] for k in services.infoforms.EDITABLE},
+        )
+
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        save,
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Edit %s") % f.number,
             parts=part_numbers(),
             cancel=reverse("fieldservice:infoform_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:infoform_detail", args=[pk]),
     )
 
 

@@ -19,7 +19,8 @@ from serviceloop.core.roles import RoleCode
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
+    form_page,
+    list_page,
     paginate,
     post_action,
     querystring_without_page,
@@ -64,16 +65,16 @@ def part_list(request: AuthedRequest) -> HttpResponse:
 def part_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "part.manage")
     form = PartForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in services.parts.PART_FIELDS}
-        if run_service(form, lambda: services.part_create(actor=request.user, **data)):
-            messages.success(request, _("Part saved."))
-            return redirect("fieldservice:part_list")
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(request, form=form, title=_("New part"), cancel=reverse("fieldservice:part_list")),
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda d: services.part_create(
+            actor=request.user, **{k: d[k] for k in services.parts.PART_FIELDS}
+        ),
+        template="fieldservice/form.html",
+        context=lambda: ctx(request, title=_("New part"), cancel=reverse("fieldservice:part_list")),
+        done=_("Part saved."),
+        success_url=reverse("fieldservice:part_list"),
     )
 
 
@@ -81,23 +82,23 @@ def part_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     part = selectors.part_get(request.user, pk)
     require(request.user, "part.manage")
     form = PartForm(request.POST or None, instance=part)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in services.parts.PART_FIELDS}
-        fresh = Part.objects.get(pk=pk)
-        if run_service(form, lambda: services.part_update(actor=request.user, part=fresh, **data)):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:part_list")
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.part_update(
+            actor=request.user,
+            part=Part.objects.get(pk=pk),
+            **{k: d[k] for k in services.parts.PART_FIELDS},
+        ),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Edit part %s") % part.part_number,
             cancel=reverse("fieldservice:part_list"),
             history=record_history("fieldservice.part", part.pk),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:part_list"),
     )
 
 
@@ -107,16 +108,14 @@ def part_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def request_list(request: AuthedRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET or None)
     qs = selectors.request_list(request.user, **form.filters()).prefetch_related("lines__part")
-    return render(
+    return list_page(
         request,
-        list_template(
-            request, "fieldservice/request_list.html", "fieldservice/_request_table.html"
-        ),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/request_list.html",
+        partial="fieldservice/_request_table.html",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_request=can(request.user, "parts.request"),
             can_urgent=has_role(
                 request.user, RoleCode.SALES, RoleCode.SALES_LEADER, RoleCode.ADMIN
@@ -411,29 +410,19 @@ def parts_return(request: AuthedRequest) -> HttpResponse:
     """The warehouse takes unused spare parts back from a holder."""
     require(request.user, "warehouse.handle")
     form = ReturnPartsForm(request.POST or None, initial={"holder": request.GET.get("holder")})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        if run_service(
-            form,
-            lambda: services.parts_return(
-                actor=request.user,
-                holder=d["holder"],
-                part=d["part"],
-                quantity=d["quantity"],
-                note=d["note"],
-            ),
-        ):
-            messages.success(request, _("Return recorded."))
-            return redirect(reverse("fieldservice:balances") + f"?holder={d['holder'].pk}")
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.parts_return(actor=request.user, **d),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Take spare parts back"),
             parts=part_numbers(),
             cancel=reverse("fieldservice:balances"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Return recorded."),
+        success_url=lambda _result: (
+            reverse("fieldservice:balances") + f"?holder={form.cleaned_data['holder'].pk}"
+        ),
     )

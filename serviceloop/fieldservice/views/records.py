@@ -19,10 +19,9 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
-    paginate,
+    form_page,
+    list_page,
     post_action,
-    querystring_without_page,
     run_service,
 )
 from serviceloop.customers.models import Customer, Tier
@@ -73,57 +72,60 @@ def _oems(user) -> list[str]:
 def record_list(request: AuthedRequest) -> HttpResponse:
     form = RecordFilterForm(request.GET or None)
     qs = selectors.record_list(request.user, **form.filters(request.user))
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "fieldservice.export")
-        return xlsx_response(
-            "service-records.xlsx",
-            _("Service records"),
-            [
-                _("Number"),
-                _("Date"),
-                _("Service person"),
-                _("Customer code"),
-                _("Customer"),
-                _("OEM (vehicle maker)"),
-                _("Part number"),
-                _("Vehicle"),
-                _("Mileage (km)"),
-                _("Quantity"),
-                _("Defect"),
-                _("Failure mode"),
-                _("Outcome"),
-                _("Major quality problem"),
-            ],
-            (
-                [
-                    r.number,
-                    r.service_date,
-                    r.engineer,
-                    r.customer.code,
-                    r.customer.name,
-                    r.oem,
-                    r.part.part_number,
-                    r.vehicle,
-                    r.mileage_km,
-                    r.quantity,
-                    r.defect,
-                    r.get_failure_mode_display(),
-                    r.get_outcome_display(),
-                    _("yes") if r.major_problem else "",
-                ]
-                for r in qs
-            ),
-        )
-    return render(
+    return list_page(
         request,
-        list_template(request, "fieldservice/record_list.html", "fieldservice/_record_table.html"),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/record_list.html",
+        partial="fieldservice/_record_table.html",
+        export=_records_xlsx,
+        export_permission="fieldservice.export",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_create=can(request.user, "record.create"),
             can_import=can(request.user, "record.import"),
+        ),
+    )
+
+
+def _records_xlsx(qs: Any) -> HttpResponse:
+    return xlsx_response(
+        "service-records.xlsx",
+        _("Service records"),
+        [
+            _("Number"),
+            _("Date"),
+            _("Service person"),
+            _("Customer code"),
+            _("Customer"),
+            _("OEM (vehicle maker)"),
+            _("Part number"),
+            _("Vehicle"),
+            _("Mileage (km)"),
+            _("Quantity"),
+            _("Defect"),
+            _("Failure mode"),
+            _("Outcome"),
+            _("Major quality problem"),
+        ],
+        (
+            [
+                r.number,
+                r.service_date,
+                r.engineer,
+                r.customer.code,
+                r.customer.name,
+                r.oem,
+                r.part.part_number,
+                r.vehicle,
+                r.mileage_km,
+                r.quantity,
+                r.defect,
+                r.get_failure_mode_display(),
+                r.get_outcome_display(),
+                _("yes") if r.major_problem else "",
+            ]
+            for r in qs
         ),
     )
 
@@ -152,23 +154,19 @@ def record_create(request: AuthedRequest) -> HttpResponse:
     if "part" in initial:
         initial["part"] = _part_number(initial["part"])
     form = RecordForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        rec = run_service(form, lambda: _create(request, form.cleaned_data, Source.FORM))
-        if rec:
-            messages.success(request, _("Recorded as %s.") % rec.number)
-            return redirect("fieldservice:record_detail", rec.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/record_form.html",
-        ctx(
+        form,
+        lambda d: _create(request, d, Source.FORM),
+        template="fieldservice/record_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("New service record"),
             parts=part_numbers(),
             oems=_oems(request.user),
             cancel=reverse("fieldservice:record_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda rec: _("Recorded as %s.") % rec.number,
     )
 
 
@@ -276,23 +274,18 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     initial["part"] = rec.part.part_number
     form = RecordForm(request.POST or None, user=request.user, initial=initial, editing=True)
     reason = request.POST.get("reason", "")
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in FIELDS}
-        fresh = selectors.record_get(request.user, pk)
-        if run_service(
-            form,
-            lambda: services.service_record_update(
-                actor=request.user, record=fresh, reason=reason, **data
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:record_detail", pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/record_form.html",
-        ctx(
+        form,
+        lambda d: services.service_record_update(
+            actor=request.user,
+            record=selectors.record_get(request.user, pk),
+            reason=reason,
+            **{k: d[k] for k in FIELDS},
+        ),
+        template="fieldservice/record_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Correct %s") % rec.number,
             parts=part_numbers(),
             oems=_oems(request.user),
@@ -300,7 +293,8 @@ def record_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             reason=reason,
             cancel=reverse("fieldservice:record_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:record_detail", args=[pk]),
     )
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,11 +17,11 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    list_template,
+    form_page,
+    list_page,
     paginate,
     post_action,
     querystring_without_page,
-    run_service,
 )
 
 from .. import selectors, services
@@ -42,46 +42,49 @@ from .common import ctx, part_numbers
 def return_list(request: AuthedRequest) -> HttpResponse:
     form = ReturnFilterForm(request.GET or None)
     qs = selectors.return_list(request.user, **form.filters()).prefetch_related("lines__part")
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "fieldservice.export")
-        return xlsx_response(
-            "return-forms.xlsx",
-            _("Return-for-repair forms"),
-            [
-                _("Number"),
-                _("Customer"),
-                _("Engineer"),
-                _("Returned on"),
-                _("Items"),
-                _("Status"),
-                _("Countersigned at"),
-                _("Checked at"),
-                _("Discrepancy"),
-            ],
-            (
-                [
-                    f.number,
-                    f.customer.name,
-                    f.engineer,
-                    f.return_date,
-                    "; ".join(f"{ln.part.part_number}×{ln.quantity}" for ln in f.lines.all()),
-                    f.get_status_display(),
-                    f.signed_at,
-                    f.checked_at,
-                    f.discrepancy,
-                ]
-                for f in qs
-            ),
-        )
-    return render(
+    return list_page(
         request,
-        list_template(request, "fieldservice/return_list.html", "fieldservice/_return_table.html"),
-        ctx(
+        qs,
+        form=form,
+        full="fieldservice/return_list.html",
+        partial="fieldservice/_return_table.html",
+        export=_returns_xlsx,
+        export_permission="fieldservice.export",
+        **ctx(
             request,
-            form=form,
-            page=paginate(request, qs),
-            qs=querystring_without_page(request),
             can_create=can(request.user, "return.fill"),
+        ),
+    )
+
+
+def _returns_xlsx(qs: Any) -> HttpResponse:
+    return xlsx_response(
+        "return-forms.xlsx",
+        _("Return-for-repair forms"),
+        [
+            _("Number"),
+            _("Customer"),
+            _("Engineer"),
+            _("Returned on"),
+            _("Items"),
+            _("Status"),
+            _("Countersigned at"),
+            _("Checked at"),
+            _("Discrepancy"),
+        ],
+        (
+            [
+                f.number,
+                f.customer.name,
+                f.engineer,
+                f.return_date,
+                "; ".join(f"{ln.part.part_number}×{ln.quantity}" for ln in f.lines.all()),
+                f.get_status_display(),
+                f.signed_at,
+                f.checked_at,
+                f.discrepancy,
+            ]
+            for f in qs
         ),
     )
 
@@ -121,39 +124,22 @@ def return_create(request: AuthedRequest) -> HttpResponse:
             ]
     form = ReturnForm(request.POST or None, user=user, initial=initial)
     formset = ReturnLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        f = run_service(
-            form,
-            lambda: services.return_create(
-                actor=user,
-                customer=d["customer"],
-                return_date=d["return_date"],
-                reason=d["reason"],
-                customer_signatory=d["customer_signatory"],
-                service_record=d["service_record"],
-                lines=_lines_from(formset),
-            ),
-        )
-        if f:
-            messages.success(
-                request,
-                _("Return form %s saved as a draft; countersign it when the goods leave.")
-                % f.number,
-            )
-            return redirect("fieldservice:return_detail", f.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/return_form.html",
-        ctx(
+        form,
+        lambda d: services.return_create(actor=user, lines=_lines_from(formset), **d),
+        formsets=[formset],
+        template="fieldservice/return_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             formset=formset,
             title=_("Return-for-repair form"),
             parts=part_numbers(),
             cancel=reverse("fieldservice:return_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda f: (
+            _("Return form %s saved as a draft; countersign it when the goods leave.") % f.number
+        ),
     )
 
 
@@ -172,35 +158,26 @@ def return_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     ]
     form = ReturnForm(request.POST or None, user=f.engineer, initial=initial, editing=True)
     formset = ReturnLineFormSet(request.POST or None, prefix="lines", initial=line_initial)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        fresh = selectors.return_get(request.user, pk)
-        if run_service(
-            form,
-            lambda: services.return_update(
-                actor=request.user,
-                form=fresh,
-                lines=_lines_from(formset),
-                return_date=d["return_date"],
-                reason=d["reason"],
-                customer_signatory=d["customer_signatory"],
-                service_record=d["service_record"],
-            ),
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:return_detail", pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/return_form.html",
-        ctx(
+        form,
+        lambda d: services.return_update(
+            actor=request.user,
+            form=selectors.return_get(request.user, pk),
+            lines=_lines_from(formset),
+            **{k: d[k] for k in initial},
+        ),
+        formsets=[formset],
+        template="fieldservice/return_form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             formset=formset,
             title=_("Edit %s") % f.number,
             parts=part_numbers(),
             cancel=reverse("fieldservice:return_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:return_detail", args=[pk]),
     )
 
 
@@ -368,32 +345,13 @@ def tag_create(request: AuthedRequest) -> HttpResponse:
         "customer": selectors.usual_defaults(request.user).get("customer"),
     }
     form = TagForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        tag = run_service(
-            form,
-            lambda: services.tag_create(
-                actor=request.user,
-                customer=d["customer"],
-                part=d["part"],
-                lot=d["lot"],
-                quantity=d["quantity"],
-                location=d["location"],
-                found_on=d["found_on"],
-                nonconformity=d["nonconformity"],
-                disposition=d["disposition"],
-                parts_request=d["parts_request"],
-            ),
-        )
-        if tag:
-            messages.success(request, _("Tagged as %s.") % tag.number)
-            return redirect("fieldservice:tag_detail", tag.pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.tag_create(actor=request.user, **d),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Tag nonconforming product"),
             parts=part_numbers(),
             intro=_(
@@ -402,7 +360,7 @@ def tag_create(request: AuthedRequest) -> HttpResponse:
             ),
             cancel=reverse("fieldservice:tag_list"),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=lambda tag: _("Tagged as %s.") % tag.number,
     )
 
 
@@ -423,23 +381,23 @@ def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     tag = selectors.tag_get(request.user, pk)
     require(request.user, "tag.manage")
     form = TagForm(request.POST or None, instance=tag, user=request.user, editing=True)
-    if request.method == "POST" and form.is_valid():
-        data = {k: form.cleaned_data[k] for k in services.tags.EDITABLE}
-        fresh = selectors.tag_get(request.user, pk)
-        if run_service(form, lambda: services.tag_update(actor=request.user, tag=fresh, **data)):
-            messages.success(request, _("Saved."))
-            return redirect("fieldservice:tag_detail", pk)
-    return render(
+    return form_page(
         request,
-        "fieldservice/form.html",
-        ctx(
+        form,
+        lambda d: services.tag_update(
+            actor=request.user,
+            tag=selectors.tag_get(request.user, pk),
+            **{k: d[k] for k in services.tags.EDITABLE},
+        ),
+        template="fieldservice/form.html",
+        context=lambda: ctx(
             request,
-            form=form,
             title=_("Edit tag %s") % tag.number,
             parts=part_numbers(),
             cancel=reverse("fieldservice:tag_detail", args=[pk]),
         ),
-        status=400 if request.method == "POST" else 200,
+        done=_("Saved."),
+        success_url=reverse("fieldservice:tag_detail", args=[pk]),
     )
 
 

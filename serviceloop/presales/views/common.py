@@ -1,5 +1,5 @@
-"""What the pre-sale pages share: running a form's service and answering with the detail
-page (400 with the form's errors) or a redirect."""
+"""What the pre-sale pages share: an action form posted from a detail page, run through
+``core.views_support.post_action`` (its form and ``open_action`` under one key)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import resolve_url
 
-from serviceloop.core.permissions import require
-from serviceloop.core.views_support import AuthedRequest, run_service
+from serviceloop.core import views_support
+from serviceloop.core.views_support import AuthedRequest
 
 
 def post_action(
@@ -26,8 +25,14 @@ def post_action(
     detail: Callable[[dict[str, Any]], HttpResponse],
     key: str,
 ) -> HttpResponse:
-    require(request.user, permission)
-    if form.is_valid() and run_service(form, lambda: call(form.cleaned_data)) is not None:
-        messages.success(request, done)
-        return redirect(*success_url)
-    return detail({key: form, "open_action": key})
+    return views_support.post_action(
+        request,
+        permission=permission,
+        form=form,
+        call=call,
+        done=done,
+        success_url=resolve_url(*success_url),
+        rerender=detail,
+        prefix=key,
+        form_key=key,
+    )

@@ -19,9 +19,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    paginate,
-    querystring_without_page,
-    run_service,
+    form_page,
+    list_page,
 )
 
 from .. import selectors, services
@@ -39,21 +38,16 @@ from .common import post_action
 
 def order_list(request: AuthedRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, statuses=OrderStatus.choices)
-    qs = selectors.order_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "order.export")
-        return _export(qs)
-    return render(
+    return list_page(
         request,
-        "presales/order_list.html",
-        {
-            "form": form,
-            "page": paginate(request, qs),
-            "qs": querystring_without_page(request),
-            "today": timezone.localdate(),
-            "can_create": can(request.user, "order.change"),
-            "can_import": can(request.user, "order.import"),
-        },
+        selectors.order_list(request.user, **form.filters()),
+        form=form,
+        full="presales/order_list.html",
+        export=_export,
+        export_permission="order.export",
+        today=timezone.localdate(),
+        can_create=can(request.user, "order.change"),
+        can_import=can(request.user, "order.import"),
     )
 
 
@@ -110,27 +104,22 @@ def order_create(request: AuthedRequest) -> HttpResponse:
     form = OrderForm(
         request.POST or None, user=request.user, initial={"customer": request.GET.get("customer")}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        order = run_service(
-            form,
-            lambda: services.order_create(
-                actor=request.user,
-                customer=d["customer"],
-                order_number=d["order_number"],
-                lines=form.lines(),
-                ordered_on=d["ordered_on"],
-                promised_date=d["promised_date"],
-                milestones={c: d[f"plan_{c}"] for c in MilestoneCode.values},
-            ),
-        )
-        if order:
-            messages.success(request, _("Order %s saved.") % order.order_number)
-            return redirect("presales:order", order.pk)
-    return render(
+    return form_page(
         request,
-        "presales/form.html",
-        {"form": form, "title": _("New order"), "back": "presales:orders"},
+        form,
+        lambda d: services.order_create(
+            actor=request.user,
+            customer=d["customer"],
+            order_number=d["order_number"],
+            lines=form.lines(),
+            ordered_on=d["ordered_on"],
+            promised_date=d["promised_date"],
+            milestones={c: d[f"plan_{c}"] for c in MilestoneCode.values},
+        ),
+        template="presales/form.html",
+        context={"title": _("New order"), "back": "presales:orders"},
+        done=lambda order: _("Order %s saved.") % order.order_number,
+        invalid_status=200,
     )
 
 

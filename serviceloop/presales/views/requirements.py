@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,8 +22,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    paginate,
-    querystring_without_page,
+    form_page,
+    list_page,
     run_service,
 )
 
@@ -44,19 +45,14 @@ from .common import post_action
 
 def requirement_list(request: AuthedRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, statuses=RequirementStatus.choices)
-    qs = selectors.requirement_list(request.user, **form.filters())
-    if request.GET.get("export") == "xlsx":
-        require(request.user, "requirement.export")
-        return _export(qs)
-    return render(
+    return list_page(
         request,
-        "presales/requirement_list.html",
-        {
-            "form": form,
-            "page": paginate(request, qs),
-            "qs": querystring_without_page(request),
-            "can_create": can(request.user, "requirement.create"),
-        },
+        selectors.requirement_list(request.user, **form.filters()),
+        form=form,
+        full="presales/requirement_list.html",
+        export=_export,
+        export_permission="requirement.export",
+        can_create=can(request.user, "requirement.create"),
     )
 
 
@@ -100,32 +96,17 @@ def requirement_create(request: AuthedRequest) -> HttpResponse:
         "customer": request.GET.get("customer"),
     }
     form = RequirementForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        req = run_service(
-            form,
-            lambda: services.requirement_register(
-                actor=request.user,
-                customer=d["customer"],
-                contact=d["contact"],
-                received_at=d["received_at"],
-                subject=d["subject"],
-                description=d["description"],
-                evaluators=list(d["evaluators"]),
-                due_days=d["due_days"],
-            ),
-        )
-        if req:
-            messages.success(request, _("Registered as %s.") % req.number)
-            return redirect("presales:requirement", req.pk)
-    return render(
+    return form_page(
         request,
-        "presales/form.html",
-        {
-            "form": form,
-            "title": _("Record a customer requirement"),
-            "back": "presales:requirements",
-        },
+        form,
+        lambda d: services.requirement_register(
+            actor=request.user, **{**d, "evaluators": list(d["evaluators"])}
+        ),
+        template="presales/form.html",
+        context={"title": _("Record a customer requirement"), "back": "presales:requirements"},
+        done=lambda req: _("Registered as %s.") % req.number,
+        success_url=lambda req: reverse("presales:requirement", args=[req.pk]),
+        invalid_status=200,
     )
 
 

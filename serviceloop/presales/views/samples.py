@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,9 +19,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    paginate,
-    querystring_without_page,
-    run_service,
+    form_page,
+    list_page,
 )
 
 from .. import selectors, services
@@ -109,16 +108,12 @@ def sample_list(request: AuthedRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, statuses=SampleStatus.choices)
     filters = form.filters()
     filters["overdue"] = filters.pop("late", None)
-    qs = selectors.sample_list(request.user, **filters)
-    return render(
+    return list_page(
         request,
-        "presales/sample_list.html",
-        {
-            "form": form,
-            "page": paginate(request, qs),
-            "qs": querystring_without_page(request),
-            "can_create": can(request.user, "sample.create"),
-        },
+        selectors.sample_list(request.user, **filters),
+        form=form,
+        full="presales/sample_list.html",
+        can_create=can(request.user, "sample.create"),
     )
 
 
@@ -127,29 +122,17 @@ def sample_create(request: AuthedRequest) -> HttpResponse:
     form = SampleForm(
         request.POST or None, user=request.user, initial={"customer": request.GET.get("customer")}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        sample = run_service(
-            form,
-            lambda: services.sample_request(
-                actor=request.user,
-                customer=d["customer"],
-                part_number=d["part_number"],
-                part_name=d["part_name"],
-                quantity=d["quantity"],
-                drawing_revision=d["drawing_revision"],
-                needed_by=d["needed_by"],
-                purpose=d["purpose"],
-                approvers=list(d["approvers"]),
-            ),
-        )
-        if sample:
-            messages.success(request, _("Applied as %s.") % sample.number)
-            return redirect("presales:sample", sample.pk)
-    return render(
+    return form_page(
         request,
-        "presales/form.html",
-        {"form": form, "title": _("Apply for a sample"), "back": "presales:samples"},
+        form,
+        lambda d: services.sample_request(
+            actor=request.user, **{**d, "approvers": list(d["approvers"])}
+        ),
+        template="presales/form.html",
+        context={"title": _("Apply for a sample"), "back": "presales:samples"},
+        done=lambda obj: _("Applied as %s.") % obj.number,
+        success_url=lambda obj: reverse("presales:sample", args=[obj.pk]),
+        invalid_status=200,
     )
 
 

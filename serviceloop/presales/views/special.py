@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +16,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.selectors import record_history
 from serviceloop.core.views_support import (
     AuthedRequest,
-    paginate,
-    querystring_without_page,
-    run_service,
+    form_page,
+    list_page,
 )
 
 from .. import selectors, services
@@ -33,16 +32,12 @@ def special_list(request: AuthedRequest) -> HttpResponse:
     form = ListFilterForm(request.GET or None, statuses=SpecialStatus.choices)
     filters = form.filters()
     filters["overdue"] = filters.pop("late", None)
-    qs = selectors.special_list(request.user, **filters)
-    return render(
+    return list_page(
         request,
-        "presales/special_list.html",
-        {
-            "form": form,
-            "page": paginate(request, qs),
-            "qs": querystring_without_page(request),
-            "can_create": can(request.user, "special.create"),
-        },
+        selectors.special_list(request.user, **filters),
+        form=form,
+        full="presales/special_list.html",
+        can_create=can(request.user, "special.create"),
     )
 
 
@@ -51,24 +46,15 @@ def special_create(request: AuthedRequest) -> HttpResponse:
     form = SpecialForm(
         request.POST or None, user=request.user, initial={"customer": request.GET.get("customer")}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        special = run_service(
-            form,
-            lambda: services.special_request(
-                actor=request.user,
-                customer=d["customer"],
-                kind=d["kind"],
-                description=d["description"],
-            ),
-        )
-        if special:
-            messages.success(request, _("Applied as %s.") % special.number)
-            return redirect("presales:special_detail", special.pk)
-    return render(
+    return form_page(
         request,
-        "presales/form.html",
-        {"form": form, "title": _("Apply for a special request"), "back": "presales:special"},
+        form,
+        lambda d: services.special_request(actor=request.user, **d),
+        template="presales/form.html",
+        context={"title": _("Apply for a special request"), "back": "presales:special"},
+        done=lambda obj: _("Applied as %s.") % obj.number,
+        success_url=lambda obj: reverse("presales:special_detail", args=[obj.pk]),
+        invalid_status=200,
     )
 
 

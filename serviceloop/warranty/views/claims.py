@@ -3,6 +3,7 @@ decision explained, its history and files, edit, and the actions of the state ma
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -20,8 +21,8 @@ from serviceloop.core.permissions import can, require
 from serviceloop.core.views_support import (
     AuthedRequest,
     detail_actions,
+    form_page,
     list_page,
-    run_service,
 )
 
 from .. import actions, selectors, services
@@ -145,28 +146,34 @@ def claim_create(request: AuthedRequest) -> HttpResponse:
     require(request.user, "warranty.create")
     initial = {"customer": request.GET.get("customer")} if request.GET.get("customer") else {}
     form = ClaimForm(request.POST or None, user=request.user, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        claim = run_service(
-            form, lambda: services.claim_create(actor=request.user, **form.service_data())
-        )
-        if claim:
-            messages.success(
-                request,
-                _("Registered as %(number)s: %(decision)s.")
-                % {"number": claim.number, "decision": label(claim.decision)},
-            )
-            return redirect("warranty:detail", claim.pk)
-    return _form_page(request, form, _("Register a warranty claim"), None)
+    return _form_page(
+        request,
+        form,
+        lambda d: services.claim_create(actor=request.user, **form.service_data()),
+        _("Register a warranty claim"),
+        None,
+        done=lambda claim: (
+            _("Registered as %(number)s: %(decision)s.")
+            % {"number": claim.number, "decision": label(claim.decision)}
+        ),
+    )
 
 
 def _form_page(
-    request: AuthedRequest, form: ClaimForm, title: str, claim: WarrantyClaim | None
+    request: AuthedRequest,
+    form: ClaimForm,
+    call: Callable[[dict[str, Any]], WarrantyClaim],
+    title: str,
+    claim: WarrantyClaim | None,
+    done: str | Callable[[WarrantyClaim], str],
 ) -> HttpResponse:
-    return render(
+    return form_page(
         request,
-        "warranty/form.html",
-        {"form": form, "title": title, "claim": claim, "failure_modes": FAILURE_MODES},
-        status=400 if form.is_bound and form.errors else 200,
+        form,
+        call,
+        template="warranty/form.html",
+        context={"title": title, "claim": claim, "failure_modes": FAILURE_MODES},
+        done=done,
     )
 
 
@@ -177,26 +184,26 @@ def claim_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.warning(request, _("A settled or closed claim cannot be changed any more."))
         return redirect("warranty:detail", pk)
     form = ClaimForm(request.POST or None, user=request.user, claim=claim)
-    if request.method == "POST" and form.is_valid():
-        updated = run_service(
-            form,
-            lambda: services.claim_update(
-                actor=request.user,
-                claim=claim,
-                reason=form.cleaned_data.get("reason") or "",
-                **form.service_data(),
-            ),
-        )
-        if updated:
-            if updated.decided_at != claim.decided_at:
-                messages.info(
-                    request,
-                    _("The inputs changed, so the rule decided again: %(decision)s.")
-                    % {"decision": label(updated.decision)},
-                )
-            messages.success(request, _("Saved."))
-            return redirect("warranty:detail", pk)
-    return _form_page(request, form, _("Edit %s") % claim.number, claim)
+
+    def saved(updated: WarrantyClaim) -> str:
+        if updated.decided_at != claim.decided_at:
+            messages.info(
+                request,
+                _("The inputs changed, so the rule decided again: %(decision)s.")
+                % {"decision": label(updated.decision)},
+            )
+        return _("Saved.")
+
+    return _form_page(
+        request,
+        form,
+        lambda d: services.claim_update(
+            actor=request.user, claim=claim, reason=d.get("reason") or "", **form.service_data()
+        ),
+        _("Edit %s") % claim.number,
+        claim,
+        done=saved,
+    )
 
 
 def decision_letter(request: AuthedRequest, pk: int) -> HttpResponse:
