@@ -266,3 +266,266 @@ def test_canonical_json_keeps_chinese_text_as_is():
     from serviceloop.core.models.audit import canonical_json
 
     assert canonical_json({"b": "减振器", "a": 1}) == '{"a":1,"b":"减振器"}'
+
+
+# ---------------------------------------------------------------- core/audit.py, function by
+# function (issue 17, mutation testing of the module that writes and verifies the chain)
+
+
+def test_snapshot_digests_secrets_sorts_many_to_many_and_changes_lists_the_difference():
+    import hashlib
+
+    from django.contrib.auth.models import Group
+
+    from serviceloop.core.audit import actor_label, changes, snapshot
+
+    user = user_with("sales")
+    groups = [Group.objects.create(name=n) for n in ("乙", "甲")]
+    user.groups.add(groups[1], groups[0])
+    snap = snapshot(user)
+    digest = "sha256:" + hashlib.sha256(user.password.encode()).hexdigest()[:12]
+    assert snap["password"] == digest and snap["username"] == user.username
+    assert snap["groups"][-2:] == sorted(g.pk for g in groups) and snap["groups"] == sorted(
+        snap["groups"]
+    )
+    before, after = changes({"a": 1, "b": 2, "gone": 0}, {"a": 1, "b": 3, "new": 4})
+    assert (before, after) == ({"b": 2, "new": None}, {"b": 3, "new": 4})
+    assert actor_label(None) == "system:unknown" and actor_label(None, "sweep") == "system:sweep"
+    assert actor_label(user, "ignored") == user.username
+
+
+def test_a_file_field_is_snapshotted_by_its_name_or_empty():
+    from serviceloop.core.audit import snapshot, snapshot_values
+    from serviceloop.core.models.exports import ExportJob
+
+    job = ExportJob()
+    assert snapshot(job)["file"] == ""
+    job.file.name = "exports/a.xlsx"
+    assert snapshot(job)["file"] == "exports/a.xlsx"
+    values = {f.attname: f.value_from_object(job) for f in ExportJob._meta.concrete_fields}
+    assert snapshot_values(ExportJob, values)["file"] == "exports/a.xlsx"
+    assert snapshot_values(ExportJob, {**values, "file": None})["file"] == ""
+    assert snapshot_values(ExportJob, {**values, "file": "plain/name.csv"})["file"] == (
+        "plain/name.csv"
+    )
+
+
+def test_audit_record_refuses_an_unknown_action_and_cuts_the_label_at_300(monkeypatch):
+    from serviceloop.core.audit import audit_record
+
+    with pytest.raises(ValueError, match="^unknown audit action 'nope'$"):
+        audit_record(actor=None, action="nope")
+    actor = user_with("sales")
+    c = customer_create(actor=actor, code="R1", name="甲", tier="retail")
+    monkeypatch.setattr(Customer, "__str__", lambda self: "名" * 400)
+    entry = audit_record(actor=actor, action="event", obj=c, reason="r")
+    assert entry.object_repr == "名" * 300
+    assert (entry.object_type, entry.object_id) == ("customers.customer", str(c.pk))
+    assert entry.before is None and entry.after is None and entry.actor_label == actor.username
+    given = audit_record(
+        actor=None,
+        action="event",
+        obj=c,
+        object_type="x.y",
+        object_id="7",
+        object_repr="z" * 301,
+        system="s",
+    )
+    assert (given.object_type, given.object_id, given.object_repr) == ("x.y", "7", "z" * 300)
+    assert given.actor_label == "system:s" and given.seq == entry.seq + 1
+    assert given.prev_hash == entry.hash
+    head = AuditChainHead.objects.get()
+    assert (head.count, head.last_hash) == (given.seq, given.hash) and verify_chain().ok
+
+
+def test_audit_flag_sets_saves_and_records_the_marker():
+    from serviceloop.core.audit import audit_flag
+
+    user = user_with("sales")
+    now = timezone.now()
+    user.first_name = "not saved"
+    audit_flag(user, "last_login", now, system="sweep", reason="overdue")
+    user.refresh_from_db()
+    assert user.last_login == now and user.first_name != "not saved"  # that field only
+    e = AuditEntry.objects.order_by("-seq").first()
+    assert (e.action, e.actor, e.actor_label) == ("event", None, "system:sweep")
+    assert e.reason == "overdue"
+    assert e.after == {"last_login": now.isoformat()} and e.object_id == str(user.pk)
+
+
+def test_audit_update_records_nothing_for_no_change_unless_another_action():
+    from serviceloop.core.audit import audit_update, snapshot
+
+    actor = user_with("sales")
+    c = customer_create(actor=actor, code="U1", name="甲", tier="retail")
+    count = AuditEntry.objects.count()
+    assert audit_update(actor=actor, obj=c, before=snapshot(c)) is False
+    assert AuditEntry.objects.count() == count
+    assert audit_update(actor=actor, obj=c, before=snapshot(c), action="transition") is True
+    e = AuditEntry.objects.order_by("-seq").first()
+    assert (e.action, e.before, e.after) == ("transition", {}, {})
+    before = snapshot(c)
+    c.name = "乙"
+    assert audit_update(actor=None, obj=c, before=before, reason="why", system="job") is True
+    e = AuditEntry.objects.order_by("-seq").first()
+    assert (e.before, e.after) == ({"name": "甲"}, {"name": "乙"})
+    assert (e.action, e.reason, e.actor_label) == ("update", "why", "system:job")
+
+
+def test_verify_walks_in_batches_and_names_each_break():
+    _some_history(3)
+    n = AuditChainHead.objects.get().count
+    full = verify_chain()
+    assert full.ok and full.checked == n and full.first_bad_seq is None and not full.key_problem
+    assert full.key_ids == (AuditEntry.objects.get(seq=1).key_id,) and full.problem == ""
+    assert verify_chain(batch=2).checked == n and verify_chain(batch=1).ok
+    AuditEntry.objects.filter(seq=4).delete()
+    r = verify_chain(batch=2)
+    assert (r.ok, r.checked, r.first_bad_seq) == (False, 3, 4)
+    assert r.problem == "entry 4 is missing (next found: 5)"
+
+
+def test_verify_names_an_entry_that_does_not_follow_and_an_unsealed_one():
+    _some_history(2)
+    AuditEntry.objects.filter(seq=3).update(prev_hash="f" * 64)
+    r = verify_chain()
+    assert (r.first_bad_seq, r.checked, r.problem) == (3, 2, "entry 3 does not follow entry 2")
+    AuditEntry.objects.filter(seq=3).update(prev_hash=AuditEntry.objects.get(seq=2).hash)
+    AuditEntry.objects.filter(seq=2).update(key_id="")
+    r = verify_chain()
+    assert (r.ok, r.first_bad_seq, r.checked) == (False, 2, 1)
+    assert r.problem.startswith("entry 2 is not sealed with an audit key (a plain SHA-256 hash")
+    assert not r.key_problem
+    AuditEntry.objects.filter(seq=2).update(key_id="0123456789abcdef")
+    r = verify_chain()
+    assert r.key_problem and r.first_bad_seq == 2 and r.checked == 1
+    assert r.problem.startswith("entry 2 is sealed with audit key 0123456789abcdef, which is not")
+
+
+def test_verify_names_a_hash_mismatch_and_a_head_that_does_not_match():
+    _some_history(2)
+    n = AuditChainHead.objects.get().count
+    AuditChainHead.objects.update(count=n + 1)
+    r = verify_chain()
+    assert (r.ok, r.checked, r.first_bad_seq) == (False, n, n + 1)
+    assert r.problem == (
+        f"chain head records {n + 1} entries but {n} were found; entry {n + 1} onwards was removed"
+    )
+    AuditChainHead.objects.update(count=n, last_hash="e" * 64)
+    assert verify_chain().first_bad_seq == n + 1  # the right count, not the last hash
+    AuditEntry.objects.filter(seq=2).update(reason="x")
+    r = verify_chain()
+    assert (r.first_bad_seq, r.checked, r.problem) == (2, 1, "entry 2 was altered (hash mismatch)")
+
+
+def test_values_snapshots_equal_instance_snapshots_for_every_kind_of_field(monkeypatch):
+    """`snapshot_values` (imports) must store what `snapshot` stores: secrets digested, files by
+    name, dates, decimals and times encoded, None kept, many-to-many empty — with its per-model
+    plan built afresh (it is cached per process)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from serviceloop.core import audit
+    from serviceloop.core.audit import _jsonable, snapshot, snapshot_values
+    from serviceloop.core.models.exports import ExportJob
+    from serviceloop.core.testing.factories import CustomerFactory
+    from serviceloop.warranty.models import WarrantyClaim
+    from serviceloop.warranty.tests.factories import make_claim
+
+    monkeypatch.setattr(audit, "_PLANS", {})
+    quality = user_with("quality")
+    claims = [
+        make_claim(quality, CustomerFactory(), serial_number=f"S{i}", cost_parts=cost, **dates)
+        for i, (cost, dates) in enumerate(
+            [(Decimal("1.50"), {"purchase_date": date(2025, 1, 2)}), (Decimal("0"), {})]
+        )
+    ]
+    job = ExportJob()
+    job.file.name = "exports/a.xlsx"
+    for obj in [*claims, quality, job, ExportJob()]:
+        values = {f.attname: f.value_from_object(obj) for f in type(obj)._meta.concrete_fields}
+        fast = snapshot_values(type(obj), values)
+        want = snapshot(obj) if obj.pk else _jsonable(snapshot(obj))
+        assert _jsonable(fast) == {**want, **{m.name: [] for m in type(obj)._meta.many_to_many}}
+    assert set(audit._PLANS) == {WarrantyClaim, type(quality), ExportJob}
+    # a datetime field's encoder remembers the last value only: each value is its own
+    values = {f.attname: f.value_from_object(quality) for f in type(quality)._meta.concrete_fields}
+    later = timezone.now() + timedelta(days=1)
+    assert (
+        snapshot_values(type(quality), {**values, "last_login": later})["last_login"]
+        == (_jsonable({"t": later})["t"])
+    )
+    assert snapshot_values(type(quality), {**values, "last_login": None})["last_login"] is None
+
+
+def test_many_entries_take_their_defaults_actor_time_ids_and_labels():
+    from serviceloop.core.audit import audit_append_many, audit_create_many, audit_many, snapshot
+
+    actor = user_with("sales")
+    a = customer_create(actor=actor, code="M1", name="甲", tier="retail")
+    b = customer_create(actor=actor, code="M2", name="乙", tier="retail")
+    at = timezone.now() - timedelta(hours=1)
+    n = AuditChainHead.objects.get().count
+    assert audit_create_many(actor=None, objs=[a], at=at) == 1
+    before = snapshot(b)
+    b.name = "丙"
+    b.save()
+    assert audit_many(actor=actor, created=[a], updated=[(b, before)], at=at) == 2
+    assert audit_append_many(actor=None, entries=[("event", "x.y", "1", "z", None, None)]) == 1
+    assert audit_append_many(actor=None, entries=[]) == 0
+    e1, e2, e3, e4 = AuditEntry.objects.filter(seq__gt=n).order_by("seq")
+    for e, obj in ((e1, a), (e2, a), (e3, b)):
+        assert (e.object_id, e.object_repr, e.at) == (str(obj.pk), str(obj), at)
+        assert e.reason == "" and e.object_type == "customers.customer"
+    assert e1.actor_label == "system:unknown" and e1.after == snapshot(a)
+    assert e2.actor == actor and e2.after == snapshot(a) and e2.before is None
+    assert (e3.action, e3.before["name"], e3.after["name"]) == ("update", "乙", "丙")
+    assert e4.reason == "" and e4.actor_label == "system:unknown" and e4.after is None
+    assert AuditChainHead.objects.get().count == n + 4 and verify_chain().ok
+
+
+def test_rows_inserted_in_bulk_are_audited_as_their_records():
+    from serviceloop.core.audit import audit_create_rows, snapshot
+    from serviceloop.core.bulk import Table
+
+    actor = user_with("sales")
+    table = Table.of(Customer)
+    now = timezone.now()
+    rows = table.rows(
+        [
+            {"code": "B1", "name": "甲", "tier": "retail"},
+            {"code": "B2", "name": "乙", "tier": "oem_tier1"},
+        ],
+        now,
+    )
+    ids = table.insert(rows)
+    seen = []
+    n = AuditChainHead.objects.get().count
+    count = audit_create_rows(
+        actor=actor,
+        table=table,
+        rows=rows,
+        ids=ids,
+        reason="import 7",
+        at=now,
+        related=lambda row: seen.append(row["code"]) or {},
+    )
+    assert count == 2 and seen == ["B1", "B2"]
+    entries = list(AuditEntry.objects.filter(seq__gt=n).order_by("seq"))
+    for e, pk in zip(entries, ids, strict=True):
+        c = Customer.objects.get(pk=pk)
+        assert (e.action, e.object_type, e.object_id) == ("create", "customers.customer", str(pk))
+        assert (e.object_repr, e.reason, e.at, e.actor) == (str(c), "import 7", now, actor)
+        assert e.after == snapshot(c) and e.before is None
+    assert audit_create_rows(actor=None, table=table, rows=[], ids=[], system="x") == 0
+    assert verify_chain().ok
+
+
+def test_reseal_keeps_the_one_chain_head():
+    from serviceloop.core.audit import reseal_chain
+
+    _some_history(2)
+    n = AuditChainHead.objects.get().count
+    assert reseal_chain() == n
+    assert AuditChainHead.objects.count() == 1 and AuditChainHead.objects.get().pk == 1
+    assert verify_chain().ok

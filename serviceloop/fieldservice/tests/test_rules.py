@@ -134,3 +134,29 @@ def test_last_due_week_at_the_instant_of_the_deadline():
 
 def test_week_end_is_the_sunday():
     assert rules.week_end(date(2026, 3, 2)) == date(2026, 3, 8)
+
+
+# A zone other than the company's (Shanghai, the zone Django gives the test process): the
+# rules must count in the zone they are given, not in the process's or the company's.
+LA = ZoneInfo("America/Los_Angeles")
+
+
+def test_end_of_day_in_a_zone_other_than_the_company_one():
+    end = rules.end_of_day(date(2026, 1, 12), LA)
+    assert end == datetime(2026, 1, 12, 23, 59, 59, 999999, tzinfo=LA)
+    assert end.tzinfo is UTC
+    assert end != rules.end_of_day(date(2026, 1, 12), SH)
+
+
+def test_feedback_weeks_in_a_zone_other_than_the_company_one():
+    # Monday 12 Jan 2026 10:00 in Los Angeles is already Tuesday 02:00 in Shanghai: the week
+    # of 5 Jan is past due in Shanghai, not yet in Los Angeles (due at the end of its Monday)
+    now = datetime(2026, 1, 12, 10, 0, tzinfo=LA)
+    assert rules.last_due_week(now, SH) == date(2026, 1, 5)
+    assert rules.last_due_week(now, LA) == date(2025, 12, 29)
+    assert rules.owed_weeks(date(2025, 12, 29), now, LA) == [date(2025, 12, 29)]
+    assert rules.owed_weeks(date(2025, 12, 29), now, SH) == [date(2025, 12, 29), date(2026, 1, 5)]
+    # one microsecond after the end of Monday in Los Angeles the week is due there too
+    due = datetime(2026, 1, 12, 23, 59, 59, 999999, tzinfo=LA)
+    assert rules.last_due_week(due, LA) == date(2025, 12, 29)
+    assert rules.last_due_week(due + timedelta(microseconds=1), LA) == date(2026, 1, 5)
