@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from serviceloop.communications.services import sweep_overdue
-from serviceloop.core.audit import verify_chain
+from serviceloop.core.audit import VerifyResult, verify_chain
 from serviceloop.core.models import AuditChainHead, AuditEntry
 from serviceloop.core.testing.factories import register_communication, user_with
 from serviceloop.customers.models import Customer
@@ -372,6 +372,12 @@ def test_audit_update_records_nothing_for_no_change_unless_another_action():
     assert (e.action, e.reason, e.actor_label) == ("update", "why", "system:job")
 
 
+def test_verify_of_an_empty_log_holds():
+    AuditEntry.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    assert verify_chain() == VerifyResult(True, 0)
+
+
 def test_verify_walks_in_batches_and_names_each_break():
     _some_history(3)
     n = AuditChainHead.objects.get().count
@@ -390,16 +396,24 @@ def test_verify_names_an_entry_that_does_not_follow_and_an_unsealed_one():
     AuditEntry.objects.filter(seq=3).update(prev_hash="f" * 64)
     r = verify_chain()
     assert (r.first_bad_seq, r.checked, r.problem) == (3, 2, "entry 3 does not follow entry 2")
+    assert r.ok is False
     AuditEntry.objects.filter(seq=3).update(prev_hash=AuditEntry.objects.get(seq=2).hash)
     AuditEntry.objects.filter(seq=2).update(key_id="")
     r = verify_chain()
     assert (r.ok, r.first_bad_seq, r.checked) == (False, 2, 1)
-    assert r.problem.startswith("entry 2 is not sealed with an audit key (a plain SHA-256 hash")
+    assert r.problem == (
+        "entry 2 is not sealed with an audit key (a plain SHA-256 hash, which anyone can "
+        "recompute: written before keying and never re-sealed, or forged)"
+    )
     assert not r.key_problem
     AuditEntry.objects.filter(seq=2).update(key_id="0123456789abcdef")
     r = verify_chain()
-    assert r.key_problem and r.first_bad_seq == 2 and r.checked == 1
+    assert r.key_problem and r.first_bad_seq == 2 and r.checked == 1 and r.ok is False
     assert r.problem.startswith("entry 2 is sealed with audit key 0123456789abcdef, which is not")
+    assert r.problem.endswith(
+        "a wrong or missing audit key — set SERVICELOOP_AUDIT_KEY or the key file to the key "
+        "that wrote the log (backups never contain it)"
+    )
 
 
 def test_verify_names_a_hash_mismatch_and_a_head_that_does_not_match():
@@ -416,6 +430,7 @@ def test_verify_names_a_hash_mismatch_and_a_head_that_does_not_match():
     AuditEntry.objects.filter(seq=2).update(reason="x")
     r = verify_chain()
     assert (r.first_bad_seq, r.checked, r.problem) == (2, 1, "entry 2 was altered (hash mismatch)")
+    assert r.ok is False
 
 
 def test_values_snapshots_equal_instance_snapshots_for_every_kind_of_field(monkeypatch):
