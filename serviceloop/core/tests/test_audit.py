@@ -544,3 +544,62 @@ def test_reseal_keeps_the_one_chain_head():
     assert reseal_chain() == n
     assert AuditChainHead.objects.count() == 1 and AuditChainHead.objects.get().pk == 1
     assert verify_chain().ok
+
+
+def test_reason_and_system_reach_each_kind_of_entry_and_default_to_none():
+    from serviceloop.core.audit import (
+        audit_create,
+        audit_create_many,
+        audit_create_rows,
+        audit_many,
+        audit_record,
+        audit_redact,
+        audit_update,
+        snapshot,
+    )
+    from serviceloop.core.bulk import Table
+
+    actor = user_with("sales")
+    a = customer_create(actor=actor, code="R1", name="甲", tier="retail")
+    table = Table.of(Customer)
+    now = timezone.now()
+
+    def inserted(code):
+        rows = table.rows([{"code": code, "name": code, "tier": "retail"}], now)
+        return rows, table.insert(rows)
+
+    n = AuditChainHead.objects.get().count
+    audit_record(actor=None, action="event", obj=a)
+    audit_create(actor=None, obj=a)
+    before = snapshot(a)
+    a.name = "乙"
+    assert audit_update(actor=None, obj=a, before=before)
+    audit_many(actor=None, created=[a])
+    rows, ids = inserted("R2")
+    audit_create_rows(actor=None, table=table, rows=rows, ids=ids)
+    defaults = AuditEntry.objects.filter(seq__gt=n).order_by("seq")
+    assert [(e.reason, e.actor_label) for e in defaults] == [("", "system:unknown")] * 5
+    m = AuditChainHead.objects.get().count
+    audit_create(actor=None, obj=a, reason="r", system="job")
+    audit_create_many(actor=None, objs=[a], reason="r", system="job")
+    audit_many(actor=None, created=[a], reason="r", system="job")
+    rows, ids = inserted("R3")
+    audit_create_rows(actor=None, table=table, rows=rows, ids=ids, reason="r", system="job")
+    given = AuditEntry.objects.filter(seq__gt=m).order_by("seq")
+    assert [(e.reason, e.actor_label) for e in given] == [("r", "system:job")] * 4
+    # a redaction without a reason says who redacted
+    b, c, d = (customer_create(actor=actor, code=x, name=x, tier="retail") for x in "BCD")
+    for who, obj, system in ((None, b, "job"), (None, c, ""), (actor, d, "job")):
+        kw = {"system": system} if system else {}
+        audit_redact(
+            actor=who, object_type="customers.customer", object_ids=[obj.pk], reason="", **kw
+        )
+    said = {
+        e.object_id: e.redaction_reason
+        for e in AuditEntry.objects.filter(
+            object_type="customers.customer", object_id__in=[b.pk, c.pk, d.pk]
+        ).exclude(redacted_at=None)
+    }
+    expected = {str(b.pk): "system:job", str(c.pk): "system:unknown"}
+    assert said == {**expected, str(d.pk): actor.get_username()}
+    assert verify_chain().ok
