@@ -264,7 +264,7 @@ EQUIVALENT.update(
             _CM + f"_aggregate_claims__mutmut_{n}": (
                 "equivalent: a longer lookup table, indexed only at key - lo"
             )
-            for n in (142, 143)
+            for n in (143,)
         },
         _CM + "__projected__mutmut_29": (
             "equivalent: take_along_axis's default axis (NumPy 2) is the last, axis 1 here"
@@ -291,17 +291,46 @@ EQUIVALENT.update(
                 "equivalent: `seen` is anded with units > 0, which implies it; the result is "
                 "NaN exactly where nothing is at risk whatever `seen` holds"
             )
-            for n in (13, 14, 15)
+            for n in (13, 14)
         },
+        _CM + "__projected__mutmut_15": (
+            "equivalent: -2 marks an unobserved month as -1 does: the running maximum, the clip "
+            "at 0 and the test `last >= 0` treat any negative mark alike"
+        ),
+    }
+)
+
+EQUIVALENT.update(
+    {
+        _CM + "__baseline_rates__mutmut_109": EQUIVALENT[_CM + "__projected__mutmut_29"],
         **{
-            _CM + f"__projected__mutmut_{n}": (
-                "equivalent: a row with no month observed carries a 0 (the units of an "
-                "unobserved month) whatever index marks it, and -2 is negative like -1"
+            _CM + f"_exposure_fraction__mutmut_{n}": (
+                "equivalent: the CDF values are multiplied by the float64 Gauss-Legendre "
+                "weights and by 0.5, which gives float64 whatever dtype they came in (a float32 "
+                "value converts to float64 exactly)"
             )
-            for n in (14, 15)
+            for n in (15, 17, 21, 23)
         },
     }
 )
+
+
+_AU = "serviceloop.core.audit.x_"
+EQUIVALENT.update(
+    {
+        **{
+            _AU + f"_jsonable__mutmut_{n}": (
+                "equivalent: the text is parsed back at once (json.loads), and an escaped "
+                "character parses to the same character, so ensure_ascii changes nothing"
+            )
+            for n in (4, 7, 8)
+        },
+        _AU + "audit_append_many__mutmut_72": (
+            "equivalent: hmac.digest takes the digest name in any case ('SHA256' is sha256)"
+        ),
+    }
+)
+
 
 # Survivors that are not equivalent but that no meaningful test reaches (mutant -> why); they
 # count as survivors in both scores.
@@ -313,6 +342,14 @@ UNKILLED: dict[str, str] = {
     _CM + "__baseline_rates__mutmut_34": (
         "not killed: the boundary of a floating-point tolerance (the other cohorts' exposure "
         "exactly 1e-9 of the total), not reachable by a meaningful table"
+    ),
+    _CM + "__baseline_rates__mutmut_41": (
+        "not killed: the floor of the same floating-point tolerance (1 or 2 units of total "
+        "exposure); differs only when the other cohorts' exposure is within 2e-9 units of 0"
+    ),
+    _CM + "_exposure_fraction__mutmut_1": (
+        "not killed: 17 Gauss-Legendre nodes a month instead of 16 changes the integral below "
+        "the accuracy a test can pin (the test against the exact integral holds 1e-7)"
     ),
 }
 
@@ -357,98 +394,8 @@ TARGETED: dict[str, str] = {
 # Survivors of the last run killed by a test written after it: checked one by one by running
 # the new tests with the mutant applied (MUTANT_UNDER_TEST=NAME pytest ... in a copy of the
 # scratch `mutants/`), not yet by a mutmut run; they still count as survivors in the scores.
+# (The claims_monitor and core/audit entries were confirmed killed by mutmut and removed.)
 _CHECKED = "killed by a test written after the run (checked with the mutant applied): "
-TARGETED.update(
-    {
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_3": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_4": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_8": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_9": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_10": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_13": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_14": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_15": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_19": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_20": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_21": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_22": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_23": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_26": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_27": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_28": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_29": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_30": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_31": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_32": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_33": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_34": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_35": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_36": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_39": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_40": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_41": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_46": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_units_at_risk__mutmut_47": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x__projected__mutmut_34": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x__projected__mutmut_37": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x__projected__mutmut_38": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_monitor_claims__mutmut_3": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_monitor_claims__mutmut_11": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_monitor_claims__mutmut_25": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.earlywarning.stats.claims_monitor.x_monitor_claims__mutmut_27": _CHECKED
-        + "earlywarning/tests/test_claims.py",
-        "serviceloop.core.audit.x__snapshot_plan__mutmut_3": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x__snapshot_plan__mutmut_16": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x__last__mutmut_2": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x__none_or__mutmut_1": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_snapshot_values__mutmut_14": _CHECKED
-        + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_snapshot_values__mutmut_3": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_audit_many__mutmut_14": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_audit_create_many__mutmut_14": _CHECKED
-        + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_audit_append_many__mutmut_1": _CHECKED
-        + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_reseal_chain__mutmut_2": _CHECKED + "core/tests/test_audit.py",
-        "serviceloop.core.audit.x_audit_create_rows__mutmut_5": _CHECKED
-        + "core/tests/test_audit.py",
-    }
-)
 
 
 # Said at the end of the report: how to reproduce, and measurements of earlier runs that the
@@ -530,19 +477,48 @@ NOTES = """## Reproducing and notes (issue 17)
   not killed (`UNKILLED`). Tests written after the run (units at risk and `ClaimsTable`
   refusals, the exposure integral, projected units observed in the first month only, the
   dispersion level, the over-dispersed chart by hand, exposures below one unit) were checked
-  against 36 of the remaining survivors with the mutant applied: killed (`TARGETED`); counted,
-  the module would be 834 of 917 = 90.9 %, to be confirmed by the next run. Below 90 % as
-  measured.
+  against 36 of the remaining survivors with the mutant applied. Confirmed at 13:35 UTC by
+  mutmut: the test files copied into the kept scratch copy (and its `mutants/`), the test
+  mapping rebuilt (`mutants/mutmut-stats.json` removed), all 119 survivors run again
+  (`mutmut run --max-children 1 NAME ...`, 78 s), then `.ci/mutation.py claims_monitor
+  --collect`: 59 killed (the 36 checked, 20 more, and three that had been listed as
+  equivalent wrongly: `_projected` with +1 marking an unobserved month, the running "seen"
+  from `units > 1`, both not equivalent for a cohort observed in its first month only or with
+  under two units; and a lookup table of `hi + lo + 1`), so 857 of 917 = 93.5 %. Then tests
+  for 19 of the 26 survivors not yet classified (`test_claims.py`: the bad month label in the
+  error, zero and fractional units accepted and the negative row named, a single claim without
+  units refused, the monitor calibrated with its shift, alpha and given horizon, observed months
+  counting their own units, an alarm at MIS 1 with its rate ratio below one expected claim and
+  with none expected, a horizon of one unit a month), run the same way (13:40-13:43): all 19
+  killed, 876 of 917 = 95.5 %. Of the 41 left, 38 are equivalent (99.7 % without them) and
+  three not killed (`UNKILLED`: two floating-point tolerance bounds, the quadrature's default
+  node count).
 - `core/audit.py` (writing and verifying the chain): 755 mutants, 569 killed, 151 survived,
   35 without a covering test = 75.4 %, run 12:44-13:29 with the first tests written for it
   (snapshot digests and many-to-many, file fields, refusals and the 300-character label,
-  `audit_flag`, `audit_update`, each break `verify_chain` names). Most survivors are in the
+  `audit_flag`, `audit_update`, each break `verify_chain` names). Most survivors were in the
   import path (`_snapshot_plan`, `_last`, `_none_or`, `snapshot_values`: the per-model plan is
-  cached in the process, so the tests never rebuilt it) and `audit_create_rows` (no test). The
-  tests then written (`test_values_snapshots_equal_instance_snapshots_for_every_kind_of_field`
-  with the cache emptied, the many-entry defaults, rows audited in bulk, one chain head after
-  a reseal) kill the 11 of them checked with the mutant applied; the others are not checked
-  yet (the diffs were not listed: the run ended at the deadline). Below 90 % as measured.
+  cached in the process, so the tests never rebuilt it) and `audit_create_rows` (no test).
+  After the tests then written (`test_values_snapshots_equal_instance_snapshots_for_every_kind_
+  of_field` with the cache emptied, the many-entry defaults, rows audited in bulk, one chain
+  head after a reseal), confirmed at 13:32-13:35 UTC by mutmut: the four test files copied into
+  the kept scratch copy (and its `mutants/`), the test mapping rebuilt (`mutmut-stats.json`
+  removed; every mutant then has a covering test), the 186 survivors and untested mutants run
+  again (`mutmut run --max-children 1 NAME ...`, 205 s), then `.ci/mutation.py core/audit.py
+  --collect`: 84 killed (the 11 checked by hand among them), 102 survive, so 653 of 755 =
+  86.5 %. Then `verify_chain`'s results pinned (`ok is False`, `checked` and the first bad
+  entry when no key is configured, the full text of the unsealed, unknown-key and hash-mismatch
+  problems, a redacted entry refilled named as such, an empty log holds; `test_audit.py`,
+  `test_audit_hmac.py`, `test_audit_redaction.py`, both databases) and the 102 run again the
+  same way (13:46-13:48): 19 killed, 672 of 755 = 89.0 %. Then a test that `reason` and
+  `system` reach every kind of entry and default to none (`audit_record`, `audit_create`,
+  `audit_update`, `audit_many`, `audit_create_many`, `audit_create_rows`, and who redacted
+  when a redaction gives no reason), run the same way (13:54-13:55): 21 killed, 693 of 755 =
+  91.8 %. Of the 62 left, four are equivalent (`_jsonable`'s `ensure_ascii`, the digest name
+  in capitals; 92.3 % without them); 58 are not classified yet: mostly `reseal_entries` (its
+  conditions, batch sizes and the head update), `audit_redact`'s filters, `audit_append_many`
+  (`returning`, the 300-character label, `None` before/after), `audit_create_rows`'s
+  `zip(strict=...)` and `describe`, the `update_fields` of head saves.
 - State-machine tables are module constants; mutmut 3 mutates function bodies only, so the
   tables are covered by the state-machine tests, not by this report.
 """

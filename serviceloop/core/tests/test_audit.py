@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from serviceloop.communications.services import sweep_overdue
-from serviceloop.core.audit import verify_chain
+from serviceloop.core.audit import VerifyResult, verify_chain
 from serviceloop.core.models import AuditChainHead, AuditEntry
 from serviceloop.core.testing.factories import register_communication, user_with
 from serviceloop.customers.models import Customer
@@ -372,6 +372,12 @@ def test_audit_update_records_nothing_for_no_change_unless_another_action():
     assert (e.action, e.reason, e.actor_label) == ("update", "why", "system:job")
 
 
+def test_verify_of_an_empty_log_holds():
+    AuditEntry.objects.all().delete()
+    AuditChainHead.objects.all().delete()
+    assert verify_chain() == VerifyResult(True, 0)
+
+
 def test_verify_walks_in_batches_and_names_each_break():
     _some_history(3)
     n = AuditChainHead.objects.get().count
@@ -390,16 +396,24 @@ def test_verify_names_an_entry_that_does_not_follow_and_an_unsealed_one():
     AuditEntry.objects.filter(seq=3).update(prev_hash="f" * 64)
     r = verify_chain()
     assert (r.first_bad_seq, r.checked, r.problem) == (3, 2, "entry 3 does not follow entry 2")
+    assert r.ok is False
     AuditEntry.objects.filter(seq=3).update(prev_hash=AuditEntry.objects.get(seq=2).hash)
     AuditEntry.objects.filter(seq=2).update(key_id="")
     r = verify_chain()
     assert (r.ok, r.first_bad_seq, r.checked) == (False, 2, 1)
-    assert r.problem.startswith("entry 2 is not sealed with an audit key (a plain SHA-256 hash")
+    assert r.problem == (
+        "entry 2 is not sealed with an audit key (a plain SHA-256 hash, which anyone can "
+        "recompute: written before keying and never re-sealed, or forged)"
+    )
     assert not r.key_problem
     AuditEntry.objects.filter(seq=2).update(key_id="0123456789abcdef")
     r = verify_chain()
-    assert r.key_problem and r.first_bad_seq == 2 and r.checked == 1
+    assert r.key_problem and r.first_bad_seq == 2 and r.checked == 1 and r.ok is False
     assert r.problem.startswith("entry 2 is sealed with audit key 0123456789abcdef, which is not")
+    assert r.problem.endswith(
+        "a wrong or missing audit key — set SERVICELOOP_AUDIT_KEY or the key file to the key "
+        "that wrote the log (backups never contain it)"
+    )
 
 
 def test_verify_names_a_hash_mismatch_and_a_head_that_does_not_match():
@@ -416,6 +430,7 @@ def test_verify_names_a_hash_mismatch_and_a_head_that_does_not_match():
     AuditEntry.objects.filter(seq=2).update(reason="x")
     r = verify_chain()
     assert (r.first_bad_seq, r.checked, r.problem) == (2, 1, "entry 2 was altered (hash mismatch)")
+    assert r.ok is False
 
 
 def test_values_snapshots_equal_instance_snapshots_for_every_kind_of_field(monkeypatch):
@@ -528,4 +543,63 @@ def test_reseal_keeps_the_one_chain_head():
     n = AuditChainHead.objects.get().count
     assert reseal_chain() == n
     assert AuditChainHead.objects.count() == 1 and AuditChainHead.objects.get().pk == 1
+    assert verify_chain().ok
+
+
+def test_reason_and_system_reach_each_kind_of_entry_and_default_to_none():
+    from serviceloop.core.audit import (
+        audit_create,
+        audit_create_many,
+        audit_create_rows,
+        audit_many,
+        audit_record,
+        audit_redact,
+        audit_update,
+        snapshot,
+    )
+    from serviceloop.core.bulk import Table
+
+    actor = user_with("sales")
+    a = customer_create(actor=actor, code="R1", name="甲", tier="retail")
+    table = Table.of(Customer)
+    now = timezone.now()
+
+    def inserted(code):
+        rows = table.rows([{"code": code, "name": code, "tier": "retail"}], now)
+        return rows, table.insert(rows)
+
+    n = AuditChainHead.objects.get().count
+    audit_record(actor=None, action="event", obj=a)
+    audit_create(actor=None, obj=a)
+    before = snapshot(a)
+    a.name = "乙"
+    assert audit_update(actor=None, obj=a, before=before)
+    audit_many(actor=None, created=[a])
+    rows, ids = inserted("R2")
+    audit_create_rows(actor=None, table=table, rows=rows, ids=ids)
+    defaults = AuditEntry.objects.filter(seq__gt=n).order_by("seq")
+    assert [(e.reason, e.actor_label) for e in defaults] == [("", "system:unknown")] * 5
+    m = AuditChainHead.objects.get().count
+    audit_create(actor=None, obj=a, reason="r", system="job")
+    audit_create_many(actor=None, objs=[a], reason="r", system="job")
+    audit_many(actor=None, created=[a], reason="r", system="job")
+    rows, ids = inserted("R3")
+    audit_create_rows(actor=None, table=table, rows=rows, ids=ids, reason="r", system="job")
+    given = AuditEntry.objects.filter(seq__gt=m).order_by("seq")
+    assert [(e.reason, e.actor_label) for e in given] == [("r", "system:job")] * 4
+    # a redaction without a reason says who redacted
+    b, c, d = (customer_create(actor=actor, code=x, name=x, tier="retail") for x in "BCD")
+    for who, obj, system in ((None, b, "job"), (None, c, ""), (actor, d, "job")):
+        kw = {"system": system} if system else {}
+        audit_redact(
+            actor=who, object_type="customers.customer", object_ids=[obj.pk], reason="", **kw
+        )
+    said = {
+        e.object_id: e.redaction_reason
+        for e in AuditEntry.objects.filter(
+            object_type="customers.customer", object_id__in=[b.pk, c.pk, d.pk]
+        ).exclude(redacted_at=None)
+    }
+    expected = {str(b.pk): "system:job", str(c.pk): "system:unknown"}
+    assert said == {**expected, str(d.pk): actor.get_username()}
     assert verify_chain().ok

@@ -96,6 +96,8 @@ def test_no_key_at_all_is_reported(settings, tmp_path):
     settings.SERVICELOOP_AUDIT_KEY_CREATE = False
     result = verify_chain()
     assert not result.ok and result.key_problem and "SERVICELOOP_AUDIT_KEY" in result.problem
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, 0, 1)
+    assert result.problem.startswith("no audit key: ")
 
 
 @pytest.mark.django_db

@@ -96,7 +96,8 @@ def test_a_redacted_entry_cannot_be_refilled_or_have_its_digest_changed():
     entry = _entry_about(customers[0]).order_by("seq").first()
     AuditEntry.objects.filter(pk=entry.pk).update(after={"name": "invented"})
     result = verify_chain()
-    assert not result.ok and result.first_bad_seq == entry.seq
+    assert (result.ok, result.checked, result.first_bad_seq) == (False, entry.seq - 1, entry.seq)
+    assert result.problem == f"entry {entry.seq} was altered (redacted, yet holds content)"
     AuditEntry.objects.filter(pk=entry.pk).update(after=None, content_digest="0" * 64)
     result = verify_chain()
     assert not result.ok and result.first_bad_seq == entry.seq

@@ -574,3 +574,81 @@ def test_a_claims_table_refuses_what_it_cannot_hold():
             ClaimsTable(cohorts, claims, units)
         assert str(info.value).startswith(words), str(info.value)
     assert ClaimsTable(("a",), np.array([[0, 0]]), np.array([[0.0, 0.0]])).months == 2
+
+
+def test_a_bad_month_label_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"^'2024-13' is not a YYYY-MM month$"):
+        month_ordinal("2024-13")
+
+
+def test_units_at_risk_accepts_zero_and_fractional_units_and_names_the_negative_row():
+    assert units_at_risk([0, 0.5], [1, 1], months=2).tolist() == [[0, 0], [0.5, 0]]
+    with pytest.raises(DataError) as info:
+        units_at_risk([0, 0.5, -1], [1, 1, 1])
+    assert (info.value.row, info.value.column) == (3, "units")
+
+
+def test_a_single_claim_without_units_at_risk_is_refused():
+    with pytest.raises(DataError, match="no units at risk"):
+        ClaimsTable(("a",), np.array([[0, 1]]), np.array([[10.0, 0.0]]))
+
+
+def test_monitor_calibrates_with_its_shift_alpha_and_given_horizon():
+    """The thresholds are those of calibrate_thresholds over the given horizon: the months
+    not observed and without a horizon are no steps of the chain (mu 0)."""
+    from serviceloop.earlywarning.stats.cusum import calibrate_thresholds
+
+    table = synthetic_table(7)
+    horizon = table.units  # nothing after the last observed month
+    result = monitor_claims(
+        table, shift=3.0, alpha=0.05, baseline_rates=BASE_RATES, horizon_units=horizon
+    )
+    assert not result.dispersion.overdispersed and (result.shift, result.alpha) == (3.0, 0.05)
+    seen = table.units > 0
+    mu_window = np.where(seen, np.maximum(table.units * BASE_RATES, 1e-12), 0.0)
+    expected = calibrate_thresholds(mu_window, shift=3.0, alpha=0.05)
+    np.testing.assert_array_equal(result.thresholds, expected.h)
+    np.testing.assert_array_equal(result.false_alarm, expected.false_alarm)
+    projected = monitor_claims(table, shift=3.0, alpha=0.05, baseline_rates=BASE_RATES)
+    assert not np.array_equal(projected.thresholds, result.thresholds)  # the horizon is used
+    # an observed month counts its own units, whatever the horizon says for it
+    doubled = monitor_claims(
+        table,
+        shift=3.0,
+        alpha=0.05,
+        baseline_rates=BASE_RATES,
+        horizon_units=np.where(seen, 2 * table.units, 0.0),
+    )
+    np.testing.assert_array_equal(doubled.thresholds, result.thresholds)
+
+
+def test_an_alarm_in_the_first_month_and_its_rate_ratio():
+    """A cohort can alarm at MIS 1; the rate ratio is observed / expected claims also when
+    less than one claim is expected, and infinite when none is."""
+    units = np.full((3, 12), 300.0)
+    claims = np.zeros((3, 12), dtype=int)
+    claims[0, 0] = 20
+    table = ClaimsTable(("2024-01", "2024-02", "2024-03"), claims, units)
+    (alert,) = monitor_claims(table, baseline_rates=BASE_RATES).alerts
+    assert (alert.build_month, alert.mis, alert.cumulative_observed) == ("2024-01", 1, 20)
+    assert alert.cumulative_expected == pytest.approx(300 * BASE_RATES[0])  # 0.6
+    assert alert.rate_ratio == pytest.approx(20 / (300 * BASE_RATES[0]))
+    none_expected = np.r_[0.0, BASE_RATES[1:]]
+    (alert,) = monitor_claims(table, baseline_rates=none_expected).alerts
+    assert (alert.mis, alert.cumulative_expected, alert.rate_ratio) == (1, 0.0, np.inf)
+
+
+def test_a_horizon_of_one_unit_a_month_still_counts_as_steps_of_the_chart():
+    from serviceloop.earlywarning.stats.cusum import calibrate_thresholds
+
+    units = np.zeros((3, 12))
+    units[:, :6] = 300.0
+    table = ClaimsTable(("2024-01", "2024-02", "2024-03"), np.zeros((3, 12), int), units)
+    rates = np.full(12, 0.5)
+    horizon = np.where(units > 0, units, 1.0)  # one unit a month after the sixth
+    result = monitor_claims(table, baseline_rates=rates, horizon_units=horizon)
+    expected = calibrate_thresholds(horizon * rates)
+    np.testing.assert_array_equal(result.thresholds, expected.h)
+    np.testing.assert_array_equal(result.false_alarm, expected.false_alarm)
+    shorter = calibrate_thresholds(np.where(units > 0, units * rates, 0.0))
+    assert not np.array_equal(shorter.false_alarm, expected.false_alarm)
