@@ -56,13 +56,18 @@ class Filter:
     api: bool = True  # in the API's query schema
     field: Any = None  # the page's own form field where the default does not fit
     clean: Callable[[Any], Any] | None = None  # its cleaned value -> the selector's value
+    nullable: bool = True  # False: a plain ``bool`` (default False) in the API, not ``bool | None``
 
     @property
     def empty(self) -> Any:
+        if self.type is bool and not self.nullable:
+            return False
         return "" if self.type is str else None
 
     def annotation(self) -> Any:
-        return str if self.type is str else self.type | None
+        if self.type is str or not self.nullable:
+            return self.type
+        return self.type | None
 
     def api_field(self) -> tuple[Any, Any]:
         from ninja import Field
@@ -95,7 +100,7 @@ class Filter:
         if self.clean is not None:
             return self.clean(value)
         if self.type is bool:
-            return value or None
+            return bool(value) if not self.nullable else value or None
         return self.empty if value in (None, "") else value
 
 

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from serviceloop.core.actions import api_actions
 from serviceloop.core.api_read import get_route, list_route, prefetch_with
@@ -10,6 +10,7 @@ from serviceloop.core.api_support import API_AUTH, user_of
 from serviceloop.core.permissions import require
 
 from .. import actions, selectors, services
+from ..filters import ESCALATION_FILTERS
 from ..schemas import (
     EscalationIn,
     EscalationOut,
@@ -19,12 +20,7 @@ from ..schemas import (
 router = Router(tags=["escalations"], auth=API_AUTH)
 
 
-class EscalationFilters(Schema):
-    q: str = ""
-    status: str = ""
-    overdue: bool | None = None
-    customer: int | None = None
-    mine: bool = False
+EscalationFilters = ESCALATION_FILTERS.schema
 
 
 list_route(

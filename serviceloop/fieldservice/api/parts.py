@@ -19,6 +19,7 @@ from serviceloop.core.permissions import require
 
 from .. import selectors, services
 from ..domain import rules
+from ..filters import REQUEST_FILTERS
 from ..schemas import (
     BalanceOut,
     FrequencyOut,
@@ -88,11 +89,7 @@ patch_route(
 # ---------------------------------------------------------------- requests
 
 
-class RequestFilters(Schema):
-    q: str = ""
-    kind: str = ""
-    status: str = ""
-    mine: bool = False
+RequestFilters = REQUEST_FILTERS.schema
 
 
 list_route(

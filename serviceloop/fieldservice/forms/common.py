@@ -13,10 +13,10 @@ from serviceloop.core.permissions import visible_customers
 from serviceloop.core.roles import RoleCode
 from serviceloop.customers.models import Customer
 
+from ..filters import ESCALATION_FILTERS
 from ..models import (
     AssignmentKind,
     EngineerAssignment,
-    EscalationStatus,
     ServiceRecord,
 )
 
@@ -160,25 +160,4 @@ class OptionalNoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, widget=TEXT2)
 
 
-class EscalationFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *EscalationStatus.choices],
-    )
-    overdue = forms.ChoiceField(
-        label=_("Overdue"), required=False, choices=[("", _("All")), ("1", _("Overdue only"))]
-    )
-    mine = forms.BooleanField(label=_("Mine only"), required=False)
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        d = self.cleaned_data
-        return {
-            "q": d.get("q") or "",
-            "status": d.get("status") or "",
-            "overdue": True if d.get("overdue") == "1" else None,
-            "mine": bool(d.get("mine")),
-        }
+EscalationFilterForm = ESCALATION_FILTERS.form

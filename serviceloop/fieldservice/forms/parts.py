@@ -11,12 +11,12 @@ from serviceloop.core.models import User
 from serviceloop.core.permissions import visible_customers
 from serviceloop.customers.models import Customer
 
+from ..filters import REQUEST_FILTERS
 from ..models import (
     Disposition,
     NonconformingTag,
     Part,
     RequestKind,
-    RequestStatus,
     ReturnStatus,
     ServiceRecord,
 )
@@ -77,26 +77,7 @@ class ReturnPartsForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False)
 
 
-class RequestFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("All kinds")), *RequestKind.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *RequestStatus.choices]
-    )
-    mine = forms.BooleanField(label=_("Mine only"), required=False)
-
-    def filters(self) -> dict[str, Any]:
-        if not self.is_valid():
-            return {}
-        d = self.cleaned_data
-        return {
-            "q": d.get("q") or "",
-            "kind": d.get("kind") or "",
-            "status": d.get("status") or "",
-            "mine": bool(d.get("mine")),
-        }
+RequestFilterForm = REQUEST_FILTERS.form
 
 
 def quantity_form(

@@ -16,6 +16,7 @@ from serviceloop.core.permissions import (
 )
 
 from .. import queries
+from ..filters import REQUEST_FILTERS
 from ..models import (
     NonconformingTag,
     Part,
@@ -49,7 +50,7 @@ def request_list(
     qs = visible(user, VIEW, PartsRequest.objects.all()).select_related(
         "customer", "holder", "requested_by"
     )
-    qs = filter_given(qs, kind=kind, status=status)
+    qs = REQUEST_FILTERS.apply(qs, kind=kind, status=status)
     if mine:
         qs = qs.filter(Q(requested_by=user) | Q(holder=user))
     if q:  # the search reaches the lines: one row per request

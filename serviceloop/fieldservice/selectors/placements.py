@@ -22,6 +22,7 @@ from serviceloop.core.permissions import (
 )
 from serviceloop.customers.models import Customer, Tier
 
+from ..filters import ESCALATION_FILTERS
 from ..models import (
     AssignmentKind,
     EngineerAssignment,
@@ -177,13 +178,11 @@ def escalation_list(
     qs = scope_by_customer(user, Escalation.objects.all()).select_related(
         "customer", "raised_by", "coordinator"
     )
-    qs = search(qs, q, "number", "title", "description", "customer__name")
-    qs = filter_given(qs, status=status)
+    qs = ESCALATION_FILTERS.apply(qs, q=q, status=status, customer=customer)
     if overdue is True:
         qs = qs.filter(done_at__isnull=True, due_at__lt=now)
     elif overdue is False:
         qs = qs.exclude(done_at__isnull=True, due_at__lt=now)
-    qs = filter_given(qs, customer_id=customer)
     if mine:
         qs = qs.filter(Q(raised_by=user) | Q(coordinator=user))
     return qs
