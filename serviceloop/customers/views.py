@@ -114,7 +114,7 @@ def customer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         form,
         lambda d: services.customer_update(
             actor=request.user,
-            customer=selectors.customer_get(request.user, pk),
+            customer=customer,
             **_pick(d, CUSTOMER_FIELDS),
         ),
         template="customers/form.html",

@@ -40,7 +40,7 @@ from ..forms import (
     line_values,
     quantity_form,
 )
-from ..models import Part, RequestKind, RequestStatus
+from ..models import RequestKind, RequestStatus
 from .common import ctx, part_numbers
 
 # ---------------------------------------------------------------- catalogue
@@ -87,7 +87,7 @@ def part_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         form,
         lambda d: services.part_update(
             actor=request.user,
-            part=Part.objects.get(pk=pk),
+            part=part,
             **{k: d[k] for k in services.parts.PART_FIELDS},
         ),
         template="fieldservice/form.html",
